@@ -1,0 +1,40 @@
+"""Transcripts: read one interview with its speaker turns, coding highlights and memos."""
+
+import streamlit as st
+
+from workbench.services.interviews import list_interviews, view_transcript
+from workbench.ui import session
+from workbench.ui.render import legend, transcript_html
+
+ws = session.require_workspace()
+st.title("Transcripts")
+st.caption("Pick an interview to read it with its codings highlighted. Every opening is recorded in the audit log.")
+with session.shown_errors():
+    interviews = [i for i in list_interviews(ws) if i.shredded_at is None]
+    if not interviews:
+        st.info("No readable interviews yet.")
+        st.stop()
+    labels = {
+        i.id: f"{i.participant_code or '-'} · wave {i.wave or '-'} · {i.title} ({i.short_id})" for i in interviews
+    }
+    chosen = st.selectbox("Interview", list(labels), format_func=labels.__getitem__)
+    view = view_transcript(ws, chosen)
+    text_col, side_col = st.columns([3, 1])
+    with text_col:
+        st.html(transcript_html(view.transcript.text, view.transcript.turns, view.codings, view.codes))
+    with side_col:
+        st.subheader("Codes used")
+        for number, name, color in legend(view.codes, {c.code_id for c in view.codings}):
+            st.markdown(
+                f"<span style='background:{color}55'>&nbsp;[{number}]&nbsp;</span> {name}", unsafe_allow_html=True
+            )
+        st.subheader("Memos")
+        memos = [c for c in view.codings if c.memo]
+        if not memos and not view.memos:
+            st.caption("No memos on this interview.")
+        for c in memos:
+            st.caption(f"{view.codes[c.code_id].name} · {c.coder}")
+            st.text(c.memo)
+        for author, text, when in view.memos:
+            st.caption(f"Interview memo · {author} · {when}")
+            st.text(text)

@@ -1,0 +1,137 @@
+"""The `workbench` console script, run as a user would run it (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from workbench.services.demo import DEMO_PASSPHRASE
+
+WORKBENCH = str(Path(sys.executable).parent / "workbench")
+COMMANDS = [[], ["init"], ["status"], ["demo"], ["passphrase"], ["passphrase", "change"], ["shred"], ["serve"],
+            ["audit"], ["audit", "verify"]]  # fmt: skip
+
+
+def run(*args: str | Path, passphrase: str | None = DEMO_PASSPHRASE, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+    if passphrase is not None:
+        environ["WORKBENCH_PASSPHRASE"] = passphrase
+    environ.update(env)
+    return subprocess.run(
+        [WORKBENCH, *map(str, args)], capture_output=True, text=True, env=environ, stdin=subprocess.DEVNULL, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("cli") / "demo"
+    result = run("demo", directory, passphrase=None)
+    assert result.returncode == 0, result.stderr
+    assert repr(DEMO_PASSPHRASE) in result.stdout and "'admin'" in result.stdout
+    return directory
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+
+
+def test_demo_then_status_shows_interviews_participants_codes_and_codings(demo_dir: Path) -> None:
+    result = run("status", demo_dir)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Interviews: 6" in out and "Participants: 5" in out
+    assert "Life-path interview" in out  # titles are decrypted for display
+    assert "anna" in out and "bence" in out
+    report = json.loads(run("status", demo_dir, "--json").stdout)
+    assert len(report["interviews"]) == 6 and report["codes"] > 15 and report["codings"] > 60
+    assert {p["code"] for p in report["participants"]} == {"P01", "P02", "P03", "P04", "P05"}
+    assert set(report["codings_by_coder"]) == {"anna", "bence"}
+    assert {i["language"] for i in report["interviews"]} == {"en", "hu"}
+
+
+def test_wrong_passphrase_exits_2_with_a_clear_message(demo_dir: Path) -> None:
+    before = (demo_dir / "project.sqlite3").read_bytes()
+    result = run("status", demo_dir, passphrase="wrong passphrase!")
+    assert result.returncode == 2
+    assert "does not unlock" in result.stderr and "Traceback" not in result.stderr
+    assert (demo_dir / "project.sqlite3").read_bytes() == before
+
+
+def test_missing_passphrase_without_a_terminal(demo_dir: Path) -> None:
+    result = run("status", demo_dir, passphrase=None)
+    assert result.returncode != 0 and "WORKBENCH_PASSPHRASE" in result.stderr
+
+
+def test_unknown_user_exits_2(demo_dir: Path) -> None:
+    result = run("status", demo_dir, "--user", "nobody")
+    assert result.returncode == 2 and "not a member" in result.stderr
+
+
+def test_not_a_project(tmp_path: Path) -> None:
+    result = run("status", tmp_path)
+    assert result.returncode == 1 and "not a workbench project" in result.stderr
+
+
+def test_init_status_passphrase_change_shred_and_audit(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run("init", project, "--lang", "en", "--user", "zoe", passphrase="first passphrase").returncode == 0
+    assert "zoe (admin)" in run("status", project, passphrase="first passphrase").stdout
+    changed = run("passphrase", "change", project, passphrase="first passphrase",
+                  WORKBENCH_NEW_PASSPHRASE="second passphrase")  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    assert run("status", project, passphrase="first passphrase").returncode == 2
+    assert run("status", project, passphrase="second passphrase").returncode == 0
+    assert run("audit", "verify", project, passphrase="second passphrase").stdout.strip() == "Audit log intact."
+
+
+def test_shred_needs_confirmation_then_reports_the_interview_as_shredded(tmp_path: Path) -> None:
+    project = tmp_path / "demo"
+    assert run("demo", project).returncode == 0
+    first = json.loads(run("status", project, "--json").stdout)["interviews"][0]["id"]
+    refused = run("shred", project, "--interview", first[:8])
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    done = run("shred", project, "--interview", first[:8], "--yes")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(run("status", project, "--json").stdout)
+    assert [i["shredded"] for i in report["interviews"]] == [True] + [False] * 5
+    assert "SHREDDED" in run("status", project).stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_starts_the_app_on_localhost(demo_dir: Path) -> None:
+    port = _free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+    server = subprocess.Popen([WORKBENCH, "serve", str(demo_dir), "--port", str(port)], env=environ,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        assert server.stdout is not None
+        server.stdout.close()

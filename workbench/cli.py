@@ -1,0 +1,285 @@
+"""The ``workbench`` command: every job the app does, for automation and scripting.
+
+Passphrases come from an interactive prompt or ``WORKBENCH_PASSPHRASE`` (never a
+command-line option, which other users could read in the process list); the
+acting user comes from ``--user`` or ``WORKBENCH_USER``. Errors print one line
+and exit non-zero: 2 for a wrong passphrase or user, 3 when another process
+holds the project, 1 for other problems. Unexpected errors print only their
+type, because a message or traceback could hold transcript text; set
+``WORKBENCH_DEBUG=1`` to see the traceback on your own terminal.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from workbench.domain.models import ProjectStatus
+from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.paths import APP_FILE, REPO_ROOT
+from workbench.store.store import read_location
+
+if TYPE_CHECKING:
+    from workbench.services.workspace import Workspace
+
+PASSPHRASE_ENV = "WORKBENCH_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+NEW_PASSPHRASE_ENV = "WORKBENCH_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+USER_ENV = "WORKBENCH_USER"
+PROJECT_ENV = "WORKBENCH_PROJECT"
+
+# Rich tracebacks would print local variables, which may hold decrypted text or keys.
+app = typer.Typer(
+    help="Encrypted qualitative research workbench for sensitive interview data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+passphrase_app = typer.Typer(help="Manage the project passphrase.", no_args_is_help=True)
+audit_app = typer.Typer(help="Inspect the tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(passphrase_app, name="passphrase")
+app.add_typer(audit_app, name="audit")
+
+ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
+UserOption = Annotated[
+    str | None, typer.Option("--user", "-u", envvar=USER_ENV, help="Acting user (default: the project's creator).")
+]
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn errors into one readable line and an exit status, never a traceback with data."""
+    try:
+        yield
+    except WorkbenchError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted; the last transaction was rolled back.", err=True)
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:
+        if os.environ.get("WORKBENCH_DEBUG") == "1":
+            raise
+        typer.secho(
+            f"internal error ({type(exc).__name__}); no project data was printed. "
+            "Rerun with WORKBENCH_DEBUG=1 to see the traceback on this terminal.",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        raise typer.Exit(70) from None
+
+
+def read_secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise InvalidInputError(f"No passphrase given: set {env} or run the command in a terminal.")
+    first = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass("Repeat it: ") != first:
+        raise InvalidInputError("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def _open(directory: Path, user: str | None) -> Workspace:
+    from workbench.services.projects import open_project
+
+    read_location(directory)  # a clear "not a project" before asking for a passphrase
+    return open_project(directory, read_secret(PASSPHRASE_ENV, "Project passphrase"), user)
+
+
+@app.command()
+def init(
+    directory: ProjectDir,
+    lang: Annotated[str, typer.Option("--lang", help="Project language: hu or en.")] = "hu",
+    user: UserOption = None,
+    name: Annotated[str | None, typer.Option(help="Project name (default: the directory name).")] = None,
+) -> None:
+    """Create a new encrypted project in DIRECTORY (SQLite, or PostgreSQL if WORKBENCH_DATABASE_URL is set)."""
+    from workbench.services.projects import init_project
+
+    with handled():
+        passphrase = read_secret(PASSPHRASE_ENV, "New project passphrase", confirm=True)
+        ws = init_project(directory, passphrase, user or getpass.getuser(), language=lang, name=name)
+        typer.echo(
+            f"Created project {ws.project.name!r} in {directory} ({ws.location.backend}); admin: {ws.user.name}."
+        )
+        ws.close()
+
+
+@app.command()
+def status(
+    directory: ProjectDir,
+    user: UserOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show the project's interviews, participants, codes and codings."""
+    from workbench.services.projects import project_status
+
+    with handled():
+        ws = _open(directory, user)
+        try:
+            report = project_status(ws)
+        finally:
+            ws.close()
+        typer.echo(json.dumps(_status_json(report), indent=2, ensure_ascii=False) if as_json else _status_text(report))
+
+
+def _status_json(report: ProjectStatus) -> dict[str, object]:
+    return {
+        "project": {"id": report.project.id, "name": report.project.name, "language": report.project.language,
+                    "backend": report.project.backend},
+        "users": [{"name": u.name, "role": u.role.value} for u in report.users],
+        "participants": [{"code": p.code, "interviews": p.interview_count} for p in report.participants],
+        "interviews": [
+            {"id": i.summary.id, "title": i.summary.title, "participant": i.summary.participant_code,
+             "language": i.summary.language, "wave": i.summary.wave, "turns": i.segment_count,
+             "codings": i.coding_count, "shredded": i.summary.shredded_at is not None}
+            for i in report.interviews
+        ],
+        "codes": report.code_count,
+        "codebook_version": report.codebook_version,
+        "codings": report.coding_count,
+        "codings_by_coder": report.codings_by_coder,
+    }  # fmt: skip
+
+
+def _status_text(report: ProjectStatus) -> str:
+    p = report.project
+    lines = [
+        f"Project: {p.name} (id {p.id[:8]}, language {p.language}, {p.backend})",
+        "Users: " + ", ".join(f"{u.name} ({u.role.value})" for u in report.users),
+        f"Participants: {len(report.participants)}"
+        + (": " + ", ".join(pt.code for pt in report.participants) if report.participants else ""),
+        f"Interviews: {len(report.interviews)}",
+    ]
+    if report.interviews:
+        lines.append(f"  {'ID':<8}  {'PART.':<6} {'WAVE':<4} {'LANG':<4} {'TURNS':>5} {'CODINGS':>7}  TITLE")
+        for i in report.interviews:
+            s = i.summary
+            title = f"SHREDDED {s.shredded_at:%Y-%m-%d}" if s.shredded_at else s.title
+            lines.append(
+                f"  {s.short_id:<8}  {s.participant_code or '-':<6} {s.wave or '-'!s:<4} {s.language:<4} "
+                f"{i.segment_count:>5} {i.coding_count:>7}  {title}"
+            )
+    lines.append(f"Codes: {report.code_count} (codebook version {report.codebook_version})")
+    by_coder = ", ".join(f"{name} {n}" for name, n in sorted(report.codings_by_coder.items()))
+    lines.append(f"Codings: {report.coding_count}" + (f" ({by_coder})" if by_coder else ""))
+    return "\n".join(lines)
+
+
+@app.command()
+def demo(
+    directory: ProjectDir,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the codebook texts: en or hu.")] = "en",
+) -> None:
+    """Create a populated demo project (fictional transcripts in English and Hungarian)."""
+    from workbench.services.demo import DEMO_ADMIN, DEMO_MEMBERS, DEMO_PASSPHRASE, create_demo
+
+    with handled():
+        passphrase = os.environ.get(PASSPHRASE_ENV) or DEMO_PASSPHRASE
+        result = create_demo(directory, passphrase, language=lang)
+        result.workspace.close()
+        typer.echo(
+            f"Demo project created in {directory}: {result.interviews} interviews, {result.participants} "
+            f"participants, {result.codes} codes, {result.codings} codings."
+        )
+        shown = "the passphrase from WORKBENCH_PASSPHRASE" if os.environ.get(PASSPHRASE_ENV) else repr(passphrase)
+        members = ", ".join(f"{n} ({r.value})" for n, r in DEMO_MEMBERS)
+        typer.echo(f"Unlock it with {shown} as user {DEMO_ADMIN!r} (admin), or as {members}.")
+
+
+@passphrase_app.command("change")
+def passphrase_change(directory: ProjectDir, user: UserOption = None) -> None:
+    """Change the project passphrase (re-wraps the master key; no data is re-encrypted)."""
+    from workbench.services.projects import change_passphrase
+
+    with handled():
+        ws = _open(directory, user)
+        try:
+            new = read_secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
+            change_passphrase(ws, new)
+        finally:
+            ws.close()
+        typer.echo("Passphrase changed. The old passphrase no longer unlocks this project.")
+
+
+@app.command()
+def shred(
+    directory: ProjectDir,
+    interview: Annotated[str, typer.Option("--interview", help="Interview id (or a unique prefix).")],
+    user: UserOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Destroy one interview's key for good (a participant's withdrawal, GDPR erasure)."""
+    from workbench.services.projects import shred_interview
+
+    with handled():
+        ws = _open(directory, user)
+        try:
+            if not yes:
+                if not sys.stdin.isatty():
+                    raise InvalidInputError("Shredding cannot be undone: confirm with --yes.")
+                typer.confirm(f"Shred interview {interview}? This cannot be undone", abort=True)
+            interview_id, when = shred_interview(ws, interview)
+        finally:
+            ws.close()
+        typer.echo(
+            f"Interview {interview_id[:8]} shredded at {when:%Y-%m-%d %H:%M} UTC; it can no longer be decrypted."
+        )
+
+
+@audit_app.command("verify")
+def audit_verify(directory: ProjectDir, user: UserOption = None) -> None:
+    """Check the audit log's HMAC chain and name the first broken entry."""
+    from workbench.services.projects import verify_audit
+
+    with handled():
+        ws = _open(directory, user)
+        try:
+            broken = verify_audit(ws)
+        finally:
+            ws.close()
+        if broken is not None:
+            typer.secho(f"Audit log broken at entry {broken}: it was edited, deleted or reordered.", err=True)
+            raise typer.Exit(4)
+        typer.echo("Audit log intact.")
+
+
+@app.command()
+def serve(
+    directory: ProjectDir,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless behind a TLS proxy.")] = "127.0.0.1",
+) -> None:
+    """Start the web app for DIRECTORY at http://HOST:PORT (localhost only by default)."""
+    with handled():
+        read_location(directory)
+        if not APP_FILE.is_file():
+            raise InvalidInputError("The app files were not found; run `workbench serve` from a source checkout.")
+        typer.echo(f"Serving {directory} at http://{host}:{port} (Ctrl+C to stop).")
+        env = {**os.environ, PROJECT_ENV: str(directory.resolve())}
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
+        ]  # fmt: skip
+        raise typer.Exit(subprocess.call(command, cwd=REPO_ROOT, env=env))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

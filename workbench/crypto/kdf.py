@@ -1,0 +1,77 @@
+"""Passphrase to key-encryption key with Argon2id.
+
+The defaults are RFC 9106's second recommended option (t=3, m=64 MiB, p=4):
+memory-hard enough to slow guessing on GPUs, yet about half a second on a laptop.
+Parameters are stored beside the salt, so a project keeps opening after the
+defaults change; values read from a database are bounds-checked because an
+imported project is untrusted input (a huge ``memory_kib`` would be a DoS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+
+from argon2.low_level import Type, hash_secret_raw
+
+from workbench.errors import InvalidInputError
+
+SALT_BYTES = 16
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost parameters; the defaults follow RFC 9106 section 4, option 2."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 4
+    algorithm: str = "argon2id"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> KdfParams:
+        try:
+            data = json.loads(raw)
+            params = cls(
+                time_cost=int(data["time_cost"]),
+                memory_kib=int(data["memory_kib"]),
+                parallelism=int(data["parallelism"]),
+                algorithm=str(data.get("algorithm", "argon2id")),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidInputError("The stored key-derivation parameters are unreadable.") from exc
+        params.check()
+        return params
+
+    def check(self) -> None:
+        """Reject parameters that are unsafe or absurdly expensive."""
+        if self.algorithm != "argon2id":
+            raise InvalidInputError(f"Unsupported key-derivation algorithm {self.algorithm!r}.")
+        if not (1 <= self.time_cost <= 64 and 8 * 1024 <= self.memory_kib <= 4 * 1024 * 1024):
+            raise InvalidInputError("The stored key-derivation parameters are out of bounds.")
+        if not 1 <= self.parallelism <= 64:
+            raise InvalidInputError("The stored key-derivation parallelism is out of bounds.")
+
+
+def new_salt() -> bytes:
+    return os.urandom(SALT_BYTES)
+
+
+def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    """Derive the 256-bit key-encryption key that wraps the master key."""
+    params.check()
+    if len(salt) < SALT_BYTES:
+        raise InvalidInputError("The stored key-derivation salt is too short.")
+    return hash_secret_raw(
+        secret=passphrase.encode("utf-8"),
+        salt=salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_kib,
+        parallelism=params.parallelism,
+        hash_len=32,
+        type=Type.ID,
+    )

@@ -1,0 +1,1 @@
+"""Plain data and rules of the workbench, with no I/O."""

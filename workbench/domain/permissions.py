@@ -1,0 +1,40 @@
+"""Which role may do what. Services call ``require``; the CLI and the app obey the same table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from workbench.domain.models import Role, User
+from workbench.errors import PermissionDeniedError
+
+
+class Action(StrEnum):
+    VIEW_STATUS = "view status"
+    READ_TRANSCRIPTS = "read transcripts"
+    IMPORT = "import transcripts"
+    CODE = "code transcripts"
+    EDIT_CODEBOOK = "edit the codebook"
+    MANAGE_KEYS = "manage keys"
+    SHRED = "shred an interview"
+
+
+_ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.VIEW_STATUS: frozenset(Role),
+    Action.READ_TRANSCRIPTS: frozenset({Role.ADMIN, Role.LEAD, Role.RESEARCHER}),
+    Action.IMPORT: frozenset({Role.ADMIN, Role.LEAD, Role.RESEARCHER}),
+    Action.CODE: frozenset({Role.ADMIN, Role.LEAD, Role.RESEARCHER}),
+    Action.EDIT_CODEBOOK: frozenset({Role.ADMIN, Role.LEAD}),
+    Action.MANAGE_KEYS: frozenset({Role.ADMIN}),
+    Action.SHRED: frozenset({Role.ADMIN}),
+}
+
+
+def allowed(user: User, action: Action) -> bool:
+    return user.role in _ALLOWED[action]
+
+
+def require(user: User, action: Action) -> None:
+    if not allowed(user, action):
+        raise PermissionDeniedError(
+            f"{user.name} has the role {user.role.value}, which may not {action.value}. Ask a project admin."
+        )

@@ -1,0 +1,119 @@
+"""Every error the workbench raises on purpose, in one documented tree.
+
+Messages say what happened and what to do, in words a researcher understands.
+They never contain transcript text, memos or attribute values: only ids, file
+names and counts, so an error is safe to show in a browser, a terminal or a log.
+
+    WorkbenchError                  base class; ``exit_code`` is the CLI exit status
+    ├── ProjectError                the project directory or database as a whole
+    │   ├── NotAProjectError        DIR holds no workbench project
+    │   ├── ProjectExistsError      init on a directory that already holds one
+    │   ├── SchemaTooNewError       the database was written by a newer workbench
+    │   ├── ProjectBusyError        another process holds the write lock
+    │   └── DatabaseUnavailableError  the configured database cannot be reached
+    ├── AccessError                 who you are or what you may do
+    │   ├── WrongPassphraseError    the passphrase does not unlock the project (exit 2)
+    │   ├── UnknownUserError        the acting user is not a member of the project
+    │   └── PermissionDeniedError   the user's role does not allow the action
+    ├── CryptoError                 stored ciphertext cannot be used
+    │   ├── IntegrityError          a ciphertext failed authentication (tampered/moved)
+    │   └── ShreddedError           the data key was deliberately destroyed
+    ├── NotFoundError               an interview, participant, code ... does not exist
+    └── InvalidInputError           a value, file or argument is not acceptable
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base of all deliberate workbench errors."""
+
+    exit_code: int = 1
+
+
+class ProjectError(WorkbenchError):
+    """The project as a whole cannot be opened or written."""
+
+
+class NotAProjectError(ProjectError):
+    """The directory does not contain a workbench project."""
+
+
+class ProjectExistsError(ProjectError):
+    """A project already exists where a new one was to be created."""
+
+
+class SchemaTooNewError(ProjectError):
+    """The database schema is newer than this version of the workbench."""
+
+
+class ProjectBusyError(ProjectError):
+    """Another process is writing to the project; nothing was changed."""
+
+    exit_code = 3
+
+
+class DatabaseUnavailableError(ProjectError):
+    """The database server named by WORKBENCH_DATABASE_URL cannot be reached."""
+
+
+class AccessError(WorkbenchError):
+    """Authentication or authorisation failed."""
+
+
+class WrongPassphraseError(AccessError):
+    """The passphrase does not unlock the project key."""
+
+    exit_code = 2
+
+
+class UnknownUserError(AccessError):
+    """The acting user is not a member of the project."""
+
+    exit_code = 2
+
+
+class PermissionDeniedError(AccessError):
+    """The user's role does not allow this action."""
+
+    exit_code = 2
+
+
+class CryptoError(WorkbenchError):
+    """A stored ciphertext cannot be decrypted."""
+
+
+class IntegrityError(CryptoError):
+    """Authentication of a ciphertext failed: it was altered or moved.
+
+    ``record`` names the table, row and field so an administrator can restore
+    that one record from a backup; the rest of the project stays readable.
+    """
+
+    def __init__(self, record: str) -> None:
+        self.record = record
+        super().__init__(
+            f"Integrity check failed for {record}: the stored ciphertext was altered, "
+            "damaged or copied from another record. Restore this record from a backup; "
+            "the rest of the project is unaffected."
+        )
+
+
+class ShreddedError(CryptoError):
+    """The data key of this record was destroyed on purpose (crypto-shredding)."""
+
+    def __init__(self, what: str, when: str | None = None) -> None:
+        self.what = what
+        when_text = f" on {when}" if when else ""
+        super().__init__(
+            f"{what} was shredded{when_text} (for example after a participant withdrew); "
+            "its content can no longer be decrypted by anyone."
+        )
+
+
+class NotFoundError(WorkbenchError):
+    """The requested object does not exist in this project."""
+
+
+class InvalidInputError(WorkbenchError):
+    """A value, file or argument is not acceptable."""

@@ -1,0 +1,1 @@
+"""Language processing that runs offline: segmentation now, embeddings and PII later."""

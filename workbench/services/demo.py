@@ -1,0 +1,95 @@
+"""A populated demo project, so that every page has something to show.
+
+All transcripts, participants and names in ``workbench/demo_data`` are fictional
+and were written for this project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.crypto.kdf import KdfParams
+from workbench.domain.attributes import AttributeDef, AttributeType
+from workbench.domain.models import Role
+from workbench.domain.text import normalize
+from workbench.errors import InvalidInputError
+from workbench.paths import CODEBOOKS_DIR, DEMO_DATA_DIR
+from workbench.services.codebook import install_codebook, read_codebook
+from workbench.services.interviews import add_transcript_in
+from workbench.services.participants import add_participants
+from workbench.services.projects import init_project
+from workbench.services.users import add_user
+from workbench.services.workspace import Workspace
+from workbench.store.store import remove_sqlite_files
+
+DEMO_PASSPHRASE = "fictional-demo-only"  # noqa: S105 - printed on purpose; demo data is fictional
+DEMO_ADMIN = "admin"
+DEMO_MEMBERS = (("lena", Role.LEAD), ("anna", Role.RESEARCHER), ("bence", Role.RESEARCHER), ("wanda", Role.WRITER))
+DEMO_CODEBOOK = "radicalization-indicators.yaml"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    workspace: Workspace
+    interviews: int
+    participants: int
+    codes: int
+    codings: int
+
+
+def _load(name: str) -> Any:
+    return yaml.safe_load((DEMO_DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def create_demo(directory: Path, passphrase: str, *, language: str = "en", kdf: KdfParams | None = None) -> DemoResult:
+    """Create and populate a demo project; on failure nothing is left in ``directory``."""
+    ws = init_project(directory, passphrase, DEMO_ADMIN, language=language, name="Demo: life-path interviews", kdf=kdf)
+    try:
+        return _populate(ws, language)
+    except BaseException:
+        backend = ws.location.backend
+        ws.close()
+        if backend == "sqlite":
+            remove_sqlite_files(directory)
+        raise
+
+
+def _populate(ws: Workspace, language: str) -> DemoResult:
+    for name, role in DEMO_MEMBERS:
+        add_user(ws, name, role)
+    people = _load("participants.yaml")
+    definitions = [
+        AttributeDef(a["name"], AttributeType(a["type"]), tuple(a.get("categories", ()))) for a in people["attributes"]
+    ]
+    participants = {p["code"]: p["attributes"] for p in people["participants"]}
+    add_participants(ws, definitions, participants)
+    codes = read_codebook(CODEBOOKS_DIR / DEMO_CODEBOOK, language)
+    install_codebook(ws, codes, f"Pulled shared codebook {DEMO_CODEBOOK}")
+    code_ids = {c.key: c.id for c in codes}
+    manifest = _load("manifest.yaml")["interviews"]
+    codings = _load("codings.yaml")["codings"]
+    coding_count = 0
+    with ws.write() as repo:
+        coders = {u.name: u.id for u in repo.users()}
+        for item in manifest:
+            text = (DEMO_DATA_DIR / "interviews" / item["file"]).read_text(encoding="utf-8")
+            interview_id = add_transcript_in(
+                ws, repo, text, title=item["title"], language=item["language"],
+                participant_code=item["participant"], wave=item.get("wave"), source_format="txt",
+            )  # fmt: skip
+            transcript = repo.transcript(interview_id)
+            for entry in (c for c in codings if c["file"] == item["file"]):
+                start = transcript.text.find(normalize(entry["quote"]))
+                if start < 0:
+                    raise InvalidInputError(f"Demo coding quote not found in {item['file']}.")
+                end = start + len(normalize(entry["quote"]))
+                for index, coder in enumerate(entry["coders"]):
+                    memo = entry.get("memo") if index == 0 else None
+                    repo.add_coding(transcript, code_ids[entry["code"]], coders[coder], start, end, memo=memo)
+                    coding_count += 1
+        ws.audit(repo, "demo populated", "project", ws.project.id, codings=coding_count)
+    return DemoResult(ws, len(manifest), len(participants), len(codes), coding_count)

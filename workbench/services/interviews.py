@@ -1,0 +1,100 @@
+"""Adding and reading transcripts.
+
+Import from files (formats, encodings, hostile input) builds on ``add_transcript``;
+this module owns the invariant that text is NFC-normalised once, segmented, and
+stored encrypted with its segments in a single transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.domain.models import Code, Coding, InterviewSummary, Transcript
+from workbench.domain.permissions import Action, require
+from workbench.domain.text import normalize
+from workbench.errors import InvalidInputError, NotFoundError
+from workbench.nlp.segment import segment_transcript
+from workbench.services.workspace import Workspace
+from workbench.store.repo import Repo
+
+
+@dataclass(frozen=True)
+class TranscriptView:
+    """Everything the transcript page shows for one interview."""
+
+    transcript: Transcript
+    codings: list[Coding]
+    codes: dict[str, Code]
+    memos: list[tuple[str, str, str]]
+
+
+def add_transcript(
+    ws: Workspace,
+    text: str,
+    *,
+    title: str,
+    language: str | None = None,
+    participant_code: str | None = None,
+    wave: int | None = None,
+    source_format: str = "txt",
+) -> str:
+    """Store one transcript with its turns and sentences; returns the interview id."""
+    require(ws.user, Action.IMPORT)
+    with ws.write() as repo:
+        return add_transcript_in(ws, repo, text, title=title, language=language, participant_code=participant_code,
+                                 wave=wave, source_format=source_format)  # fmt: skip
+
+
+def add_transcript_in(
+    ws: Workspace,
+    repo: Repo,
+    text: str,
+    *,
+    title: str,
+    language: str | None,
+    participant_code: str | None,
+    wave: int | None,
+    source_format: str,
+) -> str:
+    """``add_transcript`` inside a transaction the caller already holds."""
+    text = normalize(text)
+    if not text.strip():
+        raise InvalidInputError(f"{title}: the transcript is empty.")
+    language = language or ws.project.language
+    participant_id = None
+    if participant_code:
+        participant_id = repo.participant_id(participant_code)
+        if participant_id is None:
+            raise NotFoundError(f"There is no participant {participant_code!r}; add the participant first.")
+    segments = segment_transcript(text, language)
+    interview_id = repo.add_interview(
+        title=normalize(title),
+        text=text,
+        language=language,
+        source_format=source_format,
+        imported_by=ws.user.id,
+        segments=segments,
+        participant_id=participant_id,
+        wave=wave,
+    )
+    ws.audit(repo, "transcript imported", "interview", interview_id, chars=len(text), segments=len(segments))
+    return interview_id
+
+
+def list_interviews(ws: Workspace) -> list[InterviewSummary]:
+    require(ws.user, Action.VIEW_STATUS)
+    with ws.read() as repo:
+        return repo.interview_summaries()
+
+
+def view_transcript(ws: Workspace, interview_ref: str) -> TranscriptView:
+    """Decrypt one transcript with its codings and memos; the viewing is audited."""
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    with ws.write() as repo:
+        interview_id = repo.resolve_interview(interview_ref)
+        transcript = repo.transcript(interview_id)
+        codings = repo.codings(interview_id)
+        codes = {c.id: c for c in repo.codes()}
+        memos = [(author, text, when.isoformat(timespec="minutes")) for author, text, when in repo.memos(interview_id)]
+        ws.audit(repo, "transcript viewed", "interview", interview_id)
+    return TranscriptView(transcript, codings, codes, memos)

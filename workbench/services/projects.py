@@ -1,0 +1,205 @@
+"""Project life cycle: create, unlock, report, change the passphrase, shred."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+from sqlalchemy import insert, update
+
+from workbench.crypto.kdf import KdfParams
+from workbench.domain.models import SUPPORTED_LANGUAGES, InterviewStatus, ProjectStatus, Role, User
+from workbench.domain.permissions import Action, require
+from workbench.errors import (
+    InvalidInputError,
+    NotAProjectError,
+    ProjectExistsError,
+    UnknownUserError,
+    WorkbenchError,
+)
+from workbench.services.workspace import Workspace
+from workbench.store import audit
+from workbench.store import schema as s
+from workbench.store.keys import (
+    Keyring,
+    add_passphrase_slot,
+    create_master_key,
+    rewrap_passphrase_slots,
+    shred_data_key,
+    unlock,
+    utcnow,
+)
+from workbench.store.repo import Repo
+from workbench.store.store import Store, new_location, read_location, remove_sqlite_files, write_location
+
+MIN_PASSPHRASE_LENGTH = 10
+_USER_NAME = re.compile(r"^[\w.@-]{1,100}$")
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise InvalidInputError(
+            f"The passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
+            "(a few unrelated words are easy to remember and hard to guess)."
+        )
+
+
+def check_user_name(name: str) -> str:
+    name = unicodedata.normalize("NFC", name.strip())
+    if not _USER_NAME.match(name):
+        raise InvalidInputError(
+            f"{name!r} is not a valid user name: use letters, digits, '.', '_', '-' or '@' (at most 100)."
+        )
+    return name
+
+
+def init_project(
+    directory: Path,
+    passphrase: str,
+    user_name: str,
+    *,
+    language: str = "hu",
+    name: str | None = None,
+    kdf: KdfParams | None = None,
+) -> Workspace:
+    """Create an encrypted project in ``directory``; nothing is left behind if it fails."""
+    check_passphrase(passphrase)
+    user_name = check_user_name(user_name)
+    if language not in SUPPORTED_LANGUAGES:
+        raise InvalidInputError(f"Unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}.")
+    directory.mkdir(parents=True, exist_ok=True)
+    location = new_location(directory)
+    store = Store(location.database_url())
+    try:
+        if not store.database_is_empty():
+            raise ProjectExistsError(
+                "The database named by WORKBENCH_DATABASE_URL already holds a project; "
+                "use an empty database (or schema) for each project."
+            )
+        master_key = create_master_key()
+        keyring = Keyring(location.project_id, master_key)
+        user = User("", user_name, Role.ADMIN)
+        with store.write() as conn:
+            store.migrate_in(conn)
+            repo = Repo(conn, keyring)
+            conn.execute(
+                insert(s.project).values(
+                    id=location.project_id,
+                    name=name or directory.resolve().name,
+                    language=language,
+                    created_at=utcnow(),
+                    master_key_version=1,
+                )
+            )
+            user = repo.add_user(user_name, Role.ADMIN)
+            conn.execute(update(s.project).values(default_user_id=user.id))
+            add_passphrase_slot(conn, master_key, passphrase, kdf or KdfParams())
+            audit.record(
+                conn, keyring, user.name, "project created", object_type="project", object_id=location.project_id
+            )
+            info = repo.project(location.backend)
+        write_location(location)
+    except BaseException:
+        store.dispose()
+        if location.backend == "sqlite":
+            remove_sqlite_files(directory)
+        raise
+    return Workspace(location, store, keyring, user, info)
+
+
+def open_project(directory: Path, passphrase: str, user_name: str | None = None) -> Workspace:
+    """Unlock a project for ``user_name`` (default: the project's creator)."""
+    location = read_location(directory)
+    store = Store(location.database_url())
+    try:
+        store.check_schema()
+        with store.read() as conn:
+            repo = Repo(conn, Keyring(location.project_id, b""))
+            info = repo.project(location.backend)
+            if info.id != location.project_id:
+                raise NotAProjectError(
+                    f"The database does not belong to the project in {directory} "
+                    "(its project id differs); check WORKBENCH_DATABASE_URL."
+                )
+            keyring = unlock(conn, location.project_id, passphrase)
+            user = _acting_user(Repo(conn, keyring), user_name)
+    except BaseException:
+        store.dispose()
+        raise
+    return Workspace(location, store, keyring, user, info)
+
+
+def _acting_user(repo: Repo, user_name: str | None) -> User:
+    if user_name:
+        user = repo.user_by_name(user_name.strip())
+        if user is None:
+            names = ", ".join(u.name for u in repo.users())
+            raise UnknownUserError(f"{user_name!r} is not a member of this project (members: {names}).")
+        return user
+    default_id = repo.default_user_id()
+    user = repo.user_by_id(default_id) if default_id else None
+    if user is None:
+        raise UnknownUserError("Name the acting user with --user or WORKBENCH_USER.")
+    return user
+
+
+def project_status(ws: Workspace) -> ProjectStatus:
+    require(ws.user, Action.VIEW_STATUS)
+    with ws.read() as repo:
+        per_interview, per_coder, _per_code = repo.coding_counts()
+        segments = repo.segment_counts()
+        interviews = [
+            InterviewStatus(summary, segments.get(summary.id, 0), per_interview.get(summary.id, 0))
+            for summary in repo.interview_summaries()
+        ]
+        return ProjectStatus(
+            project=ws.project,
+            users=repo.users(),
+            interviews=interviews,
+            participants=repo.participants(),
+            code_count=len(repo.codes()),
+            coding_count=sum(per_interview.values()),
+            codings_by_coder=dict(per_coder),
+            codebook_version=repo.codebook_version(),
+        )
+
+
+def change_passphrase(ws: Workspace, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
+    """Re-wrap the master key for a new passphrase, in one transaction; no data is re-encrypted."""
+    require(ws.user, Action.MANAGE_KEYS)
+    check_passphrase(new_passphrase)
+    with ws.write() as repo:
+        rewrap_passphrase_slots(repo.conn, ws.keyring, new_passphrase, kdf or KdfParams())
+        ws.audit(repo, "passphrase changed", "project", ws.project.id)
+
+
+def shred_interview(ws: Workspace, interview_ref: str) -> tuple[str, dt.datetime]:
+    """Destroy the data key of one interview (crypto-shredding); returns its id and the time."""
+    require(ws.user, Action.SHRED)
+    with ws.write() as repo:
+        interview_id = repo.resolve_interview(interview_ref)
+        key_id = repo.interview_data_key(interview_id)
+        when = shred_data_key(repo.conn, ws.keyring, key_id, ws.user.id)
+        ws.audit(repo, "interview shredded", "interview", interview_id)
+    ws.store.checkpoint()
+    return interview_id, when
+
+
+def verify_audit(ws: Workspace) -> int | None:
+    """Sequence number of the first broken audit entry, or None when the chain is intact."""
+    require(ws.user, Action.MANAGE_KEYS)
+    with ws.read() as repo:
+        return audit.verify(repo.conn, ws.keyring)
+
+
+__all__ = [
+    "WorkbenchError",
+    "change_passphrase",
+    "init_project",
+    "open_project",
+    "project_status",
+    "shred_interview",
+    "verify_audit",
+]

@@ -1,0 +1,43 @@
+"""An unlocked project, for one acting user, as the CLI and the app hold it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from workbench.domain.models import ProjectInfo, User
+from workbench.store import audit
+from workbench.store.keys import Keyring
+from workbench.store.repo import Repo
+from workbench.store.store import ProjectLocation, Store
+
+
+@dataclass
+class Workspace:
+    """Store, keys and user of one session. Never share one between users."""
+
+    location: ProjectLocation
+    store: Store
+    keyring: Keyring
+    user: User
+    project: ProjectInfo
+
+    @contextmanager
+    def read(self) -> Iterator[Repo]:
+        with self.store.read() as conn:
+            yield Repo(conn, self.keyring)
+
+    @contextmanager
+    def write(self) -> Iterator[Repo]:
+        with self.store.write() as conn:
+            yield Repo(conn, self.keyring)
+
+    def audit(self, repo: Repo, action: str, object_type: str = "", object_id: str = "", **detail: object) -> None:
+        """Record an action in the caller's transaction, so it commits or rolls back with it."""
+        audit.record(
+            repo.conn, self.keyring, self.user.name, action, object_type=object_type, object_id=object_id, detail=detail
+        )
+
+    def close(self) -> None:
+        self.store.dispose()

@@ -1,0 +1,1 @@
+"""Storage: schema, connections, migrations, and encryption at the boundary."""

@@ -1,0 +1,69 @@
+"""Transcript HTML with coding highlights, escaped and self-contained (no network).
+
+Highlights carry the code's colour *and* a bracketed number, so they can be told
+apart without colour; overlapping codings show as stacked underlines.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Sequence
+
+from workbench.domain.models import Code, Coding, Segment
+
+STYLE = """
+<style>
+.wb-turn { margin: 0 0 0.8em 0; line-height: 1.7; }
+.wb-speaker { font-weight: 600; margin-right: 0.4em; }
+.wb-role { font-size: 0.75em; color: #555; margin-right: 0.4em; }
+.wb-hl { padding: 0.05em 0; }
+.wb-tag { font-size: 0.7em; vertical-align: super; font-weight: 600; }
+</style>
+"""
+
+
+def _pieces(text: str, offset: int, codings: Sequence[Coding]) -> list[tuple[str, list[Coding]]]:
+    """Split ``text`` (starting at ``offset``) at coding boundaries; each piece lists its codings."""
+    cuts = {0, len(text)}
+    for c in codings:
+        cuts.update(x - offset for x in (c.start, c.end) if 0 < x - offset < len(text))
+    ordered = sorted(cuts)
+    return [
+        (text[a:b], [c for c in codings if c.start < offset + b and c.end > offset + a])
+        for a, b in itertools.pairwise(ordered)
+    ]
+
+
+def transcript_html(text: str, turns: Sequence[Segment], codings: Sequence[Coding], codes: dict[str, Code]) -> str:
+    numbers = {code_id: i + 1 for i, code_id in enumerate(codes)}
+    parts = [STYLE]
+    for turn in turns:
+        inside = [c for c in codings if c.start < turn.end and c.end > turn.start]
+        body = []
+        for piece, active in _pieces(text[turn.start : turn.end], turn.start, inside):
+            escaped = html.escape(piece).replace("\n", "<br>")
+            if not active:
+                body.append(escaped)
+                continue
+            first = codes.get(active[0].code_id)
+            color = first.color if first else "#DDDDDD"
+            lines = ", ".join(f"{codes[c.code_id].name if c.code_id in codes else '?'} ({c.coder})" for c in active)
+            underline = f"box-shadow: 0 {2 * len(active)}px 0 0 rgba(0,0,0,0.45);" if len(active) > 1 else ""
+            body.append(
+                f'<mark class="wb-hl" style="background:{color}55;{underline}" title="{html.escape(lines)}">'
+                f"{escaped}</mark>"
+            )
+        ends = sorted({c.code_id for c in inside if turn.start < c.end <= turn.end})
+        tags = "".join(f'<span class="wb-tag">[{numbers.get(code_id, "?")}]</span>' for code_id in ends)
+        speaker = html.escape(turn.speaker or "")
+        parts.append(
+            f'<p class="wb-turn"><span class="wb-speaker">{speaker}</span>'
+            f'<span class="wb-role">({turn.role.value})</span>{"".join(body)}{tags}</p>'
+        )
+    return "\n".join(parts)
+
+
+def legend(codes: dict[str, Code], used: set[str]) -> list[tuple[int, str, str]]:
+    """(number, name, colour) of each code used in this transcript, for the legend."""
+    return [(i + 1, code.name, code.color) for i, (code_id, code) in enumerate(codes.items()) if code_id in used]

@@ -1,0 +1,90 @@
+"""Per-browser-session state: the unlocked workspace, idle timeout, error display.
+
+The workspace (and with it the decrypted keys) lives in ``st.session_state``,
+which belongs to one browser session. Nothing decrypted is ever put in
+``st.cache_data`` or ``st.cache_resource``, which are shared by all users.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from workbench.errors import WorkbenchError
+from workbench.services.projects import open_project
+from workbench.services.workspace import Workspace
+
+PROJECT_ENV = "WORKBENCH_PROJECT"
+IDLE_TIMEOUT_ENV = "WORKBENCH_IDLE_MINUTES"
+_WS = "workspace"
+_LAST_SEEN = "last_seen"
+log = logging.getLogger("workbench.ui")
+
+
+def project_dir() -> Path | None:
+    value = os.environ.get(PROJECT_ENV)
+    return Path(value) if value else None
+
+
+def idle_timeout_s() -> float:
+    return float(os.environ.get(IDLE_TIMEOUT_ENV, "30")) * 60
+
+
+def workspace() -> Workspace | None:
+    """The unlocked workspace of this browser session, after the idle check."""
+    ws = st.session_state.get(_WS)
+    if ws is None:
+        return None
+    last = float(st.session_state.get(_LAST_SEEN, time.monotonic()))
+    if time.monotonic() - last > idle_timeout_s():
+        lock("You were idle for too long; the project was locked and decrypted data dropped.")
+        return None
+    st.session_state[_LAST_SEEN] = time.monotonic()
+    return ws  # type: ignore[no-any-return]
+
+
+def require_workspace() -> Workspace:
+    ws = workspace()
+    if ws is None:
+        st.warning("The project is locked. Unlock it first.")
+        st.stop()
+    return ws
+
+
+def unlock(passphrase: str, user_name: str | None) -> None:
+    directory = project_dir()
+    if directory is None:
+        raise WorkbenchError("No project is configured: start the app with `workbench serve DIR`.")
+    st.session_state[_WS] = open_project(directory, passphrase, user_name or None)
+    st.session_state[_LAST_SEEN] = time.monotonic()
+
+
+def lock(message: str | None = None) -> None:
+    ws = st.session_state.pop(_WS, None)
+    if ws is not None:
+        ws.close()
+    if message:
+        st.session_state["lock_message"] = message
+
+
+@contextmanager
+def shown_errors() -> Iterator[None]:
+    """Show a researcher-readable message instead of a traceback (which may hold data)."""
+    try:
+        yield
+    except WorkbenchError as exc:
+        st.error(str(exc))
+    except Exception as exc:
+        ref = uuid.uuid4().hex[:8]
+        log.error("unexpected %s in the app (reference %s)", type(exc).__name__, ref)
+        st.error(
+            f"Something went wrong ({type(exc).__name__}, reference {ref}). "
+            "No data was lost; the details are withheld because they might contain interview text."
+        )
