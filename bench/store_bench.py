@@ -21,7 +21,23 @@ from workbench.nlp.segment import segment_transcript
 from workbench.services.interviews import add_transcript, view_transcript
 from workbench.services.projects import init_project, open_project
 
-WORDS = ["börtön", "család", "iskola", "munka", "barát", "apám", "anyám", "város", "utca", "bíróság", "ítélet", "csoport", "hit", "harag", "jövő"]
+WORDS = [
+    "börtön",
+    "család",
+    "iskola",
+    "munka",
+    "barát",
+    "apám",
+    "anyám",
+    "város",
+    "utca",
+    "bíróság",
+    "ítélet",
+    "csoport",
+    "hit",
+    "harag",
+    "jövő",
+]
 PASSPHRASE = "benchmark passphrase"
 
 
