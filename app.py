@@ -10,17 +10,19 @@ from workbench.ui import session
 st.set_page_config(page_title="Workbench", page_icon=":material/lock:", layout="wide")
 
 ws = session.workspace()
-if ws is None:
-    pages = [st.Page("app_pages/unlock.py", title="Unlock", icon=":material/lock_open:", default=True)]
-else:
-    pages = [
-        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("app_pages/transcripts.py", title="Transcripts", icon=":material/description:"),
-        st.Page("app_pages/participants.py", title="Participants", icon=":material/groups:"),
-        st.Page("app_pages/codebook.py", title="Codebook", icon=":material/account_tree:"),
-    ]
+unlocked = ws is not None
+# Every page is registered even when locked, so a bookmarked URL is found; a locked session sees
+# no navigation, and each page shows the unlock form in its place (session.require_workspace).
+pages = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=unlocked),
+    st.Page("app_pages/transcripts.py", title="Transcripts", icon=":material/description:"),
+    st.Page("app_pages/participants.py", title="Participants", icon=":material/groups:"),
+    st.Page("app_pages/codebook.py", title="Codebook", icon=":material/account_tree:"),
+]
+if not unlocked:
+    pages.insert(0, st.Page("app_pages/unlock.py", title="Unlock", icon=":material/lock_open:", default=True))
 
-page = st.navigation(pages)
+page = st.navigation(pages, position="sidebar" if unlocked else "hidden")
 if ws is not None:
     with st.sidebar:
         st.caption(f"Project **{ws.project.name}** · signed in as **{ws.user.name}** ({ws.user.role.value})")

@@ -14,7 +14,10 @@ with session.shown_errors():
         st.info("The project has no codes yet.")
     for entry in entries:
         code = entry.code
-        label = f"{'    ' * entry.depth}{code.name} · {entry.count} codings" + ("" if code.codable else " (group)")
+        # Em spaces: leading plain spaces would turn the label into a code block.
+        indent = "\u2003" * entry.depth + ("↳ " if entry.depth else "")
+        noun = "coding" if entry.count == 1 else "codings"
+        label = f"{indent}{code.name} · {entry.count} {noun}" + ("" if code.codable else " (group)")
         with st.expander(label):
             st.markdown(f"<span style='background:{code.color};padding:0 1em'>&nbsp;</span> `{code.color}`",
                         unsafe_allow_html=True)  # fmt: skip

@@ -273,6 +273,7 @@ def serve(
             sys.executable, "-m", "streamlit", "run", str(APP_FILE),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
+            "--client.toolbarMode", "viewer",
         ]  # fmt: skip
         raise typer.Exit(subprocess.call(command, cwd=REPO_ROOT, env=env))
 

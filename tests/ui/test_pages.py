@@ -110,3 +110,15 @@ def test_idle_timeout_locks(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> No
     assert "workspace" not in app.session_state
     assert app.title[0].value == "Unlock the project"
     assert "idle" in app.info[0].value
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_locked_session_gets_the_unlock_form_on_every_page(app: AppTest, page: str) -> None:
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title[0].value == "Unlock the project"
+    assert not app.metric and not app.get("html") and not app.dataframe
+    app.text_input[1].input(PASSPHRASE)
+    app.button[0].click().run()
+    assert app.title[0].value == PAGES[page], "after unlocking, the requested page is shown"

@@ -51,9 +51,12 @@ def workspace() -> Workspace | None:
 
 
 def require_workspace() -> Workspace:
+    """The workspace, or the unlock form in place of the page (which then stops)."""
     ws = workspace()
     if ws is None:
-        st.warning("The project is locked. Unlock it first.")
+        from workbench.ui.unlock import unlock_form
+
+        unlock_form()
         st.stop()
     return ws
 
