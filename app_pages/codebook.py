@@ -4,6 +4,7 @@ import streamlit as st
 
 from workbench.services.codebook import codebook_overview
 from workbench.ui import session
+from workbench.ui.render import safe_color
 
 ws = session.require_workspace()
 st.title("Codebook")
@@ -14,12 +15,13 @@ with session.shown_errors():
         st.info("The project has no codes yet.")
     for entry in entries:
         code = entry.code
+        color = safe_color(code.color)
         # Em spaces: leading plain spaces would turn the label into a code block.
         indent = "\u2003" * entry.depth + ("↳ " if entry.depth else "")
         noun = "coding" if entry.count == 1 else "codings"
         label = f"{indent}{code.name} · {entry.count} {noun}" + ("" if code.codable else " (group)")
         with st.expander(label):
-            st.markdown(f"<span style='background:{code.color};padding:0 1em'>&nbsp;</span> `{code.color}`",
+            st.markdown(f"<span style='background:{color};padding:0 1em'>&nbsp;</span> `{color}`",
                         unsafe_allow_html=True)  # fmt: skip
             st.write("**Definition.**", code.definition or "-")
             st.write("**Use when.**", code.inclusion or "-")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.ui import session
-from workbench.ui.render import legend, transcript_html
+from workbench.ui.render import legend_html, transcript_html
 
 ws = session.require_workspace()
 st.title("Transcripts")
@@ -24,10 +24,7 @@ with session.shown_errors():
         st.html(transcript_html(view.transcript.text, view.transcript.turns, view.codings, view.codes))
     with side_col:
         st.subheader("Codes used")
-        for number, name, color in legend(view.codes, {c.code_id for c in view.codings}):
-            st.markdown(
-                f"<span style='background:{color}55'>&nbsp;[{number}]&nbsp;</span> {name}", unsafe_allow_html=True
-            )
+        st.html(legend_html(view.codes, {c.code_id for c in view.codings}))
         st.subheader("Memos")
         memos = [c for c in view.codings if c.memo]
         if not memos and not view.memos:

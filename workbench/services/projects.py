@@ -158,7 +158,7 @@ def project_status(ws: Workspace) -> ProjectStatus:
             project=ws.project,
             users=repo.users(),
             interviews=interviews,
-            participants=repo.participants(),
+            participants=repo.participant_codes(),
             code_count=len(repo.codes()),
             coding_count=sum(per_interview.values()),
             codings_by_coder=dict(per_coder),

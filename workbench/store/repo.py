@@ -145,11 +145,20 @@ class Repo:
         value = self.conn.execute(select(s.participant.c.id).where(s.participant.c.code == code)).scalar_one_or_none()
         return str(value) if value is not None else None
 
+    def _interview_counts(self) -> Counter[str]:
+        rows = self.conn.execute(select(s.interview.c.participant_id).where(s.interview.c.participant_id.is_not(None)))
+        return Counter(r.participant_id for r in rows)
+
+    def participant_codes(self) -> list[Participant]:
+        """Participants with their interview counts, without decrypting any attribute."""
+        counts = self._interview_counts()
+        rows = self.conn.execute(select(s.participant.c.id, s.participant.c.code).order_by(s.participant.c.code))
+        return [Participant(r.id, r.code, {}, counts.get(r.id, 0)) for r in rows]
+
     def participants(self) -> list[Participant]:
+        """Participants with their decrypted attributes."""
         defs_by_id = dict(self.attribute_defs().values())
-        counts = Counter(
-            r.participant_id for r in self.conn.execute(select(s.interview.c.participant_id)) if r.participant_id
-        )
+        counts = self._interview_counts()
         values: dict[str, list[tuple[str, bytes]]] = {}
         for row in self.conn.execute(select(s.participant_attribute)):
             values.setdefault(row.participant_id, []).append((row.attribute_id, row.value_enc))

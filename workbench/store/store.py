@@ -177,7 +177,10 @@ class Store:
         try:
             yield
         except OperationalError as exc:
-            raise self._translate(exc) from exc
+            translated = self._translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
         except DBAPIError as exc:
             if "lock timeout" in str(exc.orig).lower():
                 raise self._busy() from exc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 from collections.abc import Sequence
 
 from workbench.domain.models import Code, Coding, Segment
@@ -21,6 +22,14 @@ STYLE = """
 .wb-tag { font-size: 0.7em; vertical-align: super; font-weight: 600; }
 </style>
 """
+
+
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def safe_color(value: str) -> str:
+    """A colour fit for a style attribute; codes may come from imported (untrusted) projects."""
+    return value if _COLOR.match(value) else "#DDDDDD"
 
 
 def _pieces(text: str, offset: int, codings: Sequence[Coding]) -> list[tuple[str, list[Coding]]]:
@@ -47,7 +56,7 @@ def transcript_html(text: str, turns: Sequence[Segment], codings: Sequence[Codin
                 body.append(escaped)
                 continue
             first = codes.get(active[0].code_id)
-            color = first.color if first else "#DDDDDD"
+            color = safe_color(first.color) if first else "#DDDDDD"
             lines = ", ".join(f"{codes[c.code_id].name if c.code_id in codes else '?'} ({c.coder})" for c in active)
             underline = f"box-shadow: 0 {2 * len(active)}px 0 0 rgba(0,0,0,0.45);" if len(active) > 1 else ""
             body.append(
@@ -64,6 +73,12 @@ def transcript_html(text: str, turns: Sequence[Segment], codings: Sequence[Codin
     return "\n".join(parts)
 
 
-def legend(codes: dict[str, Code], used: set[str]) -> list[tuple[int, str, str]]:
-    """(number, name, colour) of each code used in this transcript, for the legend."""
-    return [(i + 1, code.name, code.color) for i, (code_id, code) in enumerate(codes.items()) if code_id in used]
+def legend_html(codes: dict[str, Code], used: set[str]) -> str:
+    """The numbered legend of the codes used in a transcript, escaped like the transcript."""
+    rows = [
+        f'<div><span style="background:{safe_color(code.color)}55">&nbsp;[{i + 1}]&nbsp;</span> '
+        f"{html.escape(code.name)}</div>"
+        for i, (code_id, code) in enumerate(codes.items())
+        if code_id in used
+    ]
+    return "\n".join(rows) or "<div>No codings yet.</div>"
