@@ -5,6 +5,7 @@ Run it with `workbench serve DIR`; pages stay thin and call `workbench.services`
 
 import streamlit as st
 
+from workbench.domain.permissions import Action, allowed
 from workbench.ui import session
 
 st.set_page_config(page_title="Workbench", page_icon=":material/lock:", layout="wide")
@@ -19,6 +20,8 @@ pages = [
     st.Page("app_pages/participants.py", title="Participants", icon=":material/groups:"),
     st.Page("app_pages/codebook.py", title="Codebook", icon=":material/account_tree:"),
 ]
+if ws is None or allowed(ws.user, Action.VIEW_AUDIT):
+    pages.append(st.Page("app_pages/audit.py", title="Audit log", icon=":material/policy:"))
 if not unlocked:
     pages.insert(0, st.Page("app_pages/unlock.py", title="Unlock", icon=":material/lock_open:", default=True))
 

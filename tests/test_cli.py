@@ -17,7 +17,7 @@ from workbench.services.demo import DEMO_PASSPHRASE
 
 WORKBENCH = str(Path(sys.executable).parent / "workbench")
 COMMANDS = [[], ["init"], ["status"], ["demo"], ["passphrase"], ["passphrase", "change"], ["shred"], ["serve"],
-            ["audit"], ["audit", "verify"]]  # fmt: skip
+            ["audit"], ["audit", "verify"], ["audit", "show"]]  # fmt: skip
 
 
 def run(*args: str | Path, passphrase: str | None = DEMO_PASSPHRASE, **env: str) -> subprocess.CompletedProcess[str]:
@@ -93,6 +93,11 @@ def test_init_status_passphrase_change_shred_and_audit(tmp_path: Path) -> None:
     assert run("status", project, passphrase="first passphrase").returncode == 2
     assert run("status", project, passphrase="second passphrase").returncode == 0
     assert run("audit", "verify", project, passphrase="second passphrase").stdout.strip() == "Audit log intact."
+    lines = run("audit", "show", project, "--json", passphrase="second passphrase").stdout.splitlines()
+    assert [json.loads(line)["action"] for line in lines] == ["passphrase changed", "project created"]
+    assert all(json.loads(line)["actor"] == "zoe" for line in lines)
+    bad_since = run("audit", "show", project, "--since", "yesterday", passphrase="second passphrase")
+    assert bad_since.returncode == 1 and "YYYY-MM-DD" in bad_since.stderr
 
 
 def test_shred_needs_confirmation_then_reports_the_interview_as_shredded(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ type, because a message or traceback could hold transcript text; set
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 import os
@@ -254,6 +255,43 @@ def audit_verify(directory: ProjectDir, user: UserOption = None) -> None:
             typer.secho(f"Audit log broken at entry {broken}: it was edited, deleted or reordered.", err=True)
             raise typer.Exit(4)
         typer.echo("Audit log intact.")
+
+
+@audit_app.command("show")
+def audit_show(
+    directory: ProjectDir,
+    user: UserOption = None,
+    since: Annotated[str | None, typer.Option(help="Only entries from this date on (YYYY-MM-DD).")] = None,
+    actor: Annotated[str | None, typer.Option(help="Only entries by this user.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
+) -> None:
+    """List audit entries, newest first (who did what, when; never transcript text)."""
+    from workbench.services.projects import audit_log
+
+    with handled():
+        since_at = _parse_day(since) if since else None
+        ws = _open(directory, user)
+        try:
+            report = audit_log(ws, since=since_at, actor=actor)
+        finally:
+            ws.close()
+        for e in report.entries:
+            if as_json:
+                row = {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+                       "object_type": e.object_type, "object_id": e.object_id, "detail": e.detail}  # fmt: skip
+                typer.echo(json.dumps(row, ensure_ascii=False))
+            else:
+                typer.echo(f"{e.seq:>6}  {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<12} {e.action:<22} {e.object_id[:8]}")
+        if report.first_broken is not None:
+            typer.secho(f"Warning: the audit chain is broken at entry {report.first_broken}.", err=True)
+            raise typer.Exit(4)
+
+
+def _parse_day(value: str) -> dt.datetime:
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
+    except ValueError:
+        raise InvalidInputError(f"--since expects a date as YYYY-MM-DD, got {value!r}.") from None
 
 
 @app.command()

@@ -17,6 +17,7 @@ PAGES = {
     "app_pages/transcripts.py": "Transcripts",
     "app_pages/participants.py": "Participants",
     "app_pages/codebook.py": "Codebook",
+    "app_pages/audit.py": "Audit log",
 }
 
 
@@ -122,3 +123,16 @@ def test_a_locked_session_gets_the_unlock_form_on_every_page(app: AppTest, page:
     app.text_input[1].input(PASSPHRASE)
     app.button[0].click().run()
     assert app.title[0].value == PAGES[page], "after unlocking, the requested page is shown"
+
+
+def test_audit_page_is_listed_for_leads_but_not_for_researchers(app: AppTest) -> None:
+    _unlock(app, user="lena")
+    app.switch_page("app_pages/audit.py").run()
+    assert app.title[0].value == "Audit log"
+    assert "intact" in app.success[0].value
+    assert len(app.dataframe[0].value) > 5
+    researcher = AppTest.from_file(APP, default_timeout=60)
+    _unlock(researcher, user="anna")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        researcher.switch_page("app_pages/audit.py").run()
+    researcher.session_state["workspace"].close()

@@ -15,6 +15,7 @@ class Action(StrEnum):
     CODE = "code transcripts"
     EDIT_CODEBOOK = "edit the codebook"
     MANAGE_KEYS = "manage keys"
+    VIEW_AUDIT = "view the audit log"
     SHRED = "shred an interview"
 
 
@@ -25,6 +26,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CODE: frozenset({Role.ADMIN, Role.LEAD, Role.RESEARCHER}),
     Action.EDIT_CODEBOOK: frozenset({Role.ADMIN, Role.LEAD}),
     Action.MANAGE_KEYS: frozenset({Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.LEAD}),
     Action.SHRED: frozenset({Role.ADMIN}),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import insert, update
@@ -189,13 +190,31 @@ def shred_interview(ws: Workspace, interview_ref: str) -> tuple[str, dt.datetime
 
 def verify_audit(ws: Workspace) -> int | None:
     """Sequence number of the first broken audit entry, or None when the chain is intact."""
-    require(ws.user, Action.MANAGE_KEYS)
+    require(ws.user, Action.VIEW_AUDIT)
     with ws.read() as repo:
         return audit.verify(repo.conn, ws.keyring)
 
 
+@dataclass(frozen=True)
+class AuditReport:
+    entries: list[audit.AuditEntry]
+    first_broken: int | None
+
+
+def audit_log(
+    ws: Workspace, *, since: dt.datetime | None = None, actor: str | None = None, limit: int = 1000
+) -> AuditReport:
+    """Audit entries (newest first) with the result of verifying the whole chain."""
+    require(ws.user, Action.VIEW_AUDIT)
+    with ws.read() as repo:
+        found = audit.entries(repo.conn, since=since, actor=actor, limit=limit)
+        return AuditReport(found, audit.verify(repo.conn, ws.keyring))
+
+
 __all__ = [
+    "AuditReport",
     "WorkbenchError",
+    "audit_log",
     "change_passphrase",
     "init_project",
     "open_project",

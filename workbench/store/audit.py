@@ -93,8 +93,16 @@ def verify(conn: Connection, keyring: Keyring) -> int | None:
     return None
 
 
-def entries(conn: Connection, limit: int = 200) -> list[AuditEntry]:
-    rows = conn.execute(select(audit_event).order_by(audit_event.c.seq.desc()).limit(limit))
+def entries(
+    conn: Connection, *, since: dt.datetime | None = None, actor: str | None = None, limit: int = 1000
+) -> list[AuditEntry]:
+    """The newest entries first, optionally only those after ``since`` or by ``actor``."""
+    query = select(audit_event).order_by(audit_event.c.seq.desc()).limit(limit)
+    if since is not None:
+        query = query.where(audit_event.c.at >= as_utc(since))
+    if actor is not None:
+        query = query.where(audit_event.c.actor == actor)
+    rows = conn.execute(query)
     return [
         AuditEntry(r.seq, as_utc(r.at), r.actor, r.action, r.object_type, r.object_id, json.loads(r.detail))
         for r in rows

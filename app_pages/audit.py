@@ -1,0 +1,30 @@
+"""Audit log: who did what and when, with a check that no entry was altered (admins and leads)."""
+
+import streamlit as st
+
+from workbench.services.projects import audit_log
+from workbench.ui import session
+
+ws = session.require_workspace()
+st.title("Audit log")
+st.caption(
+    "Every login, transcript view, coding, codebook change, export, key operation and shred, newest first. "
+    "Entries are chained with an HMAC, so an edited, deleted or reordered entry is detected. No transcript text."
+)
+with session.shown_errors():
+    actor = st.text_input("Only this user", help="Leave empty for everyone.")
+    report = audit_log(ws, actor=actor.strip() or None)
+    if report.first_broken is None:
+        st.success("The audit chain is intact.")
+    else:
+        st.error(
+            f"The audit chain is broken at entry {report.first_broken}: an entry was edited, deleted or reordered."
+        )
+    st.dataframe(
+        [
+            {"#": e.seq, "Time (UTC)": e.at.strftime("%Y-%m-%d %H:%M:%S"), "User": e.actor, "Action": e.action,
+             "Object": f"{e.object_type} {e.object_id[:8]}".strip()}
+            for e in report.entries
+        ],
+        hide_index=True,
+    )  # fmt: skip
