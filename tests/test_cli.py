@@ -17,7 +17,8 @@ from workbench.services.demo import DEMO_PASSPHRASE
 
 WORKBENCH = str(Path(sys.executable).parent / "workbench")
 COMMANDS = [[], ["init"], ["status"], ["demo"], ["passphrase"], ["passphrase", "change"], ["shred"], ["serve"],
-            ["audit"], ["audit", "verify"], ["audit", "show"]]  # fmt: skip
+            ["audit"], ["audit", "verify"], ["audit", "show"], ["user"], ["user", "add"], ["user", "remove"],
+            ["user", "list"]]  # fmt: skip
 
 
 def run(*args: str | Path, passphrase: str | None = DEMO_PASSPHRASE, **env: str) -> subprocess.CompletedProcess[str]:
@@ -140,3 +141,18 @@ def test_serve_starts_the_app_on_localhost(demo_dir: Path) -> None:
         server.wait(timeout=20)
         assert server.stdout is not None
         server.stdout.close()
+
+
+def test_user_add_list_remove(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run("init", project, "--user", "zoe", passphrase="first passphrase").returncode == 0
+    added = run("user", "add", project, "rita", "--role", "researcher", passphrase="first passphrase")
+    assert added.returncode == 0 and "rita (researcher)" in added.stdout
+    listed = run("user", "list", project, passphrase="first passphrase").stdout.splitlines()
+    assert listed == ["rita\tresearcher", "zoe\tadmin"]
+    forbidden = run("user", "add", project, "x", "--user", "rita", passphrase="first passphrase")
+    assert forbidden.returncode == 2 and "may not manage keys" in forbidden.stderr
+    assert run("user", "remove", project, "rita", passphrase="first passphrase").returncode == 0
+    assert run("user", "list", project, passphrase="first passphrase").stdout.splitlines() == ["zoe\tadmin"]
+    bad_role = run("user", "add", project, "y", "--role", "boss", passphrase="first passphrase")
+    assert bad_role.returncode == 2 and "boss" in bad_role.stderr

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workbench.domain.models import ProjectStatus
+from workbench.domain.models import ProjectStatus, Role
 from workbench.errors import InvalidInputError, WorkbenchError
 from workbench.paths import APP_FILE, REPO_ROOT
 from workbench.store.store import read_location
@@ -48,6 +48,8 @@ passphrase_app = typer.Typer(help="Manage the project passphrase.", no_args_is_h
 audit_app = typer.Typer(help="Inspect the tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(passphrase_app, name="passphrase")
 app.add_typer(audit_app, name="audit")
+user_app = typer.Typer(help="Manage project members and their roles (admins).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
 UserOption = Annotated[
@@ -292,6 +294,58 @@ def _parse_day(value: str) -> dt.datetime:
         return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC)
     except ValueError:
         raise InvalidInputError(f"--since expects a date as YYYY-MM-DD, got {value!r}.") from None
+
+
+@user_app.command("add")
+def user_add(
+    directory: ProjectDir,
+    name: Annotated[str, typer.Argument(help="The new member's user name.")],
+    role: Annotated[Role, typer.Option(help="admin, lead, researcher or writer.")] = Role.RESEARCHER,
+    user: UserOption = None,
+) -> None:
+    """Add a member to the project (needs an admin)."""
+    from workbench.services.users import add_user
+
+    with handled():
+        ws = _open(directory, user)
+        try:
+            added = add_user(ws, name, role)
+        finally:
+            ws.close()
+        typer.echo(f"Added {added.name} ({added.role.value}).")
+
+
+@user_app.command("remove")
+def user_remove(
+    directory: ProjectDir,
+    name: Annotated[str, typer.Argument(help="The member to remove.")],
+    user: UserOption = None,
+) -> None:
+    """Remove a member; their codings stay attributed to them (needs an admin)."""
+    from workbench.services.users import remove_user
+
+    with handled():
+        ws = _open(directory, user)
+        try:
+            remove_user(ws, name)
+        finally:
+            ws.close()
+        typer.echo(f"Removed {name}.")
+
+
+@user_app.command("list")
+def user_list(directory: ProjectDir, user: UserOption = None) -> None:
+    """List the project's members and their roles."""
+    from workbench.services.users import list_users
+
+    with handled():
+        ws = _open(directory, user)
+        try:
+            members = list_users(ws)
+        finally:
+            ws.close()
+        for member in members:
+            typer.echo(f"{member.name}\t{member.role.value}")
 
 
 @app.command()

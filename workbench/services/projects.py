@@ -141,7 +141,7 @@ def _acting_user(repo: Repo, user_name: str | None) -> User:
         return user
     default_id = repo.default_user_id()
     user = repo.user_by_id(default_id) if default_id else None
-    if user is None:
+    if user is None or repo.user_by_name(user.name) is None:  # the creator may have been removed
         raise UnknownUserError("Name the acting user with --user or WORKBENCH_USER.")
     return user
 

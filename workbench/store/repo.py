@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from workbench.domain.attributes import AttributeDef, AttributeType, AttributeValue
 from workbench.domain.models import (
@@ -72,19 +72,30 @@ class Repo:
         return str(value) if value is not None else None
 
     def add_user(self, name: str, role: Role) -> User:
-        if self.user_by_name(name) is not None:
-            raise InvalidInputError(f"A user named {name!r} already exists in this project.")
+        taken = self.conn.execute(select(s.app_user.c.id).where(s.app_user.c.name == name)).first()
+        if taken is not None:
+            raise InvalidInputError(f"The user name {name!r} is or was used in this project; choose another.")
         user = User(new_id(), name, role)
         self.conn.execute(insert(s.app_user).values(id=user.id, name=name, role=role.value, created_at=utcnow()))
         return user
 
     def users(self) -> list[User]:
-        rows = self.conn.execute(select(s.app_user).order_by(s.app_user.c.name))
+        """Current members (removed ones are left out)."""
+        rows = self.conn.execute(
+            select(s.app_user).where(s.app_user.c.removed_at.is_(None)).order_by(s.app_user.c.name)
+        )
         return [User(r.id, r.name, Role(r.role)) for r in rows]
 
     def user_by_name(self, name: str) -> User | None:
-        row = self.conn.execute(select(s.app_user).where(s.app_user.c.name == name)).one_or_none()
+        """A current member by name; removed members are not found."""
+        row = self.conn.execute(
+            select(s.app_user).where(s.app_user.c.name == name, s.app_user.c.removed_at.is_(None))
+        ).one_or_none()
         return None if row is None else User(row.id, row.name, Role(row.role))
+
+    def remove_user(self, user_id: str) -> None:
+        """Mark a member removed; rows that name them (codings, imports) keep pointing at them."""
+        self.conn.execute(update(s.app_user).where(s.app_user.c.id == user_id).values(removed_at=utcnow()))
 
     def user_by_id(self, user_id: str) -> User | None:
         row = self.conn.execute(select(s.app_user).where(s.app_user.c.id == user_id)).one_or_none()

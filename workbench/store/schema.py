@@ -60,6 +60,7 @@ app_user = Table(
     Column("name", String(100), nullable=False, unique=True),
     Column("role", String(20), nullable=False),
     Column("created_at", UtcTime, nullable=False),
+    Column("removed_at", UtcTime, nullable=True),
     CheckConstraint("role IN ('admin', 'lead', 'researcher', 'writer')", name="role"),
 )
 

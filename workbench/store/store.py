@@ -37,6 +37,7 @@ from workbench.errors import (
     DatabaseUnavailableError,
     NotAProjectError,
     ProjectBusyError,
+    ProjectError,
     ProjectExistsError,
     SchemaTooNewError,
 )
@@ -243,8 +244,32 @@ class Store:
     def upgrade(self) -> None:
         """Bring the schema to the newest revision, backing up a SQLite file first."""
         self._backup_before_upgrade()
-        with self.write() as conn:
+        with self.migration_transaction() as conn:
             self.migrate_in(conn)
+
+    @contextmanager
+    def migration_transaction(self) -> Iterator[Connection]:
+        """A write transaction fit for schema changes.
+
+        SQLite rebuilds a table to alter it (copy, drop, rename); with foreign keys
+        enforced, dropping a referenced table fails. So enforcement is switched off
+        for the migration (that pragma only works outside a transaction) and every
+        reference is checked with ``foreign_key_check`` before the commit.
+        """
+        with self._errors(), self.engine.connect() as plain:
+            raw = plain.connection.dbapi_connection
+            sqlite = self.backend == "sqlite" and raw is not None
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+            try:
+                conn = plain.execution_options(workbench_write=True)
+                with conn.begin():
+                    yield conn
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                        raise ProjectError("The schema upgrade would break references between records; rolled back.")
+            finally:
+                if sqlite:
+                    raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
     def migrate_in(self, conn: Connection) -> None:
         """Run the migrations inside the caller's write transaction (DDL is transactional)."""
