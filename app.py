@@ -17,6 +17,7 @@ unlocked = ws is not None
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=unlocked),
     st.Page("app_pages/transcripts.py", title="Transcripts", icon=":material/description:"),
+    st.Page("app_pages/import_page.py", title="Import", icon=":material/upload_file:"),
     st.Page("app_pages/participants.py", title="Participants", icon=":material/groups:"),
     st.Page("app_pages/codebook.py", title="Codebook", icon=":material/account_tree:"),
 ]

@@ -1,20 +1,81 @@
-"""Participants: pseudonymous codes with their (decrypted) attributes."""
+"""Participants: pseudonymous codes with their (decrypted) attributes, editable in place.
+
+The add and import actions run above the table, so the table drawn in the same
+run already shows their result; its pending edits are dropped when the rows
+change, because they are keyed by row position.
+"""
 
 import streamlit as st
 
-from workbench.services.participants import list_participants
+from workbench.domain.attributes import AttributeDef, AttributeType
+from workbench.domain.permissions import Action, allowed
+from workbench.services.participants import (
+    ParticipantChanges,
+    attribute_definitions,
+    import_participants,
+    list_participants,
+    save_participants,
+)
 from workbench.ui import session
+
+_EDITOR = "participants_editor"
 
 ws = session.require_workspace()
 st.title("Participants")
-st.caption("Each participant has a pseudonymous code and typed attributes, stored encrypted.")
+st.caption(
+    "Each participant has a pseudonymous code and typed attributes, stored encrypted. Edit cells and save: "
+    "all changes are stored together, or none if a value does not fit its attribute."
+)
+
+
+def _column(definition: AttributeDef) -> object:
+    if definition.type is AttributeType.INTEGER:
+        return st.column_config.NumberColumn(definition.name, step=1, format="%d")
+    if definition.type is AttributeType.DATE:
+        return st.column_config.DateColumn(definition.name, format="YYYY-MM-DD")
+    if definition.type is AttributeType.CATEGORY:
+        return st.column_config.SelectboxColumn(definition.name, options=list(definition.categories))
+    return st.column_config.TextColumn(definition.name)
+
+
+def _changed(result: ParticipantChanges, verb: str) -> None:
+    parts = [f"{len(result.added)} participants added"] if result.added else []
+    parts += [f"{len(result.updated)} participants updated"] if result.updated else []
+    parts += [f"new attributes: {', '.join(d.name for d in result.defined)}"] if result.defined else []
+    st.success(f"{verb}: {'; '.join(parts)}." if parts else "Nothing changed.")
+    if result.added or result.defined:
+        st.session_state.pop(_EDITOR, None)
+
+
 with session.shown_errors():
+    editable = allowed(ws.user, Action.IMPORT)
+    if editable:
+        with st.expander("Add participants"):
+            code = st.text_input("New participant code", key="new_participant_code", placeholder="e.g. P07")
+            if st.button("Add participant") and code:
+                _changed(save_participants(ws, [{"code": code}]), "Added")
+            sheet = st.file_uploader(
+                "Or import a CSV or XLSX sheet: a 'code' column, then one column per attribute "
+                "(an existing code is updated)",
+                type=["csv", "xlsx"],
+                key="participants_file",
+            )
+            if sheet is not None and st.button("Import attributes"):
+                _changed(import_participants(ws, sheet.name, sheet.getvalue()), sheet.name)
     participants = list_participants(ws)
+    definitions = attribute_definitions(ws)
     if not participants:
         st.info("No participants yet.")
-    else:
-        st.dataframe(
-            [{"Code": p.code, "Interviews": p.interview_count, **{k: str(v) for k, v in p.attributes.items()}}
-             for p in participants],
-            hide_index=True,
-        )  # fmt: skip
+        st.stop()
+    rows = [{"code": p.code, "interviews": p.interview_count, **{d.name: p.attributes.get(d.name) for d in definitions}}
+            for p in participants]  # fmt: skip
+    columns = {"code": st.column_config.TextColumn("Code"), "interviews": st.column_config.NumberColumn("Interviews")}
+    edited = st.data_editor(
+        rows,
+        column_config={**columns, **{d.name: _column(d) for d in definitions}},
+        disabled=["code", "interviews"] if editable else True,
+        hide_index=True,
+        key=_EDITOR,
+    )
+    if editable and st.button("Save changes", type="primary"):
+        _changed(save_participants(ws, edited), "Saved")

@@ -370,6 +370,11 @@ def serve(
         raise typer.Exit(subprocess.call(command, cwd=REPO_ROOT, env=env))
 
 
+from workbench.cli_import import register as _register_import  # noqa: E402
+
+_register_import(app)
+
+
 def main() -> None:
     app()
 

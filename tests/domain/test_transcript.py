@@ -51,3 +51,17 @@ def test_timestamps() -> None:
     assert parse_timestamp("01:02:03") == 3723
     assert parse_timestamp("02:03") == 123
     assert parse_timestamp("00:00:01,5") == 1.5
+
+
+def test_numbered_speakers_as_transcription_tools_write_them() -> None:
+    text = "Speaker 1: How did it start?\n\nSpeaker 2: In Szeged.\n\nSpeaker 1: And then?"
+    assert turns(text) == [("Speaker 1", INT, "How did it start?"), ("Speaker 2", PAR, "In Szeged."),
+                           ("Speaker 1", INT, "And then?")]  # fmt: skip
+
+
+def test_a_bracketed_timestamp_opening_a_paragraph_is_its_time() -> None:
+    text = "[00:00:01] first cue\n\n[01:00] second cue\n\n(00:02:03) third\n\nno stamp 12:30 here"
+    result = detect_turns(text)
+    assert [(text[t.start : t.end], t.time_s) for t in result] == [
+        ("first cue", 1.0), ("second cue", 60.0), ("third", 123.0), ("no stamp 12:30 here", None),
+    ]  # fmt: skip

@@ -15,6 +15,7 @@ APP = str(REPO_ROOT / "app.py")
 PAGES = {
     "app_pages/overview.py": "Overview",
     "app_pages/transcripts.py": "Transcripts",
+    "app_pages/import_page.py": "Import",
     "app_pages/participants.py": "Participants",
     "app_pages/codebook.py": "Codebook",
     "app_pages/audit.py": "Audit log",

@@ -3,9 +3,12 @@
 A turn starts at the beginning of a line with an optional timestamp
 (``[00:12:31]``, ``(00:12)``, ``00:12:31``) and a speaker label followed by a
 colon: ``Interviewer:``, ``I:``/``R:``, ``Q:``/``A:``, the Hungarian
-``K:``/``V:`` (kérdező/válaszadó), or a name such as ``Kovács Anna:``. The turn
-runs until the next label. Offsets are code points over the normalised text; a
-turn's span covers what was said, not the label.
+``K:``/``V:`` (kérdező/válaszadó), a name such as ``Kovács Anna:``, or a
+numbered speaker such as ``Speaker 2:``. The turn runs until the next label.
+Offsets are code points over the normalised text; a turn's span covers what was
+said, not the label. Text without labels is split into paragraphs, and a
+bracketed timestamp opening a paragraph becomes that turn's time (subtitle cues
+without a speaker are imported that way).
 
 Roles come from the label when it is a known convention. For named speakers the
 one who asks most questions is taken as the interviewer, which is right for
@@ -24,6 +27,7 @@ _TIMESTAMP = r"[\[(]?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]?"
 _LABEL = r"(?P<label>[^\W\d_][\w.'’\- ]{0,38}?)"  # noqa: RUF001 - typographic apostrophe in names
 _TURN_RE = re.compile(rf"^[ \t]*(?:{_TIMESTAMP}[ \t]*)?{_LABEL}[ \t]*:[ \t]+(?=\S)", re.MULTILINE)
 _TS_ONLY_RE = re.compile(rf"^[ \t]*{_TIMESTAMP}[ \t]*$")
+_TS_LEADING_RE = re.compile(r"[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])][ \t]*")
 
 _INTERVIEWER = {
     "interviewer", "i", "q", "k", "kérdező", "kerdezo", "researcher", "kutató", "moderator",
@@ -60,7 +64,8 @@ def _plausible_label(label: str) -> bool:
     words = label.split()
     if not words or len(words) > _MAX_LABEL_WORDS:
         return False
-    return label.strip().lower() in _INTERVIEWER | _PARTICIPANT or all(w[0].isupper() for w in words)
+    # Numbered speakers ("Speaker 2", "Beszélő 1") are what transcription tools write.
+    return label.strip().lower() in _INTERVIEWER | _PARTICIPANT or all(w[0].isupper() or w.isdigit() for w in words)
 
 
 def _known_role(label: str) -> SpeakerRole | None:
@@ -133,9 +138,15 @@ def _assign_roles(text: str, turns: list[tuple[int, int, str, float | None]]) ->
 
 
 def _paragraph_turns(text: str) -> list[Turn]:
+    """Paragraphs as turns; a bracketed timestamp opening one (``[00:12:31]``) becomes its time."""
     turns = []
     for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text):
         start, end = _trim(text, match.start(), match.end())
+        time_s = None
+        stamp = _TS_LEADING_RE.match(text, start, end)
+        if stamp:
+            time_s = parse_timestamp(stamp.group("ts"))
+            start = _trim(text, stamp.end(), end)[0]
         if end > start:
-            turns.append(Turn(start, end, "", SpeakerRole.OTHER))
+            turns.append(Turn(start, end, "", SpeakerRole.OTHER, time_s))
     return turns

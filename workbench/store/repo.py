@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from workbench.domain.attributes import AttributeDef, AttributeType, AttributeValue
 from workbench.domain.models import (
@@ -151,6 +151,40 @@ class Repo:
                 )
             )
         return Participant(participant_id, code, dict(parsed))
+
+    def set_participant_attributes(self, code: str, values: Mapping[str, object]) -> None:
+        """Replace some attribute values of an existing participant; ``None`` removes a value.
+
+        Each value is sealed again under the participant's own data key, so a
+        shredded participant cannot be written to.
+        """
+        row = self.conn.execute(select(s.participant).where(s.participant.c.code == code)).one_or_none()
+        if row is None:
+            raise NotFoundError(f"There is no participant {code!r} in this project.")
+        defs = self.attribute_defs()
+        unknown = sorted(set(values) - set(defs))
+        if unknown:
+            raise InvalidInputError(f"{code}: the attribute {unknown[0]!r} is not defined in this project.")
+        cipher = self.keyring.cipher(self.conn, row.data_key_id, f"participant {code}")
+        for name, raw in values.items():
+            attr_id, definition = defs[name]
+            self.conn.execute(
+                delete(s.participant_attribute).where(
+                    s.participant_attribute.c.participant_id == row.id,
+                    s.participant_attribute.c.attribute_id == attr_id,
+                )
+            )
+            if raw is None:
+                continue
+            value = definition.parse(raw)
+            self.conn.execute(
+                insert(s.participant_attribute).values(
+                    participant_id=row.id,
+                    attribute_id=attr_id,
+                    value_enc=cipher.seal("participant_attribute", f"{row.id}:{attr_id}", "value",
+                                          definition.encode(value)),
+                )
+            )  # fmt: skip
 
     def participant_id(self, code: str) -> str | None:
         value = self.conn.execute(select(s.participant.c.id).where(s.participant.c.code == code)).scalar_one_or_none()

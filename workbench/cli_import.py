@@ -1,0 +1,153 @@
+"""``workbench import`` and ``workbench participants``: bringing a project's material in.
+
+Registered on the main ``workbench`` app by ``workbench.cli``. The helpers of that
+module (error handling, opening a project) are imported when a command runs, so
+the two modules do not need each other at import time.
+
+A batch import prints one line per file as it goes (above a progress bar on
+stderr), then a summary; it exits 1 if any file was skipped, so a script notices.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:  # services load spaCy; importing them lazily keeps `workbench --help` fast
+    from workbench.services.imports import Imported, ImportReport, Skipped
+
+ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
+]
+MaxMbOption = Annotated[
+    float | None,
+    typer.Option(
+        "--max-mb",
+        help="Refuse files above this many megabytes (default: WORKBENCH_MAX_IMPORT_MB, else 50).",
+        show_default=False,
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("participants")(participants_command)
+
+
+def import_command(
+    directory: ProjectDir,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Transcript files or folders (.txt .md .docx .odt .rtf .pdf .vtt .srt).", show_default=False
+        ),
+    ],
+    *,
+    participant: Annotated[
+        str | None, typer.Option("--participant", "-p", help="Participant code the interviews belong to, e.g. P07.")
+    ] = None,
+    wave: Annotated[int | None, typer.Option("--wave", help="Interview wave (1, 2, ...).")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Transcript language, hu or en (default: the project's).")
+    ] = None,
+    max_mb: MaxMbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Import transcripts; a bad file is skipped with its reason and the rest goes on (exit 1 if any was skipped)."""
+    from workbench.cli import _open, handled
+    from workbench.services.imports import collect_paths, import_files
+
+    with handled():
+        sources, missing = collect_paths(paths)
+        ws = _open(directory, user)
+        try:
+            with _Progress(len(sources)) as progress:
+                report = import_files(ws, sources, language=lang, participant_code=participant, wave=wave,
+                                      max_mb=max_mb, on_progress=progress.advance)  # fmt: skip
+        finally:
+            ws.close()
+        report.skipped[:0] = missing
+        typer.echo(_summary(report))
+        if report.skipped:
+            raise typer.Exit(1)
+
+
+class _Progress:
+    """A progress bar on stderr, with one line per finished file printed above it."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._progress = Progress(
+            TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=Console(stderr=True),
+        )  # fmt: skip
+        self._task = self._progress.add_task("import", total=total)
+
+    def __enter__(self) -> _Progress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def advance(self, done: int, total: int, outcome: Imported | Skipped) -> None:
+        from workbench.services.imports import Imported
+
+        mark = "imported" if isinstance(outcome, Imported) else "skipped "
+        self._progress.console.print(f"{mark} {outcome.name}", markup=False, highlight=False)
+        self._progress.update(self._task, completed=done, total=total)
+
+
+def _summary(report: ImportReport) -> str:
+    lines = [f"Imported {len(report.imported)} file{'' if len(report.imported) == 1 else 's'}"
+             + (":" if report.imported else ".")]  # fmt: skip
+    lines += [f"  {i.name} -> interview {i.interview_id[:8]} ({i.source_format}, {i.words:,} words)"
+              for i in report.imported]  # fmt: skip
+    if report.skipped:
+        lines.append(f"Skipped {len(report.skipped)}:")
+        lines += [f"  {s.reason}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+def participants_command(
+    directory: ProjectDir,
+    attributes: Annotated[
+        Path,
+        typer.Option(
+            "--attributes",
+            "-a",
+            help="CSV or XLSX: a 'code' column, then one column per attribute.",
+            show_default=False,
+        ),
+    ],
+    *,
+    max_mb: MaxMbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Add or update participants and their attributes from a spreadsheet, all rows or none."""
+    from workbench.cli import _open, handled
+    from workbench.errors import InvalidInputError
+    from workbench.importers.safety import check_size, max_import_bytes
+    from workbench.services.participants import import_participants
+
+    with handled():
+        if not attributes.is_file():
+            raise InvalidInputError(f"{attributes}: no such file.")
+        check_size(attributes.name, attributes.stat().st_size, max_import_bytes(max_mb))
+        ws = _open(directory, user)
+        try:
+            result = import_participants(ws, attributes.name, attributes.read_bytes(), max_mb=max_mb)
+        finally:
+            ws.close()
+        typer.echo(f"{attributes.name}: {len(result.added)} participants added, {len(result.updated)} updated.")
+        for definition in result.defined:
+            kind = definition.type.value
+            if definition.categories:
+                kind += f": {', '.join(definition.categories)}"
+            typer.echo(f"  new attribute {definition.name} ({kind})")

@@ -1,0 +1,148 @@
+"""Guards against hostile or broken files, applied before any parser sees the bytes.
+
+Researchers receive files from many hands, and a transcript folder is an easy place
+to plant a zip bomb or an XML entity bomb. Every check here runs on the raw bytes
+or on the zip directory (which is tiny), so a bad file is refused before it can
+cost memory or time; messages name the file and never quote its content.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import math
+import os
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse as defused_iterparse
+
+from workbench.errors import InvalidInputError
+
+MAX_IMPORT_MB_ENV = "WORKBENCH_MAX_IMPORT_MB"
+DEFAULT_MAX_IMPORT_MB = 50.0
+_MIB = 1024 * 1024
+_SNIFF = 512
+
+
+def max_import_bytes(max_mb: float | None = None) -> int:
+    """The size limit for one file: the argument, else WORKBENCH_MAX_IMPORT_MB, else 50 MB."""
+    if max_mb is None:
+        raw = os.environ.get(MAX_IMPORT_MB_ENV, "").strip()
+        try:
+            max_mb = float(raw) if raw else DEFAULT_MAX_IMPORT_MB
+        except ValueError:
+            raise InvalidInputError(f"{MAX_IMPORT_MB_ENV} must be a number of megabytes, e.g. 50.") from None
+    if not math.isfinite(max_mb) or max_mb <= 0:
+        raise InvalidInputError("The import size limit must be a positive number of megabytes.")
+    return int(max_mb * _MIB)
+
+
+def check_size(name: str, size: int, limit: int) -> None:
+    """Refuse a file above the limit before reading it into memory."""
+    if size > limit:
+        raise InvalidInputError(
+            f"{name}: the file is {_readable(size)}, above the import limit of {_readable(limit)} "
+            f"(raise it with {MAX_IMPORT_MB_ENV} if the file is genuine)."
+        )
+    if size == 0:
+        raise InvalidInputError(f"{name}: the file is empty.")
+
+
+def _readable(size: int) -> str:
+    if size >= _MIB // 10:
+        return f"{size / _MIB:.1f} MB"
+    return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What an honest office document stays far below.
+
+    ``max_ratio`` applies only to members larger than ``ratio_floor``: small XML
+    parts compress extremely well, and a high ratio on them costs nothing.
+    """
+
+    max_members: int = 5000
+    max_total: int = 512 * _MIB
+    max_ratio: float = 100.0
+    ratio_floor: int = _MIB
+
+
+DEFAULT_ZIP_LIMITS = ZipLimits()
+
+
+def open_zip(name: str, data: bytes, kind: str, limits: ZipLimits = DEFAULT_ZIP_LIMITS) -> zipfile.ZipFile:
+    """Open an office document's zip container after checking it cannot explode.
+
+    The sizes checked are those the zip directory declares; ``zipfile`` never
+    inflates a member beyond its declared size (and fails its CRC check if the
+    data disagrees), so the declared figures bound what parsing can cost.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InvalidInputError(f"{name}: this is not a valid {kind} file (the zip container is damaged).") from None
+    if len(members) > limits.max_members:
+        raise InvalidInputError(
+            f"{name}: the {kind} container holds {len(members)} parts (more than {limits.max_members}); "
+            "refused as a possible zip bomb."
+        )
+    total = sum(m.file_size for m in members)
+    if total > limits.max_total:
+        raise InvalidInputError(
+            f"{name}: the {kind} file would unpack to {total / _MIB:.0f} MB; refused as a possible zip bomb."
+        )
+    for member in members:
+        if member.file_size > limits.ratio_floor:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if ratio > limits.max_ratio:
+                raise InvalidInputError(
+                    f"{name}: a part of the {kind} file is compressed {ratio:.0f} to 1; refused as a possible zip bomb."
+                )
+    return archive
+
+
+def check_xml_parts(name: str, archive: zipfile.ZipFile, kind: str) -> None:
+    """Check every XML part with defusedxml: no DOCTYPE, hence no entities and no external references.
+
+    Office formats never need a DOCTYPE; refusing it outright closes the door on
+    billion-laughs expansion and external entity reads whatever parser runs later.
+    A part counts as XML by its content, not its name, since a package may give
+    its parts any name. A DOCTYPE (and with it every entity declaration) can only
+    stand before the root element, so parsing stops at the root's start tag: the
+    check costs the prolog, not the document, and the format's parser reads the rest.
+    """
+    for member in archive.infolist():
+        if member.is_dir():
+            continue
+        try:
+            with _open_member(name, archive, member, kind) as stream:
+                if not _looks_like_xml(stream.read(_SNIFF)):
+                    continue
+            with _open_member(name, archive, member, kind) as stream:
+                for _ in defused_iterparse(stream, events=("start",), forbid_dtd=True):
+                    break
+        except DefusedXmlException:
+            raise InvalidInputError(
+                f"{name}: the {kind} file contains XML declarations (DOCTYPE or entities) that office "
+                "programs never write; refused as potentially hostile."
+            ) from None
+        except (SyntaxError, zipfile.BadZipFile, OSError, EOFError):  # SyntaxError: ElementTree.ParseError
+            raise InvalidInputError(f"{name}: the {kind} file holds damaged or malformed XML.") from None
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1] == b"<"
+
+
+def _open_member(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, kind: str) -> IO[bytes]:
+    try:
+        return archive.open(member)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise InvalidInputError(f"{name}: the {kind} file is damaged (a part cannot be opened).") from None
