@@ -141,6 +141,8 @@ def test_serve_starts_the_app_on_localhost(demo_dir: Path) -> None:
         server.wait(timeout=20)
         assert server.stdout is not None
         server.stdout.close()
+    with pytest.raises(OSError):  # the server itself stopped: nothing orphaned still listens
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
 
 
 def test_user_add_list_remove(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -367,7 +366,11 @@ def serve(
             "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
             "--client.toolbarMode", "viewer",
         ]  # fmt: skip
-        raise typer.Exit(subprocess.call(command, cwd=REPO_ROOT, env=env))
+        sys.stdout.flush()
+        # Become the server (exec, not a child process): Ctrl+C and a supervisor's SIGTERM reach
+        # Streamlit directly, and no orphaned server outlives this command.
+        os.chdir(REPO_ROOT)
+        os.execve(sys.executable, command, env)  # noqa: S606 - fixed argument list, no shell
 
 
 from workbench.cli_import import register as _register_import  # noqa: E402
