@@ -93,11 +93,17 @@ def read_secret(env: str, prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
-def _open(directory: Path, user: str | None) -> Workspace:
+@contextmanager
+def opened(directory: Path, user: str | None) -> Iterator[Workspace]:
+    """The unlocked project for one command, closed whatever happens."""
     from workbench.services.projects import open_project
 
     read_location(directory)  # a clear "not a project" before asking for a passphrase
-    return open_project(directory, read_secret(PASSPHRASE_ENV, "Project passphrase"), user)
+    ws = open_project(directory, read_secret(PASSPHRASE_ENV, "Project passphrase"), user)
+    try:
+        yield ws
+    finally:
+        ws.close()
 
 
 @app.command()
@@ -129,11 +135,8 @@ def status(
     from workbench.services.projects import project_status
 
     with handled():
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             report = project_status(ws)
-        finally:
-            ws.close()
         typer.echo(json.dumps(_status_json(report), indent=2, ensure_ascii=False) if as_json else _status_text(report))
 
 
@@ -207,12 +210,9 @@ def passphrase_change(directory: ProjectDir, user: UserOption = None) -> None:
     from workbench.services.projects import change_passphrase
 
     with handled():
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             new = read_secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
             change_passphrase(ws, new)
-        finally:
-            ws.close()
         typer.echo("Passphrase changed. The old passphrase no longer unlocks this project.")
 
 
@@ -227,15 +227,12 @@ def shred(
     from workbench.services.projects import shred_interview
 
     with handled():
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             if not yes:
                 if not sys.stdin.isatty():
                     raise InvalidInputError("Shredding cannot be undone: confirm with --yes.")
                 typer.confirm(f"Shred interview {interview}? This cannot be undone", abort=True)
             interview_id, when = shred_interview(ws, interview)
-        finally:
-            ws.close()
         typer.echo(
             f"Interview {interview_id[:8]} shredded at {when:%Y-%m-%d %H:%M} UTC; it can no longer be decrypted."
         )
@@ -247,11 +244,8 @@ def audit_verify(directory: ProjectDir, user: UserOption = None) -> None:
     from workbench.services.projects import verify_audit
 
     with handled():
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             broken = verify_audit(ws)
-        finally:
-            ws.close()
         if broken is not None:
             typer.secho(f"Audit log broken at entry {broken}: it was edited, deleted or reordered.", err=True)
             raise typer.Exit(4)
@@ -271,11 +265,8 @@ def audit_show(
 
     with handled():
         since_at = _parse_day(since) if since else None
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             report = audit_log(ws, since=since_at, actor=actor)
-        finally:
-            ws.close()
         for e in report.entries:
             if as_json:
                 row = {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
@@ -306,11 +297,8 @@ def user_add(
     from workbench.services.users import add_user
 
     with handled():
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             added = add_user(ws, name, role)
-        finally:
-            ws.close()
         typer.echo(f"Added {added.name} ({added.role.value}).")
 
 
@@ -324,11 +312,8 @@ def user_remove(
     from workbench.services.users import remove_user
 
     with handled():
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             remove_user(ws, name)
-        finally:
-            ws.close()
         typer.echo(f"Removed {name}.")
 
 
@@ -338,11 +323,8 @@ def user_list(directory: ProjectDir, user: UserOption = None) -> None:
     from workbench.services.users import list_users
 
     with handled():
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             members = list_users(ws)
-        finally:
-            ws.close()
         for member in members:
             typer.echo(f"{member.name}\t{member.role.value}")
 

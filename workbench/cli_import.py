@@ -58,18 +58,14 @@ def import_command(
     user: UserOption = None,
 ) -> None:
     """Import transcripts; a bad file is skipped with its reason and the rest goes on (exit 1 if any was skipped)."""
-    from workbench.cli import _open, handled
+    from workbench.cli import handled, opened
     from workbench.services.imports import collect_paths, import_files
 
     with handled():
         sources, missing = collect_paths(paths)
-        ws = _open(directory, user)
-        try:
-            with _Progress(len(sources)) as progress:
-                report = import_files(ws, sources, language=lang, participant_code=participant, wave=wave,
-                                      max_mb=max_mb, on_progress=progress.advance)  # fmt: skip
-        finally:
-            ws.close()
+        with opened(directory, user) as ws, _Progress(len(sources)) as progress:
+            report = import_files(ws, sources, language=lang, participant_code=participant, wave=wave,
+                                  max_mb=max_mb, on_progress=progress.advance)  # fmt: skip
         report.skipped[:0] = missing
         typer.echo(_summary(report))
         if report.skipped:
@@ -131,7 +127,7 @@ def participants_command(
     user: UserOption = None,
 ) -> None:
     """Add or update participants and their attributes from a spreadsheet, all rows or none."""
-    from workbench.cli import _open, handled
+    from workbench.cli import handled, opened
     from workbench.errors import InvalidInputError
     from workbench.importers.safety import check_size, max_import_bytes
     from workbench.services.participants import import_participants
@@ -140,11 +136,8 @@ def participants_command(
         if not attributes.is_file():
             raise InvalidInputError(f"{attributes}: no such file.")
         check_size(attributes.name, attributes.stat().st_size, max_import_bytes(max_mb))
-        ws = _open(directory, user)
-        try:
+        with opened(directory, user) as ws:
             result = import_participants(ws, attributes.name, attributes.read_bytes(), max_mb=max_mb)
-        finally:
-            ws.close()
         typer.echo(f"{attributes.name}: {len(result.added)} participants added, {len(result.updated)} updated.")
         for definition in result.defined:
             kind = definition.type.value
