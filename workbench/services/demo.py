@@ -24,7 +24,7 @@ from workbench.services.participants import add_participants
 from workbench.services.projects import init_project
 from workbench.services.users import add_user
 from workbench.services.workspace import Workspace
-from workbench.store.store import remove_sqlite_files
+from workbench.store.store import remove_project_files
 
 DEMO_PASSPHRASE = "fictional-demo-only"  # noqa: S105 - printed on purpose; demo data is fictional
 DEMO_ADMIN = "admin"
@@ -51,10 +51,10 @@ def create_demo(directory: Path, passphrase: str, *, language: str = "en", kdf: 
     try:
         return _populate(ws, language)
     except BaseException:
-        backend = ws.location.backend
+        if ws.location.backend == "postgresql":
+            ws.store.drop_schema()
         ws.close()
-        if backend == "sqlite":
-            remove_sqlite_files(directory)
+        remove_project_files(directory)
         raise
 
 

@@ -33,7 +33,7 @@ from workbench.store.keys import (
     utcnow,
 )
 from workbench.store.repo import Repo
-from workbench.store.store import Store, new_location, read_location, remove_sqlite_files, write_location
+from workbench.store.store import Store, new_location, read_location, remove_project_files, write_location
 
 MIN_PASSPHRASE_LENGTH = 10
 _USER_NAME = re.compile(r"^[\w.@-]{1,100}$")
@@ -105,7 +105,7 @@ def init_project(
     except BaseException:
         store.dispose()
         if location.backend == "sqlite":
-            remove_sqlite_files(directory)
+            remove_project_files(directory)
         raise
     return Workspace(location, store, keyring, user, info)
 

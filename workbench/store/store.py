@@ -298,6 +298,12 @@ class Store:
             finally:
                 source.close()
 
+    def drop_schema(self) -> None:
+        """Remove every workbench table: used only to discard a project that was just created."""
+        with self.migration_transaction() as conn:
+            command.downgrade(self._alembic_config(conn), "base")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
     def database_is_empty(self) -> bool:
         with self.read() as conn:
             return MigrationContext.configure(conn).get_current_revision() is None
@@ -318,8 +324,8 @@ class Store:
         self.engine.dispose()
 
 
-def remove_sqlite_files(directory: Path) -> None:
-    """Remove a half-created SQLite project (used when ``init`` fails midway)."""
+def remove_project_files(directory: Path) -> None:
+    """Remove the marker and any SQLite files of a project whose creation failed midway."""
     for suffix in ("", "-wal", "-shm"):
         path = directory / f"{SQLITE_FILE}{suffix}"
         if path.exists():
@@ -337,6 +343,6 @@ __all__ = [
     "Store",
     "new_location",
     "read_location",
-    "remove_sqlite_files",
+    "remove_project_files",
     "write_location",
 ]

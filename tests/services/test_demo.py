@@ -1,0 +1,33 @@
+"""A demo that fails midway leaves nothing behind, on either backend, so it can simply be rerun."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FAST_KDF, PASSPHRASE, Backend
+from workbench.errors import InvalidInputError
+from workbench.services import demo
+from workbench.store.store import Store
+
+
+def test_a_failed_demo_leaves_nothing_and_a_rerun_works(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_codebook(*_args: object, **_kwargs: object) -> int:
+        raise InvalidInputError("codebook unreadable")
+
+    directory = tmp_path / "demo"
+    with monkeypatch.context() as patched:
+        patched.setattr(demo, "install_codebook", broken_codebook)
+        with pytest.raises(InvalidInputError, match="codebook unreadable"):
+            demo.create_demo(directory, PASSPHRASE, kdf=FAST_KDF)
+    assert list(directory.iterdir()) == []
+    if backend.url is not None:
+        store = Store(backend.url)
+        assert store.database_is_empty()
+        store.dispose()
+    result = demo.create_demo(directory, PASSPHRASE, kdf=FAST_KDF)
+    assert result.codings == 122
+    result.workspace.close()
