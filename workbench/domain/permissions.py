@@ -17,6 +17,7 @@ class Action(StrEnum):
     MANAGE_KEYS = "manage keys"
     VIEW_AUDIT = "view the audit log"
     SHRED = "shred an interview"
+    MANAGE_CODING_RULES = "change blind coding or open the coders' comparison"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -28,6 +29,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_KEYS: frozenset({Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.LEAD}),
     Action.SHRED: frozenset({Role.ADMIN}),
+    Action.MANAGE_CODING_RULES: frozenset({Role.ADMIN, Role.LEAD}),
 }
 
 

@@ -183,3 +183,21 @@ def shred_data_key(conn: Connection, keyring: Keyring, key_id: str, user_id: str
         raise NotFoundError("That data key does not exist or was already shredded.")
     keyring.forget(key_id)
     return now
+
+
+RELEASE_PURPOSE = "release"
+
+
+def release_key_id(conn: Connection, keyring: Keyring) -> str:
+    """The project's release key: it encrypts de-identified material meant for report writers.
+
+    Writers' key slots wrap this key instead of the master key, so a writer session can read
+    what was released to it and nothing else. It is created on first use (which needs the master
+    key, so an admin, lead or researcher session).
+    """
+    existing = conn.execute(
+        select(data_key.c.id).where(data_key.c.purpose == RELEASE_PURPOSE).order_by(data_key.c.created_at)
+    ).first()
+    if existing is not None:
+        return str(existing.id)
+    return create_data_key(conn, keyring, RELEASE_PURPOSE)

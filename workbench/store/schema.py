@@ -209,6 +209,15 @@ memo = Table(
     Column("text_enc", LargeBinary, nullable=False),
 )
 
+project_setting = Table(
+    "project_setting",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UtcTime, nullable=False),
+    Column("updated_by", Id, ForeignKey("app_user.id"), nullable=True),
+)
+
 audit_event = Table(
     "audit_event",
     metadata,
