@@ -1,30 +1,224 @@
-"""Codebook: the code tree with definitions, criteria and how often each code is used."""
+"""Codebook: browse the code tree, edit codes (leads and admins), see the history, exchange files.
+
+Every edit is one service call that records a codebook version; the History tab
+restores any earlier version. Downloads are prepared on request (each export is
+audited), never on every rerun.
+"""
+
+import uuid
+from dataclasses import replace
 
 import streamlit as st
 
-from workbench.services.codebook import codebook_overview
+from workbench.domain.models import Code
+from workbench.domain.permissions import Action, allowed
+from workbench.errors import ConfirmationRequiredError
+from workbench.paths import CODEBOOKS_DIR
+from workbench.services.codebook import (
+    CodebookEntry,
+    codebook_history,
+    codebook_overview,
+    codings_of_code,
+    compare_with_shared,
+    create_code,
+    delete_code,
+    export_codebook,
+    import_codebook_file,
+    merge_codes,
+    move_code,
+    restore_version,
+    split_code,
+    update_code,
+    version_changes,
+)
+from workbench.services.refi import export_qdpx_bytes, import_qdpx
 from workbench.ui import session
 from workbench.ui.render import safe_color
 
+_TOP = "(top level)"
+_DOWNLOAD = "codebook_download"
+
 ws = session.require_workspace()
 st.title("Codebook")
-st.caption("Codes with their definitions and inclusion / exclusion criteria; grouping nodes are not codable.")
-with session.shown_errors():
-    entries = codebook_overview(ws)
+st.caption(
+    "Codes with their definitions and inclusion / exclusion criteria and how often each is used; grouping nodes "
+    "are not codable. Every change is kept in the history and can be undone there."
+)
+editor = allowed(ws.user, Action.EDIT_CODEBOOK)
+
+
+def _label(entry: CodebookEntry) -> str:
+    # Em spaces: leading plain spaces would turn the label into a code block.
+    indent = "\u2003" * entry.depth + ("↳ " if entry.depth else "")
+    noun = "coding" if entry.count == 1 else "codings"
+    return f"{indent}{entry.code.name} · {entry.count} {noun}" + ("" if entry.code.codable else " (group)")
+
+
+def _browse(entries: list[CodebookEntry]) -> None:
     if not entries:
-        st.info("The project has no codes yet.")
+        st.info("The project has no codes yet. Import a shared codebook in the Exchange tab.")
     for entry in entries:
         code = entry.code
-        color = safe_color(code.color)
-        # Em spaces: leading plain spaces would turn the label into a code block.
-        indent = "\u2003" * entry.depth + ("↳ " if entry.depth else "")
-        noun = "coding" if entry.count == 1 else "codings"
-        label = f"{indent}{code.name} · {entry.count} {noun}" + ("" if code.codable else " (group)")
-        with st.expander(label):
-            st.markdown(f"<span style='background:{color};padding:0 1em'>&nbsp;</span> `{color}`",
-                        unsafe_allow_html=True)  # fmt: skip
+        with st.expander(_label(entry)):
+            st.markdown(f"<span style='background:{safe_color(code.color)};padding:0 1em'>&nbsp;</span> "
+                        f"`{safe_color(code.color)}`", unsafe_allow_html=True)  # fmt: skip
             st.write("**Definition.**", code.definition or "-")
             st.write("**Use when.**", code.inclusion or "-")
             st.write("**Do not use when.**", code.exclusion or "-")
             for example in code.examples:
                 st.caption(f"“{example}”")
+
+
+def _edit(entries: list[CodebookEntry]) -> None:
+    codes = {e.code.id: e for e in entries}
+    st.subheader("Edit a code")
+    chosen = st.selectbox("Code", list(codes), format_func=lambda i: _label(codes[i]).strip(), key="edit_code")
+    if chosen is None:
+        return
+    entry = codes[chosen]
+    code = entry.code
+    with st.form(f"edit_{chosen}"):
+        name = st.text_input("Name", code.name)
+        color = st.color_picker("Colour", safe_color(code.color))
+        codable = st.checkbox("Codable (untick for a grouping node)", code.codable)
+        definition = st.text_area("Definition", code.definition)
+        inclusion = st.text_area("Use when (inclusion criteria)", code.inclusion)
+        exclusion = st.text_area("Do not use when (exclusion criteria)", code.exclusion)
+        examples = st.text_area("Example quotes, one per line", "\n".join(code.examples))
+        if st.form_submit_button("Save code", type="primary"):
+            update_code(ws, replace(code, name=name, color=color, codable=codable, definition=definition,
+                                    inclusion=inclusion, exclusion=exclusion,
+                                    examples=tuple(examples.splitlines())))  # fmt: skip
+            st.success(f"Saved {name!r}.")
+            st.rerun()
+    _structure(entry, codes)
+
+
+def _structure(entry: CodebookEntry, codes: dict[str, CodebookEntry]) -> None:
+    code = entry.code
+    others = [i for i in codes if i != code.id]
+    move_col, merge_col = st.columns(2)
+    with move_col:
+        parent = st.selectbox("Move under", [_TOP, *others], key="move_parent",
+                              format_func=lambda i: i if i == _TOP else codes[i].code.name)  # fmt: skip
+        if st.button("Move", key="move_button"):
+            move_code(ws, code.id, None if parent == _TOP else parent)
+            st.rerun()
+    with merge_col:
+        target = st.selectbox("Merge into", others, key="merge_target", format_func=lambda i: codes[i].code.name)
+        if st.button("Merge", key="merge_button", help="Codings move to the chosen code; this code is deleted.") \
+                and target:  # fmt: skip
+            result = merge_codes(ws, code.id, target)
+            st.session_state["codebook_message"] = (f"Merged: {result.moved} codings moved, {result.collapsed} "
+                                                    "duplicates collapsed.")  # fmt: skip
+            st.rerun()
+    confirm = st.checkbox(f"Also archive its {entry.count} coding(s)", key="delete_confirm") if entry.count else False
+    if st.button("Delete code", key="delete_button"):
+        try:
+            result = delete_code(ws, code.id, confirm=confirm)
+        except ConfirmationRequiredError as exc:
+            st.warning(str(exc))
+        else:
+            st.session_state["codebook_message"] = (f"Deleted {code.name!r} ({result.archived} codings archived); "
+                                                    f"restore version {result.version - 1} to undo.")  # fmt: skip
+            st.rerun()
+    _new_and_split(code, entry)
+
+
+def _new_and_split(code: Code, entry: CodebookEntry) -> None:
+    with st.expander("Add a code, or split codings off this one"):
+        name = st.text_input("New code name", key="new_code_name")
+        under = st.checkbox(f"Put it under {code.name!r}", key="new_code_under")
+        if st.button("Add code", key="add_button") and name.strip():
+            create_code(ws, Code(str(uuid.uuid4()), name, parent_id=code.id if under else code.parent_id))
+            st.rerun()
+        if entry.count and st.toggle("Split: choose codings to move to the new code", key="split_toggle"):
+            lines = {line.id: line for line in codings_of_code(ws, code.id)}
+            chosen = st.multiselect("Codings", list(lines), key="split_codings",
+                                    format_func=lambda i: f"{lines[i].interview} · {lines[i].coder}: "
+                                                          f"“{lines[i].quote[:80]}”")  # fmt: skip
+            if st.button("Split", key="split_button") and name.strip() and chosen:
+                split_code(ws, code.id, Code(str(uuid.uuid4()), name, color=code.color), chosen)
+                st.rerun()
+
+
+def _history() -> None:
+    versions = codebook_history(ws)
+    st.dataframe([{"Version": v.version, "When (UTC)": f"{v.created_at:%Y-%m-%d %H:%M}", "Who": v.author,
+                   "What changed": v.summary, "Codes": v.codes} for v in versions], hide_index=True)  # fmt: skip
+    if not versions:
+        return
+    number = st.selectbox("Show version", [v.version for v in versions], key="history_version")
+    for line in version_changes(ws, number) or ["(no change to the codes)"]:
+        st.text(line)
+    if editor and number != versions[0].version and st.button(f"Restore version {number}", key="restore_button"):
+        result = restore_version(ws, number)
+        st.session_state["codebook_message"] = (f"Restored version {number} as version {result.version}: "
+                                                f"{result.restored_codings} codings back.")  # fmt: skip
+        st.rerun()
+
+
+def _exchange() -> None:
+    shared = sorted(CODEBOOKS_DIR.glob("*.yaml"))
+    if shared:
+        path = st.selectbox("Shared codebook", shared, format_func=lambda p: p.name, key="shared_file")
+        comparison = compare_with_shared(ws, path)
+        if comparison.lines:
+            st.write(f"Compared with **{path.name}** (version {comparison.file_version}), the project has:")
+            st.code("\n".join(comparison.lines), language=None)
+            st.caption(f"Push these changes back as a new version with `workbench codebook push DIR {path.name}`.")
+        else:
+            st.success(f"The project's codebook matches {path.name}.")
+        if editor and st.button(f"Pull {path.name} into the project", key="pull_button"):
+            result = import_codebook_file(ws, path.name, path.read_bytes())
+            st.session_state["codebook_message"] = f"{len(result.added)} added, {len(result.updated)} updated."
+            st.rerun()
+    _downloads()
+    if editor:
+        upload = st.file_uploader("Import a codebook (.yaml, .qdc) or a project (.qdpx)", type=["yaml", "qdc", "qdpx"],
+                                  key=f"exchange_upload_{st.session_state.get('exchange_round', 0)}")  # fmt: skip
+        if upload is not None and st.button(f"Import {upload.name}", key="import_button"):
+            if upload.name.lower().endswith(".qdpx"):
+                report = import_qdpx(ws, upload.name, upload.getvalue())
+                warnings, text = report.warnings, (f"Imported {report.interviews} transcripts, {report.codings} "
+                                                   f"codings, {report.codes_added} codes.")  # fmt: skip
+            else:
+                result = import_codebook_file(ws, upload.name, upload.getvalue())
+                warnings, text = result.warnings, f"{len(result.added)} codes added, {len(result.updated)} updated."
+            st.session_state["codebook_message"] = text + "".join(f"\n\n⚠ {w}" for w in warnings)
+            st.session_state["exchange_round"] = st.session_state.get("exchange_round", 0) + 1
+            st.rerun()
+
+
+def _downloads() -> None:
+    qdc_col, yaml_col, qdpx_col = st.columns(3)
+    if qdc_col.button("Prepare codebook (.qdc)", key="prepare_qdc"):
+        st.session_state[_DOWNLOAD] = ("codebook.qdc", export_codebook(ws, "qdc"), "application/xml")
+    if yaml_col.button("Prepare codebook (.yaml)", key="prepare_yaml"):
+        st.session_state[_DOWNLOAD] = ("codebook.yaml", export_codebook(ws, "yaml"), "application/yaml")
+    may_export = allowed(ws.user, Action.EXPORT_PROJECT)
+    if may_export and qdpx_col.button("Prepare project (.qdpx)", key="prepare_qdpx", help="The file is not encrypted."):
+        data, report = export_qdpx_bytes(ws)
+        st.session_state[_DOWNLOAD] = ("project.qdpx", data, "application/zip")
+        for warning in report.warnings:
+            st.warning(warning)
+    if _DOWNLOAD in st.session_state:
+        name, data, mime = st.session_state[_DOWNLOAD]
+        if st.download_button(f"Download {name}", data, file_name=name, mime=mime, key="download_button"):
+            st.session_state.pop(_DOWNLOAD, None)
+
+
+with session.shown_errors():
+    message = st.session_state.pop("codebook_message", None)
+    if message:
+        st.success(message)
+    entries = codebook_overview(ws)
+    browse_tab, history_tab, exchange_tab = st.tabs(["Codes", "History", "Exchange"])
+    with browse_tab:
+        _browse(entries)
+        if editor and entries:
+            _edit(entries)
+    with history_tab:
+        _history()
+    with exchange_tab:
+        _exchange()

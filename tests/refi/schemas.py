@@ -1,0 +1,32 @@
+"""Validation against the official REFI-QDA schemas (``../shared/refi-qda`` beside the repository).
+
+Set REFI_QDA_SCHEMAS to use another folder. A missing schema fails the test rather
+than skipping it: "every file we write validates" must never pass unchecked.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from tests.conftest import REPO_ROOT
+
+SCHEMA_DIR = Path(os.environ.get("REFI_QDA_SCHEMAS", REPO_ROOT.parent / "shared" / "refi-qda"))
+FILES = {"codebook": "Codebook.xsd", "project": "Project.xsd"}
+
+
+@cache
+def _schema(kind: str) -> etree.XMLSchema:
+    path = SCHEMA_DIR / FILES[kind]
+    assert path.is_file(), f"the REFI-QDA schema {path} is missing (set REFI_QDA_SCHEMAS)"
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+def validate(kind: str, data: bytes) -> None:
+    schema = _schema(kind)
+    document = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    if not schema.validate(document):
+        raise AssertionError(f"{kind} does not validate: {schema.error_log}")

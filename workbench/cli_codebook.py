@@ -1,0 +1,307 @@
+"""``workbench codebook ...`` and ``workbench qdpx ...``: shared codebooks and REFI-QDA exchange.
+
+Registered on the main ``workbench`` app by ``workbench.cli``. Every change to the
+codebook is recorded as a version (``codebook history``) that ``codebook restore``
+can return to. Exports are written atomically (temporary file, then rename) and
+audited; imports print what the file held that could not be imported.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
+]
+CodeArg = Annotated[str, typer.Argument(help="A code: its GUID (or 4+ first characters), key or exact name.")]
+
+codebook_app = typer.Typer(help="Edit, share and exchange the project's codebook (leads and admins edit).",
+                           no_args_is_help=True)  # fmt: skip
+qdpx_app = typer.Typer(help="Exchange whole projects with NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx).",
+                       no_args_is_help=True)  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(codebook_app, name="codebook")
+    app.add_typer(qdpx_app, name="qdpx")
+
+
+def _warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        typer.secho(f"warning: {warning}", err=True, fg=typer.colors.YELLOW)
+
+
+@codebook_app.command("import")
+def codebook_import(
+    directory: ProjectDir,
+    file: Annotated[Path, typer.Argument(help="A shared codebook (.yaml) or a REFI-QDA codebook (.qdc).")],
+    user: UserOption = None,
+) -> None:
+    """Pull a codebook into the project: new codes are added, codes with the same GUID updated."""
+    from workbench.cli import handled, opened
+    from workbench.errors import InvalidInputError
+    from workbench.services.codebook import import_codebook_file
+
+    with handled():
+        if not file.is_file():
+            raise InvalidInputError(f"{file}: no such file.")
+        with opened(directory, user) as ws:
+            result = import_codebook_file(ws, file.name, file.read_bytes())
+        _warnings(result.warnings)
+        if result.version is None:
+            typer.echo(f"{file.name}: the project already has all {result.unchanged} codes; nothing changed.")
+        else:
+            typer.echo(f"{file.name}: {len(result.added)} codes added, {len(result.updated)} updated, "
+                       f"{result.unchanged} unchanged (codebook version {result.version}).")  # fmt: skip
+
+
+@codebook_app.command("export")
+def codebook_export(
+    directory: ProjectDir,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.", show_default=False)],
+    fmt: Annotated[str | None, typer.Option("--format", help="yaml or qdc (default: from the file name).")] = None,
+    user: UserOption = None,
+) -> None:
+    """Write the codebook as a shared YAML file or a REFI-QDA .qdc file."""
+    from workbench.cli import handled, opened
+    from workbench.services.atomic_file import write_atomically
+    from workbench.services.codebook import export_codebook
+
+    with handled():
+        chosen = fmt or ("qdc" if output.suffix.lower() == ".qdc" else "yaml")
+        with opened(directory, user) as ws:
+            data = export_codebook(ws, chosen)
+        write_atomically(output, data)
+        typer.echo(f"Wrote the codebook to {output} ({chosen}).")
+
+
+@codebook_app.command("diff")
+def codebook_diff(
+    directory: ProjectDir,
+    shared: Annotated[Path, typer.Argument(help="The shared codebook file (.yaml) to compare with.")],
+    user: UserOption = None,
+) -> None:
+    """Show how the project's codebook differs from a shared file (exit 0 either way)."""
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import compare_with_shared
+
+    with handled():
+        with opened(directory, user) as ws:
+            comparison = compare_with_shared(ws, shared)
+        if not comparison.lines:
+            typer.echo(f"The project's codebook matches {shared.name} (version {comparison.file_version}).")
+            return
+        typer.echo(f"Compared with {shared.name} (version {comparison.file_version}), the project has:")
+        for line in comparison.lines:
+            typer.echo(line if line.startswith("    ") else f"  {line}")
+
+
+@codebook_app.command("push")
+def codebook_push(
+    directory: ProjectDir,
+    shared: Annotated[Path, typer.Argument(help="The shared codebook file (.yaml) to update.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of over SHARED.")] = None,
+    user: UserOption = None,
+) -> None:
+    """Write the project's codebook back into a shared file as its next version (prints the diff)."""
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import push_to_shared
+
+    with handled():
+        with opened(directory, user) as ws:
+            result = push_to_shared(ws, shared, output)
+        for line in result.lines:
+            typer.echo(line if line.startswith("    ") else f"  {line}")
+        typer.echo(f"Wrote version {result.version} of the codebook to {result.path}.")
+
+
+@codebook_app.command("list")
+def codebook_list(directory: ProjectDir, user: UserOption = None) -> None:
+    """Print the code tree with GUIDs and coding counts."""
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import codebook_overview
+
+    with handled():
+        with opened(directory, user) as ws:
+            entries = codebook_overview(ws)
+        for entry in entries:
+            group = "" if entry.code.codable else " (group)"
+            typer.echo(f"{entry.code.id[:8]}  {'  ' * entry.depth}{entry.code.name}{group}  [{entry.count}]")
+
+
+@codebook_app.command("history")
+def codebook_history(directory: ProjectDir, user: UserOption = None) -> None:
+    """List the codebook's versions, newest first: who changed what, when."""
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import codebook_history as history
+
+    with handled():
+        with opened(directory, user) as ws:
+            versions = history(ws)
+        for v in versions:
+            typer.echo(f"{v.version:>4}  {v.created_at:%Y-%m-%d %H:%M}  {v.author:<12} {v.summary}")
+
+
+@codebook_app.command("restore")
+def codebook_restore(
+    directory: ProjectDir,
+    version: Annotated[int, typer.Argument(help="The version to return to (see `codebook history`).")],
+    user: UserOption = None,
+) -> None:
+    """Make the codebook what it was at VERSION again (recorded as a new version; codings come back)."""
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import restore_version
+
+    with handled():
+        with opened(directory, user) as ws:
+            result = restore_version(ws, version)
+        typer.echo(f"Restored version {version} as version {result.version}: {result.restored_codings} codings "
+                   f"back, {result.archived_codings} archived.")  # fmt: skip
+
+
+@codebook_app.command("add")
+def codebook_add(
+    directory: ProjectDir,
+    name: Annotated[str, typer.Argument(help="The new code's name.")],
+    *,
+    parent: Annotated[str | None, typer.Option(help="Parent code (default: top level).")] = None,
+    color: Annotated[str, typer.Option(help="Highlight colour #RRGGBB.")] = "#999999",
+    definition: Annotated[str, typer.Option(help="What the code means.")] = "",
+    group: Annotated[bool, typer.Option("--group", help="A grouping node that is not applied to text.")] = False,
+    user: UserOption = None,
+) -> None:
+    """Add a code."""
+    from workbench.cli import handled, opened
+    from workbench.domain.models import Code
+    from workbench.services.codebook import create_code, resolve_code
+
+    with handled():
+        with opened(directory, user) as ws:
+            parent_id = resolve_code(ws, parent).id if parent else None
+            code = create_code(ws, Code(str(uuid.uuid4()), name, parent_id=parent_id, color=color,
+                                        definition=definition, codable=not group))  # fmt: skip
+        typer.echo(f"Added {code.name!r} ({code.id}).")
+
+
+@codebook_app.command("rename")
+def codebook_rename(directory: ProjectDir, code: CodeArg, new_name: str, user: UserOption = None) -> None:
+    """Rename a code (its codings stay)."""
+    from dataclasses import replace
+
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import resolve_code, update_code
+
+    with handled():
+        with opened(directory, user) as ws:
+            found = resolve_code(ws, code)
+            update_code(ws, replace(found, name=new_name))
+        typer.echo(f"Renamed {found.name!r} to {new_name!r}.")
+
+
+@codebook_app.command("move")
+def codebook_move(
+    directory: ProjectDir,
+    code: CodeArg,
+    parent: Annotated[str | None, typer.Option(help="New parent code; leave out for the top level.")] = None,
+    user: UserOption = None,
+) -> None:
+    """Move a code (with its sub-codes) under another code or to the top level."""
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import move_code, resolve_code
+
+    with handled():
+        with opened(directory, user) as ws:
+            found = resolve_code(ws, code)
+            move_code(ws, found.id, resolve_code(ws, parent).id if parent else None)
+        typer.echo(f"Moved {found.name!r}.")
+
+
+@codebook_app.command("merge")
+def codebook_merge(
+    directory: ProjectDir,
+    code: CodeArg,
+    into: Annotated[str, typer.Argument(help="The code that survives.")],
+    user: UserOption = None,
+) -> None:
+    """Merge CODE into INTO: codings move over, overlapping duplicates collapse, CODE is deleted."""
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import merge_codes, resolve_code
+
+    with handled():
+        with opened(directory, user) as ws:
+            source, target = resolve_code(ws, code), resolve_code(ws, into)
+            result = merge_codes(ws, source.id, target.id)
+        typer.echo(f"Merged {source.name!r} into {target.name!r}: {result.moved} codings moved, "
+                   f"{result.collapsed} duplicates collapsed (version {result.version}).")  # fmt: skip
+
+
+@codebook_app.command("delete")
+def codebook_delete(
+    directory: ProjectDir,
+    code: CodeArg,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Delete even if the code has codings (they are archived).")
+    ] = False,
+    user: UserOption = None,
+) -> None:
+    """Delete a code; its sub-codes move up. A code with codings needs --yes; `codebook restore` undoes it."""
+    from workbench.cli import handled, opened
+    from workbench.services.codebook import delete_code, resolve_code
+
+    with handled():
+        with opened(directory, user) as ws:
+            found = resolve_code(ws, code)
+            result = delete_code(ws, found.id, confirm=yes)
+        typer.echo(f"Deleted {found.name!r} ({result.archived} codings archived); undo with "
+                   f"`workbench codebook restore {directory} {result.version - 1}`.")  # fmt: skip
+
+
+@qdpx_app.command("export")
+def qdpx_export(
+    directory: ProjectDir,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .qdpx file to write.", show_default=False)],
+    user: UserOption = None,
+) -> None:
+    """Export the whole project, decrypted, as REFI-QDA .qdpx (leads and admins; audited with its SHA-256)."""
+    from workbench.cli import handled, opened
+    from workbench.services.refi import export_qdpx
+
+    with handled():
+        with opened(directory, user) as ws:
+            report = export_qdpx(ws, output)
+        _warnings(report.warnings)
+        typer.echo(f"Wrote {output}: {report.sources} transcripts, {report.codes} codes, {report.cases} cases, "
+                   f"{report.codings} codings, {report.notes} notes. The file is NOT encrypted.")  # fmt: skip
+        typer.echo(f"SHA-256 {report.sha256}")
+
+
+@qdpx_app.command("import")
+def qdpx_import(
+    directory: ProjectDir,
+    file: Annotated[Path, typer.Argument(help="A .qdpx project from NVivo, ATLAS.ti, MAXQDA, QualCoder ...")],
+    user: UserOption = None,
+) -> None:
+    """Import a REFI-QDA project (codes, cases, transcripts, codings, notes), all or nothing."""
+    from workbench.cli import handled, opened
+    from workbench.errors import InvalidInputError
+    from workbench.refi.safety import default_limits
+    from workbench.services.refi import import_qdpx
+
+    with handled():
+        if not file.is_file():
+            raise InvalidInputError(f"{file}: no such file.")
+        limit = default_limits().max_archive
+        if file.stat().st_size > limit:
+            raise InvalidInputError(f"{file.name}: larger than the {limit // 2**20} MB limit (WORKBENCH_MAX_QDPX_MB).")
+        with opened(directory, user) as ws:
+            report = import_qdpx(ws, file.name, file.read_bytes())
+        _warnings(report.warnings)
+        typer.echo(f"Imported {file.name}: {report.codes_added} codes, {report.participants_added} participants "
+                   f"({report.participants_updated} updated), {report.interviews} transcripts, {report.codings} "
+                   f"codings, {report.memos} memos.")  # fmt: skip
