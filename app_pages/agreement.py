@@ -1,0 +1,102 @@
+"""Agreement: how far the coders agree, per code, and where they disagree (leads and admins)."""
+
+import html
+
+import streamlit as st
+
+from workbench.analysis.tables import agreement_rows, to_csv
+from workbench.domain.analysis import AgreementUnit, ComparisonPassage
+from workbench.domain.models import SegmentKind
+from workbench.services.agreement import agreement_report, compare_coders
+from workbench.services.visibility import blind_state, set_comparison_open
+from workbench.ui import session
+
+UNITS = {
+    "Speaker turns": (AgreementUnit.SEGMENT, SegmentKind.TURN),
+    "Sentences": (AgreementUnit.SEGMENT, SegmentKind.SENTENCE),
+    "Characters (as NVivo and QualCoder count)": (AgreementUnit.CHARACTER, SegmentKind.TURN),
+}
+MAX_SHOWN = 50
+
+
+def _number(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "undefined"
+    return f"{100 * value:.1f}%" if percent else f"{value:.3f}"
+
+
+def _passage_html(p: ComparisonPassage) -> str:
+    return (
+        '<div style="line-height:1.6">'
+        f'<span style="color:#666">…{html.escape(p.before)}</span>'
+        f'<mark style="background:#FFE08A">{html.escape(p.text)}</mark>'
+        f'<span style="color:#666">{html.escape(p.after)}…</span></div>'
+    )
+
+
+ws = session.require_workspace()
+st.title("Agreement")
+st.caption(
+    "Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha, per code and pooled over all codes. "
+    "Each code is measured over all units and over only the units somebody coded with it, so text nobody "
+    "coded cannot inflate agreement. Formulas: docs/agreement.md."
+)
+with session.shown_errors():
+    blind, opened = blind_state(ws)
+    if not blind:
+        st.info("Blind coding is off: researchers see each other's codings.")
+    elif opened:
+        st.success("The comparison is open: researchers see each other's codings.")
+        if st.button("Close the comparison", help="Back to blind coding: each researcher sees only their own"):
+            set_comparison_open(ws, opened=False)
+            st.rerun()
+    else:
+        st.info("Blind coding: each researcher sees only their own codings until you open the comparison.")
+        if st.button("Open the comparison to researchers", type="primary"):
+            set_comparison_open(ws, opened=True)
+            st.rerun()
+
+    unit, kind = UNITS[st.radio("Unit of analysis", list(UNITS), horizontal=True)]
+    report = agreement_report(ws, unit=unit, segment_kind=kind)
+    chosen = st.multiselect("Coders", report.coders, default=report.coders)
+    if set(chosen) != set(report.coders):
+        report = agreement_report(ws, coders=chosen, unit=unit, segment_kind=kind)
+    overall, coded = report.overall_with_uncoded, report.overall_coded_only
+    cols = st.columns(4)
+    cols[0].metric("Krippendorff's alpha", _number(overall.alpha), help="Pooled over all codes and units")
+    cols[1].metric("Cohen's kappa", _number(overall.kappa), help="Two coders only")
+    cols[2].metric("Agreement, all units", _number(overall.percent, percent=True))
+    cols[3].metric(
+        "Agreement, coded units only", _number(coded.percent, percent=True),
+        help="Only units that at least one coder coded: agreement on uncoded text left out",
+    )  # fmt: skip
+    st.caption(f"{', '.join(report.coders)} · {report.interviews} interviews coded by two or more of them.")
+    rows = agreement_rows(report)
+    st.dataframe(rows, hide_index=True)
+    st.download_button("Download CSV", to_csv(rows), file_name="agreement.csv", mime="text/csv")
+
+    st.subheader("Where the coders disagree")
+    names = {c.code_id: f"{c.code_name} ({_number(c.coded_only.percent, percent=True)} of coded units)"
+             for c in report.codes}  # fmt: skip
+    if not names:
+        st.info("No codes applied yet.")
+        st.stop()
+    code_id = st.selectbox("Code", list(names), format_func=names.__getitem__)
+    include = st.checkbox("Show passages they agree on too")
+    comparison = compare_coders(ws, code_id, coders=report.coders, include_agreements=include)
+    st.caption(f"{comparison.disagreed} passages with disagreement, {comparison.agreed} coded identically.")
+    for passage in comparison.passages[:MAX_SHOWN]:
+        with st.container(border=True):
+            verdict = "agree" if passage.agreed else "disagree"
+            st.caption(f"{passage.participant_code or '-'} · {passage.interview_title} · {verdict}")
+            st.html(_passage_html(passage))
+            for coder, col in zip(comparison.coders, st.columns(len(comparison.coders)), strict=True):
+                with col:
+                    st.caption(coder)
+                    spans = passage.spans_of(coder)
+                    if not spans:
+                        st.text("(not coded)")
+                    for span in spans:
+                        st.text(span.text)
+    if len(comparison.passages) > MAX_SHOWN:
+        st.caption(f"Showing the first {MAX_SHOWN} of {len(comparison.passages)}.")

@@ -1,0 +1,114 @@
+"""Retrieve: coded passages with context, code frequencies, co-occurrence and code-by-attribute tables."""
+
+import html
+
+import streamlit as st
+
+from workbench.analysis.tables import (
+    PASSAGE_COLUMNS,
+    attribute_rows,
+    cooccurrence_rows,
+    frequency_columns,
+    frequency_rows,
+    passage_rows,
+    progress_rows,
+    to_csv,
+)
+from workbench.domain.attributes import AttributeType
+from workbench.domain.models import Role
+from workbench.services.participants import attribute_definitions
+from workbench.services.retrieval import (
+    code_by_attribute,
+    code_frequencies,
+    coded_passages,
+    coding_progress,
+    cooccurrence,
+)
+from workbench.services.visibility import blind_state
+from workbench.ui import session
+
+VIEWS = ["Passages", "Frequencies", "Co-occurrence", "Code by attribute", "Progress"]
+MAX_SHOWN = 200
+
+ws = session.require_workspace()
+st.title("Retrieve")
+st.caption(
+    "Every passage coded with a code (and its sub-codes) across interviews, with context; how often each "
+    "code was used; which codes share speaker turns; codes by participant attribute. Tables download as CSV."
+)
+with session.shown_errors():
+    blind, opened = blind_state(ws)
+    if ws.user.role is Role.RESEARCHER and blind and not opened:
+        st.info("Blind coding: you see only your own codings until a lead opens the comparison.")
+    view = st.radio("Show", VIEWS, horizontal=True, label_visibility="collapsed")
+    frequencies = code_frequencies(ws)
+
+    if view == "Passages":
+        labels = {f.code_id: f"{'  ' * f.depth}{f.code_name} ({f.codings_with_children})" for f in frequencies}
+        code_id = st.selectbox("Code", list(labels), format_func=labels.__getitem__)
+        cols = st.columns([1, 2, 1])
+        include = cols[0].checkbox("Include sub-codes", value=True)
+        coders = sorted({name for f in frequencies for name in f.by_coder})
+        chosen = cols[1].multiselect("Coders", coders, placeholder="All coders")
+        context = cols[2].slider("Context (characters)", 0, 500, 200, step=50)
+        filters: dict[str, object] = {}
+        groupable = [d for d in attribute_definitions(ws) if d.type is AttributeType.CATEGORY]
+        if groupable:
+            with st.expander("Filter by participant attribute"):
+                for definition in groupable:
+                    values = st.multiselect(definition.name, definition.categories, key=f"filter-{definition.name}")
+                    if values:
+                        filters[definition.name] = values
+        passages = coded_passages(ws, code_id, include_children=include, coders=chosen or None,
+                                  participant_filter=filters, context_chars=context)  # fmt: skip
+        st.caption(f"{len(passages)} passages in {len({p.interview_id for p in passages})} interviews.")
+        st.download_button("Download CSV", to_csv(passage_rows(passages), PASSAGE_COLUMNS),
+                           file_name="passages.csv", mime="text/csv",
+                           help="Holds decrypted interview text: keep the file in the secure environment.")  # fmt: skip
+        for p in passages[:MAX_SHOWN]:
+            with st.container(border=True):
+                st.caption(f"{p.participant_code or '-'} · wave {p.wave or '-'} · {p.interview_title} · "
+                           f"{p.code_name} · {p.coder}")  # fmt: skip
+                st.html(
+                    f'<div style="line-height:1.6"><span style="color:#666">…{html.escape(p.before)}</span>'
+                    f'<mark style="background:#FFE08A">{html.escape(p.text)}</mark>'
+                    f'<span style="color:#666">{html.escape(p.after)}…</span></div>'
+                )
+                if p.memo:
+                    st.caption("Memo")
+                    st.text(p.memo)
+        if len(passages) > MAX_SHOWN:
+            st.caption(f"Showing the first {MAX_SHOWN}; the CSV holds all {len(passages)}.")
+
+    elif view == "Frequencies":
+        rows = frequency_rows(frequencies)
+        columns = frequency_columns(frequencies)
+        st.dataframe([{c: r.get(c) for c in columns} for r in rows], hide_index=True)
+        st.download_button("Download CSV", to_csv(rows, columns), file_name="frequencies.csv", mime="text/csv")
+
+    elif view == "Co-occurrence":
+        matrix = cooccurrence(ws)
+        st.caption("Speaker turns coded with both codes (by any coder you can see); the diagonal: with that code.")
+        rows = cooccurrence_rows(matrix)
+        st.dataframe(rows, hide_index=True)
+        st.download_button("Download CSV", to_csv(rows, ["code", *matrix.code_names]),
+                           file_name="cooccurrence.csv", mime="text/csv")  # fmt: skip
+
+    elif view == "Code by attribute":
+        names = [d.name for d in attribute_definitions(ws) if d.type is not AttributeType.TEXT]
+        if not names:
+            st.info("No participant attributes to group by yet.")
+            st.stop()
+        attribute = st.selectbox("Participant attribute", names)
+        table = code_by_attribute(ws, attribute)
+        st.caption("Codings per code and attribute value; the first row counts the participants with each value.")
+        rows = attribute_rows(table)
+        st.dataframe(rows, hide_index=True)
+        st.download_button("Download CSV", to_csv(rows, ["code", *table.columns]),
+                           file_name=f"codes-by-{attribute}.csv", mime="text/csv")  # fmt: skip
+
+    else:
+        rows = progress_rows(coding_progress(ws))
+        st.caption("Codings and coded speaker turns per interview and coder.")
+        st.dataframe(rows, hide_index=True)
+        st.download_button("Download CSV", to_csv(rows), file_name="progress.csv", mime="text/csv")

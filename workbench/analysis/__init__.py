@@ -1,0 +1,1 @@
+"""Pure analysis: agreement statistics, span arithmetic and export tables (no I/O, no database)."""

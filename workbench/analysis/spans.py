@@ -1,0 +1,46 @@
+"""Span arithmetic for retrieval and comparison: context around a passage, overlapping groups.
+
+Offsets are code points, end exclusive, as everywhere in the workbench.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def context(text: str, start: int, end: int, chars: int) -> tuple[str, str]:
+    """Up to ``chars`` characters before and after a span, cut at a word boundary where possible.
+
+    A reader recognises a passage by its surroundings; a word cut in half only distracts.
+    """
+    if chars <= 0:
+        return "", ""
+    before = text[max(0, start - chars) : start]
+    after = text[end : end + chars]
+    if start - chars > 0 and " " in before:
+        before = before[before.index(" ") + 1 :]
+    if end + chars < len(text) and " " in after:
+        after = after[: after.rindex(" ")]
+    return before, after
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def overlapping_groups(items: Sequence[T], span: Callable[[T], tuple[int, int]]) -> list[list[T]]:
+    """Group items whose spans overlap, directly or through a chain of others, in text order."""
+    groups: list[list[T]] = []
+    group_end = -1
+    for item in sorted(items, key=span):
+        start, end = span(item)
+        if groups and start < group_end:
+            groups[-1].append(item)
+            group_end = max(group_end, end)
+        else:
+            groups.append([item])
+            group_end = end
+    return groups

@@ -1,0 +1,203 @@
+"""Inter-coder agreement of a project, and the side-by-side comparison of coders (leads and admins).
+
+``agreement_report`` turns the codings into binary reliability matrices, one per code: a unit is a
+segment (speaker turn or sentence; coded if a coding of the code overlaps it) or a character. A
+coder who made no coding at all in an interview is *missing* there, not "coded nothing", so an
+interview only one person has coded yet does not count as disagreement. Every code is reported
+twice: over all units, and over only the units somebody coded with that code, because agreement on
+text nobody coded would otherwise inflate the numbers. The overall figures pool all codes' units.
+The statistics themselves are in ``workbench.analysis.agreement``; ``docs/agreement.md`` has the
+formulas.
+
+``compare_coders`` groups the overlapping codings of one code and shows each coder's spans side by
+side with the text; it decrypts transcripts and so records an audit entry (ids and counts only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from workbench.analysis import agreement as stats
+from workbench.analysis.spans import context, overlapping_groups
+from workbench.domain.analysis import (
+    AgreementMeasures,
+    AgreementReport,
+    AgreementUnit,
+    CodeAgreement,
+    CodeComparison,
+    CoderSpan,
+    ComparisonPassage,
+)
+from workbench.domain.models import Code, Coding, SegmentKind
+from workbench.domain.permissions import Action, require
+from workbench.errors import InvalidInputError, NotFoundError
+from workbench.services.retrieval import VisibleCodings, load_visible
+from workbench.services.visibility import coders_visible_to
+from workbench.services.workspace import Workspace
+from workbench.store.analysis import segment_spans
+
+Units = tuple[stats.Matrix, stats.Matrix]
+
+
+def agreement_report(
+    ws: Workspace,
+    *,
+    coders: Sequence[str] | None = None,
+    unit: AgreementUnit = AgreementUnit.SEGMENT,
+    segment_kind: SegmentKind = SegmentKind.TURN,
+) -> AgreementReport:
+    """Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha, per code and overall.
+
+    ``coders`` defaults to everyone who has codings; at least two are needed.
+    """
+    require(ws.user, Action.VIEW_AGREEMENT)
+    visible = coders_visible_to(ws)
+    with ws.read() as repo:
+        data = load_visible(repo, visible)
+        segments = segment_spans(repo, segment_kind) if unit is AgreementUnit.SEGMENT else {}
+    chosen = choose_coders(data, coders)
+    used = [c for c in data.codes if any(x.code_id == c.id and x.coder in chosen for x in data.all())]
+    per_code = {code.id: _code_units(data, code.id, chosen, unit, segments) for code in used}
+    results = tuple(
+        CodeAgreement(code.id, code.name, _measures(per_code[code.id]), _coded_only(per_code[code.id])) for code in used
+    )
+    pooled = _concat(list(per_code.values()), len(chosen))
+    return AgreementReport(
+        unit=unit,
+        segment_kind=segment_kind.value if unit is AgreementUnit.SEGMENT else None,
+        coders=chosen,
+        interviews=sum(1 for i in data.interviews if len(_coders_in(data.codings[i.id], chosen)) >= 2),
+        codes=results,
+        overall_with_uncoded=_measures(pooled),
+        overall_coded_only=_coded_only(pooled),
+    )
+
+
+def _measures(units: Units) -> AgreementMeasures:
+    matrix, weights = units
+    return stats.measures(matrix, "nominal", weights)
+
+
+def _coded_only(units: Units) -> AgreementMeasures:
+    """Percent agreement over coded units only; kappa and alpha are left out on purpose.
+
+    Without the units nobody coded, "not coded" is never agreed on, so kappa and alpha of binary
+    data are at most 0 by construction (docs/agreement.md shows why): a number, but not a finding.
+    """
+    matrix, weights = stats.coded_only(*units)
+    return AgreementMeasures(
+        units=stats.pairable_units(matrix, weights),
+        percent=stats.percent_agreement(matrix, weights),
+        kappa=None,
+        alpha=None,
+    )
+
+
+def choose_coders(data: VisibleCodings, coders: Sequence[str] | None) -> tuple[str, ...]:
+    """The coders to compare: the given ones (checked) or everyone with visible codings."""
+    present = sorted({c.coder for c in data.all()})
+    if coders is None:
+        chosen = present
+    else:
+        chosen = list(dict.fromkeys(name.strip() for name in coders if name.strip()))
+        unknown = [name for name in chosen if name not in present]
+        if unknown:
+            raise InvalidInputError(f"{', '.join(unknown)} made no codings in this project; nothing to compare.")
+    if len(chosen) < 2:
+        raise InvalidInputError("Agreement needs at least two coders with codings.")
+    return tuple(chosen)
+
+
+def _coders_in(codings: Sequence[Coding], chosen: Sequence[str]) -> list[str]:
+    present = {c.coder for c in codings}
+    return [name for name in chosen if name in present]
+
+
+def _code_units(
+    data: VisibleCodings,
+    code_id: str,
+    chosen: tuple[str, ...],
+    unit: AgreementUnit,
+    segments: dict[str, list[tuple[int, int]]],
+) -> Units:
+    """One code's reliability matrix over every interview (coders x units) and the unit weights."""
+    parts: list[Units] = []
+    for summary in data.interviews:
+        codings = data.codings[summary.id]
+        here = set(_coders_in(codings, chosen))
+        if len(here) < 2:
+            continue
+        spans = [
+            [(c.start, c.end) for c in codings if c.coder == name and c.code_id == code_id] if name in here else None
+            for name in chosen
+        ]
+        if unit is AgreementUnit.CHARACTER:
+            parts.append(stats.character_units(summary.char_count, spans))
+        else:
+            matrix = stats.segment_units(segments.get(summary.id, []), spans)
+            parts.append((matrix, np.ones(matrix.shape[1])))
+    return _concat(parts, len(chosen))
+
+
+def _concat(parts: Sequence[Units], coders: int) -> Units:
+    if not parts:
+        return np.empty((coders, 0)), np.empty(0)
+    return np.hstack([m for m, _ in parts]), np.concatenate([w for _, w in parts])
+
+
+def compare_coders(
+    ws: Workspace,
+    code_id: str,
+    *,
+    coders: Sequence[str] | None = None,
+    include_agreements: bool = False,
+    context_chars: int = 120,
+) -> CodeComparison:
+    """Where coders applied one code differently: each group of overlapping codings, side by side.
+
+    Only interviews that at least two of the coders coded are compared. A group is *agreed* when
+    every one of those coders applied the code to exactly the same spans; agreed groups are left
+    out unless ``include_agreements``.
+    """
+    require(ws.user, Action.VIEW_AGREEMENT)
+    visible = coders_visible_to(ws)
+    with ws.write() as repo:
+        data = load_visible(repo, visible)
+        code = _code(data.codes, code_id)
+        chosen = choose_coders(data, coders)
+        passages: list[ComparisonPassage] = []
+        for summary in data.interviews:
+            here = _coders_in(data.codings[summary.id], chosen)
+            relevant = [c for c in data.codings[summary.id] if c.code_id == code_id and c.coder in here]
+            if len(here) < 2 or not relevant:
+                continue
+            text = repo.transcript(summary.id).text
+            for group in overlapping_groups(relevant, lambda c: (c.start, c.end)):
+                start, end = min(c.start for c in group), max(c.end for c in group)
+                before, after = context(text, start, end, context_chars)
+                passages.append(ComparisonPassage(
+                    summary.id, summary.title, summary.participant_code, start, end, text[start:end], before, after,
+                    spans=tuple(CoderSpan(c.coder, c.start, c.end, c.text)
+                                for c in sorted(group, key=lambda c: (here.index(c.coder), c.start, c.end))),
+                    coded_by=tuple(n for n in here if any(c.coder == n for c in group)),
+                    not_coded_by=tuple(n for n in here if all(c.coder != n for c in group)),
+                    agreed=_agreed(group, here),
+                ))  # fmt: skip
+        agreed = sum(p.agreed for p in passages)
+        ws.audit(repo, "coders compared", "code", code_id, passages=len(passages), agreed=agreed)
+    shown = tuple(p for p in passages if include_agreements or not p.agreed)
+    return CodeComparison(code.id, code.name, chosen, shown, agreed, len(passages) - agreed)
+
+
+def _code(codes: Sequence[Code], code_id: str) -> Code:
+    for code in codes:
+        if code.id == code_id:
+            return code
+    raise NotFoundError(f"There is no code with the id {code_id}.")
+
+
+def _agreed(group: Sequence[Coding], coders: Sequence[str]) -> bool:
+    spans = [{(c.start, c.end) for c in group if c.coder == name} for name in coders]
+    return all(s == spans[0] and s for s in spans)

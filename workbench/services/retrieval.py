@@ -1,0 +1,294 @@
+"""Retrieval: coded passages, code frequencies, co-occurrence, code-by-attribute, coding progress.
+
+The records returned are defined (and documented) in ``workbench.domain.analysis``:
+
+- ``coded_passages(ws, code_id, ...)`` -> ``list[CodedPassage]``: every coding of a code (and by
+  default its sub-codes) across interviews, with context; filter by coder and participant attributes.
+- ``code_frequencies(ws)`` -> ``list[CodeFrequency]``: the whole code tree in codebook order.
+- ``cooccurrence(ws)`` -> ``CooccurrenceMatrix``: speaker turns two codes share.
+- ``code_by_attribute(ws, attribute_name)`` -> ``CodeAttributeMatrix``.
+- ``coding_progress(ws)`` -> ``list[CodingProgress]``: codings per coder and interview.
+
+Every function needs ``Action.READ_TRANSCRIPTS`` and sees only the codings that blind coding lets
+the acting user see (``visibility.coders_visible_to``): a researcher sees only their own until a
+lead opens the comparison. Shredded interviews are left out. Only ``coded_passages`` decrypts
+transcript text, and it records that in the audit log (the code and a count, never text).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from workbench.analysis.spans import context, overlaps
+from workbench.domain.analysis import (
+    CodeAttributeMatrix,
+    CodedPassage,
+    CodeFrequency,
+    CodingProgress,
+    CooccurrenceMatrix,
+)
+from workbench.domain.attributes import AttributeType
+from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind
+from workbench.domain.permissions import Action, allowed, require
+from workbench.errors import InvalidInputError, NotFoundError
+from workbench.services.visibility import coders_visible_to
+from workbench.services.workspace import Workspace
+from workbench.store.analysis import segment_spans
+from workbench.store.repo import Repo
+
+MISSING_VALUE = "(missing)"
+NO_PARTICIPANT = "(no participant)"
+ParticipantFilter = Mapping[str, object]
+"""Attribute name -> required value, or a list of accepted values; all must hold."""
+
+
+@dataclass(frozen=True)
+class VisibleCodings:
+    """The readable interviews and, per interview, the codings the acting user may see."""
+
+    interviews: list[InterviewSummary]
+    codings: dict[str, list[Coding]]
+    codes: list[Code]
+
+    def all(self) -> Iterable[Coding]:
+        for summary in self.interviews:
+            yield from self.codings[summary.id]
+
+
+def load_visible(repo: Repo, visible: frozenset[str] | None, coders: Collection[str] | None = None) -> VisibleCodings:
+    """Codings of live interviews, restricted to visible coders (and to ``coders`` if given)."""
+    interviews = [i for i in repo.interview_summaries() if i.shredded_at is None]
+    allowed_coders = visible if coders is None else set(coders) if visible is None else visible & set(coders)
+    codings = {
+        i.id: [c for c in repo.codings(i.id) if allowed_coders is None or c.coder in allowed_coders] for i in interviews
+    }
+    return VisibleCodings(interviews, codings, repo.codes())
+
+
+def find_code(ws: Workspace, ref: str) -> Code:
+    """A code by its key, its id or its exact name (case-insensitive), as a user would type it."""
+    require(ws.user, Action.VIEW_STATUS)
+    with ws.read() as repo:
+        codes = repo.codes()
+    wanted = ref.strip().casefold()
+    for field in ("key", "id", "name"):
+        matches = [c for c in codes if (getattr(c, field) or "").casefold() == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise InvalidInputError(f"{len(matches)} codes are named {ref!r}; use the code's key or id.")
+    raise NotFoundError(f"There is no code {ref!r}; `workbench frequencies DIR` lists the codes and their keys.")
+
+
+def descendants(codes: Sequence[Code], code_id: str) -> set[str]:
+    """The code and every code below it in the tree."""
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for code in codes:
+        children[code.parent_id].append(code.id)
+    found, todo = set(), [code_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children[current])
+    return found
+
+
+def coded_passages(
+    ws: Workspace,
+    code_id: str,
+    *,
+    include_children: bool = True,
+    coders: Sequence[str] | None = None,
+    participant_filter: ParticipantFilter | None = None,
+    context_chars: int = 200,
+) -> list[CodedPassage]:
+    """Every visible coding of a code across interviews, in interview and text order, with context."""
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    visible = coders_visible_to(ws)
+    with ws.write() as repo:
+        data = load_visible(repo, visible, coders)
+        names = {c.id: c.name for c in data.codes}
+        if code_id not in names:
+            raise NotFoundError(f"There is no code with the id {code_id}.")
+        wanted = descendants(data.codes, code_id) if include_children else {code_id}
+        keep = _matching_interviews(repo, data.interviews, participant_filter)
+        passages: list[CodedPassage] = []
+        for summary in data.interviews:
+            chosen = [c for c in data.codings[summary.id] if c.code_id in wanted]
+            if summary.id not in keep or not chosen:
+                continue
+            text = repo.transcript(summary.id).text
+            for c in chosen:
+                before, after = context(text, c.start, c.end, context_chars)
+                passages.append(CodedPassage(
+                    summary.id, summary.title, summary.participant_code, summary.wave, c.code_id, names[c.code_id],
+                    c.coder, c.start, c.end, c.text, before, after, c.memo, c.created_at,
+                ))  # fmt: skip
+        ws.audit(repo, "passages retrieved", "code", code_id, passages=len(passages),
+                 interviews=len({p.interview_id for p in passages}))  # fmt: skip
+    return passages
+
+
+def _matching_interviews(
+    repo: Repo, interviews: Sequence[InterviewSummary], participant_filter: ParticipantFilter | None
+) -> set[str]:
+    if not participant_filter:
+        return {i.id for i in interviews}
+    defs = repo.attribute_defs()
+    wanted: dict[str, set[object]] = {}
+    for name, raw in participant_filter.items():
+        if name not in defs:
+            raise NotFoundError(f"There is no participant attribute {name!r} in this project.")
+        values = raw if isinstance(raw, list | tuple | set | frozenset) else [raw]
+        wanted[name] = {defs[name][1].parse(v) for v in values}
+    codes = {
+        p.code
+        for p in repo.participants()
+        if all(name in p.attributes and p.attributes[name] in accepted for name, accepted in wanted.items())
+    }
+    return {i.id for i in interviews if i.participant_code in codes}
+
+
+def code_frequencies(ws: Workspace) -> list[CodeFrequency]:
+    """The code tree in codebook order, each code with its visible codings counted."""
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    visible = coders_visible_to(ws)
+    with ws.read() as repo:
+        data = load_visible(repo, visible)
+    by_code: dict[str, list[tuple[InterviewSummary, Coding]]] = defaultdict(list)
+    for summary in data.interviews:
+        for c in data.codings[summary.id]:
+            by_code[c.code_id].append((summary, c))
+    rows: list[CodeFrequency] = []
+    for code, depth in _tree(data.codes):
+        own = by_code.get(code.id, [])
+        subtree = descendants(data.codes, code.id)
+        rows.append(CodeFrequency(
+            code_id=code.id, code_name=code.name, key=code.key, parent_id=code.parent_id, depth=depth,
+            codable=code.codable, codings=len(own),
+            codings_with_children=sum(len(by_code.get(i, [])) for i in subtree),
+            interviews=len({s.id for s, _ in own}),
+            participants=len({s.participant_code for s, _ in own if s.participant_code}),
+            characters=sum(c.end - c.start for _, c in own),
+            by_coder=dict(Counter(c.coder for _, c in own)),
+        ))  # fmt: skip
+    return rows
+
+
+def _tree(codes: Sequence[Code]) -> list[tuple[Code, int]]:
+    children: dict[str | None, list[Code]] = defaultdict(list)
+    known = {c.id for c in codes}
+    for code in codes:
+        children[code.parent_id if code.parent_id in known else None].append(code)
+    ordered: list[tuple[Code, int]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for code in children.get(parent, []):
+            ordered.append((code, depth))
+            walk(code.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _codes_per_turn(turns: Sequence[tuple[int, int]], codings: Iterable[Coding]) -> list[set[str]]:
+    found: list[set[str]] = [set() for _ in turns]
+    for c in codings:
+        for index, turn in enumerate(turns):
+            if overlaps(turn, (c.start, c.end)):
+                found[index].add(c.code_id)
+    return found
+
+
+def cooccurrence(ws: Workspace) -> CooccurrenceMatrix:
+    """How many speaker turns each two codes share (by any visible coder); codes never used are left out."""
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    visible = coders_visible_to(ws)
+    with ws.read() as repo:
+        data = load_visible(repo, visible)
+        turns = segment_spans(repo, SegmentKind.TURN)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for summary in data.interviews:
+        for found in _codes_per_turn(turns.get(summary.id, []), data.codings[summary.id]):
+            pairs.update((a, b) for a in found for b in found)
+    used = [c for c in data.codes if (c.id, c.id) in pairs]
+    return CooccurrenceMatrix(
+        code_ids=tuple(c.id for c in used),
+        code_names=tuple(c.name for c in used),
+        counts=tuple(tuple(pairs[(a.id, b.id)] for b in used) for a in used),
+    )
+
+
+def code_by_attribute(ws: Workspace, attribute_name: str) -> CodeAttributeMatrix:
+    """Codings per code and value of one participant attribute (category, integer or date)."""
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    visible = coders_visible_to(ws)
+    with ws.read() as repo:
+        defs = repo.attribute_defs()
+        if attribute_name not in defs:
+            raise NotFoundError(f"There is no participant attribute {attribute_name!r} in this project.")
+        definition = defs[attribute_name][1]
+        if definition.type is AttributeType.TEXT:
+            raise InvalidInputError(
+                f"{attribute_name!r} is free text; group by a category, integer or date attribute instead."
+            )
+        data = load_visible(repo, visible)
+        participants = repo.participants()
+    value_of = {
+        p.code: definition.encode(definition.parse(p.attributes[attribute_name]))
+        if attribute_name in p.attributes
+        else MISSING_VALUE
+        for p in participants
+    }
+    per_column = Counter(value_of.values())
+    cells: Counter[tuple[str, str]] = Counter()
+    people: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for summary in data.interviews:
+        column = value_of.get(summary.participant_code or "", NO_PARTICIPANT)
+        for c in data.codings[summary.id]:
+            cells[(c.code_id, column)] += 1
+            if summary.participant_code:
+                people[(c.code_id, column)].add(summary.participant_code)
+    columns = _columns(definition.categories, set(per_column) | {col for _, col in cells})
+    used = [c for c in data.codes if any((c.id, col) in cells for col in columns)]
+    return CodeAttributeMatrix(
+        attribute=attribute_name,
+        columns=tuple(columns),
+        column_participants=tuple(per_column.get(col, 0) for col in columns),
+        code_ids=tuple(c.id for c in used),
+        code_names=tuple(c.name for c in used),
+        codings=tuple(tuple(cells[(c.id, col)] for col in columns) for c in used),
+        participants=tuple(tuple(len(people[(c.id, col)]) for col in columns) for c in used),
+    )
+
+
+def _columns(categories: Sequence[str], present: set[str]) -> list[str]:
+    """Categories in their defined order, other values sorted (numbers numerically), then the gaps."""
+    special = [v for v in (MISSING_VALUE, NO_PARTICIPANT) if v in present]
+    rest = present - set(special) - set(categories)
+    ordered = sorted(rest, key=lambda v: (0, int(v), "") if v.lstrip("-").isdigit() else (1, 0, v))
+    return [c for c in categories if c in present] + ordered + special
+
+
+def coding_progress(ws: Workspace) -> list[CodingProgress]:
+    """Codings and coded turns per interview and coder, zeros included, so gaps show."""
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    visible = coders_visible_to(ws)
+    with ws.read() as repo:
+        data = load_visible(repo, visible)
+        turns = segment_spans(repo, SegmentKind.TURN)
+    coders = sorted({c.coder for c in data.all()} | ({ws.user.name} if allowed(ws.user, Action.CODE) else set()))
+    if visible is not None:
+        coders = [c for c in coders if c in visible]
+    rows: list[CodingProgress] = []
+    for summary in data.interviews:
+        spans = turns.get(summary.id, [])
+        for coder in coders:
+            own = [c for c in data.codings[summary.id] if c.coder == coder]
+            coded = sum(1 for found in _codes_per_turn(spans, own) if found)
+            rows.append(CodingProgress(summary.id, summary.title, summary.participant_code, coder, len(own),
+                                       coded, len(spans)))  # fmt: skip
+    return rows
