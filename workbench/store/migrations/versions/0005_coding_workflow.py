@@ -1,10 +1,13 @@
-"""Schema changes for issue 5 (coding and agreement); a no-op until that work lands.
+"""Coding workflow (issue 5): a coding records when its span or memo last changed.
 
 Revision ID: 0005_coding_workflow
 Revises: 0004_codebook_history
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0005_coding_workflow"
 down_revision = "0004_codebook_history"
@@ -13,8 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("coding") as batch:
+        batch.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("coding") as batch:
+        batch.drop_column("updated_at")

@@ -1,0 +1,88 @@
+"""Code: one transcript with its codings, the numbered codebook beside it, coding by search."""
+
+import streamlit as st
+
+from workbench.services.coding import codebook, interview_codings, uncoded_turns
+from workbench.services.coding_search import MatchMode
+from workbench.services.interviews import list_interviews
+from workbench.services.visibility import coders_visible_to
+from workbench.ui import session
+from workbench.ui.components import code_session as cs
+from workbench.ui.components.markup import code_numbers
+from workbench.ui.components.text_view import text_view
+
+ws = session.require_workspace()
+st.title("Code")
+st.caption(
+    "Select text (or click a sentence, or a speaker for the whole turn), then type a code's number or press "
+    "Apply. Every change is recorded with you as the coder."
+)
+with session.shown_errors():
+    interviews = [i for i in list_interviews(ws) if i.shredded_at is None]
+    if not interviews:
+        st.info("No readable interviews yet: import transcripts first.")
+        st.stop()
+    labels = {
+        i.id: f"{i.participant_code or '-'} · wave {i.wave or '-'} · {i.title} ({i.short_id})" for i in interviews
+    }
+    interview_id = st.selectbox("Interview", list(labels), format_func=labels.__getitem__, key=cs.INTERVIEW,
+                                on_change=cs.on_interview_change)  # fmt: skip
+    transcript = cs.transcript(ws, interview_id)
+    state = interview_codings(ws, interview_id)
+    codes = codebook(ws)
+    numbers = code_numbers(codes)
+    visible = coders_visible_to(ws)
+    # One container whatever it holds: an element appearing above the text view would shift its
+    # position on the page, and Streamlit would mount the view anew (losing its scroll position).
+    with st.container():
+        flash = st.session_state.pop(cs.FLASH, None)
+        if flash:
+            getattr(st, flash[0])(flash[1])
+        if visible is not None:
+            st.caption("Blind coding is on: you see only your own codings until a lead opens the comparison.")
+
+    text_col, side_col = st.columns([3, 1])
+    with side_col:
+        st.subheader("Codebook")
+        find = st.text_input("Find a code", key=cs.FIND, placeholder="number or name", on_change=cs.pick_numbers,
+                             help="Numbers (3 or 3 7) and Enter add those codes; words filter the list.")  # fmt: skip
+        needle = (find or "").strip().casefold()
+        shown = [n for n in numbers.values() if not needle or needle in n.code.name.casefold()]
+        st.html(cs.codebook_html(shown, codes))
+        st.multiselect("Codes to apply", list(numbers), key=cs.CHOSEN, format_func=lambda c: numbers[c].label)
+        span = cs.pending()
+        if span:
+            st.text(f"Selected characters {span[0]} to {span[1]} ({span[1] - span[0]}):")
+            st.text(cs.preview(transcript.text[span[0] : span[1]]))
+        else:
+            st.caption("Nothing selected yet.")
+        st.button("Apply", type="primary", key="code.apply", on_click=cs.apply_chosen, shortcut="Mod+Enter",
+                  icon=":material/sell:", help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
+        previous_col, next_col = st.columns(2)
+        previous_col.button("Previous uncoded", key="code.prev", on_click=cs.move_uncoded, args=(False,))
+        next_col.button("Next uncoded", key="code.next", on_click=cs.move_uncoded, args=(True,))
+        left = len(uncoded_turns(transcript.turns, state.codings))
+        st.caption(f"{left} of {len(transcript.turns)} turns have none of the codings shown.")
+        click = st.radio("A click in the text selects", ["sentence", "turn", "none"], key=cs.CLICK, horizontal=True)
+
+    with text_col:
+        focus = st.session_state.get(cs.FOCUS)
+        text_view(key=cs.VIEW, text=transcript.text, turns=transcript.turns, codings=state.codings, numbers=numbers,
+                  pending=span, focus=focus, click=click, on_event=cs.on_view_event)  # fmt: skip
+
+    codings_tab, memo_tab, search_tab = st.tabs(["Codings", "Interview memos", "Code by search"])
+    with codings_tab:
+        cs.codings_panel(ws, state.codings, numbers)
+    with memo_tab:
+        cs.memos_panel(ws, state.memos)
+    with search_tab:
+        with st.form("code.search.form"):
+            st.text_input("Words or phrase", key=cs.SEARCH_QUERY, max_chars=200)
+            st.radio("Match", [m.value for m in MatchMode], key=cs.SEARCH_MODE, horizontal=True)
+            st.radio("Look in", ["turn", "sentence"], key=cs.SEARCH_KIND, horizontal=True,
+                     format_func=lambda k: f"{k}s")  # fmt: skip
+            st.radio("Where", cs.SCOPES, key=cs.SEARCH_SCOPE, horizontal=True)
+            st.checkbox("Match case", key=cs.SEARCH_CASE)
+            st.checkbox("Match accents (ő ≠ o)", key=cs.SEARCH_ACCENTS)
+            st.form_submit_button("Search", on_click=cs.run_search)
+        cs.search_panel(ws, numbers)

@@ -1,0 +1,281 @@
+"""The Code page through AppTest, on a copy of a real encrypted demo project.
+
+The text view runs JavaScript in a browser, which AppTest has none of: here it is an element
+whose data (the escaped markup) can be read, and its events are sent the way the browser sends
+them, as a JSON trigger value for the component's event widget (``_send_view_event``). That
+exercises the real path: trigger, the component's callback, the service, the re-rendered view.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from workbench.services.coding import interview_codings, open_for_coding
+from workbench.services.demo import create_demo
+from workbench.services.interviews import list_interviews
+from workbench.services.projects import open_project
+from workbench.services.visibility import set_comparison_open
+from workbench.ui.components import code_session as cs
+
+APP = str(REPO_ROOT / "app.py")
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        directory = tmp_path_factory.mktemp("code-ui") / "demo"
+        create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
+    yield directory
+
+
+@pytest.fixture
+def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy per test (the tests write codings), cheaper than building a demo each time."""
+    return Path(shutil.copytree(demo_template, tmp_path / "demo"))
+
+
+@pytest.fixture
+def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(demo_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    yield at
+    ws = at.session_state.get("workspace", None)
+    if ws is not None:
+        ws.close()
+
+
+def _code_page(at: AppTest, user: str) -> AppTest:
+    at.run()
+    at.text_input[0].input(user)
+    at.text_input[1].input(PASSPHRASE)
+    at.button[0].click()
+    at.run()
+    return at.switch_page("app_pages/code.py").run()
+
+
+def _view(at: AppTest) -> tuple[str, str]:
+    """(element id, markup) of the text view."""
+    [element] = at.get("bidi_component")
+    proto = element.proto
+    data = json.loads(proto.mixed.json if proto.WhichOneof("data") == "mixed" else proto.json)
+    return proto.id, data["html"]
+
+
+def _send_view_event(at: AppTest, event: str, value: object) -> AppTest:
+    """What the browser's ``setTriggerValue(event, value)`` sends, then the rerun it causes."""
+    component_id, _ = _view(at)
+    states = at._tree.get_widget_states()
+    trigger = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{component_id}__events")
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
+    states.widgets.append(trigger)
+    return at._run(states)
+
+
+def _pending(at: AppTest) -> object:
+    return at.session_state.get(cs.PENDING, None)
+
+
+def _first_interview(demo_dir: Path, user: str = "admin") -> tuple[str, str]:
+    ws = open_project(demo_dir, PASSPHRASE, user)
+    try:
+        first = list_interviews(ws)[0]
+        return first.id, open_for_coding(ws, first.id).text
+    finally:
+        ws.close()
+
+
+def _codings(demo_dir: Path, interview_id: str, user: str = "lena") -> list[tuple[str, str, int, int]]:
+    ws = open_project(demo_dir, PASSPHRASE, user)
+    try:
+        return [(c.coder, c.code_id, c.start, c.end) for c in interview_codings(ws, interview_id).codings]
+    finally:
+        ws.close()
+
+
+def test_a_blind_researcher_sees_the_view_with_only_her_own_codings(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    assert not app.exception and not app.error
+    assert app.title[0].value == "Code"
+    assert any("Blind coding is on" in c.value for c in app.caption)
+    interview_id, _ = _first_interview(demo_dir)
+    own = [c for c in _codings(demo_dir, interview_id) if c[0] == "anna"]
+    _, markup = _view(app)
+    assert markup.count("data-coding=") == len(own) > 0
+    assert "(bence)" not in markup and "(anna)" in markup
+    assert "wbc-turn" in markup and 'data-turn="0"' in markup
+
+
+def test_a_lead_sees_every_coders_codings(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "lena")
+    interview_id, _ = _first_interview(demo_dir)
+    _, markup = _view(app)
+    assert markup.count("data-coding=") == len(_codings(demo_dir, interview_id)) > 0
+    assert "(bence)" in markup and "(anna)" in markup
+    assert not any("Blind coding is on" in c.value for c in app.caption)
+
+
+def test_select_in_the_view_then_apply_with_the_button(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    interview_id, text = _first_interview(demo_dir)
+    phrase = "orange ferry"
+    start = text.index(phrase)
+    _send_view_event(app, "select", {"start": [start, 0], "end": [start, len(phrase)]})
+    assert app.session_state[cs.PENDING] == (start, start + len(phrase))
+    assert any(t.value == phrase for t in app.text)
+    _, markup = _view(app)
+    assert f'class="wbc-t wbc-sel" data-s="{start}">{phrase}<' in markup
+    app.multiselect(key=cs.CHOSEN).select(app.multiselect(key=cs.CHOSEN).options[4]).run()
+    app.button(key="code.apply").click().run()
+    assert not app.exception and not app.error
+    assert "Quest for significance" in app.success[0].value
+    assert app.session_state[cs.PENDING] is None
+    added = [c for c in _codings(demo_dir, interview_id) if (c[2], c[3]) == (start, start + len(phrase))]
+    assert [c[0] for c in added] == ["anna"]
+    _, markup = _view(app)
+    assert f'data-s="{start}" style=' in markup  # the new highlight is in the re-rendered view
+
+
+def test_typing_a_code_number_in_the_view_applies_it_to_the_selection(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "bence")
+    interview_id, text = _first_interview(demo_dir)
+    phrase = "biscuit tin"
+    start = text.index(phrase)
+    _send_view_event(app, "key", {"number": 13, "start": [start, 0], "end": [start, len(phrase)]})
+    assert not app.exception and not app.error
+    assert "13 · Turning points" in app.success[0].value
+    assert [c[0] for c in _codings(demo_dir, interview_id) if c[2] == start] == ["bence"]
+
+
+def test_clicking_a_speaker_selects_the_turn_and_a_number_key_codes_it(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    interview_id, _ = _first_interview(demo_dir)
+    _send_view_event(app, "pick", {"kind": "turn", "position": 4})
+    span = app.session_state[cs.PENDING]
+    assert app.session_state[cs.FOCUS][0] == 4
+    _send_view_event(app, "key", {"number": 1, "start": None, "end": None})
+    assert not app.error
+    assert ("anna", span[0], span[1]) in [(c[0], c[2], c[3]) for c in _codings(demo_dir, interview_id)]
+
+
+def test_a_selection_outside_the_text_is_refused_with_a_message(app: AppTest) -> None:
+    _code_page(app, "anna")
+    _send_view_event(app, "select", {"start": [0, 0], "end": [10_000_000, 0]})
+    assert not app.exception
+    assert "selection" in app.error[0].value
+    assert _pending(app) is None
+
+
+def test_apply_without_a_selection_explains_what_to_do(app: AppTest) -> None:
+    _code_page(app, "anna")
+    app.multiselect(key=cs.CHOSEN).select(app.multiselect(key=cs.CHOSEN).options[0]).run()
+    app.button(key="code.apply").click().run()
+    assert "Select some text" in app.error[0].value
+
+
+def test_numbers_typed_in_the_code_box_choose_codes(app: AppTest) -> None:
+    _code_page(app, "anna")
+    app.text_input(key=cs.FIND).input("3 13").run()
+    chosen = app.multiselect(key=cs.CHOSEN).value
+    assert len(chosen) == 2
+    assert app.text_input(key=cs.FIND).value == ""
+    app.text_input(key=cs.FIND).input("grie").run()
+    assert "Group grievance" in app.get("html")[0].proto.body and "Turning points" not in app.get("html")[0].proto.body
+
+
+def test_next_uncoded_turn_becomes_the_selection(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    app.button(key="code.next").click().run()
+    span = app.session_state[cs.PENDING]
+    turn = app.session_state[cs.FOCUS][0]
+    _, markup = _view(app)
+    assert f'data-turn="{turn}" data-start="{span[0]}" data-end="{span[1]}" data-coded="0"' in markup
+
+
+def test_a_badge_click_opens_the_coding_and_it_can_be_removed(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    interview_id, _ = _first_interview(demo_dir)
+    before = _codings(demo_dir, interview_id)
+    _, markup = _view(app)
+    coding_id = markup.split('data-coding="')[1].split('"')[0]
+    _send_view_event(app, "coding", {"id": coding_id})
+    assert app.selectbox(key=cs.CODING).value == coding_id
+    app.text_area(key=f"code.memo.{coding_id}").input("Revisit after wave 2.").run()
+    app.button(key="code.memo.save").click().run()
+    assert "Memo saved" in app.success[0].value
+    app.button(key="code.remove").click().run()
+    assert "removed" in app.success[0].value
+    assert len(_codings(demo_dir, interview_id)) == len(before) - 1
+
+
+def test_a_researcher_cannot_change_another_coders_coding(app: AppTest, demo_dir: Path) -> None:
+    lead = open_project(demo_dir, PASSPHRASE, "lena")
+    set_comparison_open(lead, opened=True)
+    lead.close()
+    _code_page(app, "anna")
+    _, markup = _view(app)
+    bences = markup.split("(bence)")[0].rsplit('data-coding="', 1)[1].split('"')[0]
+    _send_view_event(app, "coding", {"id": bences})
+    assert app.button(key="code.remove").disabled
+    assert any("someone else's" in c.value for c in app.caption)
+
+
+def test_interview_memo_is_added_and_listed(app: AppTest) -> None:
+    _code_page(app, "anna")
+    app.text_area(key=cs.MEMO_NEW).input("Wave 2: ask about the ferry.").run()
+    app.button(key="code.memo.add").click().run()
+    assert not app.error
+    assert any(t.value == "Wave 2: ask about the ferry." for t in app.text)
+
+
+def test_code_by_search_reviews_hits_and_codes_the_chosen_ones(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    app.text_input(key=cs.SEARCH_QUERY).input("borton")
+    app.radio(key=cs.SEARCH_MODE).set_value("any word")
+    app.button(key="FormSubmitter:code.search.form-Search").click().run()
+    assert not app.exception and not app.error
+    picked = app.multiselect(key=cs.SEARCH_PICK)
+    assert len(picked.value) >= 2
+    keep = picked.value[:2]
+    picked.set_value(keep).run()
+    codes = app.multiselect(key=cs.SEARCH_CODES)
+    codes.select(codes.options[11]).run()
+    app.button(key="code.search.apply").click().run()
+    assert "Added 2 codings to 2 passages" in app.success[0].value
+
+
+def test_switching_interview_clears_the_pending_selection(app: AppTest) -> None:
+    _code_page(app, "anna")
+    _send_view_event(app, "pick", {"kind": "turn", "position": 1})
+    assert app.session_state[cs.PENDING] is not None
+    box = app.selectbox(key=cs.INTERVIEW)
+    box.select(box.options[1]).run()
+    assert app.session_state[cs.PENDING] is None
+    assert not app.exception
+
+
+def test_signing_out_leaves_no_decrypted_passage_in_the_session(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    _, text = _first_interview(demo_dir)
+    phrase = "orange ferry"
+    app.text_input(key=cs.SEARCH_QUERY).input(phrase)
+    app.radio(key=cs.SEARCH_MODE).set_value("phrase")
+    app.button(key="FormSubmitter:code.search.form-Search").click().run()
+    start = text.index(phrase)
+    _send_view_event(app, "select", {"start": [start, 0], "end": [start, len(phrase)]})
+    ws = app.session_state["workspace"]
+    assert any(phrase in h.text for h in cs.search_result(ws).hits)  # type: ignore[union-attr]
+    app.sidebar.button[0].click().run()
+    assert "workspace" not in app.session_state
+    app.run()  # widgets of the Code page are gone from this run, and their state with them
+    leftovers = repr(app.session_state.to_dict())
+    assert "Hungary" not in leftovers and "ferry" not in leftovers.replace(f"'{phrase}'", "")
