@@ -1,0 +1,134 @@
+"""Dashboard (leads and admins): themes across interviews, codes, co-occurrence and coding progress."""
+
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from workbench.analysis.tables import cooccurrence_rows, frequency_rows, progress_rows, to_csv
+from workbench.services.codebook import list_codes
+from workbench.services.retrieval import code_frequencies, coding_progress, cooccurrence
+from workbench.services.themes import (
+    latest_themes,
+    prevalence_attributes,
+    record_download,
+    run_themes,
+    theme_model,
+    theme_prevalence,
+)
+from workbench.ui import session
+
+ALL_TURNS = "All participant turns"
+HOVER_CHARS = 100
+CSV_HELP = "The file leaves the encrypted project: keep it in the secure environment. The download is audited."
+
+ws = session.require_workspace()
+st.title("Dashboard")
+st.caption(
+    "Themes found by clustering what participants said (sentence embeddings, stored encrypted), how they relate "
+    "to the codebook and to participant groups, and how coding is progressing. Charts download as PNG from "
+    "their toolbar; tables as CSV."
+)
+
+
+def download(label: str, rows: list[dict[str, object]], name: str) -> None:
+    st.download_button(label, to_csv(rows), file_name=f"{name}.csv", mime="text/csv", help=CSV_HELP,
+                       on_click=record_download, args=(ws, name), key=f"csv-{name}")  # fmt: skip
+
+
+with session.shown_errors():
+    families = {c.name: c.key or c.id for c in list_codes(ws) if not c.codable}
+    cols = st.columns([2, 1])
+    scope = cols[0].selectbox("Cluster", [ALL_TURNS, *families], help="Or only passages coded under a code family.")
+    family = families.get(scope)
+    cols[1].caption(f"Model: **{theme_model(ws)}** (project setting `themes.model`)")
+    report = latest_themes(ws, code_family=family)
+    if st.button("Run theme clustering", type="primary"):
+        bar = st.progress(0.0, text="Reading transcripts…")
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"{stage.capitalize()}… {done}/{total}")
+
+        report = run_themes(ws, code_family=family, on_progress=progress)
+        bar.empty()
+        st.success(f"{len(report.themes)} themes; {report.embedded} texts newly embedded, the rest from the store.")
+
+    if report is None:
+        st.info("No themes yet for this selection: run the clustering (the first run embeds every passage).")
+    else:
+        when = report.created_at.strftime("%Y-%m-%d %H:%M")
+        m = st.columns(4)
+        m[0].metric("Themes", len(report.themes))
+        m[1].metric("Passages", len(report.items))
+        m[2].metric("Outliers", report.outliers, help="Passages that fit no theme (theme -1).")
+        m[3].metric("Run", when, help=f"Model {report.model}, {report.scope}")
+        labels = {t.id: f"{t.id}: {t.label}" for t in report.themes} | {-1: "outliers"}
+        points = {
+            "x": [i.x for i in report.items], "y": [i.y for i in report.items],
+            "theme": [labels[i.theme] for i in report.items],
+            "participant": [i.participant_code or "-" for i in report.items],
+            "snippet": [i.snippet[:HOVER_CHARS] for i in report.items],
+        }  # fmt: skip
+        st.subheader("Map of passages")
+        figure = px.scatter(points, x="x", y="y", color="theme", hover_data={"participant": True, "snippet": True,
+                            "x": False, "y": False}, height=520)  # fmt: skip
+        figure.update_layout(xaxis_title=None, yaxis_title=None, legend_title_text="theme")
+        st.plotly_chart(figure, key="theme-map")
+
+        st.subheader("Themes")
+        theme_rows: list[dict[str, object]] = [
+            {"theme": t.id, "label": t.label, "passages": t.size, "keywords": ", ".join(t.keywords),
+             "codes": "; ".join(f"{name} ({count})" for name, count in t.codes.items())}
+            for t in report.themes
+        ]  # fmt: skip
+        sizes = px.bar(theme_rows, x="passages", y="label", orientation="h", height=120 + 30 * len(theme_rows))
+        sizes.update_layout(yaxis={"autorange": "reversed", "title": None})
+        st.plotly_chart(sizes, key="theme-sizes")
+        st.dataframe(theme_rows, hide_index=True)
+        download("Themes CSV", theme_rows, "themes")
+        for t in report.themes:
+            with st.expander(f"Theme {t.id}: {t.label} ({t.size} passages)"):
+                for quote in t.quotes:
+                    st.markdown(f"> {quote}")
+                if t.codes:
+                    st.caption("Codes on these passages: " + ", ".join(f"{n} ({c})" for n, c in t.codes.items()))
+
+        attributes = prevalence_attributes(ws)
+        if attributes:
+            st.subheader("Themes by participant attribute")
+            attribute = st.selectbox("Attribute", attributes)
+            prevalence = theme_prevalence(ws, report, attribute)
+            if prevalence:
+                chart = px.bar(prevalence, x="value", y="items", color="label", barmode="stack",
+                               labels={"value": attribute, "items": "passages", "label": "theme"})  # fmt: skip
+                st.plotly_chart(chart, key="theme-prevalence")
+                download("Prevalence CSV", prevalence, f"themes-by-{attribute}")
+
+    st.subheader("Codes")
+    frequencies = [f for f in code_frequencies(ws) if f.codable]
+    freq_rows = frequency_rows(frequencies)
+    bars = px.bar(freq_rows, x="codings", y="code", orientation="h", height=120 + 24 * len(freq_rows))
+    bars.update_layout(yaxis={"autorange": "reversed", "title": None})
+    st.plotly_chart(bars, key="code-frequencies")
+    download("Code frequencies CSV", freq_rows, "code-frequencies")
+
+    matrix = cooccurrence(ws)
+    if matrix.code_names:
+        st.subheader("Code co-occurrence (speaker turns coded with both)")
+        heat = go.Figure(go.Heatmap(z=[list(r) for r in matrix.counts], x=list(matrix.code_names),
+                                    y=list(matrix.code_names), colorscale="Blues"))  # fmt: skip
+        heat.update_layout(height=200 + 28 * len(matrix.code_names), yaxis={"autorange": "reversed"})
+        st.plotly_chart(heat, key="cooccurrence")
+        download("Co-occurrence CSV", cooccurrence_rows(matrix), "cooccurrence")
+
+    st.subheader("Coding progress")
+    progress_table = progress_rows(coding_progress(ws))
+    if progress_table:
+        share = [
+            {"interview": f"{r['participant'] or '-'} {r['interview']}", "coder": r["coder"],
+             "coded turns": r["coded turns"], "turns": r["turns"]}
+            for r in progress_table
+        ]  # fmt: skip
+        chart = px.bar(share, x="interview", y="coded turns", color="coder", barmode="group",
+                       hover_data=["turns"])  # fmt: skip
+        st.plotly_chart(chart, key="progress")
+        download("Progress CSV", progress_table, "coding-progress")

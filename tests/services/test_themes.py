@@ -1,0 +1,274 @@
+"""Themes, encrypted embeddings and suggestions, on SQLite and PostgreSQL, with the real MiniLM model."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import FAST_KDF, PG_URL, Backend
+from workbench.domain.models import Code, Role
+from workbench.errors import PermissionDeniedError, ShreddedError
+from workbench.nlp import embed
+from workbench.nlp.themes import ThemeParams
+from workbench.services import themes
+from workbench.services.codebook import install_codebook
+from workbench.services.coding import add_coding
+from workbench.services.interviews import add_transcript
+from workbench.services.projects import audit_log, init_project, open_project, shred_interview
+from workbench.services.users import add_user
+from workbench.services.workspace import Workspace
+from workbench.store import schema as s
+from workbench.store.embedding_repo import EmbeddingRepo
+
+VISITS = [
+    "My daughter visits me every second Sunday and it keeps me going.",
+    "When my little girl comes on visiting day I feel like a person again.",
+    "Seeing my son in the visiting room is the best hour of the month.",
+    "My kids draw me pictures and bring them when they come to visit.",
+]
+RECRUITMENT = [
+    "Some men on the wing promised me a job with their group when I get out.",
+    "A recruiter inside said the brotherhood would look after me after release.",
+    "They keep telling me the movement has a role for me on the outside.",
+    "The group offered me protection in here and work out there if I join.",
+]
+TRAINING = [
+    "I am doing a welding course so I can find a job when I leave.",
+    "My plan is to finish the electrician exams before my release date.",
+    "The carpentry workshop is teaching me a trade I can use outside.",
+    "I want to get my forklift licence and work in a warehouse.",
+]
+PASSPHRASE = "test passphrase 123"
+
+
+def _interview(answers: Sequence[str]) -> str:
+    return "\n\n".join(f"Interviewer: Can you tell me more?\n\nParticipant: {a}" for a in answers)
+
+
+@dataclass
+class Counting:
+    """The real model, recording which texts it was asked to embed."""
+
+    inner: embed.Embedder
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode(self, texts: Sequence[str], on_progress: embed.ProgressFn | None = None) -> embed.Vectors:
+        self.texts.extend(texts)
+        return self.inner.encode(texts, on_progress)
+
+
+@pytest.fixture(scope="module")
+def minilm() -> embed.Embedder:
+    return embed.load_embedder(embed.MINILM)
+
+
+def _corpus(ws: Workspace) -> list[str]:
+    first = add_transcript(ws, _interview([VISITS[0], RECRUITMENT[0], TRAINING[0], VISITS[1]]), title="A")
+    second = add_transcript(ws, _interview([RECRUITMENT[1], TRAINING[1], VISITS[2], RECRUITMENT[2]]), title="B")
+    return [first, second]
+
+
+def _codes(ws: Workspace) -> dict[str, Code]:
+    family = Code("6f0e7c5e-0000-4000-8000-000000000001", "Networks", key="networks", codable=False)
+    codes = {
+        "networks": family,
+        "recruitment": Code("6f0e7c5e-0000-4000-8000-000000000002", "Recruitment", parent_id=family.id,
+                            key="recruitment"),
+        "family": Code("6f0e7c5e-0000-4000-8000-000000000003", "Family support", key="family"),
+    }  # fmt: skip
+    install_codebook(ws, list(codes.values()), "test codes")
+    return codes
+
+
+def _code_sentence(ws: Workspace, interview_id: str, sentence: str, code: Code) -> None:
+    with ws.read() as repo:
+        text = repo.transcript(interview_id).text
+    start = text.index(sentence)
+    add_coding(ws, interview_id, code.id, start, start + len(sentence))
+
+
+def test_a_rerun_embeds_only_new_texts(project: Workspace, minilm: embed.Embedder) -> None:
+    _corpus(project)
+    counting = Counting(minilm)
+    first = themes.run_themes(project, embedder=counting)
+    assert first.embedded == 8 and sorted(counting.texts) == sorted(VISITS[:3] + RECRUITMENT[:3] + TRAINING[:2])
+    assert len(first.items) == 8 and {i.snippet for i in first.items} == set(counting.texts)
+    counting.texts.clear()
+    assert themes.run_themes(project, embedder=counting).embedded == 0 and counting.texts == []
+    add_transcript(project, _interview([VISITS[3], TRAINING[2], TRAINING[3], RECRUITMENT[3]]), title="C")
+    third = themes.run_themes(project, embedder=counting)
+    assert third.embedded == 4 and sorted(counting.texts) == sorted([VISITS[3], TRAINING[2], TRAINING[3],
+                                                                     RECRUITMENT[3]])  # fmt: skip
+    assert len(third.items) == 12
+
+
+def test_themes_follow_topics_and_are_reproducible(project: Workspace, minilm: embed.Embedder) -> None:
+    _corpus(project)
+    add_transcript(project, _interview([VISITS[3], TRAINING[2], TRAINING[3], RECRUITMENT[3]]), title="C")
+    params = ThemeParams(seed=3, min_cluster_size=3)
+    report = themes.run_themes(project, params=params, embedder=minilm)
+    again = themes.run_themes(project, params=params, embedder=minilm)
+    assert [i.theme for i in report.items] == [i.theme for i in again.items]
+    assert [(t.id, t.keywords, t.quotes) for t in report.themes] == [(t.id, t.keywords, t.quotes) for t in again.themes]
+    topic = {t: name for name, group in (("v", VISITS), ("r", RECRUITMENT), ("t", TRAINING)) for t in group}
+    by_theme: dict[int, list[str]] = {}
+    for item in report.items:
+        if item.theme != -1:
+            by_theme.setdefault(item.theme, []).append(topic[item.snippet])
+    majority = sum(max(names.count(n) for n in names) for names in by_theme.values())
+    assert len(by_theme) >= 2 and majority >= 0.8 * sum(map(len, by_theme.values())), by_theme
+    stored = themes.latest_themes(project)
+    assert stored is not None and stored.run_id == again.run_id and stored.items == again.items
+
+
+def _stored_bytes(ws: Workspace, backend: Backend) -> bytes:
+    if backend.name == "sqlite":
+        return b"".join(p.read_bytes() for p in sorted(Path(ws.location.directory).iterdir()) if p.is_file())
+    assert backend.schema is not None
+    url = PG_URL.replace("postgresql+psycopg", "postgresql")
+    dump = subprocess.run(["pg_dump", "--no-owner", "--schema", backend.schema, url], check=True, capture_output=True)
+    return dump.stdout
+
+
+def test_embeddings_and_runs_are_only_ciphertext_at_rest(
+    project: Workspace, backend: Backend, minilm: embed.Embedder
+) -> None:
+    _corpus(project)
+    add_transcript(project, _interview([VISITS[3], TRAINING[2], TRAINING[3], RECRUITMENT[3]]), title="C")
+    report = themes.run_themes(project, params=ThemeParams(min_cluster_size=3), embedder=minilm)
+    keyword = max((k for t in report.themes for k in t.keywords), key=len)
+    assert len(keyword) >= 6, "long enough that random ciphertext bytes cannot match it"
+    project.close()
+    ws = open_project(Path(project.location.directory), PASSPHRASE)  # everything went through the database
+    stored = _stored_bytes(ws, backend)
+    vector = minilm.encode([VISITS[0]])[0]
+    raw = np.asarray(vector, dtype="<f4").tobytes()
+    for piece in (raw[:32], raw[200:232], raw[-32:]):
+        assert piece not in stored and piece.hex().encode() not in stored
+    assert VISITS[0].encode() not in stored and keyword.encode() not in stored
+    assert hashlib.sha256(VISITS[0].encode()).hexdigest().encode() not in stored, "no bare hash of a text"
+    with ws.read() as repo:
+        rows = repo.conn.execute(select(s.embedding)).all()
+        store = EmbeddingRepo(repo)
+        mac = store.text_mac(VISITS[0])
+        interview_id = next(r.interview_id for r in rows if r.text_mac == mac)
+        decrypted = store.vectors(interview_id, minilm.model_id)[mac]
+    assert mac.encode() in stored and embed.MINILM.encode() in stored, "the scan finds what is stored in the clear"
+    assert len(rows) == 12 and {len(r.vector_enc) for r in rows} == {1 + 12 + 384 * 4 + 16}
+    assert np.allclose(decrypted, vector, atol=1e-5)
+    ws.close()
+
+
+def test_shredding_an_interview_kills_its_embeddings_and_discards_runs(
+    project: Workspace, minilm: embed.Embedder
+) -> None:
+    first, _second = _corpus(project)
+    themes.run_themes(project, embedder=minilm)
+    shred_interview(project, first)
+    with project.read() as repo, pytest.raises(ShreddedError):
+        EmbeddingRepo(repo).vectors(first, minilm.model_id)
+    assert themes.latest_themes(project) is None
+    with project.read() as repo:
+        assert repo.conn.execute(select(s.theme_run)).all() == []
+    actions = [e.action for e in audit_log(project).entries]
+    assert "theme run discarded" in actions and "themes run" in actions
+
+
+def test_the_mac_is_keyed_per_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keyed by the master key: equal texts in two projects get unrelated ids, and no bare hash."""
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    macs = []
+    for name in ("one", "two"):
+        ws = init_project(tmp_path / name, PASSPHRASE, "zed", language="en", kdf=FAST_KDF)
+        with ws.read() as repo:
+            macs.append(EmbeddingRepo(repo).text_mac("Yes."))
+        ws.close()
+    assert macs[0] != macs[1] and hashlib.sha256(b"Yes.").hexdigest() not in macs
+
+
+def test_code_family_scope_clusters_only_coded_passages(project: Workspace, minilm: embed.Embedder) -> None:
+    first, second = _corpus(project)
+    codes = _codes(project)
+    for interview_id, sentence in ((first, RECRUITMENT[0]), (second, RECRUITMENT[1]), (second, RECRUITMENT[2])):
+        _code_sentence(project, interview_id, sentence, codes["recruitment"])
+    for interview_id, sentence in ((first, VISITS[0]), (first, VISITS[1]), (second, VISITS[2])):
+        _code_sentence(project, interview_id, sentence, codes["family"])
+    with pytest.raises(Exception, match="at least 5"):
+        themes.run_themes(project, code_family="networks", embedder=minilm)
+    _code_sentence(project, first, TRAINING[0], codes["recruitment"])
+    _code_sentence(project, second, TRAINING[1], codes["recruitment"])
+    report = themes.run_themes(project, code_family="Networks", embedder=minilm)
+    assert report.scope == "code family Networks" and len(report.items) == 5
+    assert {i.snippet for i in report.items} == {RECRUITMENT[0], RECRUITMENT[1], RECRUITMENT[2], TRAINING[0],
+                                                 TRAINING[1]}  # fmt: skip
+    assert themes.latest_themes(project, code_family="networks") is not None
+    assert themes.latest_themes(project) is None, "runs are stored per scope"
+
+
+def test_suggestions_accept_and_reject(project: Workspace, minilm: embed.Embedder) -> None:
+    first, _second = _corpus(project)
+    codes = _codes(project)
+    add_user(project, "bob", Role.RESEARCHER)
+    bob = open_project(Path(project.location.directory), PASSPHRASE, "bob")
+    _code_sentence(bob, first, VISITS[0], codes["family"])
+    _code_sentence(bob, first, RECRUITMENT[0], codes["recruitment"])
+    found = themes.suggestions(bob, embedder=minilm, per_code=2)
+    family = [x for x in found if x.code_id == codes["family"].id]
+    assert family and family[0].text in VISITS[1:3] and family[0].example == VISITS[0]
+    assert all(x.text != VISITS[0] for x in found), "coded passages are not suggested again"
+    recruitment = [x for x in found if x.code_id == codes["recruitment"].id]
+    assert recruitment and recruitment[0].text in RECRUITMENT[1:3]
+
+    coding = themes.accept_suggestion(bob, family[0])
+    assert coding.suggested and coding.coder == "bob" and coding.text == family[0].text
+    themes.reject_suggestion(bob, recruitment[0])
+    later = {(x.code_id, x.text) for x in themes.suggestions(bob, embedder=minilm, per_code=2)}
+    assert (codes["family"].id, family[0].text) not in later
+    assert (codes["recruitment"].id, recruitment[0].text) not in later
+    actions = [e.action for e in audit_log(project).entries]
+    assert {"suggestion accepted", "suggestion rejected", "suggestions listed"} <= set(actions)
+    with pytest.raises(PermissionDeniedError):
+        themes.run_themes(bob, embedder=minilm)
+    bob.close()
+
+
+def test_blind_coding_keeps_other_coders_examples_out_of_suggestions(
+    project: Workspace, minilm: embed.Embedder
+) -> None:
+    first, _ = _corpus(project)
+    codes = _codes(project)
+    add_user(project, "bob", Role.RESEARCHER)
+    add_user(project, "carol", Role.RESEARCHER)
+    bob = open_project(Path(project.location.directory), PASSPHRASE, "bob")
+    carol = open_project(Path(project.location.directory), PASSPHRASE, "carol")
+    _code_sentence(bob, first, VISITS[0], codes["family"])
+    assert [x for x in themes.suggestions(carol, embedder=minilm) if x.code_id == codes["family"].id] == []
+    assert [x for x in themes.suggestions(bob, embedder=minilm) if x.code_id == codes["family"].id]
+    bob.close()
+    carol.close()
+
+
+def test_model_setting(project: Workspace) -> None:
+    assert themes.theme_model(project) == embed.MINILM
+    add_transcript(project, "K: Hol nőtt fel?\n\nV: Egy kis faluban, a Tisza mellett.", title="hu", language="hu")
+    assert themes.theme_model(project) == embed.MULTILINGUAL_E5, "Hungarian material switches the default"
+    assert themes.set_theme_model(project, embed.MINILM) == embed.MINILM
+    assert themes.theme_model(project) == embed.MINILM
+    with pytest.raises(Exception, match="Unknown embedding model"):
+        themes.set_theme_model(project, "no-such-model")
+    assert "theme model changed" in [e.action for e in audit_log(project).entries]

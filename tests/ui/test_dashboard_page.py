@@ -1,0 +1,90 @@
+"""The Dashboard (leads) and Suggestions (coders) pages through AppTest, on the real demo project."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from workbench.services.demo import create_demo, demo_password
+from workbench.services.projects import audit_log, open_project
+
+APP = str(REPO_ROOT / "app.py")
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        directory = tmp_path_factory.mktemp("dashboard") / "demo"
+        create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
+    yield directory
+
+
+@pytest.fixture
+def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(demo_dir))
+    at = AppTest.from_file(APP, default_timeout=180)
+    yield at
+    ws = at.session_state.get("workspace", None)
+    if ws is not None:
+        ws.close()
+
+
+def _sign_in(at: AppTest, user: str) -> AppTest:
+    at.run()
+    at.text_input[0].input(user)
+    at.text_input[1].input(demo_password(user))
+    at.button[0].click()
+    return at.run()
+
+
+def _charts(at: AppTest) -> list[str]:
+    return [str(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_a_lead_runs_themes_and_sees_the_charts(app: AppTest, demo_dir: Path) -> None:
+    _sign_in(app, "lena")
+    app.switch_page("app_pages/dashboard.py").run()
+    assert not app.exception and app.title[0].value == "Dashboard"
+    assert app.caption and "No themes yet" in app.info[0].value
+    assert len(_charts(app)) == 3, "code frequencies, co-occurrence and progress need no clustering"
+    next(b for b in app.button if b.label == "Run theme clustering").click().run()
+    assert not app.exception and not app.error
+    assert "themes" in app.success[0].value
+    metrics = {m.label: m.value for m in app.metric}
+    assert int(metrics["Themes"]) >= 2 and int(metrics["Passages"]) > 50
+    charts = _charts(app)
+    assert len(charts) == 6  # map, sizes, prevalence, frequencies, co-occurrence, progress
+    assert "snippet" in charts[0] and "scatter" in charts[0]
+    assert len(app.dataframe[0].value) == int(metrics["Themes"])
+    assert {b.label for b in app.get("download_button")} >= {"Themes CSV", "Code frequencies CSV"}
+
+    app.switch_page("app_pages/overview.py").run()
+    app.switch_page("app_pages/dashboard.py").run()
+    assert "No themes yet" not in [i.value for i in app.info], "the stored run is shown again"
+    assert len(_charts(app)) == 6
+    ws = open_project(demo_dir, PASSPHRASE)
+    assert "themes run" in [e.action for e in audit_log(ws).entries]
+    ws.close()
+
+
+def test_researchers_get_suggestions_but_no_dashboard(app: AppTest) -> None:
+    _sign_in(app, "anna")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("app_pages/dashboard.py").run()
+    app.switch_page("app_pages/suggestions.py").run()
+    assert not app.exception and app.title[0].value == "Suggestions" and app.caption
+    next(b for b in app.button if b.label == "Find suggestions").click().run()
+    assert not app.exception and not app.error
+    found = app.session_state["suggestions_found"]
+    assert found and all(s.code_name for s in found)
+    first = found[0]
+    next(b for b in app.button if b.label == "Accept").click().run()
+    assert not app.exception
+    assert app.success[0].value == f"Coded as {first.code_name}."
+    assert first not in app.session_state["suggestions_found"]

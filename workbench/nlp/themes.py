@@ -1,0 +1,216 @@
+"""Themes in a small corpus: reduce the embeddings, cluster by density, label with c-TF-IDF.
+
+Pipeline (pure computation: vectors and texts in, labels out, no I/O):
+
+1. Reduce: PCA of the unit-length embeddings to a few dimensions (``REDUCER`` below says why
+   not UMAP), then unit length again so distances stay cosine-like.
+2. Cluster: scikit-learn's HDBSCAN, which finds the number of themes itself and leaves items
+   that fit no theme as outliers (label -1). The smallest theme size grows with the corpus
+   (``min_cluster_size``), so a few hundred turns give a handful of themes rather than dozens
+   of micro-topics.
+3. Label: class-based TF-IDF (each theme's texts as one document, as in BERTopic): the words
+   frequent in a theme and rare in the others, minus shipped Hungarian and English stop words.
+4. Quotes: the items nearest the theme's centroid in the full embedding space.
+
+Everything is deterministic for a given seed: PCA uses the exact SVD, HDBSCAN is
+deterministic, and the optional UMAP reducer gets ``random_state``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.errors import InvalidInputError
+
+OUTLIER = -1
+MIN_ITEMS = 5
+STOPWORDS_DIR = Path(__file__).resolve().parent / "stopwords"
+Reducer = Literal["pca", "umap"]
+REDUCER: Reducer = "pca"
+"""PCA by default. On the AG News benchmark (bench/RESULTS.md) it agrees better with the classes
+than UMAP does (NMI 0.46 against 0.40), and UMAP costs a numba compilation of tens of seconds in
+every new process (the CLI, each app server) before its first fit, and is exactly reproducible only
+single-threaded. UMAP stays available for larger corpora (``ThemeParams(reducer="umap")``)."""
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+Matrix = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class ThemeParams:
+    """Pipeline settings; the defaults suit tens of interviews and up to thousands of segments."""
+
+    seed: int = 42
+    reducer: Reducer = REDUCER
+    dimensions: int = 5
+    min_cluster_size: int | None = None
+    min_samples: int | None = None
+    keywords: int = 8
+    quotes: int = 3
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: int
+    size: int
+    keywords: tuple[str, ...]
+    quotes: tuple[int, ...]
+    """Indices of the most representative items, best first."""
+
+    @property
+    def label(self) -> str:
+        return ", ".join(self.keywords[:4]) if self.keywords else f"theme {self.id}"
+
+
+@dataclass(frozen=True)
+class Clustering:
+    labels: list[int]
+    """One theme id per item; -1 for outliers."""
+    themes: list[Theme]
+    coords: list[tuple[float, float]]
+    """A 2-D map of the items (for plotting), from the same reduced space the clusters come from."""
+
+
+def min_cluster_size(n: int) -> int:
+    """The smallest theme: 3 items for tiny corpora, about 2% of the items for larger ones."""
+    return max(3, min(round(0.02 * n), 500))
+
+
+def cluster(
+    vectors: Matrix, texts: Sequence[str], params: ThemeParams | None = None, languages: Sequence[str] | None = None
+) -> Clustering:
+    """Themes of ``texts``, whose embeddings are the unit-length rows of ``vectors``.
+
+    ``languages`` (one per text) matters for mixed corpora: a multilingual model still places
+    each language in its own region, so the themes would split by language rather than by
+    topic. Subtracting each language's mean vector removes that offset (and nothing else
+    shared by the texts of one language), so Hungarian and English passages on one topic meet.
+    """
+    params = params or ThemeParams()
+    n = len(texts)
+    if vectors.shape[0] != n or (languages is not None and len(languages) != n):
+        raise InvalidInputError("There must be one embedding (and language) per text.")
+    if n < MIN_ITEMS:
+        raise InvalidInputError(f"Theme clustering needs at least {MIN_ITEMS} texts; got {n}.")
+    if languages is not None and len(set(languages)) > 1:
+        vectors = center_by_group(vectors, languages)
+    reduced = reduce(vectors, params)
+    labels = _hdbscan(reduced, params)
+    themes = [
+        Theme(theme_id, int((labels == theme_id).sum()), words, _quotes(vectors, labels, theme_id, params.quotes))
+        for theme_id, words in keywords(texts, labels, params.keywords).items()
+    ]
+    return Clustering([int(x) for x in labels], themes, _map2d(reduced))
+
+
+def reduce(vectors: Matrix, params: ThemeParams) -> Matrix:
+    n, dim = vectors.shape
+    components = max(2, min(params.dimensions, n - 1, dim))
+    if params.reducer == "umap":
+        with warnings.catch_warnings():  # "TensorFlow not installed": ParametricUMAP is not used
+            warnings.simplefilter("ignore", ImportWarning)
+            import umap
+
+        model = umap.UMAP(
+            n_neighbors=max(2, min(15, n - 1)), n_components=components, min_dist=0.0, metric="cosine",
+            random_state=params.seed, n_jobs=1, init="spectral" if n > components + 1 else "random",
+        )  # fmt: skip
+        return np.asarray(model.fit_transform(vectors), dtype=np.float32)
+    from sklearn.decomposition import PCA
+
+    out = PCA(n_components=components, svd_solver="covariance_eigh", random_state=params.seed).fit_transform(vectors)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.asarray(out / norms, dtype=np.float32)
+
+
+def center_by_group(vectors: Matrix, groups: Sequence[str]) -> Matrix:
+    """Each row minus the mean of its group, back to unit length."""
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    keys = np.asarray(groups)
+    for group in set(groups):
+        rows = keys == group
+        out[rows] -= out[rows].mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.asarray(out / norms, dtype=np.float32)
+
+
+def _hdbscan(reduced: Matrix, params: ThemeParams) -> npt.NDArray[np.int64]:
+    from sklearn.cluster import HDBSCAN
+
+    size = params.min_cluster_size or min_cluster_size(len(reduced))
+    size = max(2, min(size, len(reduced)))
+    # A small min_samples keeps the density estimate local, so fewer items end up as outliers.
+    samples = params.min_samples or min(5, size)
+    model = HDBSCAN(min_cluster_size=size, min_samples=samples, copy=True)
+    return np.asarray(model.fit_predict(reduced), dtype=np.int64)
+
+
+def _map2d(reduced: Matrix) -> list[tuple[float, float]]:
+    from sklearn.decomposition import PCA
+
+    coords = PCA(n_components=2, svd_solver="covariance_eigh").fit_transform(reduced)
+    return [(round(float(x), 4), round(float(y), 4)) for x, y in coords]
+
+
+def _quotes(vectors: Matrix, labels: npt.NDArray[np.int64], theme_id: int, count: int) -> tuple[int, ...]:
+    members = np.flatnonzero(labels == theme_id)
+    centroid = vectors[members].mean(axis=0)
+    scores = vectors[members] @ centroid
+    order = np.argsort(-scores, kind="stable")[:count]
+    return tuple(int(members[i]) for i in order)
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """Every shipped list (Hungarian and English): projects mix the two languages."""
+    words: set[str] = set()
+    for path in sorted(STOPWORDS_DIR.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        words.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(words)
+
+
+def tokens(text: str, stop: frozenset[str]) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in stop]
+
+
+def keywords(
+    texts: Sequence[str], labels: Sequence[int] | npt.NDArray[np.int64], top: int = 8
+) -> dict[int, tuple[str, ...]]:
+    """Class-based TF-IDF keywords of each theme (outliers get none), themes in id order.
+
+    Weight of word t in theme c: tf(t, c) / |c| * log(1 + A / f(t)), where |c| is the number of
+    words in c, A the average words per theme and f(t) the frequency of t across all themes.
+    """
+    stop = stop_words()
+    counts: dict[int, Counter[str]] = {}
+    for text, label in zip(texts, labels, strict=True):
+        if int(label) != OUTLIER:
+            counts.setdefault(int(label), Counter()).update(tokens(text, stop))
+    if not counts:
+        return {}
+    total: Counter[str] = Counter()
+    for counter in counts.values():
+        total.update(counter)
+    average = sum(total.values()) / len(counts)
+    result: dict[int, tuple[str, ...]] = {}
+    for theme_id in sorted(counts):
+        counter = counts[theme_id]
+        size = sum(counter.values()) or 1
+        weights = {w: c / size * math.log(1 + average / total[w]) for w, c in counter.items()}
+        ranked = sorted(weights, key=lambda w: (-weights[w], w))
+        result[theme_id] = tuple(ranked[:top])
+    return result
