@@ -1,0 +1,52 @@
+"""Export: anonymized tables and reports from the released, de-identified material."""
+
+import streamlit as st
+
+from workbench.domain.permissions import Action, allowed
+from workbench.services.exports import TABLES, ExportOptions, export_choices, export_for_download
+from workbench.ui import session
+
+_RESULT = "export_result"
+_LABELS = {"quotes": "Quote table", "codes": "Code frequencies", "code_by_attribute": "Codes by attribute"}
+
+ws = session.require_workspace()
+st.title("Export")
+st.caption(
+    "Anonymized tables from the released, de-identified material: quotes with their code and participant "
+    "pseudonym, code frequencies and codes by participant attribute, as CSV, XLSX or a DOCX report. Small counts "
+    "are suppressed, the exported attributes must be k-anonymous, and a final leak check refuses any file that "
+    "still contains a protected name. Every export is recorded in the audit log."
+)
+
+with session.shown_errors():
+    if not allowed(ws.user, Action.EXPORT):
+        st.info(f"Your role ({ws.user.role.value}) may not export; report writers and leads can.")
+        st.stop()
+    choices = export_choices(ws)
+    if choices.release_id is None or choices.released_at is None:
+        st.info("Nothing has been released yet. A lead reviews the de-identification and releases it on the "
+                "Review page (or with `workbench deid release DIR`).")  # fmt: skip
+        st.stop()
+    st.write(f"Release of {choices.released_at:%Y-%m-%d %H:%M} by {choices.released_by}: {choices.quotes} quotes.")
+    tables = st.multiselect("Tables", list(TABLES), default=list(TABLES), format_func=lambda t: _LABELS[t])
+    fmt = st.radio("Format", list(choices.formats), horizontal=True)
+    attributes = st.multiselect("Participant attributes (generalized)", list(choices.attributes),
+                                help="Each is checked for k-anonymity.")  # fmt: skip
+    cols = st.columns(2)
+    threshold = int(cols[0].number_input("Suppress counts below", min_value=1, value=5, step=1))
+    k = int(cols[1].number_input("k (k-anonymity)", min_value=1, value=5, step=1))
+    if st.button("Prepare export", type="primary"):
+        st.session_state.pop(_RESULT, None)
+        bar = st.progress(0.0, text="Starting")
+        steps = iter([0.3, 0.6, 0.9, 1.0])
+        options = ExportOptions(fmt, tuple(tables), tuple(attributes), threshold, k)
+        st.session_state[_RESULT] = export_for_download(
+            ws, options, on_progress=lambda step: bar.progress(next(steps, 1.0), text=step)
+        )
+        bar.progress(1.0, text="Done")
+    result = st.session_state.get(_RESULT)
+    if result is not None:
+        st.success(f"Ready: {result.name} (SHA-256 {result.sha256[:16]}…), recorded in the audit log.")
+        if result.check:
+            st.caption(result.check)
+        st.download_button("Download", result.content, file_name=result.name, mime=result.media_type)

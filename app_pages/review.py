@@ -1,0 +1,93 @@
+"""De-identification review: each detection in context; decisions apply to the whole project."""
+
+import streamlit as st
+
+from workbench.deid.spans import ENTITY_TYPES
+from workbench.domain.permissions import Action, allowed
+from workbench.services.deid import (
+    add_known_entity,
+    add_missed,
+    apply_decisions,
+    list_known_entities,
+    release,
+    review_items,
+    scan,
+)
+from workbench.ui import session
+
+_EDITOR = "deid_review_editor"
+_LIMIT = 200
+
+ws = session.require_workspace()
+st.title("De-identification review")
+st.caption(
+    "Detected names, places, institutions, numbers, dates and ages, each in its context. Accept, reject or change "
+    "the type: a decision applies to every interview (a rejected false alarm is never proposed again; an accepted "
+    "or added name is found everywhere, in every inflected form). Unreviewed detections are replaced in releases too."
+)
+
+with session.shown_errors():
+    if not allowed(ws.user, Action.REVIEW_DEID):
+        st.info(
+            f"Your role ({ws.user.role.value}) may not review de-identification; "
+            "the Export page has the released material."
+        )
+        st.stop()
+    left, right = st.columns(2)
+    if left.button("Scan all interviews", icon=":material/search:"):
+        bar = st.progress(0.0, text="Scanning")
+        report = scan(ws, on_progress=lambda done, total: bar.progress(done / total, text=f"Scanned {done} of {total}"))
+        st.success(f"Scanned {report.interviews} interviews: {report.detections} detections, {report.pending} pending.")
+        st.session_state.pop(_EDITOR, None)
+    if allowed(ws.user, Action.RELEASE) and right.button("Release to report writers", icon=":material/publish:"):
+        summary = release(ws)
+        st.success(f"Released {summary.quotes} de-identified quotes from {summary.interviews} interviews "
+                   f"({summary.replaced} identifiers replaced).")  # fmt: skip
+
+    status = st.radio("Show", ["pending", "accepted", "rejected"], horizontal=True, key="deid_status")
+    items = review_items(ws, status=status, limit=_LIMIT)
+    if not items:
+        st.info(f"No {status} detections. Scan the interviews to find identifiers.")
+    else:
+        rows = [{"id": i.id[:12], "interview": i.interview_id[:8],
+                 "context": f"…{i.before[-40:]}⟦{i.text}⟧{i.after[:40]}…",
+                 "type": i.entity_type, "found by": i.recognizer, "decision": ""} for i in items]  # fmt: skip
+        edited = st.data_editor(
+            rows,
+            column_config={
+                "type": st.column_config.SelectboxColumn("type", options=list(ENTITY_TYPES)),
+                "decision": st.column_config.SelectboxColumn("decision", options=["", "accept", "reject"]),
+            },
+            disabled=["id", "interview", "context", "found by"],
+            hide_index=True,
+            key=_EDITOR,
+        )
+        if st.button("Apply decisions", type="primary"):
+            original = {r["id"]: r["type"] for r in rows}
+            chosen = [(r["id"], r["decision"], r["type"] if r["type"] != original[r["id"]] else None)
+                      for r in edited if r["decision"]]  # fmt: skip
+            count = apply_decisions(ws, chosen)
+            st.session_state.pop(_EDITOR, None)
+            st.success(f"Applied {count} decision(s) to the whole project.")
+            st.rerun()
+
+    with st.expander("Add a missed name or number"):
+        missed = st.text_input("Text exactly as it appears (the base form of a name finds its inflections)",
+                               key="deid_missed_text")  # fmt: skip
+        missed_type = st.selectbox("Type", ENTITY_TYPES, key="deid_missed_type")
+        if st.button("Add and find everywhere") and missed:
+            st.success(f"Protected as {add_missed(ws, missed, missed_type)}.")
+
+    with st.expander("Known names (recorded at intake)"):
+        name = st.text_input("Name", key="deid_entity_text")
+        kind = st.selectbox("Type", ENTITY_TYPES, key="deid_entity_type")
+        code = st.text_input("Participant code (optional)", key="deid_entity_participant")
+        aliases = st.text_input("Nicknames or other spellings, comma-separated", key="deid_entity_aliases")
+        if st.button("Protect this name") and name:
+            label = add_known_entity(ws, name, kind, participant_code=code.strip() or None,
+                                     aliases=[a.strip() for a in aliases.split(",") if a.strip()])  # fmt: skip
+            st.success(f"Protected as {label}.")
+        known = list_known_entities(ws)
+        if known:
+            st.dataframe([{"tag": e.tag, "names": " | ".join(e.texts), "participant": e.participant_code or "",
+                           "origin": e.origin} for e in known], hide_index=True)  # fmt: skip

@@ -1,0 +1,468 @@
+"""Anonymized exports: quote tables, code frequencies and code-by-attribute tables.
+
+Every table is built from the latest *release* (``services.deid.release``), decrypted with
+the release key alone, so a report writer's export never touches a transcript. Before any
+byte is written the export passes three gates:
+
+1. small-cell suppression with secondary suppression (``deid.disclosure.suppress``),
+2. a k-anonymity check over the exported participant attributes, failing with a message
+   that names the attributes to generalize (``DisclosureRiskError``),
+3. the leak check: every text of the finished file (each cell of a CSV or XLSX, each
+   paragraph and table cell of a DOCX, each member of a ``.qdpx``) is scanned for the
+   fingerprints of all known names and accepted detections (``LeakDetectedError``).
+
+A refused export writes nothing. A written file goes to a temporary file beside the target
+and is renamed into place once the export is in the audit log with its SHA-256. Cells that a
+spreadsheet would evaluate as a formula are defused with a leading apostrophe.
+
+The anonymized ``.qdpx`` needs the full project (it re-exports transcripts through the
+REFI-QDA exporter's text transform), so only leads and admins can make one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.deid.disclosure import DEFAULT_K, DEFAULT_THRESHOLD, KAnonymity, k_anonymity, suppress
+from workbench.deid.leaks import Fingerprints, count_leaks
+from workbench.domain.permissions import Action, allowed, require
+from workbench.errors import DisclosureRiskError, InvalidInputError, LeakDetectedError, NotFoundError
+from workbench.services.atomic_file import staged
+from workbench.services.deid import current_fingerprints, leak_key
+from workbench.services.workspace import Workspace
+from workbench.store.deid_repo import DeidRepo, StoredRelease
+from workbench.store.keys import release_key_id_readonly
+
+FORMATS = ("csv", "xlsx", "docx", "qdpx")
+TABLES = ("quotes", "codes", "code_by_attribute")
+SUPPRESSED = "*"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MEDIA = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "qdpx": "application/zip",
+}
+ProgressFn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    format: str
+    tables: tuple[str, ...] = TABLES
+    attributes: tuple[str, ...] = ()
+    threshold: int = DEFAULT_THRESHOLD
+    k: int = DEFAULT_K
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[object]]
+    note: str = ""
+    chart: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    content: bytes
+    sha256: str
+    media_type: str
+    tables: tuple[str, ...]
+    check: str
+
+
+@dataclass(frozen=True)
+class ExportChoices:
+    """What the export page offers: the release it would read and its attributes."""
+
+    release_id: str | None
+    released_at: dt.datetime | None
+    released_by: str | None
+    attributes: dict[str, str]
+    formats: tuple[str, ...]
+    quotes: int
+
+
+# -- choices and tables --------------------------------------------------------------------------
+
+
+def export_choices(ws: Workspace) -> ExportChoices:
+    require(ws.user, Action.EXPORT)
+    release = _latest(ws, required=False)
+    formats = FORMATS if _may_export_qdpx(ws) else FORMATS[:3]
+    if release is None:
+        return ExportChoices(None, None, None, {}, formats, 0)
+    payload = release.payload
+    return ExportChoices(release.id, release.created_at, release.created_by, dict(payload.get("attributes", {})),
+                         formats, len(payload.get("quotes", [])))  # fmt: skip
+
+
+def _may_export_qdpx(ws: Workspace) -> bool:
+    return allowed(ws.user, Action.RELEASE) and ws.keyring.full
+
+
+def _latest(ws: Workspace, *, required: bool = True) -> StoredRelease | None:
+    with ws.read() as repo:
+        release = DeidRepo(repo).latest_release() if release_key_id_readonly(repo.conn) else None
+    if release is None and required:
+        raise NotFoundError(
+            "Nothing has been released yet: a lead reviews the de-identification and releases it "
+            "(`workbench deid release DIR`, or Release on the Review page)."
+        )
+    return release
+
+
+def build_tables(release: Mapping[str, Any], options: ExportOptions) -> tuple[list[ExportTable], KAnonymity]:
+    """The requested tables from released material, after suppression and the k-anonymity check."""
+    _check_options(release, options)
+    participants = {p["pseudonym"]: p["attributes"] for p in release.get("participants", [])}
+    quotes = list(release.get("quotes", []))
+    quoted = sorted({q["participant"] for q in quotes if q["participant"] in participants})
+    records = [{a: str(participants[p].get(a, "unknown")) for a in options.attributes} for p in quoted]
+    check = (
+        k_anonymity(records, list(options.attributes), options.k)
+        if options.attributes
+        else KAnonymity(True, options.k, len(quoted), 0, ())
+    )
+    if not check.ok:
+        raise DisclosureRiskError(check.message() + " Nothing was written.")
+    tables: list[ExportTable] = []
+    if "quotes" in options.tables:
+        tables.append(_quote_table(quotes, participants, options.attributes))
+    if "codes" in options.tables:
+        tables.append(_code_table(quotes, options.threshold))
+    if "code_by_attribute" in options.tables:
+        tables += [_code_by_attribute(quotes, participants, name, options.threshold) for name in options.attributes]
+    return tables, check
+
+
+def _check_options(release: Mapping[str, Any], options: ExportOptions) -> None:
+    if options.format not in FORMATS:
+        raise InvalidInputError(f"Unknown format {options.format!r}; use one of {', '.join(FORMATS)}.")
+    unknown = sorted(set(options.tables) - set(TABLES))
+    if unknown or not options.tables:
+        raise InvalidInputError(
+            f"Choose tables among {', '.join(TABLES)}" + (f" (not {', '.join(unknown)})." if unknown else ".")
+        )
+    missing = sorted(set(options.attributes) - set(release.get("attributes", {})))
+    if missing:
+        raise InvalidInputError(
+            f"Not in the released material (dropped by the generalization rules or unknown): {', '.join(missing)}."
+        )
+    if options.threshold < 1 or options.k < 1:
+        raise InvalidInputError("The suppression threshold and k must be at least 1.")
+
+
+def _quote_table(quotes: list[dict[str, Any]], participants: Mapping[str, Mapping[str, str]],
+                 attributes: Sequence[str]) -> ExportTable:  # fmt: skip
+    rows: list[list[object]] = [
+        [q["code"], q["quote"], q["participant"], *(participants.get(q["participant"], {}).get(a, "unknown")
+                                                    for a in attributes)]
+        for q in sorted(quotes, key=lambda q: (q["code"], q["participant"]))
+    ]  # fmt: skip
+    note = "Identifiers are replaced by consistent tags such as [PERSON 3]; attributes are generalized."
+    return ExportTable("quotes", "Quotes", ["code", "quote", "participant", *attributes], rows, note)
+
+
+def _code_table(quotes: list[dict[str, Any]], threshold: int) -> ExportTable:
+    people: dict[str, set[str]] = defaultdict(set)
+    passages: Counter[str] = Counter()
+    for q in quotes:
+        people[q["code"]].add(q["participant"])
+        passages[q["code"]] += 1
+    rows: list[list[object]] = []
+    chart: list[tuple[str, int]] = []
+    for code in sorted(people):
+        n = len(people[code])
+        hidden = n < threshold
+        rows.append([code, SUPPRESSED if hidden else n, SUPPRESSED if hidden else passages[code]])
+        if not hidden:
+            chart.append((code, n))
+    return ExportTable("codes", "Codes", ["code", "participants", "coded passages"], rows,
+                       f"{SUPPRESSED} = fewer than {threshold} participants (suppressed).", chart)  # fmt: skip
+
+
+def _code_by_attribute(quotes: list[dict[str, Any]], participants: Mapping[str, Mapping[str, str]], attribute: str,
+                       threshold: int) -> ExportTable:  # fmt: skip
+    values = sorted({str(p.get(attribute, "unknown")) for p in participants.values()})
+    codes = sorted({q["code"] for q in quotes})
+    counts = [[0] * len(values) for _ in codes]
+    for q in quotes:
+        value = str(participants.get(q["participant"], {}).get(attribute, "unknown"))
+        counts[codes.index(q["code"])][values.index(value)] += 1
+    table = suppress(counts, threshold)
+
+    def shown(value: int | None) -> object:
+        return SUPPRESSED if value is None else value
+
+    rows: list[list[object]] = [[code, *(shown(v) for v in table.cells[i]), shown(table.row_totals[i])]
+                                for i, code in enumerate(codes)]  # fmt: skip
+    rows.append(["total", *(shown(v) for v in table.column_totals), shown(table.total)])
+    chart = [(v, t) for v, t in zip(values, table.column_totals, strict=True) if t is not None]
+    note = (f"Coded passages by {attribute}. {SUPPRESSED} = fewer than {threshold} (primary) or suppressed so that "
+            "the totals cannot reveal such a cell (secondary).")  # fmt: skip
+    return ExportTable(f"code_by_{attribute}", f"Codes by {attribute}", ["code", *values, "total"], rows, note, chart)
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def _guard(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def render_csv(tables: Sequence[ExportTable]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for index, table in enumerate(tables):
+        if len(tables) > 1:
+            if index:
+                writer.writerow([])
+            writer.writerow([f"# {table.title}"])
+        writer.writerow([_guard(c) for c in table.columns])
+        writer.writerows([[_guard(v) for v in row] for row in table.rows])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    clean = "".join("_" if c in "[]:*?/\\" else c for c in title)[:28] or "table"
+    name, n = clean, 2
+    while name in taken:
+        name, n = f"{clean[:25]} {n}", n + 1
+    taken.add(name)
+    return name
+
+
+def render_xlsx(tables: Sequence[ExportTable]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    book.remove(book.active) if book.active is not None else None
+    taken: set[str] = set()
+    for table in tables:
+        sheet = book.create_sheet(_sheet_title(table.title, taken))
+        sheet.append([_guard(c) for c in table.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="305496")
+        for row in table.rows:
+            sheet.append([_guard(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(table.columns, start=1):
+            letter = sheet.cell(row=1, column=index).column_letter
+            wide = column == "quote"
+            sheet.column_dimensions[letter].width = 80 if wide else max(12, min(40, len(str(column)) + 4))
+            if wide:
+                for cell in sheet[letter][1:]:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if table.note:
+            sheet.append([])
+            sheet.append([_guard(table.note)])
+            sheet.cell(row=sheet.max_row, column=1).font = Font(italic=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _chart_png(table: ExportTable) -> bytes | None:
+    if not table.chart:
+        return None
+    from matplotlib.figure import Figure  # the object API: no pyplot state, Agg canvas, in memory
+
+    labels = [label for label, _ in table.chart]
+    values = [value for _, value in table.chart]
+    figure = Figure(figsize=(7, max(2.0, 0.35 * len(labels) + 1)), dpi=120)
+    axes = figure.add_subplot()
+    axes.barh(labels[::-1], values[::-1], color="#305496")
+    axes.set_xlabel("participants" if table.key == "codes" else "coded passages")
+    axes.set_title(table.title)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def render_docx(tables: Sequence[ExportTable], intro: str) -> bytes:
+    from docx import Document
+    from docx.shared import Inches, Pt
+
+    document = Document()
+    document.core_properties.author = "workbench"
+    document.core_properties.title = "Anonymized report tables"
+    document.add_heading("Anonymized report tables", level=0)
+    document.add_paragraph(intro)
+    for table in tables:
+        document.add_heading(table.title, level=1)
+        grid = document.add_table(rows=1, cols=len(table.columns))
+        grid.style = "Table Grid"
+        for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
+            cell.text = str(column)
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in table.rows:
+            cells = grid.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = str(value)
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(9)
+        if table.note:
+            document.add_paragraph().add_run(table.note).italic = True
+        png = _chart_png(table)
+        if png is not None:
+            document.add_picture(io.BytesIO(png), width=Inches(6))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# -- text of a finished file, for the leak check ------------------------------------------------
+
+
+def file_texts(fmt: str, content: bytes) -> Iterator[str]:
+    """Every piece of text a reader of the file could see (cells, paragraphs, archive members)."""
+    if fmt == "csv":
+        yield content.decode("utf-8-sig")
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        for sheet in book.worksheets:
+            yield sheet.title
+            for row in sheet.iter_rows(values_only=True):
+                yield "\n".join(str(v) for v in row if v is not None)
+    elif fmt == "docx":
+        from docx import Document
+
+        document = Document(io.BytesIO(content))
+        yield "\n".join(p.text for p in document.paragraphs)
+        for table in document.tables:
+            yield "\n".join(cell.text for row in table.rows for cell in row.cells)
+        props = document.core_properties
+        yield "\n".join(str(v) for v in (props.title, props.author, props.subject, props.keywords, props.comments) if v)
+    else:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for member in archive.namelist():
+                yield member
+                yield archive.read(member).decode("utf-8", errors="replace")
+
+
+def leak_count(ws: Workspace, fmt: str, content: bytes, release: StoredRelease, *, include_codes: bool = True) -> int:
+    """Occurrences of protected names in a finished export (the release's fingerprints plus,
+    in a full session, the current known names)."""
+    with ws.read() as repo:
+        key = leak_key(repo.keyring.data_key(repo.conn, release_key_id_readonly(repo.conn), "released material"))
+        if not include_codes:  # a .qdpx keeps participant codes as case names; only full sessions make one
+            prints = current_fingerprints(repo, key, include_codes=False)
+        else:
+            prints = Fingerprints.from_json(dict(release.payload.get("fingerprints", {})))
+            if ws.keyring.full and allowed(ws.user, Action.REVIEW_DEID):
+                prints = prints.merged(current_fingerprints(repo, key))
+    return sum(count_leaks(text, prints, key) for text in file_texts(fmt, content))
+
+
+# -- the export itself --------------------------------------------------------------------------
+
+
+def build_export(ws: Workspace, options: ExportOptions, *, on_progress: ProgressFn | None = None) -> ExportFile:
+    """Render an export in memory after every check; nothing is written or audited here."""
+    require(ws.user, Action.EXPORT)
+    note = on_progress or (lambda _: None)
+    release = _latest(ws)
+    assert release is not None  # noqa: S101 - _latest raised otherwise
+    if options.format == "qdpx":
+        return _qdpx_export(ws, release, note)
+    note("Building tables")
+    tables, check = build_tables(release.payload, options)
+    note("Rendering")
+    if options.format == "csv":
+        content = render_csv(tables)
+    elif options.format == "xlsx":
+        content = render_xlsx(tables)
+    else:
+        intro = (f"De-identified material released on {release.created_at:%Y-%m-%d}. Identifiers are replaced by "
+                 f"consistent tags; counts below {options.threshold} are suppressed (with secondary suppression); "
+                 f"exported attributes are {', '.join(options.attributes) or 'none'} (k = {options.k}).")  # fmt: skip
+        content = render_docx(tables, intro)
+    note("Leak check")
+    leaks = leak_count(ws, options.format, content, release)
+    if leaks:
+        raise LeakDetectedError(
+            f"The export was refused: the final leak check found {leaks} occurrence(s) of a known name or an "
+            "accepted detection in it (table cells, code names or texts). Nothing was written. Review the "
+            "de-identification, rename the code if a name is in it, and release again."
+        )
+    name = f"anonymized-export.{options.format}"
+    return ExportFile(name, content, hashlib.sha256(content).hexdigest(), _MEDIA[options.format],
+                      tuple(t.key for t in tables), check.message())  # fmt: skip
+
+
+def _audit(ws: Workspace, export: ExportFile, options: ExportOptions, target: str) -> dict[str, object]:
+    return {"file": target, "format": options.format, "sha256": export.sha256, "tables": list(export.tables),
+            "attributes": list(options.attributes), "threshold": options.threshold, "k": options.k}  # fmt: skip
+
+
+def export_for_download(ws: Workspace, options: ExportOptions, *, on_progress: ProgressFn | None = None) -> ExportFile:
+    """Build an export for a browser download and record it in the audit log."""
+    export = build_export(ws, options, on_progress=on_progress)
+    with ws.write() as repo:
+        ws.audit(repo, "anonymized export", "export", export.sha256[:16], **_audit(ws, export, options, "(download)"))
+    return export
+
+
+def export_to_file(ws: Workspace, options: ExportOptions, path: Path, *,
+                   on_progress: ProgressFn | None = None) -> ExportFile:  # fmt: skip
+    """Build, check and write an export atomically; audited before the file appears."""
+    export = build_export(ws, options, on_progress=on_progress)
+    with staged(path) as file:
+        file.stream.write(export.content)
+        if file.digest() != export.sha256:
+            raise InvalidInputError(f"{path.name}: the file on disk does not match the export; nothing was written.")
+        with ws.write() as repo:
+            ws.audit(repo, "anonymized export", "export", export.sha256[:16], **_audit(ws, export, options, path.name))
+            file.commit()
+    return export
+
+
+# -- anonymized .qdpx -------------------------------------------------------------------------
+
+
+def _qdpx_export(ws: Workspace, release: StoredRelease, note: ProgressFn) -> ExportFile:
+    if not _may_export_qdpx(ws):
+        raise InvalidInputError(
+            "An anonymized .qdpx re-exports the transcripts, so only a lead or an admin can make one."
+        )
+    from workbench.refi.qdpx import write_qdpx
+    from workbench.services.deid import qdpx_hooks
+    from workbench.services.refi import build_exchange
+
+    note("Building the project")
+    with ws.write() as repo:
+        project, _, _ = build_exchange(ws, repo, qdpx_hooks(ws, repo))
+    buffer = io.BytesIO()
+    write_qdpx(buffer, project)
+    content = buffer.getvalue()
+    note("Leak check")
+    leaks = leak_count(ws, "qdpx", content, release, include_codes=False)
+    if leaks:
+        raise LeakDetectedError(
+            f"The export was refused: the final leak check found {leaks} occurrence(s) of a known name or an "
+            "accepted detection in the .qdpx (transcripts, memos, code names or attributes). Nothing was written."
+        )
+    return ExportFile("anonymized-project.qdpx", content, hashlib.sha256(content).hexdigest(), _MEDIA["qdpx"],
+                      ("project",), "")  # fmt: skip

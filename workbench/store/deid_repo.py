@@ -1,0 +1,280 @@
+"""De-identification storage: the pseudonym map, reviewed terms, detections and releases.
+
+Real names are sealed with the project's de-identification data key (purpose ``deid``),
+created on first use from the master key, so a report writer's session (release key only)
+can never open them. Detections are sealed with their interview's data key, so shredding an
+interview also destroys what was detected in it. Released material is sealed with the
+release key: that is all a writer can read. ``value_mac`` columns are HMACs under a key
+derived from the de-identification key; they let equal texts be found without decrypting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import delete, func, insert, select, update
+
+from workbench.deid.spans import Span
+from workbench.deid.terms import normalize_term
+from workbench.errors import NotFoundError
+from workbench.store import schema as s
+from workbench.store.audit import as_utc
+from workbench.store.keys import FieldCipher, create_data_key, new_id, release_key_id, utcnow
+from workbench.store.repo import Repo
+
+DEID_PURPOSE = "deid"
+
+
+@dataclass(frozen=True)
+class Pseudonym:
+    id: str
+    entity_type: str
+    number: int
+    value: str
+
+
+@dataclass(frozen=True)
+class StoredTerm:
+    id: str
+    text: str
+    entity_type: str
+    status: str  # accepted | rejected
+    origin: str  # intake | review | added
+    pseudonym_id: str | None
+    participant_code: str | None
+
+
+@dataclass(frozen=True)
+class StoredDetection:
+    id: str
+    interview_id: str
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+    pseudonym_id: str | None
+    value_mac: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StoredRelease:
+    id: str
+    created_at: dt.datetime
+    created_by: str
+    summary: dict[str, Any]
+    payload: dict[str, Any]
+
+
+class DeidRepo:
+    """De-identification reads and writes inside the transaction of a ``Repo``."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self.conn = repo.conn
+        self._key_id: str | None = None
+        self._mac_key: bytes | None = None
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def key_id(self) -> str:
+        if self._key_id is None:
+            self._key_id = self._find_or_create_key()
+        return self._key_id
+
+    def _find_or_create_key(self) -> str:
+        row = self.conn.execute(
+            select(s.data_key.c.id).where(s.data_key.c.purpose == DEID_PURPOSE).order_by(s.data_key.c.created_at)
+        ).first()
+        return str(row.id) if row is not None else create_data_key(self.conn, self.repo.keyring, DEID_PURPOSE)
+
+    def cipher(self) -> FieldCipher:
+        return self.repo.keyring.cipher(self.conn, self.key_id(), "the pseudonym map")
+
+    def mac(self, text: str) -> str:
+        if self._mac_key is None:
+            self._mac_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench deid mac v1").derive(
+                self.cipher().key
+            )
+        return hmac.new(self._mac_key, normalize_term(text).encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def surrogate_key(self) -> bytes:
+        return HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench surrogates v1").derive(self.cipher().key)
+
+    # -- pseudonyms ------------------------------------------------------------------------
+
+    def pseudonym_for(self, entity_type: str, canonical: str) -> Pseudonym:
+        """The pseudonym of a real entity, numbered on first sight and stable ever after."""
+        mac = self.mac(f"{entity_type}|{canonical}")
+        row = self.conn.execute(select(s.deid_pseudonym).where(s.deid_pseudonym.c.value_mac == mac)).one_or_none()
+        if row is not None:
+            return Pseudonym(row.id, row.entity_type, row.number, canonical)
+        number = 1 + int(
+            self.conn.execute(
+                select(func.coalesce(func.max(s.deid_pseudonym.c.number), 0)).where(
+                    s.deid_pseudonym.c.entity_type == entity_type
+                )
+            ).scalar_one()
+        )
+        pseudonym_id = new_id()
+        self.conn.execute(
+            insert(s.deid_pseudonym).values(
+                id=pseudonym_id, entity_type=entity_type, number=number, value_mac=mac, created_at=utcnow(),
+                value_enc=self.cipher().seal("deid_pseudonym", pseudonym_id, "value", canonical),
+            )
+        )  # fmt: skip
+        return Pseudonym(pseudonym_id, entity_type, number, canonical)
+
+    def pseudonyms(self) -> dict[str, Pseudonym]:
+        cipher = self.cipher()
+        rows = self.conn.execute(select(s.deid_pseudonym))
+        return {
+            r.id: Pseudonym(r.id, r.entity_type, r.number, cipher.open("deid_pseudonym", r.id, "value", r.value_enc))
+            for r in rows
+        }
+
+    # -- terms (known entities and review decisions) -------------------------------------------
+
+    def save_term(self, text: str, entity_type: str, *, status: str, origin: str, pseudonym_id: str | None,
+                  participant_id: str | None, user_id: str) -> str:  # fmt: skip
+        """Insert a term, or overwrite the decision on the same (normalized) text."""
+        mac = self.mac(text)
+        table = s.deid_term
+        values = {"entity_type": entity_type, "status": status, "pseudonym_id": pseudonym_id}
+        existing = self.conn.execute(select(table.c.id).where(table.c.value_mac == mac)).scalar_one_or_none()
+        if existing is not None:
+            self.conn.execute(update(table).where(table.c.id == existing).values(**values))
+            return str(existing)
+        term_id = new_id()
+        self.conn.execute(
+            insert(table).values(
+                id=term_id, value_mac=mac, text_enc=self.cipher().seal("deid_term", term_id, "text", text),
+                origin=origin, participant_id=participant_id, created_by=user_id, created_at=utcnow(), **values,
+            )
+        )  # fmt: skip
+        return term_id
+
+    def terms(self) -> list[StoredTerm]:
+        cipher = self.cipher()
+        rows = self.conn.execute(
+            select(s.deid_term, s.participant.c.code.label("participant_code"))
+            .outerjoin(s.participant, s.participant.c.id == s.deid_term.c.participant_id)
+            .order_by(s.deid_term.c.created_at, s.deid_term.c.id)
+        )
+        return [
+            StoredTerm(
+                r.id,
+                cipher.open("deid_term", r.id, "text", r.text_enc),
+                r.entity_type,
+                r.status,
+                r.origin,
+                r.pseudonym_id,
+                r.participant_code,
+            )
+            for r in rows
+        ]
+
+    def term_macs(self) -> dict[str, str]:
+        """Status by value_mac, without decrypting any term."""
+        return {r.value_mac: r.status for r in self.conn.execute(select(s.deid_term.c.value_mac, s.deid_term.c.status))}
+
+    # -- detections ------------------------------------------------------------------------
+
+    def replace_detections(self, interview_id: str, text: str, spans: list[Span]) -> int:
+        cipher = self.repo.keyring.cipher(self.conn, self.repo.interview_data_key(interview_id),
+                                          f"interview {interview_id[:8]}")  # fmt: skip
+        self.conn.execute(delete(s.deid_detection).where(s.deid_detection.c.interview_id == interview_id))
+        rows = []
+        for span in spans:
+            detection_id = new_id()
+            value = text[span.start : span.end]
+            rows.append({
+                "id": detection_id, "interview_id": interview_id, "start": span.start, "end": span.end,
+                "entity_type": span.entity_type, "score": span.score, "recognizer": span.recognizer[:40],
+                "pseudonym_id": span.term_key,
+                "value_mac": self.mac(value), "text_enc": cipher.seal("deid_detection", detection_id, "text", value),
+            })  # fmt: skip
+        if rows:
+            self.conn.execute(insert(s.deid_detection), rows)
+        self._mark_scanned(interview_id)
+        return len(rows)
+
+    def _mark_scanned(self, interview_id: str) -> None:
+        from workbench.deid.engine import DETECTOR_VERSION
+
+        self.conn.execute(delete(s.deid_scan).where(s.deid_scan.c.interview_id == interview_id))
+        self.conn.execute(
+            insert(s.deid_scan).values(
+                interview_id=interview_id, scanned_at=utcnow(), detector_version=DETECTOR_VERSION
+            )
+        )
+
+    def scanned(self) -> dict[str, int]:
+        return {r.interview_id: r.detector_version for r in self.conn.execute(select(s.deid_scan))}
+
+    def detections(self, interview_id: str | None = None) -> list[StoredDetection]:
+        """Detections of the unshredded interviews (or of one), in text order."""
+        query = (
+            select(s.deid_detection, s.interview.c.data_key_id)
+            .join(s.interview, s.interview.c.id == s.deid_detection.c.interview_id)
+            .join(s.data_key, s.data_key.c.id == s.interview.c.data_key_id)
+            .where(s.data_key.c.shredded_at.is_(None))
+            .order_by(s.interview.c.imported_at, s.deid_detection.c.interview_id, s.deid_detection.c.start)
+        )
+        if interview_id is not None:
+            query = query.where(s.deid_detection.c.interview_id == interview_id)
+        result = []
+        for r in self.conn.execute(query):
+            cipher = self.repo.keyring.cipher(self.conn, r.data_key_id, f"interview {r.interview_id[:8]}")
+            text = cipher.open("deid_detection", r.id, "text", r.text_enc)
+            result.append(StoredDetection(r.id, r.interview_id, r.start, r.end, r.entity_type, r.score, r.recognizer,
+                                          r.pseudonym_id, r.value_mac, text))  # fmt: skip
+        return result
+
+    def resolve_detection(self, ref: str) -> str:
+        ref = ref.strip().lower()
+        matches = [
+            r.id for r in self.conn.execute(select(s.deid_detection.c.id).where(s.deid_detection.c.id.startswith(ref)))
+        ]
+        if len(ref) < 4 or len(matches) != 1:
+            raise NotFoundError(
+                f"No single detection has an id starting with {ref!r}; `workbench deid review list` shows them."
+            )
+        return str(matches[0])
+
+    # -- releases --------------------------------------------------------------------------
+
+    def add_release(self, payload: dict[str, Any], summary: dict[str, Any], user_id: str) -> str:
+        key_id = release_key_id(self.conn, self.repo.keyring)
+        cipher = self.repo.keyring.cipher(self.conn, key_id, "released material")
+        release_id = new_id()
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        self.conn.execute(
+            insert(s.deid_release).values(
+                id=release_id, created_at=utcnow(), created_by=user_id, data_key_id=key_id,
+                summary=json.dumps(summary, sort_keys=True),
+                payload_enc=cipher.seal("deid_release", release_id, "payload", blob),
+            )
+        )  # fmt: skip
+        return release_id
+
+    def latest_release(self) -> StoredRelease | None:
+        """The newest release, opened with the release key only (what a writer's session holds)."""
+        row = self.conn.execute(
+            select(s.deid_release, s.app_user.c.name.label("author"))
+            .join(s.app_user, s.app_user.c.id == s.deid_release.c.created_by)
+            .order_by(s.deid_release.c.created_at.desc(), s.deid_release.c.id)
+        ).first()
+        if row is None:
+            return None
+        cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, "released material")
+        payload = json.loads(cipher.open("deid_release", row.id, "payload", row.payload_enc))
+        return StoredRelease(row.id, as_utc(row.created_at), row.author, json.loads(row.summary), payload)
