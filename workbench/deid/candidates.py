@@ -49,7 +49,8 @@ def common_words() -> frozenset[str]:
     return frozenset(shipped | {w.casefold() for w in HU_STOP_WORDS} | {w.casefold() for w in EN_STOP_WORDS})
 
 
-def _is_initial(text: str, start: int) -> bool:
+def is_sentence_initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (every such word is capitalized)."""
     i = start - 1
     while i >= 0 and text[i] in _SKIPPABLE:
         i -= 1
@@ -86,7 +87,7 @@ def candidate_spans(text: str) -> list[Span]:
     flags: list[bool] = []
     initial: list[bool] = []
     for start, _, word in words:
-        is_initial = _is_initial(text, start)
+        is_initial = is_sentence_initial(text, start)
         initial.append(is_initial)
         flags.append(_capitalized(word) and word.casefold() not in common and not is_initial)
     stems = {words[i][2].casefold() for i, flag in enumerate(flags) if flag}

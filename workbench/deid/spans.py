@@ -43,6 +43,7 @@ PRESIDIO_TYPES: dict[str, str] = {
     "HU_ADDRESS": "ADDRESS",
     "ADDRESS": "ADDRESS",
     "PRISON": "INSTITUTION",
+    "HU_SETTLEMENT": "CITY",
     "DATE": "DATE",
     "AGE": "AGE",
 }
