@@ -1,4 +1,4 @@
-"""Unlock page: the passphrase opens the project for this browser session only."""
+"""Sign-in page: a member's password opens the project for this browser session only."""
 
 from workbench.ui.unlock import unlock_form
 

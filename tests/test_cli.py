@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from workbench.services.demo import DEMO_PASSPHRASE
 WORKBENCH = str(Path(sys.executable).parent / "workbench")
 COMMANDS = [[], ["init"], ["status"], ["demo"], ["passphrase"], ["passphrase", "change"], ["shred"], ["serve"],
             ["audit"], ["audit", "verify"], ["audit", "show"], ["user"], ["user", "add"], ["user", "remove"],
-            ["user", "list"]]  # fmt: skip
+            ["user", "list"], ["user", "passwd"], ["user", "link"]]  # fmt: skip
 
 
 def run(*args: str | Path, passphrase: str | None = DEMO_PASSPHRASE, **env: str) -> subprocess.CompletedProcess[str]:
@@ -61,12 +63,19 @@ def test_demo_then_status_shows_interviews_participants_codes_and_codings(demo_d
     assert {i["language"] for i in report["interviews"]} == {"en", "hu"}
 
 
+def _rows(database: Path, sql: str) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(database)) as conn:
+        return conn.execute(sql).fetchall()
+
+
 def test_wrong_passphrase_exits_2_with_a_clear_message(demo_dir: Path) -> None:
-    before = (demo_dir / "project.sqlite3").read_bytes()
+    database = demo_dir / "project.sqlite3"
+    audit_before = _rows(database, "SELECT seq, mac FROM audit_event")
     result = run("status", demo_dir, passphrase="wrong passphrase!")
     assert result.returncode == 2
-    assert "does not unlock" in result.stderr and "Traceback" not in result.stderr
-    assert (demo_dir / "project.sqlite3").read_bytes() == before
+    assert "password is wrong" in result.stderr and "Traceback" not in result.stderr
+    assert _rows(database, "SELECT seq, mac FROM audit_event") == audit_before
+    assert ("admin", "cli") in _rows(database, "SELECT user_name, client FROM login_failure WHERE folded_at IS NULL")
 
 
 def test_missing_passphrase_without_a_terminal(demo_dir: Path) -> None:
@@ -74,9 +83,10 @@ def test_missing_passphrase_without_a_terminal(demo_dir: Path) -> None:
     assert result.returncode != 0 and "WORKBENCH_PASSPHRASE" in result.stderr
 
 
-def test_unknown_user_exits_2(demo_dir: Path) -> None:
+def test_unknown_user_exits_2_without_naming_the_members(demo_dir: Path) -> None:
     result = run("status", demo_dir, "--user", "nobody")
-    assert result.returncode == 2 and "not a member" in result.stderr
+    assert result.returncode == 2 and "user name or password is wrong" in result.stderr
+    assert "lena" not in result.stderr
 
 
 def test_not_a_project(tmp_path: Path) -> None:
@@ -95,8 +105,10 @@ def test_init_status_passphrase_change_shred_and_audit(tmp_path: Path) -> None:
     assert run("status", project, passphrase="second passphrase").returncode == 0
     assert run("audit", "verify", project, passphrase="second passphrase").stdout.strip() == "Audit log intact."
     lines = run("audit", "show", project, "--json", passphrase="second passphrase").stdout.splitlines()
-    assert [json.loads(line)["action"] for line in lines] == ["passphrase changed", "project created"]
-    assert all(json.loads(line)["actor"] == "zoe" for line in lines)
+    actions = [json.loads(line)["action"] for line in lines]
+    assert [a for a in actions if a != "login"] == ["failed login", "passphrase changed", "project created"]
+    assert actions.count("login") == 5  # every command signs in, and each sign-in is recorded
+    assert all(json.loads(line)["actor"] == "zoe" for line in lines)  # the failure names zoe too
     bad_since = run("audit", "show", project, "--since", "yesterday", passphrase="second passphrase")
     assert bad_since.returncode == 1 and "YYYY-MM-DD" in bad_since.stderr
 
@@ -148,13 +160,34 @@ def test_serve_starts_the_app_on_localhost(demo_dir: Path) -> None:
 def test_user_add_list_remove(tmp_path: Path) -> None:
     project = tmp_path / "p"
     assert run("init", project, "--user", "zoe", passphrase="first passphrase").returncode == 0
-    added = run("user", "add", project, "rita", "--role", "researcher", passphrase="first passphrase")
+    added = run("user", "add", project, "rita", "--role", "researcher", passphrase="first passphrase",
+                WORKBENCH_NEW_PASSWORD="rita's own password")  # fmt: skip
     assert added.returncode == 0 and "rita (researcher)" in added.stdout
     listed = run("user", "list", project, passphrase="first passphrase").stdout.splitlines()
     assert listed == ["rita\tresearcher", "zoe\tadmin"]
-    forbidden = run("user", "add", project, "x", "--user", "rita", passphrase="first passphrase")
+    as_rita = run("user", "list", project, "--user", "rita", passphrase=None, WORKBENCH_PASSWORD="rita's own password")
+    assert as_rita.returncode == 0, as_rita.stderr
+    forbidden = run("user", "add", project, "x", "--user", "rita", "--no-password", passphrase="first passphrase")
     assert forbidden.returncode == 2 and "may not manage keys" in forbidden.stderr
+    short = run("user", "add", project, "y", passphrase="first passphrase", WORKBENCH_NEW_PASSWORD="short")
+    assert short.returncode == 1 and "too short" in short.stderr
     assert run("user", "remove", project, "rita", passphrase="first passphrase").returncode == 0
     assert run("user", "list", project, passphrase="first passphrase").stdout.splitlines() == ["zoe\tadmin"]
+    gone = run("user", "list", project, "--user", "rita", passphrase=None, WORKBENCH_PASSWORD="rita's own password")
+    assert gone.returncode == 2
     bad_role = run("user", "add", project, "y", "--role", "boss", passphrase="first passphrase")
     assert bad_role.returncode == 2 and "boss" in bad_role.stderr
+
+
+def test_user_passwd_changes_only_that_members_password(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run("init", project, "--user", "zoe", passphrase="first passphrase").returncode == 0
+    env = {"WORKBENCH_NEW_PASSWORD": "rita's own password"}
+    assert run("user", "add", project, "rita", passphrase="first passphrase", **env).returncode == 0
+    new_env = {"WORKBENCH_PASSWORD": "rita's own password", "WORKBENCH_NEW_PASSWORD": "rita's second password"}
+    changed = run("user", "passwd", project, "--user", "rita", passphrase=None, **new_env)
+    assert changed.returncode == 0 and "Password of rita changed" in changed.stdout
+    old = run("status", project, "--user", "rita", passphrase=None, WORKBENCH_PASSWORD="rita's own password")
+    new = run("status", project, "--user", "rita", passphrase=None, WORKBENCH_PASSWORD="rita's second password")
+    assert (old.returncode, new.returncode) == (2, 0)
+    assert run("status", project, passphrase="first passphrase").returncode == 0  # zoe is unaffected

@@ -1,9 +1,10 @@
 """The ``workbench`` command: every job the app does, for automation and scripting.
 
-Passphrases come from an interactive prompt or ``WORKBENCH_PASSPHRASE`` (never a
-command-line option, which other users could read in the process list); the
+Secrets come from an interactive prompt or the environment (never a command-line option,
+which other users could read in the process list): your own password from
+``WORKBENCH_PASSWORD``, or the project passphrase from ``WORKBENCH_PASSPHRASE``; the
 acting user comes from ``--user`` or ``WORKBENCH_USER``. Errors print one line
-and exit non-zero: 2 for a wrong passphrase or user, 3 when another process
+and exit non-zero: 2 for a wrong password, user or paused sign-in, 3 when another process
 holds the project, 1 for other problems. Unexpected errors print only their
 type, because a message or traceback could hold transcript text; set
 ``WORKBENCH_DEBUG=1`` to see the traceback on your own terminal.
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 PASSPHRASE_ENV = "WORKBENCH_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 NEW_PASSPHRASE_ENV = "WORKBENCH_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+PASSWORD_ENV = "WORKBENCH_PASSWORD"  # noqa: S105 - a variable name
+NEW_PASSWORD_ENV = "WORKBENCH_NEW_PASSWORD"  # noqa: S105 - a variable name
 USER_ENV = "WORKBENCH_USER"
 PROJECT_ENV = "WORKBENCH_PROJECT"
 
@@ -86,10 +89,10 @@ def read_secret(env: str, prompt: str, *, confirm: bool = False) -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise InvalidInputError(f"No passphrase given: set {env} or run the command in a terminal.")
+        raise InvalidInputError(f"No password or passphrase given: set {env} or run the command in a terminal.")
     first = getpass.getpass(f"{prompt}: ")
     if confirm and getpass.getpass("Repeat it: ") != first:
-        raise InvalidInputError("The two passphrases differ; nothing was changed.")
+        raise InvalidInputError("The two entries differ; nothing was changed.")
     return first
 
 
@@ -99,7 +102,8 @@ def opened(directory: Path, user: str | None) -> Iterator[Workspace]:
     from workbench.services.projects import open_project
 
     read_location(directory)  # a clear "not a project" before asking for a passphrase
-    ws = open_project(directory, read_secret(PASSPHRASE_ENV, "Project passphrase"), user)
+    env = PASSWORD_ENV if os.environ.get(PASSWORD_ENV) else PASSPHRASE_ENV
+    ws = open_project(directory, read_secret(env, "Your password (or the project passphrase)"), user)
     try:
         yield ws
     finally:
@@ -189,19 +193,23 @@ def demo(
     lang: Annotated[str, typer.Option("--lang", help="Language of the codebook texts: en or hu.")] = "en",
 ) -> None:
     """Create a populated demo project (fictional transcripts in English and Hungarian)."""
-    from workbench.services.demo import DEMO_ADMIN, DEMO_MEMBERS, DEMO_PASSPHRASE, create_demo
+    from workbench.services.demo import DEMO_ADMIN, DEMO_MEMBERS, DEMO_PASSPHRASE, create_demo, demo_password
 
     with handled():
         passphrase = os.environ.get(PASSPHRASE_ENV) or DEMO_PASSPHRASE
-        result = create_demo(directory, passphrase, language=lang)
+        typer.echo("Creating the demo project (fictional interviews, codings and a de-identified release)...")
+        result = create_demo(directory, passphrase, language=lang, release_for_writers=True)
         result.workspace.close()
         typer.echo(
             f"Demo project created in {directory}: {result.interviews} interviews, {result.participants} "
             f"participants, {result.codes} codes, {result.codings} codings."
         )
         shown = "the passphrase from WORKBENCH_PASSPHRASE" if os.environ.get(PASSPHRASE_ENV) else repr(passphrase)
-        members = ", ".join(f"{n} ({r.value})" for n, r in DEMO_MEMBERS)
-        typer.echo(f"Unlock it with {shown} as user {DEMO_ADMIN!r} (admin), or as {members}.")
+        members = ", ".join(f"{n} ({r.value}, password {demo_password(n)!r})" for n, r in DEMO_MEMBERS)
+        typer.echo(
+            f"Sign in as user {DEMO_ADMIN!r} (admin) with password {demo_password(DEMO_ADMIN)!r}, or as {members}."
+        )
+        typer.echo(f"The project passphrase (admins' recovery secret) is {shown}.")
 
 
 @passphrase_app.command("change")
@@ -292,14 +300,44 @@ def user_add(
     name: Annotated[str, typer.Argument(help="The new member's user name.")],
     role: Annotated[Role, typer.Option(help="admin, lead, researcher or writer.")] = Role.RESEARCHER,
     user: UserOption = None,
+    no_password: Annotated[
+        bool, typer.Option("--no-password", help="Add without a password: they sign in with the project passphrase.")
+    ] = False,
 ) -> None:
-    """Add a member to the project (needs an admin)."""
+    """Add a member with their own password and key slot (needs an admin).
+
+    The new member's first password comes from WORKBENCH_NEW_PASSWORD or a prompt; tell it to
+    them in person and let them change it with `workbench user passwd`.
+    """
     from workbench.services.users import add_user
 
     with handled():
         with opened(directory, user) as ws:
-            added = add_user(ws, name, role)
+            password = None if no_password else read_secret(NEW_PASSWORD_ENV, f"Password for {name}", confirm=True)
+            added = add_user(ws, name, role, password)
         typer.echo(f"Added {added.name} ({added.role.value}).")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    directory: ProjectDir,
+    name: Annotated[
+        str | None, typer.Argument(help="Whose password (default: your own; others need an admin).")
+    ] = None,
+    user: UserOption = None,
+) -> None:
+    """Change a password: yours after signing in with the current one, or anyone's as an admin.
+
+    The new password comes from WORKBENCH_NEW_PASSWORD or a prompt. Only that member's key slot
+    is re-wrapped; nobody else's access changes.
+    """
+    from workbench.services.users import set_password
+
+    with handled():
+        with opened(directory, user) as ws:
+            target = name or ws.user.name
+            set_password(ws, target, read_secret(NEW_PASSWORD_ENV, f"New password for {target}", confirm=True))
+        typer.echo(f"Password of {target} changed.")
 
 
 @user_app.command("remove")
@@ -315,6 +353,25 @@ def user_remove(
         with opened(directory, user) as ws:
             remove_user(ws, name)
         typer.echo(f"Removed {name}.")
+
+
+@user_app.command("link")
+def user_link(
+    directory: ProjectDir,
+    name: Annotated[str, typer.Argument(help="The member.")],
+    email: Annotated[str, typer.Argument(help="Their organisation account's e-mail address (single sign-on).")],
+    user: UserOption = None,
+) -> None:
+    """Let an organisation (OIDC) account sign in to the app as this member (needs an admin).
+
+    Single sign-on only fills in who is signing in; the member's password still unlocks the keys.
+    """
+    from workbench.services.sso import link_sso
+
+    with handled():
+        with opened(directory, user) as ws:
+            link_sso(ws, name, email)
+        typer.echo(f"{email} now signs in as {name}.")
 
 
 @user_app.command("list")
@@ -358,6 +415,18 @@ def serve(
 from workbench.cli_import import register as _register_import  # noqa: E402
 
 _register_import(app)
+from workbench.cli_analysis import register as _register_analysis  # noqa: E402
+
+_register_analysis(app)
+from workbench.cli_deid import register as _register_deid  # noqa: E402
+
+_register_deid(app)
+from workbench.cli_codebook import register as _register_codebook  # noqa: E402
+
+_register_codebook(app)
+from workbench.cli_themes import register as _register_themes  # noqa: E402
+
+_register_themes(app)
 
 
 def main() -> None:

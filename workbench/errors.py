@@ -14,12 +14,18 @@ names and counts, so an error is safe to show in a browser, a terminal or a log.
     ├── AccessError                 who you are or what you may do
     │   ├── WrongPassphraseError    the passphrase does not unlock the project (exit 2)
     │   ├── UnknownUserError        the acting user is not a member of the project
+    │   ├── TooManyAttemptsError    sign-ins paused after repeated failures (exit 2)
     │   └── PermissionDeniedError   the user's role does not allow the action
+    │       └── KeyScopeError       the session's keys cannot reach that data (writers)
     ├── CryptoError                 stored ciphertext cannot be used
     │   ├── IntegrityError          a ciphertext failed authentication (tampered/moved)
     │   └── ShreddedError           the data key was deliberately destroyed
     ├── NotFoundError               an interview, participant, code ... does not exist
     └── InvalidInputError           a value, file or argument is not acceptable
+        ├── ConfirmationRequiredError  the action would discard work (e.g. a code's codings); confirm it
+        └── ExportRefusedError      an export would disclose too much; nothing was written
+            ├── DisclosureRiskError a k-anonymity check failed (names the attributes to generalize)
+            └── LeakDetectedError   a known name or accepted detection is in the output
 """
 
 from __future__ import annotations
@@ -73,10 +79,20 @@ class UnknownUserError(AccessError):
     exit_code = 2
 
 
+class TooManyAttemptsError(AccessError):
+    """Too many failed sign-ins for this user or from this client; wait before trying again."""
+
+    exit_code = 2
+
+
 class PermissionDeniedError(AccessError):
     """The user's role does not allow this action."""
 
     exit_code = 2
+
+
+class KeyScopeError(PermissionDeniedError):
+    """The session's keys do not reach the data: a writer's slot holds only the release key."""
 
 
 class CryptoError(WorkbenchError):
@@ -117,3 +133,29 @@ class NotFoundError(WorkbenchError):
 
 class InvalidInputError(WorkbenchError):
     """A value, file or argument is not acceptable."""
+
+
+class ConfirmationRequiredError(InvalidInputError):
+    """The action would discard work (a code with codings); repeat it with confirmation.
+
+    ``count`` says how much would be affected, so an interface can ask the question.
+    """
+
+    def __init__(self, message: str, *, count: int = 0) -> None:
+        self.count = count
+        super().__init__(message)
+
+
+class ExportRefusedError(InvalidInputError):
+    """An anonymized export was refused before anything was written."""
+
+
+class DisclosureRiskError(ExportRefusedError):
+    """The exported participant attributes fail the k-anonymity check."""
+
+
+class LeakDetectedError(ExportRefusedError):
+    """The final leak check found a known name or an accepted detection in the export.
+
+    The message gives counts and table names only, never the name that was found.
+    """

@@ -70,14 +70,16 @@ def test_transcript_round_trip_and_reopen(project: Workspace) -> None:
     assert view_transcript(again, b[:6]).transcript.summary.language == "hu"
 
 
-def test_wrong_passphrase_is_refused_and_writes_nothing(project: Workspace) -> None:
+def test_wrong_passphrase_is_refused_and_only_the_failure_is_staged(project: Workspace) -> None:
     add_two_transcripts(project)
     with project.read() as repo:
         before = repo.conn.execute(select(s.audit_event.c.seq)).all()
-    with pytest.raises(WrongPassphraseError, match="does not unlock"):
+    with pytest.raises(WrongPassphraseError, match="user name or password is wrong"):
         _reopen(project, "not the passphrase")
     with project.read() as repo:
         assert repo.conn.execute(select(s.audit_event.c.seq)).all() == before
+        staged = repo.conn.execute(select(s.login_failure.c.user_name, s.login_failure.c.folded_at)).all()
+    assert [tuple(row) for row in staged] == [("alice", None)]
 
 
 def test_passphrase_change_keeps_all_data_readable(project: Workspace) -> None:

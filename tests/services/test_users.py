@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.helpers import add_codes, add_two_transcripts
 from workbench.domain.models import Code, Role
-from workbench.errors import InvalidInputError, PermissionDeniedError, UnknownUserError
+from workbench.errors import InvalidInputError, PermissionDeniedError, WrongPassphraseError
 from workbench.services.codebook import install_codebook
 from workbench.services.coding import add_coding
 from workbench.services.interviews import add_transcript, view_transcript
@@ -17,13 +17,19 @@ from workbench.services.projects import audit_log, change_passphrase, open_proje
 from workbench.services.users import add_user, list_users, remove_user
 from workbench.services.workspace import Workspace
 
+MEMBERS = (("lena", Role.LEAD), ("rita", Role.RESEARCHER), ("wanda", Role.WRITER))
+
+
+def password_of(name: str) -> str:
+    return f"{name}'s own password"
+
 
 @pytest.fixture
 def members(project: Workspace) -> Iterator[dict[Role, Workspace]]:
-    for name, role in (("lena", Role.LEAD), ("rita", Role.RESEARCHER), ("wanda", Role.WRITER)):
-        add_user(project, name, role)
-    sessions = {role: open_project(project.location.directory, PASSPHRASE, name)
-                for name, role in (("lena", Role.LEAD), ("rita", Role.RESEARCHER), ("wanda", Role.WRITER))}  # fmt: skip
+    """A session per role, each signed in with the member's own password (the writer's holds no master key)."""
+    for name, role in MEMBERS:
+        add_user(project, name, role, password_of(name))
+    sessions = {role: open_project(project.location.directory, password_of(name), name) for name, role in MEMBERS}
     sessions[Role.ADMIN] = project
     yield sessions
     for role, ws in sessions.items():
@@ -87,8 +93,9 @@ def test_removed_member_cannot_act_and_their_codings_stay(members: dict[Role, Wo
     add_coding(members[Role.RESEARCHER], first, code.id, 13, 20)
     remove_user(admin, "rita")
     assert "rita" not in {u.name for u in list_users(admin)}
-    with pytest.raises(UnknownUserError, match="not a member"):
-        open_project(admin.location.directory, PASSPHRASE, "rita")
+    for secret in (PASSPHRASE, password_of("rita")):
+        with pytest.raises(WrongPassphraseError, match="user name or password is wrong"):
+            open_project(admin.location.directory, secret, "rita")
     assert project_status(admin).codings_by_coder == {"rita": 1}
     with pytest.raises(InvalidInputError, match="is or was used"):
         add_user(admin, "rita", Role.RESEARCHER)
@@ -98,8 +105,8 @@ def test_admins_cannot_remove_themselves_or_the_last_admin(members: dict[Role, W
     admin = members[Role.ADMIN]
     with pytest.raises(InvalidInputError, match="yourself"):
         remove_user(admin, "alice")
-    add_user(admin, "second", Role.ADMIN)
-    second = open_project(admin.location.directory, PASSPHRASE, "second")
+    add_user(admin, "second", Role.ADMIN, password_of("second"))
+    second = open_project(admin.location.directory, password_of("second"), "second")
     remove_user(second, "alice")
     with pytest.raises(InvalidInputError, match="yourself"):
         remove_user(second, "second")

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
-from workbench.services.demo import create_demo
+from workbench.services.demo import create_demo, demo_password
 
 APP = str(REPO_ROOT / "app.py")
 PAGES = {
@@ -19,6 +19,14 @@ PAGES = {
     "app_pages/participants.py": "Participants",
     "app_pages/codebook.py": "Codebook",
     "app_pages/audit.py": "Audit log",
+    "app_pages/account.py": "Account",
+    "app_pages/code.py": "Code",
+    "app_pages/suggestions.py": "Suggestions",
+    "app_pages/retrieve.py": "Retrieve",
+    "app_pages/dashboard.py": "Dashboard",
+    "app_pages/agreement.py": "Agreement",
+    "app_pages/review.py": "De-identification review",
+    "app_pages/export.py": "Export",
 }
 
 
@@ -50,24 +58,67 @@ def _unlock(at: AppTest, passphrase: str = PASSPHRASE, user: str = "") -> AppTes
     return at.run()
 
 
-def test_first_screen_explains_how_to_unlock(app: AppTest) -> None:
+def test_first_screen_explains_how_to_sign_in(app: AppTest) -> None:
     app.run()
     assert not app.exception
-    assert app.title[0].value == "Unlock the project"
-    assert "passphrase" in app.caption[0].value and "workbench demo" in app.caption[0].value
-    assert [w.label for w in app.text_input] == ["User name", "Passphrase"]
+    assert app.title[0].value == "Sign in"
+    assert "password" in app.caption[0].value and "passphrase" in app.caption[0].value
+    assert "fictional-anna" in app.info[0].value, "the demo project says how to sign in"
+    assert [w.label for w in app.text_input] == ["User name", "Password"]
 
 
-def test_wrong_passphrase_shows_a_message_not_a_traceback(app: AppTest) -> None:
-    _unlock(app, "wrong passphrase")
+def test_wrong_password_shows_a_message_not_a_traceback(app: AppTest) -> None:
+    _unlock(app, "wrong password")
     assert not app.exception
-    assert "does not unlock" in app.error[0].value
+    assert "password is wrong" in app.error[0].value
     assert "workspace" not in app.session_state
 
 
-def test_unknown_user_is_refused(app: AppTest) -> None:
+def test_unknown_user_is_refused_without_listing_members(app: AppTest) -> None:
     _unlock(app, user="mallory")
-    assert "not a member" in app.error[0].value
+    assert "password is wrong" in app.error[0].value and "lena" not in app.error[0].value
+
+
+def test_a_member_signs_in_with_their_own_password(app: AppTest) -> None:
+    _unlock(app, demo_password("lena"), user="lena")
+    assert not app.exception
+    ws = app.session_state["workspace"]
+    assert ws.user.name == "lena" and ws.keyring.full
+
+
+def test_a_writer_session_holds_no_master_key(app: AppTest) -> None:
+    _unlock(app, demo_password("wanda"), user="wanda")
+    assert not app.exception and not app.session_state["workspace"].keyring.full
+    app.switch_page("app_pages/account.py").run()
+    assert "only the release key" in app.caption[0].value
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("app_pages/transcripts.py").run()
+
+
+def test_account_page_changes_the_password_after_checking_the_current_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    directory = tmp_path / "demo"
+    create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(directory))
+    at = AppTest.from_file(APP, default_timeout=60)
+    _unlock(at, demo_password("anna"), user="anna")
+    at.switch_page("app_pages/account.py").run()
+    assert [w.label for w in at.text_input] == ["Current password", "New password", "Repeat the new password"]
+    for i, value in enumerate(("not my password", "anna's new password", "anna's new password")):
+        at.text_input[i].input(value)
+    at.button[0].click().run()
+    assert "current password is not right" in at.error[0].value
+    for i, value in enumerate((demo_password("anna"), "anna's new password", "anna's new password")):
+        at.text_input[i].input(value)
+    at.button[0].click().run()
+    assert "Password changed" in at.success[0].value
+    at.session_state["workspace"].close()
+    again = AppTest.from_file(APP, default_timeout=60)
+    _unlock(again, "anna's new password", user="anna")
+    assert again.session_state["workspace"].user.name == "anna"
+    again.session_state["workspace"].close()
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -101,8 +152,8 @@ def test_lock_drops_the_workspace(app: AppTest) -> None:
     assert "workspace" in app.session_state
     app.sidebar.button[0].click().run()
     assert "workspace" not in app.session_state
-    assert app.title[0].value == "Unlock the project"
-    assert "Locked" in app.info[0].value
+    assert app.title[0].value == "Sign in"
+    assert "Signed out" in app.info[0].value
 
 
 def test_idle_timeout_locks(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,7 +161,7 @@ def test_idle_timeout_locks(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("WORKBENCH_IDLE_MINUTES", "0")
     app.run()
     assert "workspace" not in app.session_state
-    assert app.title[0].value == "Unlock the project"
+    assert app.title[0].value == "Sign in"
     assert "idle" in app.info[0].value
 
 
@@ -119,7 +170,7 @@ def test_a_locked_session_gets_the_unlock_form_on_every_page(app: AppTest, page:
     app.run()
     app.switch_page(page).run()
     assert not app.exception
-    assert app.title[0].value == "Unlock the project"
+    assert app.title[0].value == "Sign in"
     assert not app.metric and not app.get("html") and not app.dataframe
     app.text_input[1].input(PASSPHRASE)
     app.button[0].click().run()
@@ -137,3 +188,17 @@ def test_audit_page_is_listed_for_leads_but_not_for_researchers(app: AppTest) ->
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         researcher.switch_page("app_pages/audit.py").run()
     researcher.session_state["workspace"].close()
+
+
+def test_with_sso_configured_the_password_form_waits_for_the_organisation_sign_in(app: AppTest) -> None:
+    app.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "not-a-real-secret",
+        "client_id": "workbench",
+        "client_secret": "not-a-real-secret",
+        "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration",
+    }
+    app.run()
+    assert not app.exception
+    assert [b.label for b in app.button] == ["Sign in with your organisation account"]
+    assert not app.text_input, "no password form before the organisation account is known"

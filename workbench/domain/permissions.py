@@ -18,6 +18,13 @@ class Action(StrEnum):
     VIEW_AUDIT = "view the audit log"
     SHRED = "shred an interview"
     MANAGE_CODING_RULES = "change blind coding or open the coders' comparison"
+    VIEW_THEMES = "run theme clustering and view the dashboard"
+    EXPORT_PROJECT = "export the decrypted project (.qdpx)"
+    IMPORT_PROJECT = "import a project from another QDA program (.qdpx)"
+    VIEW_AGREEMENT = "view inter-coder agreement and compare coders"
+    REVIEW_DEID = "review de-identification (detections and known names)"
+    RELEASE = "release de-identified material to report writers"
+    EXPORT = "export anonymized tables and reports"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -30,6 +37,13 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.LEAD}),
     Action.SHRED: frozenset({Role.ADMIN}),
     Action.MANAGE_CODING_RULES: frozenset({Role.ADMIN, Role.LEAD}),
+    Action.VIEW_THEMES: frozenset({Role.ADMIN, Role.LEAD}),
+    Action.EXPORT_PROJECT: frozenset({Role.ADMIN, Role.LEAD}),
+    Action.IMPORT_PROJECT: frozenset({Role.ADMIN, Role.LEAD}),
+    Action.VIEW_AGREEMENT: frozenset({Role.ADMIN, Role.LEAD}),
+    Action.REVIEW_DEID: frozenset({Role.ADMIN, Role.LEAD, Role.RESEARCHER}),
+    Action.RELEASE: frozenset({Role.ADMIN, Role.LEAD}),
+    Action.EXPORT: frozenset({Role.ADMIN, Role.LEAD, Role.WRITER}),
 }
 
 

@@ -19,17 +19,31 @@ from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
 from workbench.paths import CODEBOOKS_DIR, DEMO_DATA_DIR
 from workbench.services.codebook import install_codebook, read_codebook
+from workbench.services.deid import import_known_entities, release
 from workbench.services.interviews import add_transcript_in
 from workbench.services.participants import add_participants
-from workbench.services.projects import init_project
-from workbench.services.users import add_user
+from workbench.services.projects import LOGIN_HINT_KEY, init_project
+from workbench.services.users import add_user, set_password
 from workbench.services.workspace import Workspace
+from workbench.store.settings import set_setting
 from workbench.store.store import remove_project_files
 
 DEMO_PASSPHRASE = "fictional-demo-only"  # noqa: S105 - printed on purpose; demo data is fictional
 DEMO_ADMIN = "admin"
 DEMO_MEMBERS = (("lena", Role.LEAD), ("anna", Role.RESEARCHER), ("bence", Role.RESEARCHER), ("wanda", Role.WRITER))
 DEMO_CODEBOOK = "radicalization-indicators.yaml"
+
+
+def demo_password(name: str) -> str:
+    """Each demo member's own password: printed and shown on the sign-in page, as the data is fictional."""
+    return f"fictional-{name}"
+
+
+DEMO_HINT = (
+    "Demo project with fictional interviews. Sign in as **admin**, **lena** (lead), **anna** or **bence** "
+    "(researchers) or **wanda** (report writer); each password is `fictional-` followed by the user name, "
+    "e.g. `fictional-anna`."
+)
 
 
 @dataclass(frozen=True)
@@ -45,11 +59,27 @@ def _load(name: str) -> Any:
     return yaml.safe_load((DEMO_DATA_DIR / name).read_text(encoding="utf-8"))
 
 
-def create_demo(directory: Path, passphrase: str, *, language: str = "en", kdf: KdfParams | None = None) -> DemoResult:
-    """Create and populate a demo project; on failure nothing is left in ``directory``."""
+def create_demo(
+    directory: Path,
+    passphrase: str,
+    *,
+    language: str = "en",
+    kdf: KdfParams | None = None,
+    release_for_writers: bool = False,
+) -> DemoResult:
+    """Create and populate a demo project; on failure nothing is left in ``directory``.
+
+    With ``release_for_writers`` the transcripts are also scanned for identifying details and a
+    de-identified release is made, so the demo writer can export at once (this loads the NLP
+    models: several seconds, which is why tests ask for it only where they need it).
+    """
     ws = init_project(directory, passphrase, DEMO_ADMIN, language=language, name="Demo: life-path interviews", kdf=kdf)
     try:
-        return _populate(ws, language)
+        result = _populate(ws, language)
+        import_known_entities(ws, DEMO_DATA_DIR / "known_entities.yaml")
+        if release_for_writers:
+            release(ws)
+        return result
     except BaseException:
         if ws.location.backend == "postgresql":
             ws.store.drop_schema()
@@ -59,8 +89,11 @@ def create_demo(directory: Path, passphrase: str, *, language: str = "en", kdf: 
 
 
 def _populate(ws: Workspace, language: str) -> DemoResult:
+    set_password(ws, DEMO_ADMIN, demo_password(DEMO_ADMIN))
     for name, role in DEMO_MEMBERS:
-        add_user(ws, name, role)
+        add_user(ws, name, role, demo_password(name))
+    with ws.write() as repo:
+        set_setting(repo.conn, LOGIN_HINT_KEY, DEMO_HINT, ws.user.id)
     people = _load("participants.yaml")
     definitions = [
         AttributeDef(a["name"], AttributeType(a["type"]), tuple(a.get("categories", ()))) for a in people["attributes"]

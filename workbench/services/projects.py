@@ -8,20 +8,24 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, update
+from sqlalchemy import Connection, insert, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from workbench.crypto.kdf import KdfParams
+from workbench.crypto.passwords import verify_password
 from workbench.domain.models import SUPPORTED_LANGUAGES, InterviewStatus, ProjectStatus, Role, User
 from workbench.domain.permissions import Action, require
 from workbench.errors import (
     InvalidInputError,
     NotAProjectError,
     ProjectExistsError,
+    TooManyAttemptsError,
     UnknownUserError,
     WorkbenchError,
+    WrongPassphraseError,
 )
 from workbench.services.workspace import Workspace
-from workbench.store import audit
+from workbench.store import accounts, audit
 from workbench.store import schema as s
 from workbench.store.keys import (
     Keyring,
@@ -29,10 +33,12 @@ from workbench.store.keys import (
     create_master_key,
     rewrap_passphrase_slots,
     shred_data_key,
-    unlock,
+    unlock_passphrase,
+    unlock_user_slot,
     utcnow,
 )
 from workbench.store.repo import Repo
+from workbench.store.settings import get_setting
 from workbench.store.store import Store, new_location, read_location, remove_project_files, write_location
 
 MIN_PASSPHRASE_LENGTH = 10
@@ -110,40 +116,109 @@ def init_project(
     return Workspace(location, store, keyring, user, info)
 
 
-def open_project(directory: Path, passphrase: str, user_name: str | None = None) -> Workspace:
-    """Unlock a project for ``user_name`` (default: the project's creator)."""
+# Sign-in rate limits: failures counted over a sliding window, per user and per client.
+SIGNIN_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_CLIENT = 20
+CLI_CLIENT = "cli"
+
+
+def open_project(directory: Path, secret: str, user_name: str | None = None, *, client: str = CLI_CLIENT) -> Workspace:
+    """Sign ``user_name`` in (default: the project's creator) and unlock the project for them.
+
+    ``secret`` is the user's own password, which opens their key slot, or the project
+    passphrase (the admins' recovery secret). Repeated failures per user and per client pause
+    further attempts before any key derivation runs; every failure is staged and folded into
+    the audit chain by the next successful sign-in, which is itself audited.
+    """
     location = read_location(directory)
     store = Store(location.database_url())
     try:
         store.check_schema()
         with store.read() as conn:
-            repo = Repo(conn, Keyring(location.project_id, b""))
-            info = repo.project(location.backend)
+            info = Repo(conn, Keyring(location.project_id, None)).project(location.backend)
             if info.id != location.project_id:
                 raise NotAProjectError(
                     f"The database does not belong to the project in {directory} "
                     "(its project id differs); check WORKBENCH_DATABASE_URL."
                 )
-            keyring = unlock(conn, location.project_id, passphrase)
-            user = _acting_user(Repo(conn, keyring), user_name)
+            user = _member_or_none(Repo(conn, Keyring(location.project_id, None)), user_name)
+            _check_rate(conn, user.name if user else None, client)
+            keyring, method = _unlock_as(conn, location.project_id, user, secret) if user else (None, "")
+        if user is None or keyring is None:
+            with store.write() as conn:
+                accounts.record_failure(conn, user.name if user else accounts.UNKNOWN_USER, client)
+            raise WrongPassphraseError(
+                "The user name or password is wrong (passwords are case-sensitive). "
+                "Check both and try again; after several failures sign-in pauses for a while."
+            )
+        with store.write() as conn:
+            accounts.fold_failures(conn, keyring)
+            audit.record(
+                conn, keyring, user.name, "login", object_type="user", object_id=user.id,
+                detail={"client": client, "with": method},
+            )  # fmt: skip
     except BaseException:
         store.dispose()
         raise
     return Workspace(location, store, keyring, user, info)
 
 
-def _acting_user(repo: Repo, user_name: str | None) -> User:
-    if user_name:
-        user = repo.user_by_name(user_name.strip())
-        if user is None:
-            names = ", ".join(u.name for u in repo.users())
-            raise UnknownUserError(f"{user_name!r} is not a member of this project (members: {names}).")
-        return user
+LOGIN_HINT_KEY = "login.hint"
+
+
+def login_hint(directory: Path) -> str | None:
+    """A sign-in hint stored in the project's settings (the demo tells its fictional passwords).
+
+    Settings are readable without signing in, which is exactly why only fictional demo
+    credentials may ever be put there.
+    """
+    location = read_location(directory)
+    store = Store(location.database_url())
+    try:
+        with store.read() as conn:
+            hint = get_setting(conn, LOGIN_HINT_KEY)
+    except (WorkbenchError, SQLAlchemyError):  # an older schema without settings: no hint
+        return None
+    finally:
+        store.dispose()
+    return str(hint) if hint else None
+
+
+def _member_or_none(repo: Repo, user_name: str | None) -> User | None:
+    if user_name and user_name.strip():
+        return repo.user_by_name(user_name.strip())
     default_id = repo.default_user_id()
     user = repo.user_by_id(default_id) if default_id else None
     if user is None or repo.user_by_name(user.name) is None:  # the creator may have been removed
         raise UnknownUserError("Name the acting user with --user or WORKBENCH_USER.")
     return user
+
+
+def _check_rate(conn: Connection, user_name: str | None, client: str) -> None:
+    since = utcnow() - SIGNIN_WINDOW
+    checks: list[tuple[str, str | None, str | None, int]] = [("this client", None, client, MAX_FAILURES_PER_CLIENT)]
+    if user_name is not None:
+        checks.insert(0, (f"user {user_name}", user_name, None, MAX_FAILURES_PER_USER))
+    for who, name, from_client, limit in checks:
+        if accounts.failures_since(conn, since, user_name=name, client=from_client) >= limit:
+            oldest = accounts.oldest_failure_since(conn, since, user_name=name, client=from_client)
+            wait = (oldest + SIGNIN_WINDOW - utcnow()) if oldest else SIGNIN_WINDOW
+            minutes = max(1, int(wait.total_seconds() // 60) + 1)
+            raise TooManyAttemptsError(
+                f"Too many failed sign-ins for {who} ({limit} within {int(SIGNIN_WINDOW.total_seconds() // 60)} "
+                f"minutes). Wait about {minutes} minute(s) and try again, or ask an admin to check the audit log."
+            )
+
+
+def _unlock_as(conn: Connection, project_id: str, user: User, secret: str) -> tuple[Keyring | None, str]:
+    """The keys ``secret`` opens for ``user``: their own slot first, then the project passphrase."""
+    stored = accounts.password_hash(conn, user.id)
+    if stored is not None and verify_password(stored, secret):
+        keyring = unlock_user_slot(conn, project_id, user.id, secret)
+        if keyring is not None:
+            return keyring, "password"
+    return unlock_passphrase(conn, project_id, secret), "passphrase"
 
 
 def project_status(ws: Workspace) -> ProjectStatus:

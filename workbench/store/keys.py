@@ -1,10 +1,12 @@
 """Key hierarchy at the storage boundary.
 
-    passphrase --Argon2id--> KEK --wraps--> master key (one per project)
-    master key --wraps--> data key (one per interview, one per participant)
+    passphrase / member password --Argon2id--> KEK --wraps--> master key (one per project)
+    writer's password --Argon2id--> KEK --wraps--> release key + audit key (never the master key)
+    master key --wraps--> data key (one per interview, one per participant, one release key)
     data key --AES-GCM--> every sensitive field of that interview / participant
 
-Changing the passphrase re-wraps the master key only. Shredding deletes one data
+Each slot is one row of ``key_slot``: the passphrase slot (the admins' recovery secret) and
+one ``user`` slot per member with a password. Changing a password re-wraps one slot only. Shredding deletes one data
 key, after which its interview's text, segments, codings and memos cannot be
 decrypted by anyone, while the rest of the project is untouched.
 
@@ -20,17 +22,21 @@ import hashlib
 import hmac
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from workbench.crypto.aead import Aad, AuthenticationFailed, new_key, open_sealed, seal
 from workbench.crypto.kdf import KdfParams, derive_kek, new_salt
-from workbench.errors import IntegrityError, NotFoundError, ShreddedError, WrongPassphraseError
+from workbench.errors import IntegrityError, KeyScopeError, NotFoundError, ShreddedError, WrongPassphraseError
 from workbench.store.schema import data_key, key_slot
 
 PASSPHRASE_SLOT = "passphrase"  # noqa: S105 - a slot kind, not a secret
+USER_SLOT = "user"
+MASTER_SCOPE = "master"
+RELEASE_SCOPE = "release"
 
 
 def utcnow() -> dt.datetime:
@@ -64,16 +70,37 @@ class FieldCipher:
 
 @dataclass
 class Keyring:
-    """The unlocked keys of one user session."""
+    """The unlocked keys of one user session.
+
+    A full session holds the master key and unwraps data keys on demand. A report writer's
+    session holds no master key: only the release key (for de-identified material) and the
+    audit key, so it cannot decrypt a transcript however the code around it behaves.
+    """
 
     project_id: str
-    master_key: bytes = field(repr=False)
+    master_key: bytes | None = field(repr=False)
     master_version: int = 1
     _data_keys: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _audit_key: bytes | None = field(default=None, repr=False)
+
+    @property
+    def full(self) -> bool:
+        """Whether this session can reach every data key (it holds the master key)."""
+        return self.master_key is not None
+
+    def require_master(self) -> bytes:
+        if self.master_key is None:
+            raise KeyScopeError(
+                "This session holds only the release key (report writer), so it cannot do that; ask a lead or an admin."
+            )
+        return self.master_key
 
     def audit_key(self) -> bytes:
         """A key for the audit chain's HMAC, derived so the master key itself is never used twice."""
-        return HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench audit chain v1").derive(self.master_key)
+        if self._audit_key is None:
+            master = self.require_master()
+            self._audit_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench audit chain v1").derive(master)
+        return self._audit_key
 
     def mac(self, message: bytes) -> bytes:
         return hmac.new(self.audit_key(), message, hashlib.sha256).digest()
@@ -83,11 +110,14 @@ class Keyring:
 
     def cipher(self, conn: Connection, key_id: str, what: str) -> FieldCipher:
         """The cipher of data key ``key_id``; ``what`` names its owner in error messages."""
+        return FieldCipher(key_id, self.data_key(conn, key_id, what))
+
+    def data_key(self, conn: Connection, key_id: str, what: str) -> bytes:
         cached = self._data_keys.get(key_id)
         if cached is None:
             cached = self._unwrap(conn, key_id, what)
             self._data_keys[key_id] = cached
-        return FieldCipher(key_id, cached)
+        return cached
 
     def _unwrap(self, conn: Connection, key_id: str, what: str) -> bytes:
         row = conn.execute(
@@ -100,6 +130,11 @@ class Keyring:
         if row.wrapped_key is None:
             when = row.shredded_at.date().isoformat() if row.shredded_at else None
             raise ShreddedError(what, when)
+        if self.master_key is None:
+            raise KeyScopeError(
+                f"This session holds only the release key (report writer): it cannot decrypt {what}. "
+                "Writers work with released, de-identified material."
+            )
         aad = Aad("data_key", key_id, "wrapped_key", f"mk:v{row.master_key_version}")
         try:
             return open_sealed(self.master_key, bytes(row.wrapped_key), aad)
@@ -111,48 +146,145 @@ def create_master_key() -> bytes:
     return new_key()
 
 
-def add_passphrase_slot(
-    conn: Connection, master_key: bytes, passphrase: str, kdf: KdfParams, *, version: int = 1
+def _slot_aad(slot_id: str, kind: str, scope: str, version: int) -> Aad:
+    # Passphrase slots keep the field label they were first written with, so old projects open.
+    if kind == PASSPHRASE_SLOT:
+        return Aad("key_slot", slot_id, "wrapped_master_key", f"mk:v{version}")
+    return Aad("key_slot", slot_id, "wrapped_key", f"{scope}:v{version}")
+
+
+def _insert_slot(
+    conn: Connection,
+    *,
+    kind: str,
+    scope: str,
+    user_id: str | None,
+    secret: str,
+    payload: bytes,
+    kdf: KdfParams,
+    version: int,
 ) -> None:
     slot_id = new_id()
     salt = new_salt()
-    kek = derive_kek(passphrase, salt, kdf)
-    wrapped = seal(kek, master_key, Aad("key_slot", slot_id, "wrapped_master_key", f"mk:v{version}"))
+    kek = derive_kek(secret, salt, kdf)
     conn.execute(
         insert(key_slot).values(
             id=slot_id,
-            kind=PASSPHRASE_SLOT,
-            user_id=None,
+            kind=kind,
+            scope=scope,
+            user_id=user_id,
             kdf_salt=salt,
             kdf_params=kdf.to_json(),
-            wrapped_master_key=wrapped,
+            wrapped_key=seal(kek, payload, _slot_aad(slot_id, kind, scope, version)),
             master_key_version=version,
             updated_at=utcnow(),
         )
     )
 
 
-def unlock(conn: Connection, project_id: str, passphrase: str) -> Keyring:
-    """Derive the KEK and unwrap the master key, or raise WrongPassphraseError."""
-    slots = conn.execute(select(key_slot).where(key_slot.c.kind == PASSPHRASE_SLOT)).all()
-    for slot in slots:
-        kek = derive_kek(passphrase, bytes(slot.kdf_salt), KdfParams.from_json(slot.kdf_params))
-        aad = Aad("key_slot", slot.id, "wrapped_master_key", f"mk:v{slot.master_key_version}")
-        try:
-            master = open_sealed(kek, bytes(slot.wrapped_master_key), aad)
-        except AuthenticationFailed:
-            continue
-        return Keyring(project_id, master, slot.master_key_version)
-    raise WrongPassphraseError(
-        "The passphrase does not unlock this project. Check it and try again "
-        "(passphrases are case-sensitive); nothing was changed."
+def add_passphrase_slot(
+    conn: Connection, master_key: bytes, passphrase: str, kdf: KdfParams, *, version: int = 1
+) -> None:
+    _insert_slot(
+        conn,
+        kind=PASSPHRASE_SLOT,
+        scope=MASTER_SCOPE,
+        user_id=None,
+        secret=passphrase,
+        payload=master_key,
+        kdf=kdf,
+        version=version,
     )
+
+
+def passphrase_kdf(conn: Connection) -> KdfParams:
+    """The cost parameters the project was created with; user slots use the same."""
+    raw = conn.execute(select(key_slot.c.kdf_params).where(key_slot.c.kind == PASSPHRASE_SLOT)).scalars().first()
+    return KdfParams.from_json(raw) if raw is not None else KdfParams()
+
+
+def _try_slot(slot: Row[Any], secret: str) -> bytes | None:
+    kek = derive_kek(secret, bytes(slot.kdf_salt), KdfParams.from_json(slot.kdf_params))
+    aad = _slot_aad(slot.id, slot.kind, slot.scope, slot.master_key_version)
+    try:
+        return open_sealed(kek, bytes(slot.wrapped_key), aad)
+    except AuthenticationFailed:
+        return None
+
+
+def unlock(conn: Connection, project_id: str, passphrase: str) -> Keyring:
+    """Unwrap the master key with the project passphrase, or raise WrongPassphraseError."""
+    keyring = unlock_passphrase(conn, project_id, passphrase)
+    if keyring is None:
+        raise WrongPassphraseError(
+            "The passphrase does not unlock this project. Check it and try again "
+            "(passphrases are case-sensitive); nothing was changed."
+        )
+    return keyring
+
+
+def unlock_passphrase(conn: Connection, project_id: str, passphrase: str) -> Keyring | None:
+    for slot in conn.execute(select(key_slot).where(key_slot.c.kind == PASSPHRASE_SLOT)).all():
+        master = _try_slot(slot, passphrase)
+        if master is not None:
+            return Keyring(project_id, master, slot.master_key_version)
+    return None
+
+
+def unlock_user_slot(conn: Connection, project_id: str, user_id: str, password: str) -> Keyring | None:
+    """The keys a user's own password unwraps, or None when it opens none of their slots."""
+    slots = conn.execute(select(key_slot).where(key_slot.c.kind == USER_SLOT, key_slot.c.user_id == user_id)).all()
+    for slot in slots:
+        payload = _try_slot(slot, password)
+        if payload is None:
+            continue
+        if slot.scope == MASTER_SCOPE:
+            return Keyring(project_id, payload, slot.master_key_version)
+        release, audit_key = payload[:32], payload[32:]
+        keyring = Keyring(project_id, None, slot.master_key_version, _audit_key=audit_key)
+        keyring._data_keys[release_key_id_readonly(conn)] = release
+        return keyring
+    return None
+
+
+def user_slot_payload(conn: Connection, keyring: Keyring, scope: str) -> bytes:
+    """What a user slot of ``scope`` wraps: the master key, or the release key and the audit key."""
+    if scope == MASTER_SCOPE:
+        return keyring.require_master()
+    release = keyring.data_key(conn, release_key_id(conn, keyring), "the release key")
+    return release + keyring.audit_key()
+
+
+def set_user_slot(conn: Connection, keyring: Keyring, user_id: str, password: str, scope: str) -> None:
+    """Replace the user's slots by one wrapping what ``scope`` grants, under their new password."""
+    payload = user_slot_payload(conn, keyring, scope)
+    delete_user_slots(conn, user_id)
+    _insert_slot(
+        conn,
+        kind=USER_SLOT,
+        scope=scope,
+        user_id=user_id,
+        secret=password,
+        payload=payload,
+        kdf=passphrase_kdf(conn),
+        version=keyring.master_version,
+    )
+
+
+def delete_user_slots(conn: Connection, user_id: str) -> None:
+    conn.execute(delete(key_slot).where(key_slot.c.kind == USER_SLOT, key_slot.c.user_id == user_id))
+
+
+def has_user_slot(conn: Connection, user_id: str) -> bool:
+    row = conn.execute(select(key_slot.c.id).where(key_slot.c.kind == USER_SLOT, key_slot.c.user_id == user_id)).first()
+    return row is not None
 
 
 def rewrap_passphrase_slots(conn: Connection, keyring: Keyring, new_passphrase: str, kdf: KdfParams) -> None:
     """Replace every passphrase slot by one for the new passphrase (master key unchanged)."""
+    master = keyring.require_master()
     conn.execute(delete(key_slot).where(key_slot.c.kind == PASSPHRASE_SLOT))
-    add_passphrase_slot(conn, keyring.master_key, new_passphrase, kdf, version=keyring.master_version)
+    add_passphrase_slot(conn, master, new_passphrase, kdf, version=keyring.master_version)
 
 
 def create_data_key(conn: Connection, keyring: Keyring, purpose: str) -> str:
@@ -163,7 +295,7 @@ def create_data_key(conn: Connection, keyring: Keyring, purpose: str) -> str:
         insert(data_key).values(
             id=key_id,
             purpose=purpose,
-            wrapped_key=seal(keyring.master_key, key, aad),
+            wrapped_key=seal(keyring.require_master(), key, aad),
             master_key_version=keyring.master_version,
             created_at=utcnow(),
         )
@@ -195,9 +327,13 @@ def release_key_id(conn: Connection, keyring: Keyring) -> str:
     what was released to it and nothing else. It is created on first use (which needs the master
     key, so an admin, lead or researcher session).
     """
+    existing = release_key_id_readonly(conn)
+    return existing if existing else create_data_key(conn, keyring, RELEASE_PURPOSE)
+
+
+def release_key_id_readonly(conn: Connection) -> str:
+    """The release key's id, or "" before any was created."""
     existing = conn.execute(
         select(data_key.c.id).where(data_key.c.purpose == RELEASE_PURPOSE).order_by(data_key.c.created_at)
     ).first()
-    if existing is not None:
-        return str(existing.id)
-    return create_data_key(conn, keyring, RELEASE_PURPOSE)
+    return str(existing.id) if existing is not None else ""

@@ -52,6 +52,22 @@ class SegmentDraft:
     parent: int | None = None
 
 
+def segment_from_row(row: Row[Any], cipher: FieldCipher) -> Segment:
+    """Decrypt one ``segment`` row with its interview's cipher."""
+    return Segment(
+        id=row.id,
+        kind=SegmentKind(row.kind),
+        position=row.position,
+        start=row.start,
+        end=row.end,
+        role=SpeakerRole(row.speaker_role),
+        speaker=cipher.open("segment", row.id, "speaker", row.speaker_enc),
+        text=cipher.open("segment", row.id, "text", row.text_enc),
+        parent_id=row.parent_id,
+        time_s=row.time_s,
+    )
+
+
 class Repo:
     """All project reads and writes for one transaction."""
 
@@ -321,6 +337,8 @@ class Repo:
     def _summary(self, row: Row[Any]) -> InterviewSummary:
         if row.shredded_at is not None:
             title = SHREDDED_TITLE
+        elif not self.keyring.full:  # a writer's session: titles may identify people
+            title = f"Interview {row.id[:8]}"
         else:
             cipher = self.keyring.cipher(self.conn, row.data_key_id, f"interview {row.id[:8]}")
             title = cipher.open("interview", row.id, "title", row.title_enc)
@@ -343,18 +361,7 @@ class Repo:
         cipher = self.keyring.cipher(self.conn, row.data_key_id, f"interview {interview_id[:8]}")
         text = cipher.open("interview", row.id, "text", row.text_enc)
         segments = [
-            Segment(
-                id=r.id,
-                kind=SegmentKind(r.kind),
-                position=r.position,
-                start=r.start,
-                end=r.end,
-                role=SpeakerRole(r.speaker_role),
-                speaker=cipher.open("segment", r.id, "speaker", r.speaker_enc),
-                text=cipher.open("segment", r.id, "text", r.text_enc),
-                parent_id=r.parent_id,
-                time_s=r.time_s,
-            )
+            segment_from_row(r, cipher)
             for r in self.conn.execute(
                 select(s.segment)
                 .where(s.segment.c.interview_id == interview_id)

@@ -61,6 +61,7 @@ app_user = Table(
     Column("role", String(20), nullable=False),
     Column("created_at", UtcTime, nullable=False),
     Column("removed_at", UtcTime, nullable=True),
+    Column("password_hash", Text, nullable=True),
     CheckConstraint("role IN ('admin', 'lead', 'researcher', 'writer')", name="role"),
 )
 
@@ -72,9 +73,11 @@ key_slot = Table(
     Column("user_id", Id, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=True),
     Column("kdf_salt", LargeBinary, nullable=False),
     Column("kdf_params", Text, nullable=False),
-    Column("wrapped_master_key", LargeBinary, nullable=False),
+    Column("wrapped_key", LargeBinary, nullable=False),
     Column("master_key_version", Integer, nullable=False),
     Column("updated_at", UtcTime, nullable=False),
+    # what the slot unwraps: "master" (the master key) or "release" (release + audit keys only)
+    Column("scope", String(20), nullable=False, server_default="master"),
 )
 
 data_key = Table(
@@ -178,6 +181,8 @@ codebook_version = Table(
     Column("created_at", UtcTime, nullable=False),
     Column("summary", Text, nullable=False),
     Column("snapshot", Text, nullable=False),
+    # what the version did to codings, as JSON [[coding id, code before, code after], ...] (issue 4)
+    Column("changes", Text, nullable=False, server_default="[]"),
 )
 
 coding = Table(
@@ -193,6 +198,8 @@ coding = Table(
     Column("suggested", Boolean, nullable=False, default=False),
     Column("text_enc", LargeBinary, nullable=False),
     Column("memo_enc", LargeBinary, nullable=True),
+    # when the span or the memo last changed (issue 5); NULL for a coding never changed
+    Column("updated_at", UtcTime, nullable=True),
     CheckConstraint('start >= 0 AND "end" > start', name="span"),
     UniqueConstraint("interview_id", "code_id", "coder_id", "start", "end", name="uq_coding_span"),
     Index("ix_coding_interview", "interview_id"),
@@ -218,6 +225,32 @@ project_setting = Table(
     Column("updated_by", Id, ForeignKey("app_user.id"), nullable=True),
 )
 
+login_failure = Table(
+    "login_failure",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("at", UtcTime, nullable=False),
+    Column("user_name", String(100), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("folded_at", UtcTime, nullable=True),
+    Index("ix_login_failure_at", "at"),
+)
+
+# Codings taken out by a codebook change (a deleted code, a merge), kept so that restoring an
+# earlier codebook version brings them back. ``data`` is the coding row as JSON with its
+# ciphertexts in base64: still sealed under the interview's key, and independent of columns
+# later issues add to ``coding`` (issue 4).
+coding_archive = Table(
+    "coding_archive",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("interview_id", Id, ForeignKey("interview.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", String(36), ForeignKey("code.id"), nullable=False),
+    Column("archived_in", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Index("ix_coding_archive_code", "code_id"),
+)
+
 audit_event = Table(
     "audit_event",
     metadata,
@@ -229,4 +262,122 @@ audit_event = Table(
     Column("object_id", String(64), nullable=False, default=""),
     Column("detail", Text, nullable=False, default="{}"),
     Column("mac", LargeBinary, nullable=False),
+)
+
+# -- de-identification (issue 7) ----------------------------------------------------------
+# Real names only ever appear encrypted: ``value_enc``/``text_enc`` are sealed with the
+# project's de-identification data key (purpose "deid"), detections with their interview's
+# key, released material with the release key. ``value_mac`` is an HMAC (keyed from the
+# de-identification key) of the normalized text, so equal texts can be found and kept unique
+# without decrypting; without the key it reveals nothing.
+
+deid_pseudonym = Table(
+    "deid_pseudonym",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("entity_type", String(20), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("value_mac", String(64), nullable=False, unique=True),
+    Column("value_enc", LargeBinary, nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    UniqueConstraint("entity_type", "number", name="uq_deid_pseudonym_number"),
+)
+
+deid_term = Table(
+    "deid_term",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("value_mac", String(64), nullable=False, unique=True),
+    Column("text_enc", LargeBinary, nullable=False),
+    Column("entity_type", String(20), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("origin", String(10), nullable=False),
+    Column("pseudonym_id", Id, ForeignKey("deid_pseudonym.id"), nullable=True),
+    Column("participant_id", Id, ForeignKey("participant.id", ondelete="SET NULL"), nullable=True),
+    Column("created_by", Id, ForeignKey("app_user.id"), nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    CheckConstraint("status IN ('accepted', 'rejected')", name="status"),
+    CheckConstraint("origin IN ('intake', 'review', 'added')", name="origin"),
+)
+
+deid_scan = Table(
+    "deid_scan",
+    metadata,
+    Column("interview_id", Id, ForeignKey("interview.id", ondelete="CASCADE"), primary_key=True),
+    Column("scanned_at", UtcTime, nullable=False),
+    Column("detector_version", Integer, nullable=False),
+)
+
+deid_detection = Table(
+    "deid_detection",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("interview_id", Id, ForeignKey("interview.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("entity_type", String(20), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("recognizer", String(40), nullable=False),
+    Column("pseudonym_id", Id, ForeignKey("deid_pseudonym.id"), nullable=True),
+    Column("value_mac", String(64), nullable=False),
+    Column("text_enc", LargeBinary, nullable=False),
+    CheckConstraint('start >= 0 AND "end" > start', name="span"),
+    Index("ix_deid_detection_interview", "interview_id", "start"),
+    Index("ix_deid_detection_value", "value_mac"),
+)
+
+deid_release = Table(
+    "deid_release",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("created_at", UtcTime, nullable=False),
+    Column("created_by", Id, ForeignKey("app_user.id"), nullable=False),
+    Column("data_key_id", Id, ForeignKey("data_key.id"), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("payload_enc", LargeBinary, nullable=False),
+)
+
+# -- embeddings and themes (issue 6) ------------------------------------------------------------
+
+embedding = Table(
+    "embedding",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("interview_id", Id, ForeignKey("interview.id", ondelete="CASCADE"), nullable=False),
+    Column("model", String(100), nullable=False),
+    Column("text_mac", String(64), nullable=False),
+    Column("dim", Integer, nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    Column("vector_enc", LargeBinary, nullable=False),
+    UniqueConstraint("interview_id", "model", "text_mac", name="uq_embedding_text"),
+)
+
+theme_run = Table(
+    "theme_run",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("scope", String(80), nullable=False),
+    Column("model", String(100), nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    Column("created_by", Id, ForeignKey("app_user.id"), nullable=False),
+    Column("data_key_id", Id, ForeignKey("data_key.id"), nullable=False),
+    Column("item_count", Integer, nullable=False),
+    Column("theme_count", Integer, nullable=False),
+    Column("interview_ids", Text, nullable=False),
+    Column("payload_enc", LargeBinary, nullable=False),
+)
+
+suggestion_decision = Table(
+    "suggestion_decision",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("user_id", Id, ForeignKey("app_user.id"), nullable=False),
+    Column("code_id", String(36), ForeignKey("code.id"), nullable=False),
+    Column("interview_id", Id, ForeignKey("interview.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("decision", String(10), nullable=False),
+    Column("decided_at", UtcTime, nullable=False),
+    CheckConstraint("decision IN ('accepted', 'rejected')", name="decision"),
+    UniqueConstraint("user_id", "code_id", "interview_id", "start", "end", name="uq_suggestion_decision_span"),
 )

@@ -61,11 +61,20 @@ def require_workspace() -> Workspace:
     return ws
 
 
-def unlock(passphrase: str, user_name: str | None) -> None:
+def client_id() -> str:
+    """Who is knocking, for per-client sign-in limits: the browser's address as Streamlit sees it."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # outside a browser session (AppTest) there is no address
+        address = None
+    return f"web:{address or 'local'}"
+
+
+def unlock(secret: str, user_name: str | None) -> None:
     directory = project_dir()
     if directory is None:
         raise WorkbenchError("No project is configured: start the app with `workbench serve DIR`.")
-    st.session_state[_WS] = open_project(directory, passphrase, user_name or None)
+    st.session_state[_WS] = open_project(directory, secret, user_name or None, client=client_id())
     st.session_state[_LAST_SEEN] = time.monotonic()
 
 

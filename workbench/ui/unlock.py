@@ -1,18 +1,22 @@
-"""The unlock form, shown on the Unlock page and in place of any page of a locked session."""
+"""The sign-in form, shown on the Sign-in page and in place of any page of a locked session."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+from workbench.services.projects import login_hint
+from workbench.services.sso import sso_member
 from workbench.ui import session
 
 
 def unlock_form() -> None:
-    st.title("Unlock the project")
+    st.title("Sign in")
     st.caption(
-        "Transcripts are stored encrypted. Enter the project passphrase and your user name; "
-        "decrypted data stays in this browser session and is dropped when you lock or go idle. "
-        "For the demo project, `workbench demo` printed the passphrase and the user names."
+        "Transcripts are stored encrypted. Sign in with your user name and your own password "
+        "(admins may use the project passphrase instead). Decrypted data stays in this browser "
+        "session and is dropped when you lock, sign out or go idle."
     )
     message = st.session_state.pop("lock_message", None)
     if message:
@@ -21,17 +25,53 @@ def unlock_form() -> None:
     if directory is None:
         st.error("No project is configured. Start the app with `workbench serve DIR`.")
         return
+    hint = login_hint(directory)
+    if hint:
+        st.info(hint, icon=":material/info:")
     st.write(f"Project directory: `{directory}`")
+    sso_name = _single_sign_on(directory)
+    if sso_name is False:
+        return
     with st.form("unlock"):
-        user = st.text_input("User name", help="Leave empty to sign in as the project's creator.")
-        passphrase = st.text_input("Passphrase", type="password")
-        submitted = st.form_submit_button("Unlock", type="primary")
+        if isinstance(sso_name, str):
+            user = st.text_input("User name", value=sso_name, disabled=True, help="From your organisation account.")
+        else:
+            user = st.text_input("User name", help="Leave empty to sign in as the project's creator.")
+        secret = st.text_input("Password", type="password", help="Your own password, or the project passphrase.")
+        submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
-    if not passphrase:
-        st.warning("Enter the passphrase.")
+    if not secret:
+        st.warning("Enter your password.")
         return
     with session.shown_errors():
-        with st.spinner("Deriving the key (this takes a moment on purpose)..."):
-            session.unlock(passphrase, user.strip() or None)
+        with st.spinner("Checking the password and deriving the key (this takes a moment on purpose)..."):
+            session.unlock(secret, user.strip() or None)
         st.rerun()
+
+
+def sso_configured() -> bool:
+    """Whether an OIDC provider is configured in `.streamlit/secrets.toml` (section ``[auth]``)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _single_sign_on(directory: Path) -> str | bool | None:
+    """With SSO configured: the linked member's name, or False while the form must stay hidden."""
+    if not sso_configured():
+        return None
+    if not st.user.get("is_logged_in", False):
+        st.button("Sign in with your organisation account", on_click=st.login, type="primary")
+        return False
+    email = str(st.user.get("email") or "")
+    name = sso_member(directory, email)
+    if name is None:
+        st.error(
+            f"The organisation account {email or '(no e-mail)'} is not linked to a member of this project. "
+            "Ask a project admin to run `workbench user link DIR NAME EMAIL`."
+        )
+        st.button("Sign out of the organisation account", on_click=st.logout)
+        return False
+    return name
