@@ -1,5 +1,8 @@
-"""Validation against the official REFI-QDA schemas (``../shared/refi-qda`` beside the repository).
+"""Validation against the official REFI-QDA schemas.
 
+The two XSDs of the REFI-QDA 1.5 standard are vendored in ``tests/refi/xsd/`` (unchanged copies
+of the reference material in ``../shared/refi-qda``, so a clean clone on any machine validates;
+``test_vendored_schemas_are_the_official_ones`` checks they still match where that folder exists).
 Set REFI_QDA_SCHEMAS to use another folder. A missing schema fails the test rather
 than skipping it: "every file we write validates" must never pass unchecked.
 """
@@ -14,7 +17,9 @@ from lxml import etree
 
 from tests.conftest import REPO_ROOT
 
-SCHEMA_DIR = Path(os.environ.get("REFI_QDA_SCHEMAS", REPO_ROOT.parent / "shared" / "refi-qda"))
+VENDORED = Path(__file__).with_name("xsd")
+OFFICIAL = REPO_ROOT.parent / "shared" / "refi-qda"
+SCHEMA_DIR = Path(os.environ.get("REFI_QDA_SCHEMAS", VENDORED))
 FILES = {"codebook": "Codebook.xsd", "project": "Project.xsd"}
 
 

@@ -55,3 +55,14 @@ def test_an_empty_codebook_is_refused() -> None:
         read_qdc("empty.qdc", b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>')
     with pytest.raises(InvalidInputError, match="empty"):
         write_qdc([])
+
+
+def test_vendored_schemas_are_the_official_ones() -> None:
+    """The copies in tests/refi/xsd are byte-identical to the shared reference (where it exists here)."""
+    from tests.refi.schemas import FILES, OFFICIAL, VENDORED
+
+    for name in FILES.values():
+        vendored = (VENDORED / name).read_bytes()
+        assert b'targetNamespace="urn:QDA-XML:' in vendored
+        if (OFFICIAL / name).is_file():
+            assert vendored == (OFFICIAL / name).read_bytes(), f"{name} differs from {OFFICIAL}"
