@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -31,7 +32,7 @@ def test_writer_exports_an_anonymized_xlsx_with_pseudonyms_and_no_real_names(pag
     shoot(page, "writer-export")
     page.get_by_role("button", name="Prepare export").click()
     wait_idle(page)
-    expect(page.get_by_text("recorded in the audit log")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text(re.compile(r"^Ready: .+\.xlsx .*recorded in the audit log"))).to_be_visible(timeout=120_000)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download").click()
     download = download_info.value
