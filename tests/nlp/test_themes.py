@@ -8,7 +8,16 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from workbench.errors import InvalidInputError
 from workbench.nlp import embed
-from workbench.nlp.themes import OUTLIER, ThemeParams, center_by_group, cluster, keywords, min_cluster_size, stop_words
+from workbench.nlp.themes import (
+    OUTLIER,
+    ThemeParams,
+    center_by_group,
+    cluster,
+    keywords,
+    min_cluster_size,
+    refine,
+    stop_words,
+)
 
 TOPICS = {
     "football": "football match goal stadium referee",
@@ -114,3 +123,31 @@ def test_real_sentences_with_minilm() -> None:
     result = cluster(vectors, texts, ThemeParams(seed=1))
     assert len(result.themes) >= 2
     assert normalized_mutual_info_score(truth, result.labels) > 0.5
+
+
+def test_refining_lets_close_outliers_join_and_keeps_far_ones_out() -> None:
+    vectors, _texts, truth = _blobs(per_topic=20, seed=2)
+    labels = np.asarray(truth, dtype=np.int64) * 2 + 1  # ids 1, 3, 5: refined ids come back as 0, 1, 2
+    for hidden in (0, 20, 40):  # a typical item of each topic (its centre), hidden as an outlier
+        centre = vectors[hidden + 1 : hidden + 20].mean(axis=0)
+        vectors[hidden] = centre / np.linalg.norm(centre)
+        labels[hidden] = OUTLIER
+    far = np.random.default_rng(9).normal(size=(1, vectors.shape[1])).astype(np.float32)
+    vectors = np.vstack([vectors, far / np.linalg.norm(far)])
+    labels = np.append(labels, OUTLIER)
+    refined = refine(vectors, labels)
+    assert refined[:-1].tolist() == truth, "close outliers join their topic; members keep theirs"
+    assert refined[-1] == OUTLIER, "an item unlike every theme stays an outlier"
+    assert refine(vectors, np.full(len(vectors), OUTLIER, dtype=np.int64)).tolist() == [OUTLIER] * len(vectors)
+
+
+def test_refining_rescues_items_hdbscan_leaves_out() -> None:
+    vectors, texts, truth = _blobs(per_topic=60, seed=4)
+    noisy = vectors + 0.3 * np.random.default_rng(1).normal(size=vectors.shape).astype(np.float32)
+    noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+    raw = cluster(noisy, texts, ThemeParams(refine=False))
+    refined = cluster(noisy, texts)
+    assert len(refined.themes) == len(raw.themes) == 3, "refining keeps HDBSCAN's number of themes"
+    assert 0 < refined.labels.count(OUTLIER) < raw.labels.count(OUTLIER) * 0.75, "far items stay out"
+    score, before = normalized_mutual_info_score(truth, refined.labels), normalized_mutual_info_score(truth, raw.labels)
+    assert score > before + 0.03, (before, score)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import FAST_KDF, PG_URL, Backend
-from workbench.domain.models import Code, Role
+from workbench.domain.models import Code, Role, SegmentKind, SpeakerRole
 from workbench.errors import PermissionDeniedError, ShreddedError
 from workbench.nlp import embed
 from workbench.nlp.themes import ThemeParams
@@ -272,3 +272,28 @@ def test_model_setting(project: Workspace) -> None:
     with pytest.raises(Exception, match="Unknown embedding model"):
         themes.set_theme_model(project, "no-such-model")
     assert "theme model changed" in [e.action for e in audit_log(project).entries]
+
+
+def test_only_participant_segments_are_read_for_themes_in_transcript_order(project: Workspace) -> None:
+    """The re-run's fast path reads the same passages as the full transcripts, and nothing else."""
+    ids = _corpus(project)
+    add_transcript(project, "Interviewer: Hello there.\n\nParticipant: Short one.\n\nParticipant: " + TRAINING[3],
+                   title="C")  # fmt: skip
+    with project.read() as repo:
+        summaries = [i for i in repo.interview_summaries() if i.shredded_at is None]
+        assert {i.id for i in summaries} >= set(ids)
+        for kind in (SegmentKind.TURN, SegmentKind.SENTENCE):
+            expected = [
+                (i.id, seg.start, seg.end, seg.text)
+                for i in summaries
+                for seg in repo.transcript(i.id).segments
+                if seg.kind is kind and seg.role is SpeakerRole.PARTICIPANT
+            ]
+            found = EmbeddingRepo(repo).participant_segments([i.id for i in summaries], kind.value)
+            assert found == expected and len(found) >= 9
+            backwards = [i.id for i in reversed(summaries)]
+            reordered = EmbeddingRepo(repo).participant_segments(backwards, kind.value)
+            assert reordered == sorted(found, key=lambda f: backwards.index(f[0]))  # stable: positions kept
+        assert EmbeddingRepo(repo).participant_segments([], SegmentKind.TURN.value) == []
+        turns = {u.text for u in themes._participant_units(repo, summaries, SegmentKind.TURN)}
+    assert "Short one." not in turns and TRAINING[3] in turns and "Hello there." not in turns

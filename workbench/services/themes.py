@@ -27,7 +27,7 @@ import numpy as np
 
 from workbench.analysis.spans import overlaps
 from workbench.domain.attributes import AttributeType
-from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind, SpeakerRole
+from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError
 from workbench.nlp import embed
@@ -211,12 +211,9 @@ def _visible_codings(
 
 
 def _participant_units(repo: Repo, interviews: Iterable[InterviewSummary], kind: SegmentKind) -> list[Unit]:
-    units = []
-    for summary in interviews:
-        for seg in repo.transcript(summary.id).segments:
-            if seg.kind is kind and seg.role is SpeakerRole.PARTICIPANT and len(seg.text.split()) >= MIN_WORDS:
-                units.append(Unit(summary.id, seg.start, seg.end, seg.text))
-    return units
+    """Participants' segments of ``kind`` with at least ``MIN_WORDS`` words; only their texts are decrypted."""
+    found = EmbeddingRepo(repo).participant_segments([i.id for i in interviews], kind.value)
+    return [Unit(iid, start, end, text) for iid, start, end, text in found if len(text.split()) >= MIN_WORDS]
 
 
 def _family(codes: Sequence[Code], ref: str) -> Code:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, insert, select
 
 from workbench.crypto.aead import Aad, AuthenticationFailed, open_sealed, seal
+from workbench.domain.models import SpeakerRole
 from workbench.errors import IntegrityError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
@@ -58,6 +59,36 @@ class EmbeddingRepo:
 
     def text_mac(self, text: str) -> str:
         return hmac.new(self._mac_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    # -- texts to embed ----------------------------------------------------
+
+    def participant_segments(self, interview_ids: Sequence[str], kind: str) -> list[tuple[str, int, int, str]]:
+        """(interview id, start, end, text) of every participant segment of ``kind``, interviews in the
+        given order, segments in transcript order.
+
+        A theme run needs only these texts: reading whole transcripts (``Repo.transcript``) also
+        decrypts every interviewer turn, sentence, speaker name and title, which made that part of a
+        re-run several times slower. Plaintext stays in memory only.
+        """
+        if not interview_ids:
+            return []
+        seg = s.segment
+        rows = self.conn.execute(
+            select(seg.c.id, seg.c.interview_id, seg.c.start, seg.c.end, seg.c.text_enc, s.interview.c.data_key_id)
+            .join(s.interview, s.interview.c.id == seg.c.interview_id)
+            .where(
+                seg.c.interview_id.in_(list(interview_ids)),
+                seg.c.kind == kind,
+                seg.c.speaker_role == SpeakerRole.PARTICIPANT.value,
+            )
+            .order_by(seg.c.interview_id, seg.c.position)
+        ).all()
+        by_interview: dict[str, list[tuple[str, int, int, str]]] = {}
+        for row in rows:
+            cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, f"interview {row.interview_id[:8]}")
+            text = cipher.open("segment", row.id, "text", row.text_enc)
+            by_interview.setdefault(row.interview_id, []).append((row.interview_id, row.start, row.end, text))
+        return [item for iid in interview_ids for item in by_interview.get(iid, [])]
 
     # -- vectors -----------------------------------------------------------
 
