@@ -25,7 +25,7 @@ from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.coding_repo import CodingRecord
 from workbench.store.keys import utcnow
-from workbench.store.repo import Repo
+from workbench.store.repo import Repo, code_values
 
 CodingChange = tuple[str, str | None, str | None]
 """(coding id, code before, code after); ``None`` means the coding was not (or no longer) there."""
@@ -71,18 +71,7 @@ class CodebookStore:
         self.conn.execute(
             update(s.code)
             .where(s.code.c.id == code.id)
-            .values(
-                key=code.key,
-                name=code.name,
-                parent_id=code.parent_id,
-                color=code.color,
-                definition=code.definition,
-                inclusion=code.inclusion,
-                exclusion=code.exclusion,
-                examples=json.dumps(list(code.examples), ensure_ascii=False),
-                codable=code.codable,
-                deleted_at=utcnow() if deleted else None,
-            )
+            .values(**code_values(code), deleted_at=utcnow() if deleted else None)
         )
 
     def set_order(self, ordered_ids: Sequence[str]) -> None:

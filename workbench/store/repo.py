@@ -52,6 +52,21 @@ class SegmentDraft:
     parent: int | None = None
 
 
+def code_values(code: Code) -> dict[str, object]:
+    """The ``code`` columns a Code sets (all but id, position and deletion)."""
+    return {
+        "key": code.key,
+        "name": code.name,
+        "parent_id": code.parent_id,
+        "color": code.color,
+        "definition": code.definition,
+        "inclusion": code.inclusion,
+        "exclusion": code.exclusion,
+        "examples": json.dumps(list(code.examples), ensure_ascii=False),
+        "codable": code.codable,
+    }
+
+
 def segment_from_row(row: Row[Any], cipher: FieldCipher) -> Segment:
     """Decrypt one ``segment`` row with its interview's cipher."""
     return Segment(
@@ -381,21 +396,7 @@ class Repo:
     # -- codebook ----------------------------------------------------------
 
     def add_code(self, code: Code, position: int) -> None:
-        self.conn.execute(
-            insert(s.code).values(
-                id=code.id,
-                key=code.key,
-                name=code.name,
-                parent_id=code.parent_id,
-                position=position,
-                color=code.color,
-                definition=code.definition,
-                inclusion=code.inclusion,
-                exclusion=code.exclusion,
-                examples=json.dumps(list(code.examples), ensure_ascii=False),
-                codable=code.codable,
-            )
-        )
+        self.conn.execute(insert(s.code).values(id=code.id, position=position, **code_values(code)))
 
     def codes(self) -> list[Code]:
         rows = self.conn.execute(select(s.code).where(s.code.c.deleted_at.is_(None)).order_by(s.code.c.position))
