@@ -12,8 +12,6 @@ with a dictionary rather than a regular expression, so matching stays linear in 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 BACK = "back"
 FRONT = "front"
 ROUNDED = "rounded"
@@ -98,7 +96,8 @@ def _stems(word: str) -> set[str]:
     return stems
 
 
-@lru_cache(maxsize=4096)
+# Deliberately not cached: words come from transcripts and known names, and a process-wide cache
+# would keep them in memory shared by every session (about 70 µs a call, so nothing is lost).
 def inflected_forms(word: str) -> frozenset[str]:
     """Every generated form of ``word`` (itself included), lower-cased.
 
