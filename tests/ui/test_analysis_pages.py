@@ -8,42 +8,32 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
-from tests.ui.test_pages import _unlock
-from workbench.services.demo import create_demo
+from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
 from workbench.services.visibility import set_comparison_open
 
-APP = str(REPO_ROOT / "app.py")
 AGREEMENT = "app_pages/agreement.py"
 RETRIEVE = "app_pages/retrieve.py"
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        directory = tmp_path_factory.mktemp("ui_analysis") / "demo"
-        create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
-    yield directory
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_project(tmp_path_factory, "ui_analysis")
 
 
 @pytest.fixture
 def apps(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[AppTest]]:
     """Fresh browser sessions; each one's workspace is closed afterwards."""
-    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(demo_dir))
+    serve(demo_dir, monkeypatch)
     sessions: list[AppTest] = []
     yield sessions
     for at in sessions:
-        ws = at.session_state.get("workspace", None)
-        if ws is not None:
-            ws.close()
+        close(at)
 
 
 def _signed_in(apps: list[AppTest], user: str, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = new_app()
     apps.append(at)
-    _unlock(at, user=user)
+    sign_in(at, user=user)
     assert not at.exception
     at.switch_page(page).run()
     assert not at.exception and not at.error
@@ -113,9 +103,8 @@ def test_a_researcher_sees_others_codings_only_once_the_lead_opens_the_compariso
 
 @pytest.mark.parametrize("page", [AGREEMENT, RETRIEVE])
 def test_a_locked_session_gets_the_sign_in_form(demo_dir: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> None:
-    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(demo_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
+    serve(demo_dir, monkeypatch)
+    at = new_app()
     at.run()
     at.switch_page(page).run()
     assert not at.exception and not at.dataframe and not at.metric

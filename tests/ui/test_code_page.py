@@ -17,24 +17,18 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from tests.conftest import PASSPHRASE
+from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
 from workbench.services.coding import interview_codings, open_for_coding
-from workbench.services.demo import create_demo
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
 from workbench.services.visibility import set_comparison_open
 from workbench.ui.components import code_session as cs
 
-APP = str(REPO_ROOT / "app.py")
-
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        directory = tmp_path_factory.mktemp("code-ui") / "demo"
-        create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
-    yield directory
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_project(tmp_path_factory, "code-ui")
 
 
 @pytest.fixture
@@ -45,21 +39,14 @@ def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(demo_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
+    serve(demo_dir, monkeypatch)
+    at = new_app()
     yield at
-    ws = at.session_state.get("workspace", None)
-    if ws is not None:
-        ws.close()
+    close(at)
 
 
 def _code_page(at: AppTest, user: str) -> AppTest:
-    at.run()
-    at.text_input[0].input(user)
-    at.text_input[1].input(PASSPHRASE)
-    at.button[0].click()
-    at.run()
+    sign_in(at, user=user)
     return at.switch_page("app_pages/code.py").run()
 
 

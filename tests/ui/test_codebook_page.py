@@ -3,54 +3,34 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from tests.conftest import PASSPHRASE, REPO_ROOT
+from tests.ui.apptest import close, demo_project, new_app, open_page, serve
 from workbench.services.codebook import codebook_history, resolve_code
-from workbench.services.demo import create_demo
 from workbench.services.projects import audit_log, open_project
 
-APP = str(REPO_ROOT / "app.py")
 PAGE = "app_pages/codebook.py"
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        directory = tmp_path_factory.mktemp("codebook_ui") / "demo"
-        create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
-    yield directory
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_project(tmp_path_factory, "codebook_ui")
 
 
 @pytest.fixture
 def demo_dir(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
     copy = tmp_path / "demo"
     shutil.copytree(demo_template, copy)
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(copy))
+    serve(copy, monkeypatch)
     return copy
 
 
 def _open(user: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.text_input[0].input(user)
-    at.text_input[1].input(PASSPHRASE)
-    at.button[0].click()
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def _close(at: AppTest) -> None:
-    if "workspace" in at.session_state:
-        at.session_state["workspace"].close()
+    return open_page(new_app(), PAGE, user)
 
 
 def _id(directory: Path, ref: str) -> str:
@@ -78,7 +58,7 @@ def test_a_lead_edits_a_code_and_the_history_records_it(demo_dir: Path) -> None:
         history = at.dataframe[0].value
         assert history.iloc[0]["Who"] == "lena" and "Us and them" in history.iloc[0]["What changed"]
     finally:
-        _close(at)
+        close(at)
 
 
 def test_deleting_a_coded_code_needs_confirmation_and_restore_undoes_it(demo_dir: Path) -> None:
@@ -100,7 +80,7 @@ def test_deleting_a_coded_code_needs_confirmation_and_restore_undoes_it(demo_dir
         assert "codings back" in at.success[0].value
         assert any("Turning points" in e.label for e in at.expander)
     finally:
-        _close(at)
+        close(at)
 
 
 def test_a_researcher_browses_but_does_not_edit(demo_dir: Path) -> None:
@@ -111,7 +91,7 @@ def test_a_researcher_browses_but_does_not_edit(demo_dir: Path) -> None:
         assert not [b for b in at.button if b.label in ("Save code", "Delete code", "Merge")]
         assert not [b for b in at.button if b.label.startswith("Prepare project")]
     finally:
-        _close(at)
+        close(at)
 
 
 def test_exchange_tab_compares_with_shared_files_and_prepares_audited_downloads(demo_dir: Path) -> None:
@@ -126,7 +106,7 @@ def test_exchange_tab_compares_with_shared_files_and_prepares_audited_downloads(
         at.button(key="prepare_qdpx").click().run()
         assert not at.exception and not at.error
     finally:
-        _close(at)
+        close(at)
     ws = open_project(demo_dir, PASSPHRASE, "lena")
     try:
         actions = [e.action for e in audit_log(ws).entries]

@@ -8,39 +8,27 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
-from workbench.services.demo import create_demo, demo_password
+from tests.conftest import PASSPHRASE
+from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
+from workbench.services.demo import demo_password
 from workbench.services.projects import audit_log, open_project
-
-APP = str(REPO_ROOT / "app.py")
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        directory = tmp_path_factory.mktemp("dashboard") / "demo"
-        create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
-    yield directory
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_project(tmp_path_factory, "dashboard")
 
 
 @pytest.fixture
 def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(demo_dir))
-    at = AppTest.from_file(APP, default_timeout=180)
+    serve(demo_dir, monkeypatch)
+    at = new_app(180)
     yield at
-    ws = at.session_state.get("workspace", None)
-    if ws is not None:
-        ws.close()
+    close(at)
 
 
 def _sign_in(at: AppTest, user: str) -> AppTest:
-    at.run()
-    at.text_input[0].input(user)
-    at.text_input[1].input(demo_password(user))
-    at.button[0].click()
-    return at.run()
+    return sign_in(at, demo_password(user), user)
 
 
 def _charts(at: AppTest) -> list[str]:

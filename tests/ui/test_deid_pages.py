@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.deid.fixtures import build
+from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.services import deid
 from workbench.services.projects import init_project, open_project
-
-APP = str(REPO_ROOT / "app.py")
 
 
 @pytest.fixture
@@ -31,22 +30,10 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def app(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(project_dir))
-    at = AppTest.from_file(APP, default_timeout=120)
+    serve(project_dir, monkeypatch)
+    at = new_app(120)
     yield at
-    ws = at.session_state.get("workspace", None)
-    if ws is not None:
-        ws.close()
-
-
-def _open_page(at: AppTest, page: str, user: str = "") -> AppTest:
-    at.run()
-    at.text_input[0].input(user)
-    at.text_input[1].input(PASSPHRASE)
-    at.button[0].click().run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
+    close(at)
 
 
 def _button(at: AppTest, label: str) -> object:
@@ -62,7 +49,7 @@ def _release(project_dir: Path) -> None:
 
 
 def test_review_page_scans_and_applies_decisions_project_wide(app: AppTest) -> None:
-    _open_page(app, "app_pages/review.py")
+    open_page(app, "app_pages/review.py")
     assert app.title[0].value == "De-identification review" and app.caption
     assert "No pending detections" in app.info[0].value
     _button(app, "Scan all interviews").click().run()  # type: ignore[attr-defined]
@@ -82,7 +69,7 @@ def test_review_page_scans_and_applies_decisions_project_wide(app: AppTest) -> N
 
 
 def test_writer_exports_from_the_release_and_gets_a_download(app: AppTest, project_dir: Path) -> None:
-    _open_page(app, "app_pages/export.py", user="wanda")
+    open_page(app, "app_pages/export.py", user="wanda")
     assert app.title[0].value == "Export" and "Nothing has been released yet" in app.info[0].value
     _release(project_dir)
     app.run()
@@ -98,7 +85,7 @@ def test_writer_exports_from_the_release_and_gets_a_download(app: AppTest, proje
 
 def test_export_page_explains_a_k_anonymity_failure(app: AppTest, project_dir: Path) -> None:
     _release(project_dir)
-    _open_page(app, "app_pages/export.py")
+    open_page(app, "app_pages/export.py")
     app.multiselect[1].set_value(["age"])
     app.number_input[1].set_value(2)
     _button(app, "Prepare export").click().run()  # type: ignore[attr-defined]

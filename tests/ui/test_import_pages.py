@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.importers.samples import HUNGARIAN, docx_bytes, zip_bomb_docx
+from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.domain.models import Role
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import import_participants, list_participants
 from workbench.services.projects import init_project, open_project
 from workbench.services.users import add_user
 
-APP = str(REPO_ROOT / "app.py")
 PEOPLE = "code,age,offence:category,first_interview\nP01,34,drug,2025-03-14\nP02,41,violent,2025-04-01\n"
 VTT = (
     "WEBVTT\n\n00:00:05.000 --> 00:00:07.000\n<v Anna>Hogy kezdődött?\n\n"
@@ -40,22 +40,10 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def app(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(project_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
+    serve(project_dir, monkeypatch)
+    at = new_app(60)
     yield at
-    ws = at.session_state.get("workspace", None)
-    if ws is not None:
-        ws.close()
-
-
-def _open_page(at: AppTest, page: str, user: str = "") -> AppTest:
-    at.run()
-    at.text_input[0].input(user)
-    at.text_input[1].input(PASSPHRASE)
-    at.button[0].click().run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
+    close(at)
 
 
 def _stored(project_dir: Path) -> list[tuple[str, str | None, int | None, str]]:
@@ -76,7 +64,7 @@ def _attributes(project_dir: Path) -> dict[str, dict[str, object]]:
 
 
 def test_import_previews_turns_then_saves_readable_files(app: AppTest, project_dir: Path) -> None:
-    _open_page(app, "app_pages/import_page.py")
+    open_page(app, "app_pages/import_page.py")
     assert app.title[0].value == "Import" and "No files chosen yet." in app.info[0].value
     app.file_uploader[0].set_value([
         ("interju.docx", docx_bytes(HUNGARIAN.split("\n\n")), "application/octet-stream"),
@@ -115,11 +103,11 @@ def test_import_previews_turns_then_saves_readable_files(app: AppTest, project_d
 
 def test_a_writer_is_not_offered_the_import_page(app: AppTest) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        _open_page(app, "app_pages/import_page.py", user="wanda")
+        open_page(app, "app_pages/import_page.py", user="wanda")
 
 
 def test_participants_table_is_editable_and_saves_all_or_nothing(app: AppTest, project_dir: Path) -> None:
-    _open_page(app, "app_pages/participants.py")
+    open_page(app, "app_pages/participants.py")
     editor = app.data_editor[0]
     assert list(editor.value.columns) == ["code", "interviews", "age", "offence", "first_interview"]
     assert editor.value["code"].tolist() == ["P01", "P02"]
@@ -142,7 +130,7 @@ def test_participants_table_is_editable_and_saves_all_or_nothing(app: AppTest, p
 
 
 def test_participants_can_be_added_and_imported_on_the_page(app: AppTest, project_dir: Path) -> None:
-    _open_page(app, "app_pages/participants.py")
+    open_page(app, "app_pages/participants.py")
     app.text_input(key="new_participant_code").input("P03")
     next(b for b in app.button if b.label == "Add participant").click().run()
     assert "P03" in app.data_editor[0].value["code"].tolist()
@@ -154,4 +142,4 @@ def test_participants_can_be_added_and_imported_on_the_page(app: AppTest, projec
 
 def test_a_writer_is_not_offered_the_participants_page(app: AppTest) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        _open_page(app, "app_pages/participants.py", user="wanda")
+        open_page(app, "app_pages/participants.py", user="wanda")

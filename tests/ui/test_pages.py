@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
 from workbench.services.demo import create_demo, demo_password
 
-APP = str(REPO_ROOT / "app.py")
 PAGES = {
     "app_pages/overview.py": "Overview",
     "app_pages/transcripts.py": "Transcripts",
@@ -31,31 +31,16 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        directory = tmp_path_factory.mktemp("ui") / "demo"
-        create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
-    yield directory
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_project(tmp_path_factory, "ui")
 
 
 @pytest.fixture
 def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(demo_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
+    serve(demo_dir, monkeypatch)
+    at = new_app()
     yield at
-    ws = at.session_state.get("workspace", None)
-    if ws is not None:
-        ws.close()
-
-
-def _unlock(at: AppTest, passphrase: str = PASSPHRASE, user: str = "") -> AppTest:
-    at.run()
-    at.text_input[0].input(user)
-    at.text_input[1].input(passphrase)
-    at.button[0].click()
-    return at.run()
+    close(at)
 
 
 def test_first_screen_explains_how_to_sign_in(app: AppTest) -> None:
@@ -68,26 +53,26 @@ def test_first_screen_explains_how_to_sign_in(app: AppTest) -> None:
 
 
 def test_wrong_password_shows_a_message_not_a_traceback(app: AppTest) -> None:
-    _unlock(app, "wrong password")
+    sign_in(app, "wrong password")
     assert not app.exception
     assert "password is wrong" in app.error[0].value
     assert "workspace" not in app.session_state
 
 
 def test_unknown_user_is_refused_without_listing_members(app: AppTest) -> None:
-    _unlock(app, user="mallory")
+    sign_in(app, user="mallory")
     assert "password is wrong" in app.error[0].value and "lena" not in app.error[0].value
 
 
 def test_a_member_signs_in_with_their_own_password(app: AppTest) -> None:
-    _unlock(app, demo_password("lena"), user="lena")
+    sign_in(app, demo_password("lena"), user="lena")
     assert not app.exception
     ws = app.session_state["workspace"]
     assert ws.user.name == "lena" and ws.keyring.full
 
 
 def test_a_writer_session_holds_no_master_key(app: AppTest) -> None:
-    _unlock(app, demo_password("wanda"), user="wanda")
+    sign_in(app, demo_password("wanda"), user="wanda")
     assert not app.exception and not app.session_state["workspace"].keyring.full
     app.switch_page("app_pages/account.py").run()
     assert "only the release key" in app.caption[0].value
@@ -98,12 +83,10 @@ def test_a_writer_session_holds_no_master_key(app: AppTest) -> None:
 def test_account_page_changes_the_password_after_checking_the_current_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    directory = tmp_path / "demo"
-    create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
-    monkeypatch.setenv("WORKBENCH_PROJECT", str(directory))
-    at = AppTest.from_file(APP, default_timeout=60)
-    _unlock(at, demo_password("anna"), user="anna")
+    serve(tmp_path / "demo", monkeypatch)
+    create_demo(tmp_path / "demo", PASSPHRASE, kdf=FAST_KDF).workspace.close()
+    at = new_app()
+    sign_in(at, demo_password("anna"), user="anna")
     at.switch_page("app_pages/account.py").run()
     assert [w.label for w in at.text_input] == ["Current password", "New password", "Repeat the new password"]
     for i, value in enumerate(("not my password", "anna's new password", "anna's new password")):
@@ -115,15 +98,15 @@ def test_account_page_changes_the_password_after_checking_the_current_one(
     at.button[0].click().run()
     assert "Password changed" in at.success[0].value
     at.session_state["workspace"].close()
-    again = AppTest.from_file(APP, default_timeout=60)
-    _unlock(again, "anna's new password", user="anna")
+    again = new_app()
+    sign_in(again, "anna's new password", user="anna")
     assert again.session_state["workspace"].user.name == "anna"
     again.session_state["workspace"].close()
 
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_renders_after_unlocking(app: AppTest, page: str) -> None:
-    _unlock(app)
+    sign_in(app)
     assert not app.exception
     app.switch_page(page).run()
     assert not app.exception
@@ -133,14 +116,14 @@ def test_every_page_renders_after_unlocking(app: AppTest, page: str) -> None:
 
 
 def test_overview_counts(app: AppTest) -> None:
-    _unlock(app)
+    sign_in(app)
     app.switch_page("app_pages/overview.py").run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics == {"Interviews": "6", "Participants": "5", "Codes": "21", "Codings": "122"}
 
 
 def test_transcript_page_shows_turns_and_highlights(app: AppTest) -> None:
-    _unlock(app, user="anna")
+    sign_in(app, user="anna")
     app.switch_page("app_pages/transcripts.py").run()
     html = "".join(str(e.proto) for e in app.get("html"))
     assert "wb-turn" in html and "<mark" in html
@@ -148,7 +131,7 @@ def test_transcript_page_shows_turns_and_highlights(app: AppTest) -> None:
 
 
 def test_lock_drops_the_workspace(app: AppTest) -> None:
-    _unlock(app)
+    sign_in(app)
     assert "workspace" in app.session_state
     app.sidebar.button[0].click().run()
     assert "workspace" not in app.session_state
@@ -157,7 +140,7 @@ def test_lock_drops_the_workspace(app: AppTest) -> None:
 
 
 def test_idle_timeout_locks(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    _unlock(app)
+    sign_in(app)
     monkeypatch.setenv("WORKBENCH_IDLE_MINUTES", "0")
     app.run()
     assert "workspace" not in app.session_state
@@ -178,13 +161,13 @@ def test_a_locked_session_gets_the_unlock_form_on_every_page(app: AppTest, page:
 
 
 def test_audit_page_is_listed_for_leads_but_not_for_researchers(app: AppTest) -> None:
-    _unlock(app, user="lena")
+    sign_in(app, user="lena")
     app.switch_page("app_pages/audit.py").run()
     assert app.title[0].value == "Audit log"
     assert "intact" in app.success[0].value
     assert len(app.dataframe[0].value) > 5
-    researcher = AppTest.from_file(APP, default_timeout=60)
-    _unlock(researcher, user="anna")
+    researcher = new_app()
+    sign_in(researcher, user="anna")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         researcher.switch_page("app_pages/audit.py").run()
     researcher.session_state["workspace"].close()

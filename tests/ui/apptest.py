@@ -1,0 +1,59 @@
+"""Shared AppTest plumbing: point the app at a project, sign in, open a page, close the session.
+
+Every page test drives the real `app.py` router on a real encrypted project, so these helpers
+go through the same sign-in form a researcher uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from workbench.services.demo import create_demo
+
+APP = str(REPO_ROOT / "app.py")
+
+
+def demo_project(factory: pytest.TempPathFactory, name: str) -> Path:
+    """A demo project on SQLite, built once for a test module."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        directory = factory.mktemp(name) / "demo"
+        create_demo(directory, PASSPHRASE, kdf=FAST_KDF).workspace.close()
+    return directory
+
+
+def serve(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the app (as `workbench serve DIR` would) open ``directory`` on SQLite."""
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(directory))
+
+
+def new_app(timeout: float = 60) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=timeout)
+
+
+def close(at: AppTest) -> None:
+    """Close the session's workspace, if it signed in."""
+    if "workspace" in at.session_state:
+        at.session_state["workspace"].close()
+
+
+def sign_in(at: AppTest, secret: str = PASSPHRASE, user: str = "") -> AppTest:
+    """Fill the sign-in form (user name, then password or passphrase) and submit it."""
+    at.run()
+    at.text_input[0].input(user)
+    at.text_input[1].input(secret)
+    at.button[0].click()
+    return at.run()
+
+
+def open_page(at: AppTest, page: str, user: str = "", secret: str = PASSPHRASE) -> AppTest:
+    """Sign in, then switch to ``page`` (which must be one the user's role is offered)."""
+    sign_in(at, secret, user)
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
