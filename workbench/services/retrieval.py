@@ -11,8 +11,9 @@ The records returned are defined (and documented) in ``workbench.domain.analysis
 
 Every function needs ``Action.READ_TRANSCRIPTS`` and sees only the codings that blind coding lets
 the acting user see (``visibility.coders_visible_to``): a researcher sees only their own until a
-lead opens the comparison. Shredded interviews are left out. Only ``coded_passages`` decrypts
-transcript text, and it records that in the audit log (the code and a count, never text).
+lead opens the comparison. Shredded interviews are left out. The counting functions read codings
+through ``Repo.codings`` (which opens each coded quote in memory) but return only counts; only
+``coded_passages`` returns text, and it records that in the audit log (the code and a count, never text).
 """
 
 from __future__ import annotations
