@@ -25,7 +25,7 @@ from workbench.errors import (
     WrongPassphraseError,
 )
 from workbench.services.workspace import Workspace
-from workbench.store import accounts, audit
+from workbench.store import accounts, audit, sealing
 from workbench.store import schema as s
 from workbench.store.keys import (
     Keyring,
@@ -152,12 +152,18 @@ def open_project(directory: Path, secret: str, user_name: str | None = None, *, 
                 "The user name or password is wrong (passwords are case-sensitive). "
                 "Check both and try again; after several failures sign-in pauses for a while."
             )
+        upgraded = False
         with store.write() as conn:
+            if keyring.full and sealing.needs_upgrade(conn):
+                sealing.upgrade_sealing(conn, keyring, user.name)  # one transaction with the sign-in
+                upgraded = True
             accounts.fold_failures(conn, keyring)
             audit.record(
                 conn, keyring, user.name, "login", object_type="user", object_id=user.id,
                 detail={"client": client, "with": method},
             )  # fmt: skip
+        if upgraded:
+            store.checkpoint()  # no clear category list lingers in the write-ahead log
     except BaseException:
         store.dispose()
         raise
@@ -228,7 +234,7 @@ def project_status(ws: Workspace) -> ProjectStatus:
         segments = repo.segment_counts()
         interviews = [
             InterviewStatus(summary, segments.get(summary.id, 0), per_interview.get(summary.id, 0))
-            for summary in repo.interview_summaries()
+            for summary in repo.interview_summaries(damaged_ok=True)
         ]
         return ProjectStatus(
             project=ws.project,

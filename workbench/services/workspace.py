@@ -31,7 +31,9 @@ class Workspace:
     @contextmanager
     def write(self) -> Iterator[Repo]:
         with self.store.write() as conn:
-            yield Repo(conn, self.keyring)
+            repo = Repo(conn, self.keyring)
+            yield repo
+            repo.seal_manifests()  # before the commit: codings and memos changed in this transaction
 
     def audit(self, repo: Repo, action: str, object_type: str = "", object_id: str = "", **detail: object) -> None:
         """Record an action in the caller's transaction, so it commits or rolls back with it."""

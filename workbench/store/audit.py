@@ -1,9 +1,23 @@
-"""Append-only audit log whose entries are chained with an HMAC.
+"""Append-only audit log whose entries are chained with an HMAC, and anchored.
 
-Each entry's MAC covers its own fields and the previous entry's MAC, keyed by a
-key derived from the project master key. Editing, deleting or reordering any
-entry breaks the chain from that entry on, which ``verify`` reports. Entries
-hold ids and action names only, never transcript text.
+Each entry's MAC covers its own fields and the previous entry's MAC, keyed by the chain
+key (derived from the master key; report writers hold it too, wrapped in their key slot,
+because their exports are audited). Editing, deleting or reordering an entry breaks the
+chain from that entry on.
+
+A chain alone cannot show that its tail, or all of it, was cut off, and whoever holds the
+chain key can rebuild it. So two anchors record where the chain ends (``audit_anchor``):
+
+* the *tail* anchor (sequence number and MAC of the last entry, MACed with the chain key),
+  moved by every append: deleting the last entries, or every entry, no longer matches it;
+* the *master* anchor (the same, MACed with a key derived from the master key, which writers
+  never hold), moved by every append of a session holding the master key: a writer who
+  rebuilds the chain cannot make it match the entry the master anchor names.
+
+What is left: a writer can drop or rewrite only writer entries made after the last entry of
+an admin, lead or researcher session, and nobody can tell a whole database restored from an
+older copy from the current one (see the README's threat model). Entries hold ids and action
+names only, never transcript text.
 """
 
 from __future__ import annotations
@@ -11,14 +25,19 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from workbench.store.keys import Keyring, utcnow
-from workbench.store.schema import audit_event
+from workbench.store.schema import audit_anchor, audit_event
 
 GENESIS = b"workbench audit genesis"
+ANCHORED = "audit anchored"
+"""The action recorded when an older project's log gets its anchors (on its first full unlock)."""
+TAIL = "tail"
+MASTER = "master"
 
 
 @dataclass(frozen=True)
@@ -76,21 +95,95 @@ def record(
             mac=mac,
         )
     )
+    _move_anchors(conn, keyring, seq, mac)
     return seq
 
 
+def _anchor_message(kind: str, seq: int, head: bytes) -> bytes:
+    return f"workbench audit anchor|{kind}|{seq}|".encode() + head
+
+
+def _anchors(conn: Connection) -> dict[str, tuple[int, bytes, bytes]]:
+    rows = conn.execute(select(audit_anchor)).all()
+    return {r.kind: (int(r.seq), bytes(r.head), bytes(r.tag)) for r in rows}
+
+
+def _put_anchor(conn: Connection, kind: str, seq: int, head: bytes, tag: bytes) -> None:
+    conn.execute(delete(audit_anchor).where(audit_anchor.c.kind == kind))
+    conn.execute(insert(audit_anchor).values(kind=kind, seq=seq, head=head, tag=tag, updated_at=utcnow()))
+
+
+def _move_anchors(conn: Connection, keyring: Keyring, seq: int, head: bytes) -> None:
+    """After an append: the tail anchor always; the master anchor when the session holds the master key.
+
+    A writer's session does not anchor a log that was never anchored (an older project before
+    its first full unlock): the master anchor would be missing, and the log reported broken.
+    """
+    if keyring.full:
+        _put_anchor(conn, MASTER, seq, head, keyring.anchor_mac(_anchor_message(MASTER, seq, head)))
+    elif not _anchors(conn):
+        return
+    _put_anchor(conn, TAIL, seq, head, keyring.mac(_anchor_message(TAIL, seq, head)))
+
+
+def is_anchored(conn: Connection) -> bool:
+    """Whether the log has anchors or once had them (an older project has neither before its upgrade)."""
+    if _anchors(conn):
+        return True
+    return conn.execute(select(audit_event.c.seq).where(audit_event.c.action == ANCHORED).limit(1)).first() is not None
+
+
 def verify(conn: Connection, keyring: Keyring) -> int | None:
-    """Return the sequence number of the first broken entry, or None if the chain holds."""
+    """The sequence number of the first broken or missing entry, or None if the log holds.
+
+    Broken: an entry whose MAC does not match. Missing: the anchors name an entry the log no
+    longer has (its tail or all of it was deleted), or name a different one (it was rebuilt).
+    An empty log is always broken, since every project's log starts with its creation. The
+    master anchor is checked when ``keyring`` holds the master key (admins and leads, who
+    alone may read the log); a log never anchored (an older project not yet opened by a
+    member holding the master key) is checked as a chain only.
+    """
     prev_mac = GENESIS
     expected_seq = 1
+    macs: dict[int, bytes] = {}
     for row in conn.execute(select(audit_event).order_by(audit_event.c.seq)):
         fields = (row.actor, row.action, row.object_type, row.object_id, row.detail)
         message = _message(prev_mac, row.seq, row.at, fields)
         if row.seq != expected_seq or not hmac.compare_digest(keyring.mac(message), bytes(row.mac)):
             return int(row.seq)
         prev_mac = bytes(row.mac)
+        macs[expected_seq] = prev_mac
         expected_seq += 1
-    return None
+    last = expected_seq - 1
+    if last == 0:
+        return 1
+    anchors = _anchors(conn)
+    if not anchors:
+        return None if not is_anchored(conn) else last + 1
+    return _check_anchors(keyring, anchors, macs, last)
+
+
+def _check_anchors(keyring: Keyring, anchors: dict[str, tuple[int, bytes, bytes]], macs: dict[int, bytes],
+                   last: int) -> int | None:  # fmt: skip
+    """The first entry the anchors show missing or replaced, or None when both match the chain."""
+    broken = _check_anchor(anchors.get(TAIL), keyring.mac, TAIL, macs, last, must_end=True)
+    if broken is not None or not keyring.full:
+        return broken
+    return _check_anchor(anchors.get(MASTER), keyring.anchor_mac, MASTER, macs, last, must_end=False)
+
+
+def _check_anchor(anchor: tuple[int, bytes, bytes] | None, mac: Callable[[bytes], bytes], kind: str,
+                  macs: dict[int, bytes], last: int, *, must_end: bool) -> int | None:  # fmt: skip
+    if anchor is None:
+        return last + 1 if must_end else 1
+    seq, head, tag = anchor
+    if not hmac.compare_digest(mac(_anchor_message(kind, seq, head)), tag):
+        return min(seq, last) + 1 if must_end else 1
+    if seq > last:
+        return last + 1
+    if must_end and seq < last:
+        return seq + 1
+    return None if hmac.compare_digest(macs[seq], head) else seq
 
 
 def entries(

@@ -4,7 +4,9 @@ Codings taken out by a codebook change are archived, not deleted: their row is k
 as JSON (ciphertexts in base64, still sealed under the interview's data key, whose
 associated data names the ``coding`` table and row id), so restoring a version puts
 back exactly the rows that were there, whatever columns later issues add to ``coding``.
-Nothing here decrypts; the services decide what changes.
+A coding's quote and memo are bound to its code (``workbench.store.sealing``), so moving a
+coding to another code seals both again; otherwise nothing here decrypts, and the services
+decide what changes.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from workbench.domain.models import Code
 from workbench.errors import NotFoundError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
-from workbench.store.coding_repo import CodingRecord
+from workbench.store.coding_repo import CodingRecord, rebind_coding
 from workbench.store.keys import utcnow
 from workbench.store.repo import Repo, code_values
 
@@ -101,7 +103,12 @@ class CodebookStore:
         return None if value is None else str(value)
 
     def move_coding(self, coding_id: str, code_id: str) -> None:
-        self.conn.execute(update(s.coding).where(s.coding.c.id == coding_id).values(code_id=code_id))
+        row = self.conn.execute(select(s.coding).where(s.coding.c.id == coding_id)).mappings().one_or_none()
+        if row is None:
+            return
+        self.repo.touch(str(row["interview_id"]))
+        values = rebind_coding(self.repo, row, {"code_id": code_id})
+        self.conn.execute(update(s.coding).where(s.coding.c.id == coding_id).values(**values))
 
     def span_taken(self, ref: CodingRecord, code_id: str) -> bool:
         """Whether the same coder already coded the same span of the same interview with ``code_id``."""
@@ -122,6 +129,7 @@ class CodebookStore:
                 data=json.dumps(data, sort_keys=True),
             )
         )  # fmt: skip
+        self.repo.touch(str(row["interview_id"]))
         self.conn.execute(delete(s.coding).where(s.coding.c.id == coding_id))
         return True
 
@@ -135,11 +143,13 @@ class CodebookStore:
         data = json.loads(raw)
         columns = {c.name: c for c in s.coding.columns}
         values = {k: _from_json(isinstance(columns[k].type, Boolean), v) for k, v in data.items() if k in columns}
-        values["code_id"] = code_id
         ref = CodingRecord(coding_id, str(data["interview_id"]), code_id, str(data["coder_id"]), int(data["start"]),
                         int(data["end"]))  # fmt: skip
         if self.span_taken(ref, code_id):
             return False
+        self.repo.touch(ref.interview_id)
+        if values.get("code_id") != code_id:
+            values.update(rebind_coding(self.repo, values, {"code_id": code_id}))
         self.conn.execute(insert(s.coding).values(**values))
         self.conn.execute(delete(s.coding_archive).where(s.coding_archive.c.id == coding_id))
         return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
@@ -20,6 +21,7 @@ from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import FieldCipher, new_id, utcnow
 from workbench.store.repo import Repo, segment_from_row
+from workbench.store.sealing import coding_bind, interview_bind, memo_bind
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,13 @@ def _cipher(repo: Repo, interview_id: str) -> FieldCipher:
 def interview_text(repo: Repo, interview_id: str) -> str:
     """The decrypted text alone: applying a coding needs no segments, speakers or title."""
     row = repo.conn.execute(
-        select(s.interview.c.text_enc, s.data_key.c.shredded_at)
+        select(
+            s.interview.c.text_enc,
+            s.interview.c.participant_id,
+            s.interview.c.language,
+            s.interview.c.wave,
+            s.data_key.c.shredded_at,
+        )
         .join(s.data_key, s.data_key.c.id == s.interview.c.data_key_id)
         .where(s.interview.c.id == interview_id)
     ).one_or_none()
@@ -65,7 +73,8 @@ def interview_text(repo: Repo, interview_id: str) -> str:
         raise NotFoundError(f"Interview {interview_id[:8]} does not exist in this project.")
     if row.shredded_at is not None:
         raise ShreddedError(f"Interview {interview_id[:8]}", as_utc(row.shredded_at).date().isoformat())
-    return _cipher(repo, interview_id).open("interview", interview_id, "text", row.text_enc)
+    return _cipher(repo, interview_id).open("interview", interview_id, "text", row.text_enc,
+                                            interview_bind(row._mapping))  # fmt: skip
 
 
 def coding_record(repo: Repo, coding_id: str) -> CodingRecord:
@@ -103,49 +112,68 @@ def insert_codings(
         check_span(len(text), start, end)
         coding_id = new_id()
         quote = text[start:end]
-        rows.append(
-            {
-                "id": coding_id,
-                "interview_id": interview_id,
-                "code_id": code_id,
-                "coder_id": coder.id,
-                "start": start,
-                "end": end,
-                "created_at": now,
-                "suggested": False,
-                "text_enc": cipher.seal("coding", coding_id, "text", quote),
-                "memo_enc": cipher.seal("coding", coding_id, "memo", memo) if memo else None,
-            }
-        )
+        values: dict[str, object] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
+                                     "coder_id": coder.id, "start": start, "end": end, "suggested": False}  # fmt: skip
+        bind = coding_bind(values)
+        values["created_at"] = now
+        values["text_enc"] = cipher.seal("coding", coding_id, "text", quote, bind)
+        values["memo_enc"] = cipher.seal("coding", coding_id, "memo", memo, bind) if memo else None
+        rows.append(values)
         created.append(Coding(coding_id, interview_id, code_id, coder.name, start, end, quote, now, memo or None))
     if rows:
+        repo.touch(interview_id)
         repo.conn.execute(insert(s.coding), rows)
     return created
 
 
 def delete_coding(repo: Repo, coding_id: str) -> None:
+    interview_id = repo.conn.execute(select(s.coding.c.interview_id).where(s.coding.c.id == coding_id)).scalar()
+    if interview_id is not None:
+        repo.touch(str(interview_id))
     repo.conn.execute(delete(s.coding).where(s.coding.c.id == coding_id))
 
 
+def rebind_coding(repo: Repo, row: Any, changes: dict[str, Any], *, quote: str | None = None) -> dict[str, Any]:
+    """The column values that change ``row`` by ``changes``, its quote and memo sealed again for them.
+
+    A coding's quote and memo are bound to its interview, code, coder and span: whatever moves
+    one of those must seal both again (opening them under the old binding first, so a coding
+    already tampered with is refused rather than laundered). ``quote`` replaces the quote.
+    """
+    cipher = _cipher(repo, row["interview_id"])
+    old = coding_bind(row)
+    new = coding_bind({**dict(row), **changes})
+    text = cipher.open("coding", row["id"], "text", row["text_enc"], old)
+    text = quote if quote is not None else text
+    memo = cipher.open("coding", row["id"], "memo", row["memo_enc"], old) if row["memo_enc"] is not None else None
+    return {
+        **changes,
+        "text_enc": cipher.seal("coding", row["id"], "text", text, new),
+        "memo_enc": cipher.seal("coding", row["id"], "memo", memo, new) if memo is not None else None,
+    }
+
+
+def _coding_row(repo: Repo, coding_id: str) -> Any:
+    row = repo.conn.execute(select(s.coding).where(s.coding.c.id == coding_id)).mappings().one_or_none()
+    if row is None:
+        raise NotFoundError(f"There is no coding with the id {coding_id[:8]}; it may have been removed.")
+    return row
+
+
 def update_span(repo: Repo, record: CodingRecord, text: str, start: int, end: int) -> None:
-    """Move a coding to ``[start, end)`` and seal its new quote under the same row binding."""
+    """Move a coding to ``[start, end)``: its quote (and memo) are sealed again for the new span."""
     check_span(len(text), start, end)
-    cipher = _cipher(repo, record.interview_id)
-    repo.conn.execute(
-        update(s.coding)
-        .where(s.coding.c.id == record.id)
-        .values(
-            start=start,
-            end=end,
-            updated_at=utcnow(),
-            text_enc=cipher.seal("coding", record.id, "text", text[start:end]),
-        )
-    )
+    repo.touch(record.interview_id)
+    row = _coding_row(repo, record.id)
+    values = rebind_coding(repo, row, {"start": start, "end": end}, quote=text[start:end])
+    repo.conn.execute(update(s.coding).where(s.coding.c.id == record.id).values(**values, updated_at=utcnow()))
 
 
 def set_memo(repo: Repo, record: CodingRecord, memo: str | None) -> None:
+    repo.touch(record.interview_id)
     cipher = _cipher(repo, record.interview_id)
-    sealed = cipher.seal("coding", record.id, "memo", memo) if memo else None
+    row = _coding_row(repo, record.id)
+    sealed = cipher.seal("coding", record.id, "memo", memo, coding_bind(row)) if memo else None
     repo.conn.execute(update(s.coding).where(s.coding.c.id == record.id).values(memo_enc=sealed, updated_at=utcnow()))
 
 
@@ -156,10 +184,13 @@ def interview_memos(repo: Repo, interview_id: str) -> list[InterviewMemo]:
         .join(s.app_user, s.app_user.c.id == s.memo.c.author_id)
         .where(s.memo.c.interview_id == interview_id)
         .order_by(s.memo.c.created_at, s.memo.c.id)
-    )
+    ).all()
+    repo.check_manifest(interview_id, cipher)
     return [
-        InterviewMemo(r.id, r.author, cipher.open("memo", r.id, "text", r.text_enc), as_utc(r.created_at)) for r in rows
-    ]
+        InterviewMemo(r.id, r.author, cipher.open("memo", r.id, "text", r.text_enc, memo_bind(r._mapping)),
+                      as_utc(r.created_at))
+        for r in rows
+    ]  # fmt: skip
 
 
 def memo_author(repo: Repo, memo_id: str) -> tuple[str, str | None]:
@@ -171,6 +202,9 @@ def memo_author(repo: Repo, memo_id: str) -> tuple[str, str | None]:
 
 
 def delete_memo(repo: Repo, memo_id: str) -> None:
+    interview_id = repo.conn.execute(select(s.memo.c.interview_id).where(s.memo.c.id == memo_id)).scalar()
+    if interview_id is not None:
+        repo.touch(str(interview_id))
     repo.conn.execute(delete(s.memo).where(s.memo.c.id == memo_id))
 
 

@@ -31,6 +31,7 @@ from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import create_data_key, new_id, utcnow
 from workbench.store.repo import Repo
+from workbench.store.sealing import segment_bind
 
 Vector = npt.NDArray[np.float32]
 Span = tuple[str, int, int]
@@ -74,7 +75,7 @@ class EmbeddingRepo:
             return []
         seg = s.segment
         rows = self.conn.execute(
-            select(seg.c.id, seg.c.interview_id, seg.c.start, seg.c.end, seg.c.text_enc, s.interview.c.data_key_id)
+            select(seg, s.interview.c.data_key_id)
             .join(s.interview, s.interview.c.id == seg.c.interview_id)
             .where(
                 seg.c.interview_id.in_(list(interview_ids)),
@@ -86,7 +87,7 @@ class EmbeddingRepo:
         by_interview: dict[str, list[tuple[str, int, int, str]]] = {}
         for row in rows:
             cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, f"interview {row.interview_id[:8]}")
-            text = cipher.open("segment", row.id, "text", row.text_enc)
+            text = cipher.open("segment", row.id, "text", row.text_enc, segment_bind(row._mapping))
             by_interview.setdefault(row.interview_id, []).append((row.interview_id, row.start, row.end, text))
         return [item for iid in interview_ids for item in by_interview.get(iid, [])]
 

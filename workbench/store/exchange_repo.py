@@ -12,6 +12,7 @@ from workbench.domain.models import Role, User
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.repo import Repo
+from workbench.store.sealing import memo_bind
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ def memo_rows(repo: Repo, interview_id: str) -> list[MemoRow]:
     cipher = repo.keyring.cipher(repo.conn, repo.interview_data_key(interview_id), f"interview {interview_id[:8]}")
     rows = repo.conn.execute(
         select(s.memo).where(s.memo.c.interview_id == interview_id).order_by(s.memo.c.created_at, s.memo.c.id)
-    )
-    return [MemoRow(r.id, r.author_id, as_utc(r.created_at), cipher.open("memo", r.id, "text", r.text_enc))
+    ).all()
+    repo.check_manifest(interview_id, cipher)
+    return [MemoRow(r.id, r.author_id, as_utc(r.created_at),
+                    cipher.open("memo", r.id, "text", r.text_enc, memo_bind(r._mapping)))
             for r in rows]  # fmt: skip

@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,25 +49,53 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+Binding = Mapping[str, object]
+"""Clear-text columns bound into a ciphertext's associated data (see ``encode_binding``)."""
+
+
+def encode_binding(bind: Binding | None) -> str:
+    """A canonical text of the bound columns: sorted keys, booleans as 0/1, ``None`` as null.
+
+    The same row read back from SQLite or PostgreSQL gives the same text, so a value sealed
+    on one backend opens after a copy to the other.
+    """
+    if not bind:
+        return ""
+    values = {k: int(v) if isinstance(v, bool) else v for k, v in bind.items()}
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 @dataclass
 class FieldCipher:
-    """Seals and opens the fields of rows that share one data key."""
+    """Seals and opens the fields of rows that share one data key.
+
+    ``bind`` names the row's clear-text columns that give the value its meaning (its owner,
+    code, participant, offsets, revision): they become part of the associated data, so a
+    changed column makes the value fail to open, like a changed ciphertext does.
+    """
 
     key_id: str
     key: bytes
 
-    def _aad(self, table: str, row_id: str, column: str) -> Aad:
-        return Aad(table, row_id, column, f"dk:{self.key_id}:v1")
+    def _aad(self, table: str, row_id: str, column: str, bind: Binding | None = None) -> Aad:
+        return Aad(table, row_id, column, f"dk:{self.key_id}:v1", encode_binding(bind))
 
-    def seal(self, table: str, row_id: str, column: str, value: str) -> bytes:
-        return seal(self.key, value.encode("utf-8"), self._aad(table, row_id, column))
+    def seal(self, table: str, row_id: str, column: str, value: str, bind: Binding | None = None) -> bytes:
+        return seal(self.key, value.encode("utf-8"), self._aad(table, row_id, column, bind))
 
-    def open(self, table: str, row_id: str, column: str, blob: bytes) -> str:
-        aad = self._aad(table, row_id, column)
+    def open(
+        self, table: str, row_id: str, column: str, blob: bytes, bind: Binding | None = None, *, legacy: bool = False
+    ) -> str:
+        aad = self._aad(table, row_id, column, bind)
         try:
-            return open_sealed(self.key, bytes(blob), aad).decode("utf-8")
+            return open_sealed(self.key, bytes(blob), aad, legacy=legacy).decode("utf-8")
         except AuthenticationFailed:
             raise IntegrityError(aad.describe()) from None
+
+    def mac(self, message: bytes) -> bytes:
+        """An HMAC under a key derived from this data key (for manifests of many rows)."""
+        sub = HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench manifest v1").derive(self.key)
+        return hmac.new(sub, message, hashlib.sha256).digest()
 
 
 @dataclass
@@ -104,6 +134,19 @@ class Keyring:
 
     def mac(self, message: bytes) -> bytes:
         return hmac.new(self.audit_key(), message, hashlib.sha256).digest()
+
+    def anchor_key(self) -> bytes:
+        """The key of the audit log's anchor: derived from the master key, so writers never hold it.
+
+        Writers hold the chain key (``audit_key``) to append their exports; with it alone they
+        could rebuild the chain, but not the anchor that records how far it reached when a
+        member holding the master key last wrote.
+        """
+        master = self.require_master()
+        return HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench audit anchor v1").derive(master)
+
+    def anchor_mac(self, message: bytes) -> bytes:
+        return hmac.new(self.anchor_key(), message, hashlib.sha256).digest()
 
     def forget(self, key_id: str) -> None:
         self._data_keys.pop(key_id, None)

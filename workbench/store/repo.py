@@ -31,12 +31,24 @@ from workbench.domain.models import (
     User,
 )
 from workbench.domain.text import check_span
-from workbench.errors import InvalidInputError, NotFoundError, ShreddedError
+from workbench.errors import IntegrityError, InvalidInputError, NotFoundError, ShreddedError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import FieldCipher, Keyring, create_data_key, new_id, utcnow
+from workbench.store.sealing import (
+    attribute_bind,
+    check_manifest,
+    coding_bind,
+    interview_bind,
+    memo_bind,
+    open_categories,
+    seal_categories_value,
+    seal_manifest,
+    segment_bind,
+)
 
 SHREDDED_TITLE = "(shredded interview)"
+DAMAGED_TITLE = "(damaged: cannot be read)"
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ def code_values(code: Code) -> dict[str, object]:
 
 def segment_from_row(row: Row[Any], cipher: FieldCipher) -> Segment:
     """Decrypt one ``segment`` row with its interview's cipher."""
+    bind = segment_bind(row._mapping)
     return Segment(
         id=row.id,
         kind=SegmentKind(row.kind),
@@ -76,8 +89,8 @@ def segment_from_row(row: Row[Any], cipher: FieldCipher) -> Segment:
         start=row.start,
         end=row.end,
         role=SpeakerRole(row.speaker_role),
-        speaker=cipher.open("segment", row.id, "speaker", row.speaker_enc),
-        text=cipher.open("segment", row.id, "text", row.text_enc),
+        speaker=cipher.open("segment", row.id, "speaker", row.speaker_enc, bind),
+        text=cipher.open("segment", row.id, "text", row.text_enc, bind),
         parent_id=row.parent_id,
         time_s=row.time_s,
     )
@@ -89,6 +102,43 @@ class Repo:
     def __init__(self, conn: Connection, keyring: Keyring) -> None:
         self.conn = conn
         self.keyring = keyring
+        self._changed: set[str] = set()
+
+    def touch(self, interview_id: str) -> None:
+        """Call before changing an interview's codings or memos: its manifest is sealed again before commit.
+
+        The first touch in a transaction checks the manifest, so a change never blesses rows an
+        attacker put back or removed. A shredded interview has nothing left to protect.
+        """
+        if interview_id in self._changed:
+            return
+        cipher = self._manifest_cipher(interview_id)
+        if cipher is not None:
+            check_manifest(self.conn, cipher, interview_id)
+            self._changed.add(interview_id)
+
+    def _manifest_cipher(self, interview_id: str) -> FieldCipher | None:
+        row = self.conn.execute(
+            select(s.interview.c.data_key_id, s.data_key.c.shredded_at)
+            .join(s.data_key, s.data_key.c.id == s.interview.c.data_key_id)
+            .where(s.interview.c.id == interview_id)
+        ).one_or_none()
+        if row is None or row.shredded_at is not None:
+            return None
+        return self.keyring.cipher(self.conn, row.data_key_id, f"interview {interview_id[:8]}")
+
+    def seal_manifests(self) -> None:
+        """Seal the manifest of every interview touched in this transaction (``Workspace.write`` calls it)."""
+        for interview_id in sorted(self._changed):
+            cipher = self._manifest_cipher(interview_id)
+            if cipher is not None:  # else shredded in the same transaction
+                seal_manifest(self.conn, cipher, interview_id)
+        self._changed.clear()
+
+    def check_manifest(self, interview_id: str, cipher: FieldCipher) -> None:
+        """Check the manifest, unless this transaction changed the interview (it was checked then)."""
+        if interview_id not in self._changed:
+            check_manifest(self.conn, cipher, interview_id)
 
     # -- project and users -------------------------------------------------
 
@@ -139,21 +189,29 @@ class Repo:
         if existing.first() is not None:
             raise InvalidInputError(f"The attribute {definition.name!r} is already defined.")
         position = self.conn.execute(select(func.count()).select_from(s.attribute_def)).scalar_one()
+        attr_id = new_id()
+        sealed = (
+            seal_categories_value(self.conn, self.keyring, attr_id, name=definition.name,
+                                  type_=definition.type.value, categories=list(definition.categories))
+            if definition.type is AttributeType.CATEGORY else None
+        )  # fmt: skip
         self.conn.execute(
             insert(s.attribute_def).values(
-                id=new_id(),
+                id=attr_id,
                 name=definition.name,
                 type=definition.type.value,
-                categories=json.dumps(list(definition.categories), ensure_ascii=False),
+                categories="[]",  # the allowed values are data about people: sealed in categories_enc
+                categories_enc=sealed,
                 position=position,
             )
         )
 
     def attribute_defs(self) -> dict[str, tuple[str, AttributeDef]]:
         """Attribute definitions by name, each with its row id, in display order."""
-        rows = self.conn.execute(select(s.attribute_def).order_by(s.attribute_def.c.position))
+        rows = self.conn.execute(select(s.attribute_def).order_by(s.attribute_def.c.position)).all()
         return {
-            r.name: (r.id, AttributeDef(r.name, AttributeType(r.type), tuple(json.loads(r.categories)))) for r in rows
+            r.name: (r.id, AttributeDef(r.name, AttributeType(r.type), open_categories(self.conn, self.keyring, r)))
+            for r in rows
         }
 
     def add_participant(self, code: str, attributes: dict[str, object]) -> Participant:
@@ -178,7 +236,9 @@ class Repo:
                 insert(s.participant_attribute).values(
                     participant_id=participant_id,
                     attribute_id=attr_id,
-                    value_enc=cipher.seal("participant_attribute", row_id, "value", definition.encode(value)),
+                    value_enc=cipher.seal(
+                        "participant_attribute", row_id, "value", definition.encode(value), attribute_bind(code)
+                    ),
                 )
             )
         return Participant(participant_id, code, dict(parsed))
@@ -213,7 +273,7 @@ class Repo:
                     participant_id=row.id,
                     attribute_id=attr_id,
                     value_enc=cipher.seal("participant_attribute", f"{row.id}:{attr_id}", "value",
-                                          definition.encode(value)),
+                                          definition.encode(value), attribute_bind(code)),
                 )
             )  # fmt: skip
 
@@ -246,7 +306,9 @@ class Repo:
                 cipher = self.keyring.cipher(self.conn, p.data_key_id, f"participant {p.code}")
                 for attr_id, blob in pairs:
                     definition = defs_by_id[attr_id]
-                    stored = cipher.open("participant_attribute", f"{p.id}:{attr_id}", "value", blob)
+                    stored = cipher.open(
+                        "participant_attribute", f"{p.id}:{attr_id}", "value", blob, attribute_bind(p.code)
+                    )
                     attrs[definition.name] = definition.decode(stored)
             result.append(Participant(p.id, p.code, attrs, counts.get(p.id, 0)))
         return result
@@ -268,6 +330,7 @@ class Repo:
         interview_id = new_id()
         key_id = create_data_key(self.conn, self.keyring, "interview")
         cipher = self.keyring.cipher(self.conn, key_id, f"interview {interview_id[:8]}")
+        bind = interview_bind({"participant_id": participant_id, "language": language, "wave": wave})
         self.conn.execute(
             insert(s.interview).values(
                 id=interview_id,
@@ -279,11 +342,12 @@ class Repo:
                 char_count=len(text),
                 imported_at=utcnow(),
                 imported_by=imported_by,
-                title_enc=cipher.seal("interview", interview_id, "title", title),
-                text_enc=cipher.seal("interview", interview_id, "text", text),
+                title_enc=cipher.seal("interview", interview_id, "title", title, bind),
+                text_enc=cipher.seal("interview", interview_id, "text", text, bind),
             )
         )
         self._add_segments(interview_id, cipher, text, segments)
+        self._changed.add(interview_id)  # new: its (empty) manifest is sealed before commit
         return interview_id
 
     def _add_segments(self, interview_id: str, cipher: FieldCipher, text: str, drafts: Sequence[SegmentDraft]) -> None:
@@ -294,21 +358,21 @@ class Repo:
             check_span(len(text), draft.start, draft.end)
             position = positions[draft.kind.value]
             positions[draft.kind.value] += 1
-            rows.append(
-                {
-                    "id": seg_id,
-                    "interview_id": interview_id,
-                    "kind": draft.kind.value,
-                    "parent_id": ids[draft.parent] if draft.parent is not None else None,
-                    "position": position,
-                    "start": draft.start,
-                    "end": draft.end,
-                    "speaker_role": draft.role.value,
-                    "time_s": draft.time_s,
-                    "speaker_enc": cipher.seal("segment", seg_id, "speaker", draft.speaker),
-                    "text_enc": cipher.seal("segment", seg_id, "text", text[draft.start : draft.end]),
-                }
-            )
+            values: dict[str, Any] = {
+                "id": seg_id,
+                "interview_id": interview_id,
+                "kind": draft.kind.value,
+                "parent_id": ids[draft.parent] if draft.parent is not None else None,
+                "position": position,
+                "start": draft.start,
+                "end": draft.end,
+                "speaker_role": draft.role.value,
+                "time_s": draft.time_s,
+            }
+            bind = segment_bind(values)
+            values["speaker_enc"] = cipher.seal("segment", seg_id, "speaker", draft.speaker, bind)
+            values["text_enc"] = cipher.seal("segment", seg_id, "text", text[draft.start : draft.end], bind)
+            rows.append(values)
         # Turns first, so that sentences' parent rows exist when foreign keys are checked.
         rows.sort(key=lambda r: r["kind"] != SegmentKind.TURN.value)
         if rows:
@@ -340,23 +404,22 @@ class Repo:
     def interview_data_key(self, interview_id: str) -> str:
         return str(self._interview_row(interview_id).data_key_id)
 
-    def interview_summaries(self) -> list[InterviewSummary]:
+    def interview_summaries(self, *, damaged_ok: bool = False) -> list[InterviewSummary]:
+        """Every interview; with ``damaged_ok`` one whose title does not authenticate is listed as damaged.
+
+        A status overview must go on past one damaged row (the rest stays readable); reading
+        the damaged interview itself still fails with the integrity message.
+        """
         rows = self.conn.execute(
             select(s.interview, s.data_key.c.shredded_at, s.participant.c.code.label("participant_code"))
             .join(s.data_key, s.data_key.c.id == s.interview.c.data_key_id)
             .outerjoin(s.participant, s.participant.c.id == s.interview.c.participant_id)
             .order_by(s.interview.c.imported_at, s.interview.c.id)
         )
-        return [self._summary(row) for row in rows]
+        return [self._summary(row, damaged_ok=damaged_ok) for row in rows]
 
-    def _summary(self, row: Row[Any]) -> InterviewSummary:
-        if row.shredded_at is not None:
-            title = SHREDDED_TITLE
-        elif not self.keyring.full:  # a writer's session: titles may identify people
-            title = f"Interview {row.id[:8]}"
-        else:
-            cipher = self.keyring.cipher(self.conn, row.data_key_id, f"interview {row.id[:8]}")
-            title = cipher.open("interview", row.id, "title", row.title_enc)
+    def _summary(self, row: Row[Any], *, damaged_ok: bool = False) -> InterviewSummary:
+        title = self._title(row, damaged_ok)
         return InterviewSummary(
             id=row.id,
             title=title,
@@ -368,13 +431,28 @@ class Repo:
             shredded_at=as_utc(row.shredded_at) if row.shredded_at is not None else None,
         )
 
+    def _title(self, row: Row[Any], damaged_ok: bool) -> str:
+        if row.shredded_at is not None:
+            title = SHREDDED_TITLE
+        elif not self.keyring.full:  # a writer's session: titles may identify people
+            title = f"Interview {row.id[:8]}"
+        else:
+            try:
+                cipher = self.keyring.cipher(self.conn, row.data_key_id, f"interview {row.id[:8]}")
+                title = cipher.open("interview", row.id, "title", row.title_enc, interview_bind(row._mapping))
+            except IntegrityError:
+                if not damaged_ok:
+                    raise
+                title = DAMAGED_TITLE
+        return title
+
     def transcript(self, interview_id: str) -> Transcript:
         row = self._interview_row(interview_id)
         summary = self._summary(row)
         if summary.shredded_at is not None:
             raise ShreddedError(f"Interview {interview_id[:8]}", summary.shredded_at.date().isoformat())
         cipher = self.keyring.cipher(self.conn, row.data_key_id, f"interview {interview_id[:8]}")
-        text = cipher.open("interview", row.id, "text", row.text_enc)
+        text = cipher.open("interview", row.id, "text", row.text_enc, interview_bind(row._mapping))
         segments = [
             segment_from_row(r, cipher)
             for r in self.conn.execute(
@@ -452,18 +530,16 @@ class Repo:
         coding_id = new_id()
         now = utcnow()
         quote = transcript.text[start:end]
+        values: dict[str, Any] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
+                                  "coder_id": coder_id, "start": start, "end": end, "suggested": suggested}  # fmt: skip
+        bind = coding_bind(values)
+        self.touch(interview_id)
         self.conn.execute(
             insert(s.coding).values(
-                id=coding_id,
-                interview_id=interview_id,
-                code_id=code_id,
-                coder_id=coder_id,
-                start=start,
-                end=end,
+                **values,
                 created_at=now,
-                suggested=suggested,
-                text_enc=cipher.seal("coding", coding_id, "text", quote),
-                memo_enc=cipher.seal("coding", coding_id, "memo", memo) if memo else None,
+                text_enc=cipher.seal("coding", coding_id, "text", quote, bind),
+                memo_enc=cipher.seal("coding", coding_id, "memo", memo, bind) if memo else None,
             )
         )
         coder = self.user_by_id(coder_id)
@@ -479,7 +555,8 @@ class Repo:
             .join(s.app_user, s.app_user.c.id == s.coding.c.coder_id)
             .where(s.coding.c.interview_id == interview_id)
             .order_by(s.coding.c.start, s.coding.c.end)
-        )
+        ).all()
+        self.check_manifest(interview_id, cipher)
         return [
             Coding(
                 id=r.id,
@@ -488,9 +565,11 @@ class Repo:
                 coder=r.coder_name,
                 start=r.start,
                 end=r.end,
-                text=cipher.open("coding", r.id, "text", r.text_enc),
+                text=cipher.open("coding", r.id, "text", r.text_enc, coding_bind(r._mapping)),
                 created_at=as_utc(r.created_at),
-                memo=cipher.open("coding", r.id, "memo", r.memo_enc) if r.memo_enc is not None else None,
+                memo=cipher.open("coding", r.id, "memo", r.memo_enc, coding_bind(r._mapping))
+                if r.memo_enc is not None
+                else None,
                 suggested=bool(r.suggested),
             )
             for r in rows
@@ -508,15 +587,17 @@ class Repo:
     def add_memo(self, interview_id: str, author_id: str, text: str) -> str:
         cipher = self.keyring.cipher(self.conn, self.interview_data_key(interview_id), f"interview {interview_id[:8]}")
         memo_id = new_id()
+        self.touch(interview_id)
         self.conn.execute(
             insert(s.memo).values(
                 id=memo_id,
                 interview_id=interview_id,
                 author_id=author_id,
                 created_at=utcnow(),
-                text_enc=cipher.seal("memo", memo_id, "text", text),
+                text_enc=cipher.seal("memo", memo_id, "text", text, memo_bind(
+                    {"interview_id": interview_id, "author_id": author_id})),
             )
-        )
+        )  # fmt: skip
         return memo_id
 
     def memos(self, interview_id: str) -> list[tuple[str, str, dt.datetime]]:
@@ -527,5 +608,9 @@ class Repo:
             .join(s.app_user, s.app_user.c.id == s.memo.c.author_id)
             .where(s.memo.c.interview_id == interview_id)
             .order_by(s.memo.c.created_at)
-        )
-        return [(r.author, cipher.open("memo", r.id, "text", r.text_enc), as_utc(r.created_at)) for r in rows]
+        ).all()
+        self.check_manifest(interview_id, cipher)
+        return [
+            (r.author, cipher.open("memo", r.id, "text", r.text_enc, memo_bind(r._mapping)), as_utc(r.created_at))
+            for r in rows
+        ]

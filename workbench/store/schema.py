@@ -99,8 +99,11 @@ attribute_def = Table(
     Column("id", Id, primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
     Column("type", String(20), nullable=False),
+    # "[]" since 0009: the allowed values are data about people (a sheet's offence column makes
+    # every offence a category), so they live sealed in ``categories_enc`` (the attributes key)
     Column("categories", Text, nullable=False, default="[]"),
     Column("position", Integer, nullable=False),
+    Column("categories_enc", LargeBinary, nullable=True),
     CheckConstraint("type IN ('text', 'integer', 'date', 'category')", name="type"),
 )
 
@@ -135,6 +138,9 @@ interview = Table(
     Column("imported_by", Id, ForeignKey("app_user.id"), nullable=False),
     Column("title_enc", LargeBinary, nullable=False),
     Column("text_enc", LargeBinary, nullable=False),
+    # an HMAC (under the interview's key) over the ids and ciphertexts of its codings and memos,
+    # so a deleted row put back, an older ciphertext written back, or a row removed is noticed
+    Column("manifest_enc", LargeBinary, nullable=True),
 )
 
 segment = Table(
@@ -262,6 +268,20 @@ audit_event = Table(
     Column("object_id", String(64), nullable=False, default=""),
     Column("detail", Text, nullable=False, default="{}"),
     Column("mac", LargeBinary, nullable=False),
+)
+
+# Where the audit chain ends, MACed: "tail" with the chain key (moved by every append), "master"
+# with a key derived from the master key (moved by appends of sessions holding it; writers never
+# hold that key). See workbench/store/audit.py.
+audit_anchor = Table(
+    "audit_anchor",
+    metadata,
+    Column("kind", String(10), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("head", LargeBinary, nullable=False),
+    Column("tag", LargeBinary, nullable=False),
+    Column("updated_at", UtcTime, nullable=False),
+    CheckConstraint("kind IN ('tail', 'master')", name="kind"),
 )
 
 # -- de-identification (issue 7) ----------------------------------------------------------

@@ -1,0 +1,241 @@
+"""What binds clear-text metadata to the ciphertexts it gives meaning to, and the manifests.
+
+Binding: each sealed value names, in its associated data, the clear-text columns of its row that
+say what it is (see ``FieldCipher``): a coding's quote and memo their interview, code, coder,
+span and suggestion flag; an interview's title and text its participant, language and wave; a
+segment its interview, kind, position, span, speaker role, parent and time; a participant's
+attribute value the participant's code. ``UPDATE coding SET code_id = ...`` therefore makes the
+quote fail to open, and so does every other edit of a bound column.
+
+Binding cannot notice a row that is put back whole (a deleted memo re-inserted from an older
+copy, an older ``memo_enc`` written back), because that row's ciphertext does match its own
+columns. So each interview carries a manifest: an HMAC, under a key derived from the
+interview's data key, over the ids and ciphertexts of all its codings and memos. Every write
+that changes them marks the interview, and the write transaction seals the manifest again
+before it commits (``Repo.seal_manifests``); reading the codings or memos of an interview
+checks it. A manifest does not notice a whole interview's annotations *and* its manifest
+restored together from one older copy (a rollback of that interview), and it does not cover
+segments (written once at import, never changed: binding covers them).
+
+``upgrade_sealing`` converts a project sealed the old way (version 1 blobs, clear category
+lists, no manifests, an unanchored audit log), once, on the first unlock by a member holding
+the master key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from workbench.errors import IntegrityError
+from workbench.store import audit
+from workbench.store import schema as s
+from workbench.store.keys import Binding, FieldCipher, Keyring
+
+ATTRIBUTES_PURPOSE = "attributes"
+Columns = Mapping[Any, Any]
+"""A row's columns by name: a dict being inserted or a row read back (``Row._mapping``)."""
+
+
+def interview_bind(v: Columns) -> Binding:
+    return {"participant": v["participant_id"], "language": v["language"], "wave": v["wave"]}
+
+
+def segment_bind(v: Columns) -> Binding:
+    return {
+        "interview": v["interview_id"], "kind": v["kind"], "position": v["position"], "start": v["start"],
+        "end": v["end"], "role": v["speaker_role"], "parent": v["parent_id"], "time": v["time_s"],
+    }  # fmt: skip
+
+
+def coding_bind(v: Columns) -> Binding:
+    return {
+        "interview": v["interview_id"], "code": v["code_id"], "coder": v["coder_id"], "start": v["start"],
+        "end": v["end"], "suggested": bool(v["suggested"]),
+    }  # fmt: skip
+
+
+def memo_bind(v: Columns) -> Binding:
+    return {"interview": v["interview_id"], "author": v["author_id"]}
+
+
+def attribute_bind(participant_code: str) -> Binding:
+    return {"participant": participant_code}
+
+
+def categories_bind(name: str, type_: str) -> Binding:
+    return {"name": name, "type": type_}
+
+
+# -- manifests ---------------------------------------------------------------------------
+
+
+def _digest(conn: Connection, interview_id: str) -> bytes:
+    """SHA-256 over the ids and ciphertext hashes of an interview's codings and memos, in id order."""
+    entries: list[list[str]] = []
+    for r in conn.execute(
+        select(s.coding.c.id, s.coding.c.text_enc, s.coding.c.memo_enc).where(s.coding.c.interview_id == interview_id)
+    ):
+        memo = hashlib.sha256(bytes(r.memo_enc)).hexdigest() if r.memo_enc is not None else ""
+        entries.append(["coding", r.id, hashlib.sha256(bytes(r.text_enc)).hexdigest(), memo])
+    memos = conn.execute(select(s.memo.c.id, s.memo.c.text_enc).where(s.memo.c.interview_id == interview_id))
+    entries.extend(["memo", m.id, hashlib.sha256(bytes(m.text_enc)).hexdigest(), ""] for m in memos)
+    entries.sort()
+    return hashlib.sha256(json.dumps(entries, separators=(",", ":")).encode("ascii")).digest()
+
+
+def _manifest_mac(cipher: FieldCipher, interview_id: str, digest: bytes) -> bytes:
+    return cipher.mac(f"workbench manifest v1|interview|{interview_id}|".encode() + digest)
+
+
+def seal_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> None:
+    mac = _manifest_mac(cipher, interview_id, _digest(conn, interview_id))
+    conn.execute(update(s.interview).where(s.interview.c.id == interview_id).values(manifest_enc=mac))
+
+
+def check_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> None:
+    """Raise IntegrityError unless the interview's codings and memos are exactly those last written."""
+    stored = conn.execute(
+        select(s.interview.c.manifest_enc).where(s.interview.c.id == interview_id)
+    ).scalar_one_or_none()
+    expected = _manifest_mac(cipher, interview_id, _digest(conn, interview_id))
+    if stored is None or bytes(stored) != expected:
+        raise IntegrityError(f"interview {interview_id[:8]} (its codings and memos differ from those last written)")
+
+
+# -- the one-time upgrade of a project sealed the old way -------------------------------
+
+
+def needs_upgrade(conn: Connection) -> bool:
+    """Whether the project was never converted (its audit log was never anchored)."""
+    return not audit.is_anchored(conn)
+
+
+def upgrade_sealing(conn: Connection, keyring: Keyring, actor: str) -> int:
+    """Re-seal every readable bound value with its binding, seal category lists and manifests.
+
+    Runs inside the caller's write transaction, so it happens entirely or not at all, and ends
+    by anchoring the audit log, after which version 1 blobs are refused everywhere. Values of
+    shredded interviews cannot be read and stay as they are (nobody can open them anyway).
+    Returns the number of values sealed again.
+    """
+    count = 0
+    interviews = conn.execute(
+        select(s.interview)
+        .join(s.data_key, s.data_key.c.id == s.interview.c.data_key_id)
+        .where(s.data_key.c.shredded_at.is_(None))
+    ).all()
+    for row in interviews:
+        cipher = keyring.cipher(conn, row.data_key_id, f"interview {row.id[:8]}")
+        count += _reseal_interview(conn, cipher, row)
+        seal_manifest(conn, cipher, row.id)
+    count += _reseal_attributes(conn, keyring)
+    count += seal_categories(conn, keyring)
+    audit.record(conn, keyring, actor, audit.ANCHORED, object_type="project", object_id=keyring.project_id,
+                 detail={"resealed": count})  # fmt: skip
+    return count
+
+
+def _reseal(
+    conn: Connection, cipher: FieldCipher, table: Any, row: Any, *, fields: tuple[str, ...], bind: Binding
+) -> int:
+    values: dict[str, bytes | None] = {}
+    for column in fields:
+        blob = getattr(row, f"{column}_enc")
+        if blob is None:
+            continue
+        plain = cipher.open(table.name, row.id, column, blob, bind, legacy=True)
+        values[f"{column}_enc"] = cipher.seal(table.name, row.id, column, plain, bind)
+    if values:
+        conn.execute(update(table).where(table.c.id == row.id).values(**values))
+    return len(values)
+
+
+def _reseal_interview(conn: Connection, cipher: FieldCipher, row: Any) -> int:
+    count = _reseal(conn, cipher, s.interview, row, fields=("title", "text"), bind=interview_bind(row._mapping))
+    for seg in conn.execute(select(s.segment).where(s.segment.c.interview_id == row.id)).all():
+        count += _reseal(conn, cipher, s.segment, seg, fields=("speaker", "text"), bind=segment_bind(seg._mapping))
+    for coding in conn.execute(select(s.coding).where(s.coding.c.interview_id == row.id)).all():
+        count += _reseal(conn, cipher, s.coding, coding, fields=("text", "memo"), bind=coding_bind(coding._mapping))
+    for memo in conn.execute(select(s.memo).where(s.memo.c.interview_id == row.id)).all():
+        count += _reseal(conn, cipher, s.memo, memo, fields=("text",), bind=memo_bind(memo._mapping))
+    return count
+
+
+def _reseal_attributes(conn: Connection, keyring: Keyring) -> int:
+    count = 0
+    rows = conn.execute(
+        select(s.participant_attribute, s.participant.c.code, s.participant.c.data_key_id)
+        .join(s.participant, s.participant.c.id == s.participant_attribute.c.participant_id)
+        .join(s.data_key, s.data_key.c.id == s.participant.c.data_key_id)
+        .where(s.data_key.c.shredded_at.is_(None))
+    ).all()
+    for r in rows:
+        cipher = keyring.cipher(conn, r.data_key_id, f"participant {r.code}")
+        row_id = f"{r.participant_id}:{r.attribute_id}"
+        bind = attribute_bind(r.code)
+        plain = cipher.open("participant_attribute", row_id, "value", r.value_enc, bind, legacy=True)
+        conn.execute(
+            update(s.participant_attribute)
+            .where(
+                s.participant_attribute.c.participant_id == r.participant_id,
+                s.participant_attribute.c.attribute_id == r.attribute_id,
+            )
+            .values(value_enc=cipher.seal("participant_attribute", row_id, "value", plain, bind))
+        )
+        count += 1
+    return count
+
+
+def attributes_key_id(conn: Connection, keyring: Keyring | None) -> str:
+    """The project's attributes key (it seals category lists); created on first use when ``keyring`` is given."""
+    from workbench.store.keys import create_data_key
+
+    existing = conn.execute(
+        select(s.data_key.c.id).where(s.data_key.c.purpose == ATTRIBUTES_PURPOSE).order_by(s.data_key.c.created_at)
+    ).first()
+    if existing is not None:
+        return str(existing.id)
+    if keyring is None:
+        return ""
+    return create_data_key(conn, keyring, ATTRIBUTES_PURPOSE)
+
+
+def seal_categories_value(
+    conn: Connection, keyring: Keyring, attr_id: str, *, name: str, type_: str, categories: list[str]
+) -> bytes:
+    key_id = attributes_key_id(conn, keyring)
+    cipher = keyring.cipher(conn, key_id, "the attribute definitions")
+    value = json.dumps(categories, ensure_ascii=False)
+    return cipher.seal("attribute_def", attr_id, "categories", value, categories_bind(name, type_))
+
+
+def open_categories(conn: Connection, keyring: Keyring, row: Any) -> tuple[str, ...]:
+    """The allowed values of a category attribute; () for a session without the master key."""
+    if row.categories_enc is None or not keyring.full:
+        return ()
+    cipher = keyring.cipher(conn, attributes_key_id(conn, None), "the attribute definitions")
+    raw = cipher.open("attribute_def", row.id, "categories", row.categories_enc, categories_bind(row.name, row.type))
+    return tuple(json.loads(raw))
+
+
+def seal_categories(conn: Connection, keyring: Keyring) -> int:
+    """Move category lists stored in the clear (before 0009) into ``categories_enc``."""
+    count = 0
+    for row in conn.execute(select(s.attribute_def).where(s.attribute_def.c.categories != "[]")).all():
+        if row.categories_enc is None:
+            categories = list(json.loads(row.categories))
+            sealed = seal_categories_value(conn, keyring, row.id, name=row.name, type_=row.type, categories=categories)
+            conn.execute(
+                update(s.attribute_def)
+                .where(s.attribute_def.c.id == row.id)
+                .values(categories="[]", categories_enc=sealed)
+            )
+        else:
+            conn.execute(update(s.attribute_def).where(s.attribute_def.c.id == row.id).values(categories="[]"))
+        count += 1
+    return count
