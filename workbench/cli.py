@@ -142,9 +142,25 @@ def status(
         with opened(directory, user) as ws:
             report = project_status(ws)
         typer.echo(json.dumps(_status_json(report), indent=2, ensure_ascii=False) if as_json else _status_text(report))
+        _warn_damaged(report)
+
+
+def _warn_damaged(report: ProjectStatus) -> None:
+    """One damaged interview does not hide the rest: it is listed as damaged, with a warning (exit 0)."""
+    from workbench.store.repo import DAMAGED_TITLE
+
+    damaged = [i.summary.short_id for i in report.interviews if i.summary.title == DAMAGED_TITLE]
+    if damaged:
+        typer.secho(
+            f"Warning: {len(damaged)} interview(s) failed the integrity check ({', '.join(damaged)}); "
+            "restore them from a backup. The others are intact.",
+            err=True,
+        )
 
 
 def _status_json(report: ProjectStatus) -> dict[str, object]:
+    from workbench.store.repo import DAMAGED_TITLE
+
     return {
         "project": {"id": report.project.id, "name": report.project.name, "language": report.project.language,
                     "backend": report.project.backend},
@@ -153,7 +169,8 @@ def _status_json(report: ProjectStatus) -> dict[str, object]:
         "interviews": [
             {"id": i.summary.id, "title": i.summary.title, "participant": i.summary.participant_code,
              "language": i.summary.language, "wave": i.summary.wave, "turns": i.segment_count,
-             "codings": i.coding_count, "shredded": i.summary.shredded_at is not None}
+             "codings": i.coding_count, "shredded": i.summary.shredded_at is not None,
+             "damaged": i.summary.title == DAMAGED_TITLE}
             for i in report.interviews
         ],
         "codes": report.code_count,
