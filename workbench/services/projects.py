@@ -104,7 +104,13 @@ def init_project(
             conn.execute(update(s.project).values(default_user_id=user.id))
             add_passphrase_slot(conn, master_key, passphrase, kdf or KdfParams())
             audit.record(
-                conn, keyring, user.name, "project created", object_type="project", object_id=location.project_id
+                conn,
+                keyring,
+                user.name,
+                "project created",
+                object_type="project",
+                object_id=location.project_id,
+                detail=dict(sealing.CREATED_MARKER),
             )
             info = repo.project(location.backend)
         write_location(location)

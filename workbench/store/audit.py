@@ -30,12 +30,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from workbench.store.keys import Keyring, utcnow
+from workbench.store.keys import Keyring, has_current_data_keys, utcnow
 from workbench.store.schema import audit_anchor, audit_event
 
 GENESIS = b"workbench audit genesis"
 ANCHORED = "audit anchored"
 """The action recorded when an older project's log gets its anchors (on its first full unlock)."""
+CREATED_MARKER = {"sealing": 2}
+"""The detail of a current project's "project created" entry (it never needs the upgrade)."""
 TAIL = "tail"
 MASTER = "master"
 
@@ -95,7 +97,7 @@ def record(
             mac=mac,
         )
     )
-    _move_anchors(conn, keyring, seq, mac)
+    _move_anchors(conn, keyring, seq, mac, create=seq == 1 or action == ANCHORED)
     return seq
 
 
@@ -113,24 +115,42 @@ def _put_anchor(conn: Connection, kind: str, seq: int, head: bytes, tag: bytes) 
     conn.execute(insert(audit_anchor).values(kind=kind, seq=seq, head=head, tag=tag, updated_at=utcnow()))
 
 
-def _move_anchors(conn: Connection, keyring: Keyring, seq: int, head: bytes) -> None:
+def _move_anchors(conn: Connection, keyring: Keyring, seq: int, head: bytes, *, create: bool) -> None:
     """After an append: the tail anchor always; the master anchor when the session holds the master key.
 
-    A writer's session does not anchor a log that was never anchored (an older project before
-    its first full unlock): the master anchor would be missing, and the log reported broken.
+    Anchors are created only with a new log's first entry or by the one-time upgrade of an
+    older project (``create``, both in a session holding the master key); otherwise only
+    anchors that exist are moved. So an older log stays unanchored until its upgrade, and an
+    anchor someone deleted stays missing, and reported, instead of being quietly re-made.
     """
-    if keyring.full:
+    existing = _anchors(conn)
+    if keyring.full and (create or MASTER in existing):
         _put_anchor(conn, MASTER, seq, head, keyring.anchor_mac(_anchor_message(MASTER, seq, head)))
-    elif not _anchors(conn):
-        return
-    _put_anchor(conn, TAIL, seq, head, keyring.mac(_anchor_message(TAIL, seq, head)))
+    if (create and keyring.full) or TAIL in existing:
+        _put_anchor(conn, TAIL, seq, head, keyring.mac(_anchor_message(TAIL, seq, head)))
 
 
-def is_anchored(conn: Connection) -> bool:
-    """Whether the log has anchors or once had them (an older project has neither before its upgrade)."""
-    if _anchors(conn):
-        return True
-    return conn.execute(select(audit_event.c.seq).where(audit_event.c.action == ANCHORED).limit(1)).first() is not None
+def is_legacy(conn: Connection) -> bool:
+    """Whether this is an older project's log, never anchored (it is, at the first full unlock).
+
+    All must hold: no anchors; no ``audit anchored`` entry; a first entry that is not a current
+    project's creation (whose detail carries ``CREATED_MARKER``); and no data key wrapped in the
+    current format. Deleting the anchors of a current project therefore does not make it look
+    old (its data keys are version 2 blobs, which cannot be turned back without the master key),
+    and an emptied log is never taken for an old one.
+    """
+    if _anchors(conn) or has_current_data_keys(conn):
+        return False
+    if conn.execute(select(audit_event.c.seq).where(audit_event.c.action == ANCHORED).limit(1)).first() is not None:
+        return False
+    first = conn.execute(select(audit_event.c.detail).where(audit_event.c.seq == 1)).scalar_one_or_none()
+    if first is None:
+        return False
+    try:
+        detail = json.loads(first)
+    except ValueError:
+        return False
+    return not (isinstance(detail, dict) and detail.get("sealing") == CREATED_MARKER["sealing"])
 
 
 def verify(conn: Connection, keyring: Keyring) -> int | None:
@@ -159,7 +179,7 @@ def verify(conn: Connection, keyring: Keyring) -> int | None:
         return 1
     anchors = _anchors(conn)
     if not anchors:
-        return None if not is_anchored(conn) else last + 1
+        return None if is_legacy(conn) else last + 1
     return _check_anchors(keyring, anchors, macs, last)
 
 

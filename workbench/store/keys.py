@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from workbench.crypto.aead import Aad, AuthenticationFailed, new_key, open_sealed, seal
+from workbench.crypto.aead import LEGACY_VERSION, Aad, AuthenticationFailed, new_key, open_sealed, seal
 from workbench.crypto.kdf import KdfParams, derive_kek, new_salt
 from workbench.errors import IntegrityError, KeyScopeError, NotFoundError, ShreddedError, WrongPassphraseError
 from workbench.store.schema import data_key, key_slot
@@ -48,6 +48,11 @@ def utcnow() -> dt.datetime:
 def new_id() -> str:
     return uuid.uuid4().hex
 
+
+SEALING_FORMAT = 2
+"""Data keys are wrapped with this format in their associated data (version 2 blobs): a project
+holding such a key was sealed with bound metadata, so it is never taken for an older project
+that still needs its one-time re-sealing (an attacker cannot turn a key back into version 1)."""
 
 Binding = Mapping[str, object]
 """Clear-text columns bound into a ciphertext's associated data (see ``encode_binding``)."""
@@ -178,9 +183,9 @@ class Keyring:
                 f"This session holds only the release key (report writer): it cannot decrypt {what}. "
                 "Writers work with released, de-identified material."
             )
-        aad = Aad("data_key", key_id, "wrapped_key", f"mk:v{row.master_key_version}")
-        try:
-            return open_sealed(self.master_key, bytes(row.wrapped_key), aad)
+        aad = _data_key_aad(key_id, row.master_key_version)
+        try:  # keys wrapped before the sealing format keep opening (re-wrapped at the upgrade)
+            return open_sealed(self.master_key, bytes(row.wrapped_key), aad, legacy=True)
         except AuthenticationFailed:
             raise IntegrityError(f"data key {key_id} of {what}") from None
 
@@ -330,10 +335,36 @@ def rewrap_passphrase_slots(conn: Connection, keyring: Keyring, new_passphrase: 
     add_passphrase_slot(conn, master, new_passphrase, kdf, version=keyring.master_version)
 
 
+def _data_key_aad(key_id: str, master_version: int) -> Aad:
+    bound = encode_binding({"format": SEALING_FORMAT})
+    return Aad("data_key", key_id, "wrapped_key", f"mk:v{master_version}", bound)
+
+
+def rewrap_data_keys(conn: Connection, keyring: Keyring) -> int:
+    """Wrap every live data key in the current format (the one-time upgrade); returns how many."""
+    master = keyring.require_master()
+    count = 0
+    rows = conn.execute(select(data_key).where(data_key.c.wrapped_key.is_not(None))).all()
+    for row in rows:
+        if bytes(row.wrapped_key)[:1] != LEGACY_VERSION:
+            continue
+        key = keyring.data_key(conn, row.id, f"data key {row.id[:8]}")
+        aad = _data_key_aad(row.id, row.master_key_version)
+        conn.execute(update(data_key).where(data_key.c.id == row.id).values(wrapped_key=seal(master, key, aad)))
+        count += 1
+    return count
+
+
+def has_current_data_keys(conn: Connection) -> bool:
+    """Whether any data key is wrapped in the current format (seen without any key)."""
+    blobs = conn.execute(select(data_key.c.wrapped_key).where(data_key.c.wrapped_key.is_not(None))).scalars()
+    return any(bytes(b)[:1] != LEGACY_VERSION for b in blobs)
+
+
 def create_data_key(conn: Connection, keyring: Keyring, purpose: str) -> str:
     key_id = new_id()
     key = new_key()
-    aad = Aad("data_key", key_id, "wrapped_key", f"mk:v{keyring.master_version}")
+    aad = _data_key_aad(key_id, keyring.master_version)
     conn.execute(
         insert(data_key).values(
             id=key_id,

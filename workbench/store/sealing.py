@@ -34,7 +34,7 @@ from sqlalchemy import Connection, select, update
 from workbench.errors import IntegrityError
 from workbench.store import audit
 from workbench.store import schema as s
-from workbench.store.keys import Binding, FieldCipher, Keyring
+from workbench.store.keys import Binding, FieldCipher, Keyring, rewrap_data_keys
 
 ATTRIBUTES_PURPOSE = "attributes"
 Columns = Mapping[Any, Any]
@@ -110,9 +110,12 @@ def check_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> 
 # -- the one-time upgrade of a project sealed the old way -------------------------------
 
 
+CREATED_MARKER = audit.CREATED_MARKER
+
+
 def needs_upgrade(conn: Connection) -> bool:
-    """Whether the project was never converted (its audit log was never anchored)."""
-    return not audit.is_anchored(conn)
+    """Whether the project was sealed the old way and never converted (see ``audit.is_legacy``)."""
+    return audit.is_legacy(conn)
 
 
 def upgrade_sealing(conn: Connection, keyring: Keyring, actor: str) -> int:
@@ -123,7 +126,7 @@ def upgrade_sealing(conn: Connection, keyring: Keyring, actor: str) -> int:
     shredded interviews cannot be read and stay as they are (nobody can open them anyway).
     Returns the number of values sealed again.
     """
-    count = 0
+    count = rewrap_data_keys(conn, keyring)
     interviews = conn.execute(
         select(s.interview)
         .join(s.data_key, s.data_key.c.id == s.interview.c.data_key_id)
