@@ -34,6 +34,15 @@ def _some_history(ws: Workspace) -> None:
     assert verify_audit(ws) is None
 
 
+def _verify_as_cli_does(ws: Workspace) -> int | None:
+    """``workbench audit verify`` signs in first (which appends a "login" entry), then verifies."""
+    fresh = open_project(ws.location.directory, PASSPHRASE)
+    try:
+        return verify_audit(fresh)
+    finally:
+        fresh.close()
+
+
 @pytest.mark.parametrize("n", [1, 3])
 def test_deleting_the_last_entries_is_detected(project: Workspace, n: int) -> None:
     _some_history(project)
@@ -42,12 +51,39 @@ def test_deleting_the_last_entries_is_detected(project: Workspace, n: int) -> No
     assert _delete(project, f"WHERE seq > {top - n}") == n
     assert verify_audit(project) is not None
     assert audit_log(project).first_broken is not None
+    assert _verify_as_cli_does(project) is not None  # a sign-in after the attack does not hide it
+    assert _verify_as_cli_does(project) is not None
 
 
 def test_deleting_every_entry_is_detected(project: Workspace) -> None:
     _some_history(project)
     assert _delete(project) > 0
     assert verify_audit(project) is not None
+    assert _verify_as_cli_does(project) is not None
+
+
+def test_deleting_every_entry_and_the_anchors_is_detected(project: Workspace) -> None:
+    _some_history(project)
+    _delete(project)
+    with project.store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_anchor"))
+    assert _verify_as_cli_does(project) is not None
+    assert _verify_as_cli_does(project) is not None
+
+
+def test_the_cli_reports_a_cut_off_tail(project: Workspace) -> None:
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    _some_history(project)
+    _delete(project, "WHERE seq > 2")
+    env = {"WORKBENCH_PASSPHRASE": PASSPHRASE, "WORKBENCH_DATABASE_URL": None}
+    if project.store.backend == "postgresql":
+        env["WORKBENCH_DATABASE_URL"] = str(project.store.engine.url.render_as_string(hide_password=False))
+    result = CliRunner().invoke(app, ["audit", "verify", str(project.location.directory)], env=env)
+    assert result.exit_code == 4, result.output
+    assert "Audit log intact" not in result.output
 
 
 def _writer_rechains_without(ws: Workspace, action: str) -> None:
@@ -78,6 +114,7 @@ def test_a_writer_rechaining_the_log_is_detected(project: Workspace) -> None:
     _writer_rechains_without(project, "project exported")
     assert "project exported" not in [e.action for e in audit_log(project).entries]
     assert verify_audit(project) is not None
+    assert _verify_as_cli_does(project) is not None
 
 
 def test_a_writer_rewriting_every_entry_is_detected(project: Workspace) -> None:
@@ -85,6 +122,7 @@ def test_a_writer_rewriting_every_entry_is_detected(project: Workspace) -> None:
     add_user(project, "wendy", Role.WRITER, password=WRITER_PASSWORD)
     _writer_rechains_without(project, "no such action")
     assert verify_audit(project) is not None
+    assert _verify_as_cli_does(project) is not None
 
 
 def test_an_untouched_log_with_writer_entries_verifies(project: Workspace) -> None:
@@ -97,3 +135,4 @@ def test_an_untouched_log_with_writer_entries_verifies(project: Workspace) -> No
     wendy.close()
     assert verify_audit(project) is None
     assert audit_log(project).entries[0].action == "project exported"
+    assert _verify_as_cli_does(project) is None

@@ -111,6 +111,7 @@ def init_project(
                 object_type="project",
                 object_id=location.project_id,
                 detail=dict(sealing.CREATED_MARKER),
+                new_anchors=True,
             )
             info = repo.project(location.backend)
         write_location(location)
@@ -276,7 +277,11 @@ def shred_interview(ws: Workspace, interview_ref: str) -> tuple[str, dt.datetime
 
 
 def verify_audit(ws: Workspace) -> int | None:
-    """Sequence number of the first broken audit entry, or None when the chain is intact."""
+    """Sequence number of the first broken or missing audit entry, or None when the log is intact.
+
+    Missing covers a cut-off tail, an emptied log and a chain rebuilt by a writer: the anchors
+    (``workbench.store.audit``) no longer match it.
+    """
     require(ws.user, Action.VIEW_AUDIT)
     with ws.read() as repo:
         return audit.verify(repo.conn, ws.keyring)

@@ -73,8 +73,13 @@ def record(
     object_type: str = "",
     object_id: str = "",
     detail: dict[str, object] | None = None,
+    new_anchors: bool = False,
 ) -> int:
-    """Append one entry inside the caller's write transaction; returns its sequence number."""
+    """Append one entry inside the caller's write transaction; returns its sequence number.
+
+    ``new_anchors`` is for a new project's first entry and the one-time upgrade of an older
+    project only: it creates the anchors when there are none.
+    """
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE audit_event IN EXCLUSIVE MODE")
     last = conn.execute(
@@ -97,7 +102,7 @@ def record(
             mac=mac,
         )
     )
-    _move_anchors(conn, keyring, seq, mac, create=seq == 1 or action == ANCHORED)
+    _move_anchors(conn, keyring, (seq - 1, prev_mac), (seq, mac), create=new_anchors)
     return seq
 
 
@@ -115,19 +120,43 @@ def _put_anchor(conn: Connection, kind: str, seq: int, head: bytes, tag: bytes) 
     conn.execute(insert(audit_anchor).values(kind=kind, seq=seq, head=head, tag=tag, updated_at=utcnow()))
 
 
-def _move_anchors(conn: Connection, keyring: Keyring, seq: int, head: bytes, *, create: bool) -> None:
-    """After an append: the tail anchor always; the master anchor when the session holds the master key.
+def _move_anchors(
+    conn: Connection, keyring: Keyring, prev: tuple[int, bytes], new: tuple[int, bytes], *, create: bool
+) -> None:
+    """After an append, move the anchors that still describe the log as it was: never repair one.
 
-    Anchors are created only with a new log's first entry or by the one-time upgrade of an
-    older project (``create``, both in a session holding the master key); otherwise only
-    anchors that exist are moved. So an older log stays unanchored until its upgrade, and an
-    anchor someone deleted stays missing, and reported, instead of being quietly re-made.
+    The tail anchor moves when it named the entry just before the new one; the master anchor
+    (sessions holding the master key) when, in addition, the entry it names is still there
+    unchanged. An anchor that no longer matches (the tail was cut off, the log emptied or
+    rebuilt) or was deleted is left as it is, so ``verify`` keeps reporting it; otherwise the
+    next sign-in would quietly anchor the damaged log. Anchors are created only with
+    ``create`` when there are none (a new log, or an older project's upgrade).
     """
+    seq, head = new
     existing = _anchors(conn)
-    if keyring.full and (create or MASTER in existing):
+    if not existing:
+        if create and keyring.full:
+            _put_anchor(conn, MASTER, seq, head, keyring.anchor_mac(_anchor_message(MASTER, seq, head)))
+            _put_anchor(conn, TAIL, seq, head, keyring.mac(_anchor_message(TAIL, seq, head)))
+        return
+    tail = existing.get(TAIL)
+    if tail is None or not _names(tail, prev, keyring.mac, TAIL):
+        return
+    _put_anchor(conn, TAIL, seq, head, keyring.mac(_anchor_message(TAIL, seq, head)))
+    master = existing.get(MASTER)
+    if not keyring.full or master is None:
+        return
+    at = conn.execute(select(audit_event.c.mac).where(audit_event.c.seq == master[0])).scalar_one_or_none()
+    if at is not None and _names(master, (master[0], bytes(at)), keyring.anchor_mac, MASTER):
         _put_anchor(conn, MASTER, seq, head, keyring.anchor_mac(_anchor_message(MASTER, seq, head)))
-    if (create and keyring.full) or TAIL in existing:
-        _put_anchor(conn, TAIL, seq, head, keyring.mac(_anchor_message(TAIL, seq, head)))
+
+
+def _names(anchor: tuple[int, bytes, bytes], entry: tuple[int, bytes], mac: Callable[[bytes], bytes],
+           kind: str) -> bool:  # fmt: skip
+    """Whether an authentic anchor names exactly ``entry`` (sequence number and MAC)."""
+    seq, head, tag = anchor
+    authentic = hmac.compare_digest(mac(_anchor_message(kind, seq, head)), tag)
+    return authentic and seq == entry[0] and hmac.compare_digest(head, entry[1])
 
 
 def is_legacy(conn: Connection) -> bool:

@@ -139,7 +139,7 @@ def upgrade_sealing(conn: Connection, keyring: Keyring, actor: str) -> int:
     count += _reseal_attributes(conn, keyring)
     count += seal_categories(conn, keyring)
     audit.record(conn, keyring, actor, audit.ANCHORED, object_type="project", object_id=keyring.project_id,
-                 detail={"resealed": count})  # fmt: skip
+                 detail={"resealed": count}, new_anchors=True)  # fmt: skip
     return count
 
 
