@@ -129,3 +129,22 @@ def test_untouched_rows_still_read(project: Workspace) -> None:
     found = interview_codings(project, interview)
     assert [c.memo for c in found.codings] == ["kept, edited"]
     assert [m.text for m in found.memos] == ["an interview memo"]
+
+
+def test_swapping_participant_codes_is_detected(project: Workspace) -> None:
+    """Attribute values are bound to their participant's code: renaming P01 to P02 and back fails."""
+    from workbench.services.participants import list_participants
+
+    add_participants(project, [AttributeDef("age", AttributeType.INTEGER)], {"P01": {"age": 30}, "P02": {"age": 41}})
+    _sql(project, "UPDATE participant SET code = 'P99' WHERE code = 'P01'")
+    _sql(project, "UPDATE participant SET code = 'P01' WHERE code = 'P02'")
+    _sql(project, "UPDATE participant SET code = 'P02' WHERE code = 'P99'")
+    with pytest.raises(IntegrityError):
+        list_participants(project)
+
+
+def test_relabelling_a_speaker_role_is_detected(project: Workspace) -> None:
+    interview = add_transcript(project, TRANSCRIPT_A, title="A", language="en")
+    _sql(project, "UPDATE segment SET speaker_role = 'interviewer' WHERE speaker_role = 'participant'")
+    with pytest.raises(IntegrityError):
+        view_transcript(project, interview)
