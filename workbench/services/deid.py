@@ -5,8 +5,9 @@ tied to a participant (``add_known_entity``); ``scan`` runs the detector over ev
 interview and stores what it found (encrypted); the review (``review_items``, ``decide``,
 ``add_missed``) turns detections into project-wide decisions: an accepted or added name is
 found in every interview in every inflected form, a rejected false alarm is never proposed
-again. ``release`` (leads) seals de-identified quotes, generalized participant attributes
-and code data with the release key, which is all a report writer's exports ever read.
+again. ``release`` (leads) leak-checks and seals de-identified quotes, generalized participant
+attributes and code data with the release key, which is all a report writer's exports ever
+read; each interview's share is sealed apart, so shredding the interview removes it.
 
 Unreviewed detections are replaced too: recall comes first, so only an explicit rejection
 lets a detected word through.
