@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 
+from alembic import command
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 
+from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import build
 from workbench.deid.leaks import fingerprints
 from workbench.deid.terms import Term
@@ -27,7 +30,7 @@ from workbench.services.projects import open_project
 from workbench.services.users import add_user
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s
-from workbench.store.keys import FieldCipher, release_key_id_readonly
+from workbench.store.keys import FieldCipher, release_key_id_readonly, utcnow
 
 PASSWORD = "wendy-writes-reports"
 REAL = ("Kovács", "Szeged", "kovács anna", "Kovácsné")
@@ -100,3 +103,27 @@ def test_the_writers_export_check_needs_no_names_and_still_refuses_foreign_text(
     assert unverified_texts(release.payload, tables, "", "csv", export.content) == 0
     tampered = export.content + "Kovács Anna,Participant 1\r\n".encode()
     assert unverified_texts(release.payload, tables, "", "csv", tampered) == 1, "text not from the release"
+
+
+def test_the_upgrade_deletes_older_releases_that_carried_fingerprints(project: Workspace) -> None:
+    _project_with_names(project)
+    with project.store.migration_transaction() as conn:
+        command.downgrade(project.store._alembic_config(conn), "0008_user_key_slots")
+    with project.write() as repo:  # a release as the previous version wrote it: one blob, fingerprints inside
+        key_id = release_key_id_readonly(repo.conn)
+        cipher = repo.keyring.cipher(repo.conn, key_id, "released material")
+        blob = json.dumps({"version": 1, "quotes": [], "fingerprints": {"hashes": {"ab" * 16: True}, "max_words": 1}})
+        repo.conn.execute(
+            insert(s.deid_release).values(id="legacy", created_at=utcnow(), created_by=project.user.id,
+                                          data_key_id=key_id, summary="{}",
+                                          payload_enc=cipher.seal("deid_release", "legacy", "payload", blob))
+        )  # fmt: skip
+    again = open_project(project.location.directory, PASSPHRASE)
+    try:
+        with again.read() as repo:
+            assert repo.conn.execute(select(s.deid_release)).all() == [], "an old release survived the upgrade"
+        assert deid.latest_release(again) is None
+        deid.release(again)  # the lead releases again, and the writer can export
+        assert deid.latest_release(again) is not None
+    finally:
+        again.close()

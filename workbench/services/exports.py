@@ -201,7 +201,7 @@ def build_tables(release: Mapping[str, Any], options: ExportOptions) -> tuple[li
     if "quotes" in options.tables:
         tables.append(_quote_table([q for q in quotes if plan.shows(q)], participants, options.attributes))
     if "codes" in options.tables:
-        tables.append(_code_table(quotes, plan))
+        tables.append(_code_table(plan))
     if "code_by_attribute" in options.tables:
         tables += [_code_by_attribute(plan, name) for name in options.attributes]
     return tables, check
@@ -299,7 +299,7 @@ def _quote_table(quotes: list[dict[str, Any]], participants: Mapping[str, Mappin
     return ExportTable("quotes", "Quotes", ["code", "quote", "participant", *attributes], rows, note)
 
 
-def _code_table(quotes: list[dict[str, Any]], plan: _Suppression) -> ExportTable:
+def _code_table(plan: _Suppression) -> ExportTable:
     rows: list[list[object]] = []
     chart: list[tuple[str, int]] = []
     for code in plan.codes:
