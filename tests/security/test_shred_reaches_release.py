@@ -17,11 +17,13 @@ import numpy as np
 from sqlalchemy import inspect, select
 
 from tests.deid.fixtures import build, writer_session
+from workbench.deid.terms import normalize_term
 from workbench.services import deid
 from workbench.services.exports import ExportOptions, export_to_file, file_texts
 from workbench.services.projects import shred_interview
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s
+from workbench.store.deid_repo import DeidRepo
 from workbench.store.embedding_repo import EmbeddingRepo
 from workbench.store.keys import FieldCipher, release_key_id_readonly
 
@@ -82,6 +84,14 @@ def test_a_shredded_interview_is_gone_from_exports_releases_and_derived_data(
     assert "dolgoztam" in before.read_text(encoding="utf-8-sig"), "the attack has something to find"
     assert "legjobb barátom" in _everything_the_release_key_opens(project)
 
+    with project.read() as repo:
+        found = DeidRepo(repo).detections()
+    only_first = {normalize_term(d.text) for d in found if d.interview_id == first and d.pseudonym_id is None}
+    only_first -= {normalize_term(d.text) for d in found if d.interview_id == second}
+    assert only_first, "the first interview has detections of its own (their real text is in the pseudonym map)"
+    with project.read() as repo:
+        assert only_first <= {p.value for p in DeidRepo(repo).pseudonyms().values()}
+
     shred_interview(project, first)
 
     after = tmp_path / "after.csv"
@@ -102,5 +112,8 @@ def test_a_shredded_interview_is_gone_from_exports_releases_and_derived_data(
             rows = repo.conn.execute(select(table).where(table.c.interview_id == first)).all()
             assert rows == [], f"{table.name} still holds rows of the shredded interview"
         assert repo.conn.execute(select(s.deid_scan).where(s.deid_scan.c.interview_id == second)).all()
+        remaining = {p.value for p in DeidRepo(repo).pseudonyms().values()}
+        assert not only_first & remaining, "the pseudonym map still holds texts found only in the interview"
+        assert "kovács" in remaining, "known names stay protected project-wide"
     release = deid.latest_release(writer_session(project))
     assert release is not None and release.summary["interviews"] == 1 and len(release.payload["quotes"]) == 1

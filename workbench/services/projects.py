@@ -256,8 +256,9 @@ def shred_interview(ws: Workspace, interview_ref: str) -> tuple[str, dt.datetime
 
     Erasure reaches every copy derived from the interview in the same transaction: its part of
     every release (de-identified quotes and transcript, which the release key alone would still
-    open), what was detected in it, its embeddings, every theme run that clustered it (its own
-    data key is deleted with it) and the suggestion decisions on its sentences.
+    open), what was detected in it and the pseudonyms of texts found only there, its embeddings,
+    every theme run that clustered it (its own data key is deleted with it) and the suggestion
+    decisions on its sentences.
     """
     from workbench.store.deid_repo import DeidRepo
     from workbench.store.embedding_repo import EmbeddingRepo

@@ -359,9 +359,37 @@ class DeidRepo:
                     payload_enc=cipher.seal("deid_release", r.release_id, "payload", _dumps(base)),
                 )
             )  # fmt: skip
+        self._erase_pseudonyms_of(interview_id)
         self.conn.execute(delete(s.deid_detection).where(s.deid_detection.c.interview_id == interview_id))
         self.conn.execute(delete(s.deid_scan).where(s.deid_scan.c.interview_id == interview_id))
         return len(rows)
+
+    def _erase_pseudonyms_of(self, interview_id: str) -> None:
+        """Blank the pseudonyms made for what was detected only in this interview.
+
+        A release numbers each detected text on first sight and keeps the real text in the map;
+        once the interview is erased, a text no other interview, term or participant accounts for
+        must go too. The row stays as a tombstone (its number is never given to another entity),
+        with an empty sealed value and a MAC that matches nothing.
+        """
+
+        def mac_of(d: StoredDetection) -> str:
+            return self.mac(f"{d.entity_type}|{normalize_term(d.text)}")
+
+        own = {mac_of(d) for d in self.detections(interview_id) if d.pseudonym_id is None}
+        kept = {mac_of(d) for d in self.detections() if d.interview_id != interview_id}
+        referenced = {r for r in self.conn.execute(select(s.deid_term.c.pseudonym_id)).scalars() if r is not None}
+        table = s.deid_pseudonym
+        for row in self.conn.execute(select(table.c.id, table.c.value_mac, table.c.entity_type)).all():
+            if row.value_mac not in own or row.value_mac in kept or row.id in referenced:
+                continue
+            if row.entity_type == "PARTICIPANT":
+                continue
+            self.conn.execute(
+                update(table).where(table.c.id == row.id).values(
+                    value_mac=f"erased:{row.id}", value_enc=self.cipher().seal("deid_pseudonym", row.id, "value", "")
+                )
+            )  # fmt: skip
 
 
 def _dumps(value: dict[str, Any]) -> str:
