@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import inspect, select
 
+from tests.conftest import Backend
 from tests.deid.fixtures import build, writer_session
 from workbench.deid.terms import normalize_term
 from workbench.services import deid
@@ -70,8 +71,20 @@ def _theme_runs_a_full_session_opens(ws: Workspace) -> str:
         )
 
 
+def _ciphertexts_of(ws: Workspace, interview_id: str) -> list[bytes]:
+    """The sealed copies of the interview outside its own rows: release parts and theme runs."""
+    with ws.read() as repo:
+        blobs = [bytes(r.payload_enc) for r in repo.conn.execute(select(s.theme_run))
+                 if interview_id in json.loads(r.interview_ids)]  # fmt: skip
+        if "deid_release_part" in inspect(repo.conn).get_table_names():
+            part = s.deid_release_part
+            query = select(part.c.payload_enc).where(part.c.interview_id == interview_id)
+            blobs += [bytes(b) for b in repo.conn.execute(query).scalars()]
+    return blobs
+
+
 def test_a_shredded_interview_is_gone_from_exports_releases_and_derived_data(
-    project: Workspace, tmp_path: Path
+    project: Workspace, backend: Backend, tmp_path: Path
 ) -> None:
     first, second = build(project)
     deid.add_known_entity(project, "Kovács", "PERSON")
@@ -92,7 +105,13 @@ def test_a_shredded_interview_is_gone_from_exports_releases_and_derived_data(
     with project.read() as repo:
         assert only_first <= {p.value for p in DeidRepo(repo).pseudonyms().values()}
 
+    sealed = _ciphertexts_of(project, first)
+
     shred_interview(project, first)
+
+    if backend.name == "sqlite":  # secure_delete and the checkpoint leave no copy in the file
+        stored = b"".join(p.read_bytes() for p in project.location.directory.iterdir() if p.is_file())
+        assert sealed and not any(blob in stored for blob in sealed), "a sealed copy is still in the database file"
 
     after = tmp_path / "after.csv"
     export_to_file(writer_session(project), ExportOptions("csv", threshold=1, k=1), after)
