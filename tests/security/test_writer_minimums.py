@@ -23,7 +23,7 @@ from workbench.cli import app as cli
 from workbench.errors import PermissionDeniedError
 from workbench.services import deid
 from workbench.services.exports import ExportOptions, export_to_file
-from workbench.services.projects import init_project, open_project
+from workbench.services.projects import audit_log, init_project, open_project
 from workbench.services.workspace import Workspace
 
 runner = CliRunner()
@@ -107,3 +107,13 @@ def test_writers_workspace_is_bound_too(project_dir: Path) -> None:
             export_to_file(ws, ExportOptions("csv", threshold=2), project_dir / "y.csv")
     finally:
         ws.close()
+
+
+def test_the_audit_log_records_the_protection_the_file_was_made_with(project_dir: Path, tmp_path: Path) -> None:
+    assert _export(project_dir, tmp_path / "a.csv", "--threshold", "8")[0] == 0
+    ws = open_project(project_dir, PASSPHRASE)
+    try:
+        entry = next(e for e in audit_log(ws).entries if e.action == "anonymized export")
+    finally:
+        ws.close()
+    assert (entry.detail["threshold"], entry.detail["k"]) == (8, 5)

@@ -108,6 +108,9 @@ class ExportFile:
     media_type: str
     tables: tuple[str, ...]
     check: str
+    threshold: int | None = None
+    """The threshold and k the export was made with (the release's minimums unless raised)."""
+    k: int | None = None
 
 
 @dataclass(frozen=True)
@@ -589,12 +592,12 @@ def build_export(ws: Workspace, options: ExportOptions, *, on_progress: Progress
         )
     name = f"anonymized-export.{options.format}"
     return ExportFile(name, content, hashlib.sha256(content).hexdigest(), _MEDIA[options.format],
-                      tuple(t.key for t in tables), check.message())  # fmt: skip
+                      tuple(t.key for t in tables), check.message(), options.threshold, options.k)  # fmt: skip
 
 
 def _audit(ws: Workspace, export: ExportFile, options: ExportOptions, target: str) -> dict[str, object]:
     return {"file": target, "format": options.format, "sha256": export.sha256, "tables": list(export.tables),
-            "attributes": list(options.attributes), "threshold": options.threshold, "k": options.k}  # fmt: skip
+            "attributes": list(options.attributes), "threshold": export.threshold, "k": export.k}  # fmt: skip
 
 
 def export_for_download(ws: Workspace, options: ExportOptions, *, on_progress: ProgressFn | None = None) -> ExportFile:
