@@ -32,9 +32,16 @@ with session.shown_errors():
     fmt = st.radio("Format", list(choices.formats), horizontal=True)
     attributes = st.multiselect("Participant attributes (generalized)", list(choices.attributes),
                                 help="Each is checked for k-anonymity.")  # fmt: skip
+    low_threshold, low_k = choices.minimums
+    floor_threshold, floor_k = (1, 1) if choices.may_lower else (low_threshold, low_k)
     cols = st.columns(2)
-    threshold = int(cols[0].number_input("Suppress counts below", min_value=1, value=5, step=1))
-    k = int(cols[1].number_input("k (k-anonymity)", min_value=1, value=5, step=1))
+    threshold = int(cols[0].number_input("Suppress counts below", min_value=floor_threshold, value=low_threshold,
+                                         step=1, help=f"The release sets at least {low_threshold}."))  # fmt: skip
+    k = int(cols[1].number_input("k (k-anonymity)", min_value=floor_k, value=low_k, step=1,
+                                 help=f"The release sets at least {low_k}."))  # fmt: skip
+    if not choices.may_lower:
+        st.caption(f"The lead fixed the minimums with the release: threshold {low_threshold}, k {low_k}. "
+                   "You can raise them, not lower them.")  # fmt: skip
     if st.button("Prepare export", type="primary"):
         st.session_state.pop(_RESULT, None)
         bar = st.progress(0.0, text="Starting")

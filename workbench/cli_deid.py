@@ -2,7 +2,9 @@
 
 Registered on the main app by ``workbench.cli``. ``deid`` commands run the review workflow
 (scan, known entities, decisions, release); ``export`` writes anonymized tables or a report
-from the latest release and refuses (exit 1, nothing written) when a disclosure check fails;
+from the latest release and refuses (exit 1, nothing written) when a disclosure check fails,
+or exit 2 when the acting user may not do what was asked (a ``.qdpx`` by a writer, a threshold
+or k below the release's minimums);
 ``pii detect`` runs the detector over a JSON-lines file without a project, for benchmarks and
 batch use. Detected names are printed only by ``deid review list`` and ``entities list``, to
 the member who asked, never into logs.
@@ -180,14 +182,23 @@ def review_add(directory: ProjectDir, text: Annotated[str, typer.Argument(help="
 
 
 @deid_app.command("release")
-def release_command(directory: ProjectDir, user: UserOption = None) -> None:
-    """Release de-identified quotes and tables to report writers (leads and admins)."""
+def release_command(
+    directory: ProjectDir,
+    threshold: Annotated[int, typer.Option(help="Minimum suppression threshold for every export.")] = 5,
+    k: Annotated[int, typer.Option("--k", help="Minimum k (k-anonymity) for every export.")] = 5,
+    user: UserOption = None,
+) -> None:
+    """Release de-identified quotes and tables to report writers (leads and admins).
+
+    The minimums bind every export of the release by anyone who may not release: they may
+    raise them, never lower them.
+    """
     from workbench.cli import handled, opened
     from workbench.services.deid import release
 
     with handled():
         with opened(directory, user) as ws:
-            summary = release(ws)
+            summary = release(ws, threshold=threshold, k=k)
         typer.echo(f"Released {summary.quotes} quotes from {summary.interviews} interviews and "
                    f"{summary.participants} participants ({summary.replaced} identifiers replaced); "
                    f"release {summary.id[:8]}.")  # fmt: skip
@@ -198,8 +209,12 @@ def export_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx, docx or qdpx.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
     *,
-    threshold: Annotated[int, typer.Option(help="Suppress counts below this.")] = 5,
-    k: Annotated[int, typer.Option("--k", help="k-anonymity over the exported attributes.")] = 5,
+    threshold: Annotated[
+        int | None, typer.Option(help="Suppress counts below this (default and minimum: the release's).")
+    ] = None,
+    k: Annotated[
+        int | None, typer.Option("--k", help="k-anonymity of exported attributes (default, minimum: the release's).")
+    ] = None,
     table: Annotated[list[str] | None, typer.Option("--table", help="quotes, codes, code_by_attribute.")] = None,
     attribute: Annotated[
         list[str] | None, typer.Option("--attribute", "-a", help="Participant attribute to include.")

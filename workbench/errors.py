@@ -159,3 +159,11 @@ class LeakDetectedError(ExportRefusedError):
 
     The message gives counts and table names only, never the name that was found.
     """
+
+
+class BelowReleaseMinimumError(PermissionDeniedError):
+    """An export asked for less protection than the release allows (exit 2).
+
+    A lead fixes the minimum suppression threshold and k with the release; whoever may not
+    release can raise them for an export, never lower them.
+    """

@@ -17,7 +17,7 @@ generalization (or omission) would help most.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 5
@@ -38,13 +38,19 @@ class SuppressedTable:
     secondary: frozenset[Cell]
 
 
-def suppress(counts: Sequence[Sequence[int]], threshold: int = DEFAULT_THRESHOLD) -> SuppressedTable:
-    """Suppress small counts and enough others that the totals cannot reveal them."""
+def suppress(counts: Sequence[Sequence[int]], threshold: int = DEFAULT_THRESHOLD, *,
+             hidden_rows: Iterable[int] = ()) -> SuppressedTable:  # fmt: skip
+    """Suppress small counts and enough others that the totals cannot reveal them.
+
+    ``hidden_rows`` are rows whose total another table of the same export already withholds
+    (the same number published there would undo this table's suppression, and vice versa):
+    their totals start out suppressed, and secondary suppression protects them too.
+    """
     rows, cols = len(counts), len(counts[0]) if counts else 0
     grid = [[*row, sum(row)] for row in counts]
     grid.append([sum(counts[r][c] for r in range(rows)) for c in range(cols)] + [sum(map(sum, counts))])
     primary = {(r, c) for r in range(rows) for c in range(cols) if 0 < grid[r][c] < threshold}
-    hidden = set(primary)
+    hidden = primary | {(r, cols) for r in hidden_rows if 0 <= r < rows}
     lines = [[(r, c) for c in range(cols + 1)] for r in range(rows + 1)]
     lines += [[(r, c) for r in range(rows + 1)] for c in range(cols + 1)]
     changed = True

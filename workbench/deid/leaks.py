@@ -1,10 +1,13 @@
-"""The final leak check: does an export contain a known name or an accepted detection?
+"""The leak check: does a text contain a known name or an accepted detection?
 
-The check must also run in a report writer's session, which may not see the real names. So
-a release carries *fingerprints* instead of names: keyed hashes (HMAC, key derived from the
-release key) of every inflected form of every known term, and the check hashes each run of
-one to ``max_words`` words of the export and looks them up. A writer learns nothing from the
-fingerprints; a match only tells that *some* protected name is present, never which.
+Fingerprints are keyed hashes (HMAC) of every inflected form of every protected term; the
+check hashes each run of one to ``max_words`` words of a text and looks them up, and a match
+only tells that *some* protected name is present, never which. Whoever holds the key and the
+fingerprints can test guesses, so they are made in memory by a session that may see the names
+anyway, under a key derived from the de-identification key, and never stored: a release used
+to carry them under a key derived from the release key, which made them a name oracle for
+report writers (issue 13). The writer's side of the export check needs no fingerprint (see
+``services.exports.unverified_texts``).
 """
 
 from __future__ import annotations
@@ -26,14 +29,6 @@ class Fingerprints:
 
     hashes: dict[str, bool]
     max_words: int
-
-    def to_json(self) -> dict[str, object]:
-        return {"hashes": self.hashes, "max_words": self.max_words}
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Fingerprints:
-        hashes = data.get("hashes", {})
-        return cls(dict(hashes) if isinstance(hashes, dict) else {}, int(str(data.get("max_words", 1))))
 
     def merged(self, other: Fingerprints) -> Fingerprints:
         return Fingerprints({**self.hashes, **other.hashes}, max(self.max_words, other.max_words))

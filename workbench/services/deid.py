@@ -5,8 +5,9 @@ tied to a participant (``add_known_entity``); ``scan`` runs the detector over ev
 interview and stores what it found (encrypted); the review (``review_items``, ``decide``,
 ``add_missed``) turns detections into project-wide decisions: an accepted or added name is
 found in every interview in every inflected form, a rejected false alarm is never proposed
-again. ``release`` (leads) seals de-identified quotes, generalized participant attributes
-and code data with the release key, which is all a report writer's exports ever read.
+again. ``release`` (leads) leak-checks and seals de-identified quotes, generalized participant
+attributes and code data with the release key, which is all a report writer's exports ever
+read; each interview's share is sealed apart, so shredding the interview removes it.
 
 Unreviewed detections are replaced too: recall comes first, so only an explicit rejection
 lets a detected word through.
@@ -24,18 +25,18 @@ import yaml
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from workbench.deid.disclosure import DEFAULT_K, DEFAULT_THRESHOLD
 from workbench.deid.generalize import SETTING_KEY as GENERALIZE_KEY
 from workbench.deid.generalize import Rule, generalize, parse_rules
-from workbench.deid.leaks import Fingerprints, fingerprints
+from workbench.deid.leaks import Fingerprints, count_leaks, fingerprints
 from workbench.deid.pseudonyms import replace_spans, replace_with_offsets, surrogate, tag
 from workbench.deid.spans import ENTITY_TYPES, Span, entity_type, resolve_overlaps
 from workbench.deid.terms import Term, TermMatcher, normalize_term
 from workbench.domain.models import Transcript
 from workbench.domain.permissions import Action, require
-from workbench.errors import InvalidInputError, NotFoundError
+from workbench.errors import InvalidInputError, LeakDetectedError, NotFoundError
 from workbench.services.workspace import Workspace
 from workbench.store.deid_repo import DeidRepo, Pseudonym, StoredDetection, StoredRelease, StoredTerm
-from workbench.store.keys import release_key_id
 from workbench.store.repo import Repo
 from workbench.store.settings import get_setting
 
@@ -316,8 +317,14 @@ def add_missed(ws: Workspace, text: str, kind: str) -> str:
 # -- release ----------------------------------------------------------------------------------
 
 
-def leak_key(release_key: bytes) -> bytes:
-    return HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench leak check v1").derive(release_key)
+def check_key(repo: Repo) -> bytes:
+    """The key of the leak check's fingerprints: derived from the de-identification key.
+
+    Report writers never hold it (their slot wraps the release key only), and fingerprints are
+    computed in memory by a full session and never stored, so a writer has nothing to test
+    guessed names against.
+    """
+    return HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench leak check v2").derive(DeidRepo(repo).cipher().key)
 
 
 def current_fingerprints(repo: Repo, key: bytes, *, include_codes: bool = True) -> Fingerprints:
@@ -332,9 +339,57 @@ def current_fingerprints(repo: Repo, key: bytes, *, include_codes: bool = True) 
     return fingerprints(terms, key)
 
 
-def release(ws: Workspace, *, on_progress: ProgressFn | None = None) -> ReleaseSummary:
-    """Seal de-identified material for report writers (scanning any interview not yet scanned)."""
+def release_texts(payload: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(where, text) of every text in released material that an export or a writer can see."""
+    for code in payload.get("codes", []):
+        yield "code names", str(code["name"])
+    for name, description in payload.get("attributes", {}).items():
+        yield "attributes", f"{name}\n{description}"
+    for participant in payload.get("participants", []):
+        yield "attributes", "\n".join([str(participant["pseudonym"]), *map(str, participant["attributes"].values())])
+    for quote in payload.get("quotes", []):
+        yield "quotes", f"{quote['code']}\n{quote['participant']}\n{quote['quote']}"
+    for transcript in payload.get("transcripts", []):
+        yield "transcripts", f"{transcript['label']}\n{transcript['participant']}\n{transcript['text']}"
+
+
+def _verify_release(repo: Repo, payload: Mapping[str, Any]) -> dict[str, int]:
+    """The leak check of the whole release, before it is sealed: refuses one holding a protected name.
+
+    This is what lets an export in a writer's session do without any fingerprint: everything
+    an export shows comes from a release that was checked here, against every accepted name
+    and every participant code, by a session that may see them.
+    """
+    key = check_key(repo)
+    prints = current_fingerprints(repo, key)
+    found: dict[str, int] = {}
+    texts = 0
+    for where, text in release_texts(payload):
+        texts += 1
+        leaks = count_leaks(text, prints, key)
+        if leaks:
+            found[where] = found.get(where, 0) + leaks
+    if found:
+        places = ", ".join(f"{n} in {where}" for where, n in sorted(found.items()))
+        raise LeakDetectedError(
+            f"The release was refused: the leak check found protected names or participant codes in the "
+            f"released material ({places}). Nothing was released. Rename a code or attribute value that holds "
+            "a name, review the de-identification, and release again."
+        )
+    return {"texts": texts, "leaks": 0}
+
+
+def release(ws: Workspace, *, on_progress: ProgressFn | None = None, threshold: int = DEFAULT_THRESHOLD,
+            k: int = DEFAULT_K) -> ReleaseSummary:  # fmt: skip
+    """Seal de-identified material for report writers (scanning any interview not yet scanned).
+
+    ``threshold`` and ``k`` are the release's minimums: exports by anyone who may not release
+    can raise them, never lower them. The release is leak-checked as a whole before it is
+    sealed, and it replaces every earlier release (only the latest is read; each is a copy).
+    """
     require(ws.user, Action.RELEASE)
+    if threshold < 1 or k < 1:
+        raise InvalidInputError("The suppression threshold and k must be at least 1.")
     from workbench.deid.engine import shared_detector
 
     with ws.write() as repo:
@@ -352,14 +407,16 @@ def release(ws: Workspace, *, on_progress: ProgressFn | None = None) -> ReleaseS
             builder.add_interview(repo.transcript(interview_id))
             if on_progress:
                 on_progress(done, len(ids))
-        payload = builder.payload()
-        key = repo.keyring.data_key(repo.conn, release_key_id(repo.conn, repo.keyring), "released material")
-        payload["fingerprints"] = current_fingerprints(repo, leak_key(key)).to_json()
-        summary = {"interviews": len(ids), "quotes": len(payload["quotes"]),
-                   "participants": len(payload["participants"]), "replaced": builder.replaced}  # fmt: skip
-        release_id = deid.add_release(payload, summary, ws.user.id)
-        ws.audit(repo, "deid release", "deid_release", release_id, **summary)
-    return ReleaseSummary(release_id, len(ids), len(payload["quotes"]), len(payload["participants"]), builder.replaced)
+        base = builder.payload()
+        base["minimums"] = {"threshold": threshold, "k": k}
+        base["verified"] = _verify_release(repo, {**base, "quotes": builder.quotes, "transcripts": builder.transcripts})
+        summary = {"interviews": len(ids), "quotes": len(builder.quotes),
+                   "participants": len(base["participants"]), "replaced": builder.replaced}  # fmt: skip
+        release_id = deid.add_release(base, builder.parts, summary, ws.user.id)
+        superseded = deid.delete_releases_except(release_id)
+        ws.audit(repo, "deid release", "deid_release", release_id, **summary, threshold=threshold, k=k,
+                 superseded=superseded)  # fmt: skip
+    return ReleaseSummary(release_id, len(ids), len(builder.quotes), len(base["participants"]), builder.replaced)
 
 
 class _Replacer:
@@ -422,6 +479,8 @@ class _ReleaseBuilder:
         self.codes = {c.id: c for c in repo.codes()}
         self.quotes: list[dict[str, Any]] = []
         self.transcripts: list[dict[str, Any]] = []
+        self.parts: list[tuple[str, dict[str, Any]]] = []
+        """(interview id, its quotes and transcript): sealed apart so shredding can delete them."""
         self.participant_labels: dict[str, str] = {}
         self.language = ws.project.language
 
@@ -443,29 +502,32 @@ class _ReleaseBuilder:
         replacements = self.replacer.for_interview(interview_id, language)
         participant = self._participant(transcript.summary.participant_code)
         codings = {(c.code_id, c.start, c.end) for c in self.repo.codings(interview_id)}
+        quotes = []
         for code_id, start, end in sorted(codings, key=lambda c: (c[1], c[2], c[0])):
             code = self.codes.get(code_id)
             if code is None:
                 continue
-            self.quotes.append({"code_id": code_id, "code": code.name, "participant": participant,
-                                "quote": deidentify(transcript.text, start, end, replacements),
-                                "language": language})  # fmt: skip
+            quotes.append({"code_id": code_id, "code": code.name, "participant": participant,
+                           "quote": deidentify(transcript.text, start, end, replacements),
+                           "language": language})  # fmt: skip
         label = f"Interview {len(self.transcripts) + 1}"
-        self.transcripts.append({"label": label, "participant": participant, "language": language,
-                                 "text": replace_spans(transcript.text, replacements)})  # fmt: skip
+        text = {"label": label, "participant": participant, "language": language,
+                "text": replace_spans(transcript.text, replacements)}  # fmt: skip
+        self.quotes += quotes
+        self.transcripts.append(text)
+        self.parts.append((interview_id, {"quotes": quotes, "transcript": text}))
 
     def payload(self) -> dict[str, Any]:
+        """The project-wide part of the release (the interviews' shares are in ``parts``)."""
         rules, values = _generalized(self.repo)
         participants = [{"pseudonym": self._participant(code), "attributes": attrs} for code, attrs in values.items()]
         participants.sort(key=lambda p: int(str(p["pseudonym"]).split()[-1]))
         return {
-            "version": 1,
+            "version": 2,
             "language": self.language,
             "codes": [{"id": c.id, "name": c.name, "parent_id": c.parent_id} for c in self.codes.values()],
             "attributes": {name: rule.describe() for name, rule in rules.items() if rule.kind != "drop"},
             "participants": participants,
-            "quotes": self.quotes,
-            "transcripts": self.transcripts,
         }
 
 

@@ -265,13 +265,27 @@ def change_passphrase(ws: Workspace, new_passphrase: str, *, kdf: KdfParams | No
 
 
 def shred_interview(ws: Workspace, interview_ref: str) -> tuple[str, dt.datetime]:
-    """Destroy the data key of one interview (crypto-shredding); returns its id and the time."""
+    """Destroy the data key of one interview (crypto-shredding); returns its id and the time.
+
+    Erasure reaches every copy derived from the interview in the same transaction: its part of
+    every release (de-identified quotes and transcript, which the release key alone would still
+    open), what was detected in it and the pseudonyms of texts found only there, its embeddings,
+    every theme run that clustered it (its own data key is deleted with it) and the suggestion
+    decisions on its sentences.
+    """
+    from workbench.store.deid_repo import DeidRepo
+    from workbench.store.embedding_repo import EmbeddingRepo
+
     require(ws.user, Action.SHRED)
     with ws.write() as repo:
         interview_id = repo.resolve_interview(interview_ref)
         key_id = repo.interview_data_key(interview_id)
+        releases = DeidRepo(repo).erase_interview(interview_id)
+        runs = EmbeddingRepo(repo).erase_interview(interview_id)
         when = shred_data_key(repo.conn, ws.keyring, key_id, ws.user.id)
-        ws.audit(repo, "interview shredded", "interview", interview_id)
+        for run_id in runs:
+            ws.audit(repo, "theme run discarded", "theme_run", run_id, reason="interview shredded")
+        ws.audit(repo, "interview shredded", "interview", interview_id, releases=releases, theme_runs=len(runs))
     ws.store.checkpoint()
     return interview_id, when
 

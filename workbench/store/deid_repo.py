@@ -4,7 +4,9 @@ Real names are sealed with the project's de-identification data key (purpose ``d
 created on first use from the master key, so a report writer's session (release key only)
 can never open them. Detections are sealed with their interview's data key, so shredding an
 interview also destroys what was detected in it. Released material is sealed with the
-release key: that is all a writer can read. ``value_mac`` columns are HMACs under a key
+release key: that is all a writer can read. A release is stored as one project-wide row and
+one part per interview, so shredding an interview deletes its share of the release
+(``erase_interview``) and leaves the rest readable. ``value_mac`` columns are HMACs under a key
 derived from the de-identification key; they let equal texts be found without decrypting.
 """
 
@@ -23,7 +25,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from workbench.deid.spans import Span
 from workbench.deid.terms import normalize_term
-from workbench.errors import NotFoundError
+from workbench.errors import IntegrityError, NotFoundError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import FieldCipher, create_data_key, new_id, release_key_id, utcnow
@@ -252,18 +254,34 @@ class DeidRepo:
 
     # -- releases --------------------------------------------------------------------------
 
-    def add_release(self, payload: dict[str, Any], summary: dict[str, Any], user_id: str) -> str:
+    def add_release(self, base: dict[str, Any], parts: list[tuple[str, dict[str, Any]]], summary: dict[str, Any],
+                    user_id: str) -> str:  # fmt: skip
+        """Seal a release: its project-wide ``base`` in one row, each interview's share in a part of its own.
+
+        The base lists its parts and every part names its release and interview inside the
+        ciphertext, so a part moved to another release or interview, or a part removed other than
+        by shredding, fails authentication when the release is opened.
+        """
         key_id = release_key_id(self.conn, self.repo.keyring)
         cipher = self.repo.keyring.cipher(self.conn, key_id, "released material")
         release_id = new_id()
-        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        part_ids = [new_id() for _ in parts]
+        sealed = {**base, "parts": part_ids}
         self.conn.execute(
             insert(s.deid_release).values(
                 id=release_id, created_at=utcnow(), created_by=user_id, data_key_id=key_id,
-                summary=json.dumps(summary, sort_keys=True),
-                payload_enc=cipher.seal("deid_release", release_id, "payload", blob),
+                summary=json.dumps(summary, sort_keys=True), payload_enc=cipher.seal("deid_release", release_id,
+                                                                                     "payload", _dumps(sealed)),
             )
         )  # fmt: skip
+        rows = [
+            {"id": part_id, "release_id": release_id, "interview_id": interview_id, "position": position,
+             "payload_enc": cipher.seal("deid_release_part", part_id, "payload",
+                                        _dumps({**part, "release": release_id, "interview": interview_id}))}
+            for position, (part_id, (interview_id, part)) in enumerate(zip(part_ids, parts, strict=True))
+        ]  # fmt: skip
+        if rows:
+            self.conn.execute(insert(s.deid_release_part), rows)
         return release_id
 
     def latest_release(self) -> StoredRelease | None:
@@ -276,5 +294,103 @@ class DeidRepo:
         if row is None:
             return None
         cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, "released material")
-        payload = json.loads(cipher.open("deid_release", row.id, "payload", row.payload_enc))
+        base = json.loads(cipher.open("deid_release", row.id, "payload", row.payload_enc))
+        quotes: list[Any] = list(base.get("quotes", []))
+        transcripts: list[Any] = list(base.get("transcripts", []))
+        for part in self._parts(row.id, cipher, list(base.get("parts", []))):
+            quotes += part["quotes"]
+            transcripts.append(part["transcript"])
+        payload = {**base, "quotes": quotes, "transcripts": transcripts}
         return StoredRelease(row.id, as_utc(row.created_at), row.author, json.loads(row.summary), payload)
+
+    def _parts(self, release_id: str, cipher: FieldCipher, expected: list[str]) -> list[dict[str, Any]]:
+        table = s.deid_release_part
+        rows = self.conn.execute(
+            select(table).where(table.c.release_id == release_id).order_by(table.c.position, table.c.id)
+        ).all()
+        if [r.id for r in rows] != expected:
+            raise IntegrityError(f"deid_release {release_id} (its interview parts differ from the sealed list)")
+        parts = []
+        for r in rows:
+            data = json.loads(cipher.open("deid_release_part", r.id, "payload", r.payload_enc))
+            if data.get("release") != release_id or data.get("interview") != r.interview_id:
+                raise IntegrityError(f"deid_release_part {r.id} (sealed for another release or interview)")
+            parts.append(data)
+        return parts
+
+    def delete_releases_except(self, keep_id: str) -> int:
+        """Delete every release but ``keep_id``: only the latest is ever read, and each is a copy."""
+        old = [
+            str(r) for r in self.conn.execute(select(s.deid_release.c.id).where(s.deid_release.c.id != keep_id))
+            .scalars()
+        ]  # fmt: skip
+        if old:
+            self.conn.execute(delete(s.deid_release_part).where(s.deid_release_part.c.release_id.in_(old)))
+            self.conn.execute(delete(s.deid_release).where(s.deid_release.c.id.in_(old)))
+        return len(old)
+
+    def erase_interview(self, interview_id: str) -> int:
+        """Take a (shredded) interview out of every release and drop what was detected in it.
+
+        Each release loses the interview's part (its de-identified quotes and transcript): the
+        row is deleted (``secure_delete`` overwrites it on SQLite) and the release's sealed list
+        of parts is re-sealed without it. Returns the number of releases changed.
+        """
+        table = s.deid_release_part
+        rows = self.conn.execute(
+            select(table.c.id, table.c.release_id, table.c.payload_enc, s.deid_release.c.data_key_id,
+                   s.deid_release.c.payload_enc.label("base_enc"), s.deid_release.c.summary)
+            .join(s.deid_release, s.deid_release.c.id == table.c.release_id)
+            .where(table.c.interview_id == interview_id)
+        ).all()  # fmt: skip
+        for r in rows:
+            cipher = self.repo.keyring.cipher(self.conn, r.data_key_id, "released material")
+            base = json.loads(cipher.open("deid_release", r.release_id, "payload", r.base_enc))
+            part = json.loads(cipher.open("deid_release_part", r.id, "payload", r.payload_enc))
+            base["parts"] = [p for p in base.get("parts", []) if p != r.id]
+            summary = json.loads(r.summary)
+            summary["interviews"] = max(0, int(summary.get("interviews", 1)) - 1)
+            summary["quotes"] = max(0, int(summary.get("quotes", 0)) - len(part.get("quotes", [])))
+            summary["shredded"] = int(summary.get("shredded", 0)) + 1
+            self.conn.execute(delete(table).where(table.c.id == r.id))
+            self.conn.execute(
+                update(s.deid_release).where(s.deid_release.c.id == r.release_id).values(
+                    summary=json.dumps(summary, sort_keys=True),
+                    payload_enc=cipher.seal("deid_release", r.release_id, "payload", _dumps(base)),
+                )
+            )  # fmt: skip
+        self._erase_pseudonyms_of(interview_id)
+        self.conn.execute(delete(s.deid_detection).where(s.deid_detection.c.interview_id == interview_id))
+        self.conn.execute(delete(s.deid_scan).where(s.deid_scan.c.interview_id == interview_id))
+        return len(rows)
+
+    def _erase_pseudonyms_of(self, interview_id: str) -> None:
+        """Blank the pseudonyms made for what was detected only in this interview.
+
+        A release numbers each detected text on first sight and keeps the real text in the map;
+        once the interview is erased, a text no other interview, term or participant accounts for
+        must go too. The row stays as a tombstone (its number is never given to another entity),
+        with an empty sealed value and a MAC that matches nothing.
+        """
+
+        def mac_of(d: StoredDetection) -> str:
+            return self.mac(f"{d.entity_type}|{normalize_term(d.text)}")
+
+        own = {mac_of(d) for d in self.detections(interview_id) if d.pseudonym_id is None}
+        kept = {mac_of(d) for d in self.detections() if d.interview_id != interview_id}
+        referenced = {r for r in self.conn.execute(select(s.deid_term.c.pseudonym_id)).scalars() if r is not None}
+        table = s.deid_pseudonym
+        for row in self.conn.execute(select(table.c.id, table.c.value_mac, table.c.entity_type)).all():
+            if row.value_mac not in own or row.value_mac in kept or row.id in referenced:
+                continue
+            if row.entity_type == "PARTICIPANT":
+                continue
+            self.conn.execute(
+                update(table).where(table.c.id == row.id).values(
+                    value_mac=f"erased:{row.id}", value_enc=self.cipher().seal("deid_pseudonym", row.id, "value", "")
+                )
+            )  # fmt: skip
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

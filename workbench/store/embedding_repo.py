@@ -6,7 +6,8 @@
 - The vector (float32, little-endian) is sealed with the interview's data key, so shredding the
   interview makes its embeddings unreadable along with its text.
 - A theme run's payload (keywords, quotes, assignments) is sealed with a data key of its own,
-  which is deleted with the run.
+  which is deleted with the run, and with every run that includes an interview when that interview
+  is shredded (``erase_interview``).
 """
 
 from __future__ import annotations
@@ -200,6 +201,27 @@ class EmbeddingRepo:
             self.conn.execute(delete(s.data_key).where(s.data_key.c.id == row.data_key_id))
             self.repo.keyring.forget(row.data_key_id)
         return len(rows)
+
+    def erase_interview(self, interview_id: str) -> list[str]:
+        """Delete everything derived from one (shredded) interview; returns the deleted runs' ids.
+
+        Its vectors (already unreadable without its key) and the suggestion decisions on its
+        sentences go, and so does every theme run that includes it, of any scope, with the run's
+        data key: a run holds the interview's snippets and quotes under a key of its own, which
+        shredding the interview's key would not reach.
+        """
+        runs = [
+            (str(r.id), str(r.data_key_id))
+            for r in self.conn.execute(select(s.theme_run.c.id, s.theme_run.c.data_key_id, s.theme_run.c.interview_ids))
+            if interview_id in json.loads(r.interview_ids)
+        ]
+        for run_id, key_id in runs:
+            self.conn.execute(delete(s.theme_run).where(s.theme_run.c.id == run_id))
+            self.conn.execute(delete(s.data_key).where(s.data_key.c.id == key_id))
+            self.repo.keyring.forget(key_id)
+        self.conn.execute(delete(s.embedding).where(s.embedding.c.interview_id == interview_id))
+        self.conn.execute(delete(s.suggestion_decision).where(s.suggestion_decision.c.interview_id == interview_id))
+        return [run_id for run_id, _ in runs]
 
     # -- suggestion decisions ----------------------------------------------
 

@@ -357,6 +357,20 @@ deid_release = Table(
     Column("payload_enc", LargeBinary, nullable=False),
 )
 
+# One part per interview of a release (its de-identified quotes and transcript), sealed with the
+# release key, so shredding an interview deletes exactly its share of every release (issue 13).
+deid_release_part = Table(
+    "deid_release_part",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("release_id", Id, ForeignKey("deid_release.id", ondelete="CASCADE"), nullable=False),
+    Column("interview_id", Id, ForeignKey("interview.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("payload_enc", LargeBinary, nullable=False),
+    Index("ix_deid_release_part_interview", "interview_id"),
+    Index("ix_deid_release_part_release", "release_id", "position"),
+)
+
 # -- embeddings and themes (issue 6) ------------------------------------------------------------
 
 embedding = Table(

@@ -1,0 +1,51 @@
+"""Attack: a report writer asks for the anonymized ``.qdpx``, which re-exports whole transcripts.
+
+The refusal itself held, but it exited 1 (bad input), so a script could not tell "you may not
+do this" from "your file is wrong". A role that may not do something exits 2, like every other
+permission refusal, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.deid.fixtures import build
+from workbench.cli import app as cli
+from workbench.errors import PermissionDeniedError
+from workbench.services import deid
+from workbench.services.exports import ExportOptions, export_to_file
+from workbench.services.projects import init_project, open_project
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    directory = tmp_path / "project"
+    ws = init_project(directory, PASSPHRASE, "lena", language="hu", kdf=FAST_KDF)
+    try:
+        build(ws)
+        deid.release(ws)
+    finally:
+        ws.close()
+    return directory
+
+
+def test_a_writers_qdpx_is_refused_with_exit_2(project_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "project.qdpx"
+    args = ["export", str(project_dir), "-f", "qdpx", "-o", str(target)]
+    result = runner.invoke(cli, args, env={"WORKBENCH_PASSPHRASE": PASSPHRASE, "WORKBENCH_USER": "wanda"})
+    assert result.exit_code == 2, result.output
+    assert "only a lead or an admin" in result.output and not target.exists()
+    ws = open_project(project_dir, PASSPHRASE, "wanda")
+    try:
+        with pytest.raises(PermissionDeniedError):
+            export_to_file(ws, ExportOptions("qdpx"), target)
+    finally:
+        ws.close()
+    assert not target.exists()
