@@ -108,7 +108,7 @@ def test_the_writers_export_check_needs_no_names_and_still_refuses_foreign_text(
 def test_the_upgrade_deletes_older_releases_that_carried_fingerprints(project: Workspace) -> None:
     _project_with_names(project)
     with project.store.migration_transaction() as conn:
-        command.downgrade(project.store._alembic_config(conn), "0008_user_key_slots")
+        command.downgrade(project.store._alembic_config(conn), "0009_sealed_metadata")
     with project.write() as repo:  # a release as the previous version wrote it: one blob, fingerprints inside
         key_id = release_key_id_readonly(repo.conn)
         cipher = repo.keyring.cipher(repo.conn, key_id, "released material")

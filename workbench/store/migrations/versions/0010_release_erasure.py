@@ -10,7 +10,7 @@ that let a report writer test guesses of real names. They are derived data: a le
 release with ``workbench deid release`` (or Release on the Review page).
 
 Revision ID: 0010_release_erasure
-Revises: 0008_user_key_slots
+Revises: 0009_sealed_metadata
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_release_erasure"
-down_revision = "0008_user_key_slots"
+down_revision = "0009_sealed_metadata"
 branch_labels = None
 depends_on = None
 
