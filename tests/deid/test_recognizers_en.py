@@ -200,13 +200,18 @@ def test_ordinal_centuries_are_not_dates() -> None:
 @pytest.mark.parametrize(
     ("text", "age"),
     [("my son, a 17-yr-old, was there", "17-yr-old"), ("He was 45 yrs old.", "45 yrs old"),
-     ("She is 44.", "44"), ("I was 19 when I left.", "19"), ("he's 62 now", "62"), ("aged 33", "33"),
+     ("She is 44.", "44"), ("I was 19 when I left.", "19"), ("he's 62 now", "62"), ("aged 33", "aged 33"),
+     ("at the age of 19 I left", "19"),
      ("at 17 I left school", "17"), ("a man in her early thirties", "in her early thirties"),
      ("Lemay (35), of Laval", "35"), ("when I was fourteen, my dad left", "fourteen"),
      ("Forty years of age, unemployed", "Forty years of age")],
 )  # fmt: skip
 def test_ages_in_digits_words_and_context(text: str, age: str) -> None:
     assert flags("en age", text, age)
+
+
+def test_after_at_the_age_of_only_the_number_is_the_age() -> None:
+    assert found("en age", "at the age of 19 I left") == ["19"]
 
 
 @pytest.mark.parametrize(

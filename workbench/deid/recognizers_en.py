@@ -16,7 +16,7 @@ Decisions (precision):
 - Numbers are identifiers when they are long (six digits or more, however grouped and whether
   or not a checksum holds: in a transcript a card, account or licence number is an identifier
   even when mistyped), when they have a phone, postcode, date or time shape, or when context
-  says so (*aged* **60**, *Flat 4*, *PO Box 12*). Ordinary counts (*3 years*, *two kids*, *5 times*)
+  says so (*aged 60*, *at the age of* **19**, *Flat 4*, *PO Box 12*). Ordinary counts (*3 years*, *two kids*, *5 times*)
   are not: a bare number is an age only after a person (*I was*, *he's*, *she turned*) or as
   *at 17* not followed by a unit or a time word.
 - Times and weekdays are identifiers (they date an event, as the public benchmark labels them);
@@ -466,8 +466,9 @@ AGE_RULES = (
         f"(?i:\\b{_AGE_NUMBER}[ \\-]?(?:(?:years?|yrs?|yr)[ \\-]?old|y/?o|y\\.o\\.|yo|(?:years?|yrs?) of age)\\b)", 0.65
     ),
     # aged 60, age: 45, Age fifty-six, at the age of 19, at age 12
-    # (only the number: the words identify nobody)
-    Rule(f"(?i:\\b(?:aged?|at the age of|at age)\\b:? ?(?:about |around |just |only )?)(?P<v>{_AGE_NUMBER})\\b", 0.65),
+    # ("aged 60" whole, as one short phrase; after "at the age of" only the number)
+    Rule(f"(?i:\\baged?\\b:? ?(?:about |around |just |only )?{_AGE_NUMBER}\\b)", 0.65),
+    Rule(f"(?i:\\b(?:at the age of|at age)\\b:? ?(?:about |around |just |only )?)(?P<v>{_AGE_NUMBER})\\b", 0.65),
     # I was 23. / he's 62 now / she is forty-four / when I was fourteen / he was about 41
     Rule(
         f"\\b(?!{_NOT_SUBJECT}\\b){_SUBJECT}(?:['\u2019]s| {_AGE_VERB})(?: (?:only|just|about|around|nearly|almost|"
