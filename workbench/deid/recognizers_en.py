@@ -41,7 +41,9 @@ from workbench.deid.recognizers import _EN_STREET_WORDS
 _FLAGS = re.MULTILINE
 _CAP = r"[A-ZÀ-ÖØ-Þ]"
 _WORDCH = r"[\w'\u2019\-]"
-_NAME = f"{_CAP}{_WORDCH}*"
+# Atomic and bounded (Python 3.11): a name never gives characters back, so runs of names separated by
+# spaces or hyphens cannot backtrack exponentially on hostile input ("Ab-Ab-Ab-…").
+_NAME = f"(?>{_CAP}{_WORDCH}{{0,40}})"
 _PARTICLE = r"(?:van|von|der|den|de|du|des|le|la|da|di|del|della|dos|al|el|ten|ter|bin|ibn|ap|mac|St\.?)"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -137,7 +139,8 @@ ADDRESS_RULES = (
     ),
     # Hauptstraße 5, Jens-Drubin-Straße 47-26, Fischerstr. 1/9, Kerkstraat 12a, Am Markt 3
     Rule(
-        f"\\b(?:{_CAP}[\\w\\-]*(?:{_COMPOUND_STREET})|(?:{_NAME}[ \\-]){{1,3}}(?i:{_COMPOUND_STREET})|"
+        f"\\b(?:{_CAP}[\\w\\-]{{0,40}}?(?:{_COMPOUND_STREET}|-(?i:{_COMPOUND_STREET}))|"
+        f"(?:{_NAME} ){{1,3}}(?i:{_COMPOUND_STREET})|"
         f"(?:Am|An der|Auf der|Im|In der|Zum|Zur) {_NAME}) ?{_HOUSE}\\b",
         0.6,
     ),
@@ -252,7 +255,7 @@ ID_RULES = (
     Rule(r"(?<![\w.,+/])\d{1,6}(?:[ \-./]?\d{2,6}){1,6}(?![\w]|[.,]\d)", 0.45, long_number),
     # tokens mixing capitals and at least three digits: MORGA753116SM9IJ, J2226-73207-18817, A1234BC
     Rule(
-        r"\b(?=[A-Z0-9\-/]*[A-Z])(?=(?:[A-Z\-/]*\d){3})[A-Z0-9]+(?:[\-/][A-Z0-9]+)*\b",
+        r"\b(?=[A-Z0-9\-/]{0,40}[A-Z])(?=(?:[A-Z\-/]{0,40}\d){3})[A-Z0-9]{1,30}(?:[\-/][A-Z0-9]{1,30}){0,6}\b",
         0.5,
         lambda t: len(t.replace("-", "").replace("/", "")) >= 5,
     ),
@@ -281,7 +284,8 @@ USERNAME_RULES = (
     ),
     # lower-case letters then digits, as handles are made: jameswilliams11, susan_soto
     Rule(
-        r"(?<![\w@.\-/])[a-z][a-z]{3,}[._]?[a-z]*\d{1,4}(?![\w@.\-/])|(?<![\w@.])[a-z]{2,}_[a-z0-9_]{2,}(?![\w@])", 0.4
+        r"(?<![\w@.\-/])[a-z]{4,30}+(?:[._][a-z]{1,30}+)?\d{1,4}(?![\w@.\-/])|(?<![\w@.])[a-z]{2,30}+_[a-z0-9_]{2,30}+(?![\w@])",
+        0.4,
     ),
 )
 
@@ -358,7 +362,7 @@ NAME_RULES = (
 )
 
 
-_NAME2 = f"{_CAP}{_WORDCH}+"
+_NAME2 = f"(?>{_CAP}{_WORDCH}{{1,40}})"
 _ORG_SUFFIX = (
     "Ltd|Limited|LLC|LLP|Inc|Corp|Corporation|Co|GmbH|AG|KG|OHG|GbR|e\\.V|SARL|SAS|SA|BV|NV|PLC|plc|Pty|Group|"
     "Holdings|Logistics|Partners|Sons|Brothers|Trust|Foundation|Council|College|School|Academy|University|Hospital|"
