@@ -30,6 +30,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from workbench.deid.candidates import candidate_spans
 from workbench.deid.recognizers import OfflineEmailRecognizer, workbench_recognizers
+from workbench.deid.recognizers_en import english_recognizers
 from workbench.deid.settlements import SettlementRecognizer
 from workbench.deid.spans import PRESIDIO_TYPES, Span, resolve_overlaps
 from workbench.deid.terms import TermMatcher
@@ -44,7 +45,9 @@ _SPACY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": 
 # all Hungarian detection time with ten; Hungarian text gets HU only: the workbench's own HU_PHONE and
 # NANP_PHONE patterns cover the other formats the benchmark holds, and neighbouring countries'
 # numbers in their national format (no +43 / 0043) are rarer than the cost (bench/RESULTS.md).
-_PHONE_REGIONS = {"en": ("HU", "GB", "US", "DE", "AT", "RO", "SK", "RS", "UA", "HR"), "hu": ("HU",)}
+# English text gets GB and US only since issue 14: the "en phone" rule (recognizers_en) finds +CC, 00CC,
+# bracketed and trunk-0 national layouts by shape, which the eight other regions' passes mostly duplicated.
+_PHONE_REGIONS = {"en": ("GB", "US"), "hu": ("HU",)}
 
 
 class OfflineSpacyEngine(SpacyNlpEngine):
@@ -79,6 +82,8 @@ def _recognizers(language: str, *, ours: bool) -> list[EntityRecognizer]:
         shared.append(UsSsnRecognizer(supported_language="en"))
     if ours and language == "hu":
         shared.append(SettlementRecognizer(language))
+    if ours and language == "en":
+        shared += english_recognizers(language)
     return shared + (workbench_recognizers(language) if ours else [])
 
 

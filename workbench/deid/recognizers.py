@@ -200,7 +200,9 @@ _AGE = (
     f"(?i:\\b(?:\\d{{1,3}}|(?:{_NUMBER_WORDS_HU})+) éves kor(?:om|omban|ában|ban|a)\\b)",
     f"(?i:\\b(?:\\d{{1,3}}|(?:{_NUMBER_WORDS_EN})(?:[ \\-](?:{_NUMBER_WORDS_EN}))?)[ \\-]years?[ \\-]old\\b)",
     r"(?i:\baged? \d{1,3}\b)",
-    f"(?i:\\bat the age of (?:\\d{{1,3}}|(?:{_NUMBER_WORDS_EN})(?:[ \\-](?:{_NUMBER_WORDS_EN}))?)\\b)",
+    # only the number after "at the age of" (four words that identify nobody); Presidio's matcher is the
+    # ``regex`` module, which allows this variable-length look-behind
+    f"(?i:(?<=\\bat the age of )(?:\\d{{1,3}}|(?:{_NUMBER_WORDS_EN})(?:[ \\-](?:{_NUMBER_WORDS_EN}))?)\\b)",
 )
 
 

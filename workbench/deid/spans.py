@@ -46,6 +46,8 @@ PRESIDIO_TYPES: dict[str, str] = {
     "HU_SETTLEMENT": "CITY",
     "DATE": "DATE",
     "AGE": "AGE",
+    "ID_NUMBER": "ID",  # workbench/deid/recognizers_en.py
+    "USERNAME": "URL",
 }
 
 

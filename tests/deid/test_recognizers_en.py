@@ -1,0 +1,264 @@
+"""English identifiers as people write them (issue 14): every recognizer in ``recognizers_en``.
+
+Examples are in the style of the DEVELOPMENT set only (``bench/deid_dev_en.py``: en_US, en_NZ,
+en_IN, de_AT, fr_CA, de_CH layouts) or written by hand; nothing here comes from the held-out set
+(``bench/deid_heldout_en.py``), which measures these recognizers and must stay unseen by them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from workbench.deid.engine import Detector
+from workbench.deid.recognizers_en import RuleRecognizer, english_recognizers
+
+
+@cache
+def _recognizers() -> dict[str, RuleRecognizer]:
+    return {r.name: r for r in english_recognizers() if isinstance(r, RuleRecognizer)}
+
+
+def found(name: str, text: str) -> list[str]:
+    """What the named recognizer flags in ``text``, in order."""
+    results = _recognizers()[name].analyze(text, [])
+    return [text[r.start : r.end] for r in sorted(results, key=lambda r: r.start)]
+
+
+def flags(name: str, text: str, value: str) -> bool:
+    """Whether the recognizer's spans, merged, cover ``value`` where it occurs in ``text``."""
+    start = text.index(value)
+    covered = set()
+    for r in _recognizers()[name].analyze(text, []):
+        covered |= set(range(r.start, r.end))
+    return set(range(start, start + len(value))) <= covered
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Coach Brennan told me to keep my head down.", "Coach Brennan"),
+        ("A: Lt. Anderson from the base gave me a reference.", "Lt. Anderson"),
+        ("My Auntie O'Neill took us in.", "Auntie O'Neill"),
+        ("We saw Dr. Priya van der Berg on the ward.", "Dr. Priya van der Berg"),
+        ("Then Mrs. Dr. Anika Erler wrote to the court.", "Mrs. Dr. Anika Erler"),
+    ],
+)
+def test_titles_before_names_are_part_of_the_person(text: str, name: str) -> None:
+    assert flags("en titled name", text, name)
+
+
+@pytest.mark.parametrize("text", ["The doctor said no.", "I told Mr that", "the judge was fair", "Dear Sir, thanks"])
+def test_titles_without_a_name_are_not_people(text: str) -> None:
+    assert found("en titled name", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("We stayed at 15910 Mark Locks Suite 015 for a while.", "15910 Mark Locks Suite 015"),
+        ("Then 705 Wekawainui Drive, near the river.", "705 Wekawainui Drive"),
+        ("She lives at Johanna-Schuler-Platz 4/2 now.", "Johanna-Schuler-Platz 4/2"),
+        ("Our flat was on Häfligerstrasse 87, third floor.", "Häfligerstrasse 87"),
+        ("Send it to 141 allé Tardif please.", "141 allé Tardif"),
+        ("He moved to 12 bis, rue de la Montagne last year.", "12 bis, rue de la Montagne"),
+        ("It was H.No. 39 Swamy Marg, behind the temple.", "H.No. 39 Swamy Marg"),
+        ("We had Unit 3B, 40 Queen Street for two years.", "Unit 3B, 40 Queen Street"),
+        ("My cousin rents on Church Lane.", "Church Lane"),
+    ],
+)
+def test_street_addresses_in_many_layouts(text: str, address: str) -> None:
+    assert flags("en address", text, address)
+
+
+@pytest.mark.parametrize("text", ["P.O. Box 5174, Wetzikon", "write to PO Box 77", "Box 5843, then", "GPO Box 12"])
+def test_po_boxes(text: str) -> None:
+    assert any("Box" in value for value in found("en address", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I spent 3 Years there.", "We had 5 years inside.", "Toronto &#39;s SkyDome", "He won 2 Grand Prix races."],
+)
+def test_counts_and_entities_are_not_addresses(text: str) -> None:
+    assert found("en address", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Austin, TX 75001", "75001"),
+        ("zip 85906-1234 on the form", "85906-1234"),
+        ("4170 Haslach an der Mühl", "4170"),
+        ("moved to Christchurch 8031 later", "8031"),
+        ("from Bhopal 317066, India", "317066"),
+        ("Sherbrooke QC J1E 7V7", "J1E 7V7"),
+        ("postcode: 6012 I think", "6012"),
+        ("an address in Glarus, 8750, Switzerland", "8750"),
+    ],
+)
+def test_postal_codes_by_shape_and_neighbourhood(text: str, code: str) -> None:
+    assert flags("en postcode", text, code)
+
+
+@pytest.mark.parametrize("text", ["He paid 4000 dollars.", "we walked 1200 metres", "room for 12345 people"])
+def test_plain_numbers_are_not_postal_codes(text: str) -> None:
+    assert found("en postcode", text) == []
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["+64 21 525 4814", "+43 664 1234567", "+41 52 690 74 39", "(020) 466 9074", "0743915000", "05690 74391 500",
+     "0043 (0)662 537 48"],
+)  # fmt: skip
+def test_international_phone_layouts(number: str) -> None:
+    assert flags("en phone", f"Ring me on {number} tonight.", number)
+
+
+@pytest.mark.parametrize("text", ["I had 12 345 reasons.", "It was 2019.", "score 3-1", "I was 1 of 20"])
+def test_short_numbers_are_not_phones(text: str) -> None:
+    assert found("en phone", text) == []
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["4111 1111 1111 1112", "0332 245383 23640", "123456789012", "C8999094", "A123-456-789-012", "DL 1234567",
+     "QQ 12 34 56 C", "20-45-67"],
+)  # fmt: skip
+def test_long_numbers_and_id_tokens_whatever_their_checksum(number: str) -> None:
+    values = found("en id number", f"They wrote down {number} on the sheet.")
+    assert any(number in v or (v in number and len(v) >= 5) for v in values), values
+
+
+def test_a_short_code_counts_after_an_id_word() -> None:
+    assert flags("en id number", "prisoner no. 4471, wing B", "4471")
+    assert flags("en id number", "card ending 0024", "0024")
+
+
+@pytest.mark.parametrize("text", ["COVID-19 closed it", "I did 3 years", "an MP3 player", "top 10 list", "in 2019"])
+def test_ordinary_numbers_are_not_ids(text: str) -> None:
+    assert found("en id number", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [("on Instagram I'm @davidterry", "@davidterry"), ("username dave.k77 on there", "dave.k77"),
+     ("logged in as jameswilliams11 again", "jameswilliams11"), ("my gamertag: sniper_wolf", "sniper_wolf")],
+)  # fmt: skip
+def test_usernames(text: str, handle: str) -> None:
+    assert flags("en username", text, handle)
+
+
+@pytest.mark.parametrize("text", ["mail matthew70@page-cairns.nz", "hello world", "I said yes as usual"])
+def test_emails_and_words_are_not_usernames(text: str) -> None:
+    assert found("en username", text) == []
+
+
+def test_urls_keep_their_path() -> None:
+    url = "https://naidu.biz/wp-content/categoriesauthor.php?id=4"
+    assert found("en url", f"see {url}, it lists hostels") == [url]
+
+
+@pytest.mark.parametrize(
+    "time", ["7:15 pm", "6:35AM", "13h25", "noon", "4 in the evening", "half past seven", "1430 hours", "9 a.m."]
+)
+def test_times_in_common_writings(time: str) -> None:
+    assert flags("en time", f"It started at {time} that day.", time)
+
+
+@pytest.mark.parametrize("text", ["It cost £3.50 each.", "up 3.5 percent", "we won 2-1", "I am 5 ft 9"])
+def test_prices_and_scores_are_not_times(text: str) -> None:
+    assert found("en time", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("It was Thursday", "Thursday"), ("on Thu. we met", "Thu."), ("every Sat he came", "Sat"),
+     ("Sun 5 May", "Sun"), ("Mondays were hard", "Mondays")],
+)  # fmt: skip
+def test_weekdays(text: str, day: str) -> None:
+    assert flags("en weekday", text, day)
+
+
+@pytest.mark.parametrize("text", ["The Sun was out.", "Sat on the bench", "I sat down"])
+def test_sun_and_sat_as_words_are_not_weekdays(text: str) -> None:
+    assert found("en weekday", text) == []
+
+
+@pytest.mark.parametrize(
+    "date", ["Jan. 24, 2002", "24-Jan-2002", "1996/12/19", "11-27-05", "the 3rd of May", "May 2019", "1990s"]
+)
+def test_dates_in_common_writings(date: str) -> None:
+    assert flags("en date", f"That was {date}, I think.", date)
+
+
+def test_ordinal_centuries_are_not_dates() -> None:
+    assert found("en date", "in the 21st century") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("my son, a 17-yr-old, was there", "17-yr-old"), ("He was 45 yrs old.", "45 yrs old"),
+     ("She is 44.", "44"), ("I was 19 when I left.", "19"), ("he's 62 now", "62"), ("aged 33", "aged 33"),
+     ("at the age of 19 I left", "19"),
+     ("at 17 I left school", "17"), ("a man in her early thirties", "in her early thirties"),
+     ("Lemay (35), of Laval", "35"), ("when I was fourteen, my dad left", "fourteen"),
+     ("Forty years of age, unemployed", "Forty years of age")],
+)  # fmt: skip
+def test_ages_in_digits_words_and_context(text: str, age: str) -> None:
+    assert flags("en age", text, age)
+
+
+def test_after_at_the_age_of_only_the_number_is_the_age() -> None:
+    assert found("en age", "at the age of 19 I left") == ["19"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I was 5 minutes late.", "We were 3 people.", "It was 20 degrees.", "I did 3 years.", "at 5 pm we left",
+     "John's 3 kids", "he was 2 metres tall", "It is 10 past", "I was 1st in line"],
+)  # fmt: skip
+def test_counts_are_not_ages(text: str) -> None:
+    assert found("en age", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "org"), [("we met at Ghose, Hegde and Viswanathan then", "Ghose, Hegde and Viswanathan"),
+                      ("I worked for Wolf Forster AG.", "Wolf Forster AG")]
+)  # fmt: skip
+def test_organisations_in_running_text(text: str, org: str) -> None:
+    assert flags("en organisation", text, org)
+
+
+def test_lower_case_pairs_are_not_organisations() -> None:
+    assert found("en organisation", "salt and pepper, bread and butter") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"), [("Name: Alen Iten", "Alen Iten"), ("Yes. Troy Moody rang me.", "Troy Moody"),
+                       ("Next of kin - Melek Trattner", "Melek Trattner")]
+)  # fmt: skip
+def test_names_after_labels_and_opening_sentences(text: str, name: str) -> None:
+    assert flags("en labelled name", text, name)
+
+
+@pytest.mark.parametrize(
+    "text", ["The Police came.", "Last Monday was hard.", "Yes. NHS Trust paid.", "So Tom Jones Sang"]
+)
+def test_common_openers_are_not_names(text: str) -> None:
+    assert found("en labelled name", text) == []
+
+
+def test_english_recognizers_run_on_english_text_only(detector: Detector) -> None:
+    text = "Dr. Priya Sharma rang at 7:15 pm on Thursday from +64 21 525 4814."
+    english = {s.recognizer for s in detector.presidio_spans(text, "en")}
+    assert {"en titled name", "en time", "en weekday", "en phone"} <= english
+    assert not any(name.startswith("en ") for name in {s.recognizer for s in detector.presidio_spans(text, "hu")})
+
+
+def test_the_detector_labels_new_formats_with_project_types(detector: Detector) -> None:
+    text = "My licence C8999094 and my handle @davidterry were on the form."
+    kinds = {text[s.start : s.end]: s.entity_type for s in detector.detect(text, "en")}
+    assert kinds.get("C8999094") == "ID"
+    assert kinds.get("@davidterry") == "URL"
