@@ -9,10 +9,10 @@ from workbench.services.codebook import list_codes
 from workbench.services.retrieval import code_frequencies, coding_progress, cooccurrence
 from workbench.services.themes import (
     latest_themes,
+    model_check,
     prevalence_attributes,
     record_download,
     run_themes,
-    theme_model,
     theme_prevalence,
 )
 from workbench.ui import session
@@ -40,7 +40,11 @@ with session.shown_errors():
     cols = st.columns([2, 1])
     scope = cols[0].selectbox("Cluster", [ALL_TURNS, *families], help="Or only passages coded under a code family.")
     family = families.get(scope)
-    cols[1].caption(f"Model: **{theme_model(ws)}** (project setting `themes.model`)")
+    check = model_check(ws)
+    chosen = "project setting `themes.model`" if check.configured else "chosen by the transcripts' language"
+    cols[1].caption(f"Model: **{check.model}** ({chosen})")
+    if check.warning:
+        st.warning(check.warning, icon="⚠️")
     report = latest_themes(ws, code_family=family)
     if st.button("Run theme clustering", type="primary"):
         bar = st.progress(0.0, text="Reading transcripts…")

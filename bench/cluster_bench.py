@@ -4,7 +4,8 @@ AG News test set (``../shared/datasets/ag_news/test.csv``: 7,600 news items, 4 c
 Each text is ``title. description``. Embedded once with all-MiniLM-L6-v2 and cached in
 ``bench/.cache`` (public data, gitignored); every method then clusters the same vectors:
 
-- ours: ``workbench.nlp.themes.cluster`` (PCA + HDBSCAN + refinement, not told the number of classes);
+- ours: ``workbench.nlp.themes.cluster`` (kNN graph + Louvain + refinement, not told the number of
+  classes), and the earlier density method (PCA + HDBSCAN + refinement);
 - BERTopic 0.17 with its defaults, given the precomputed embeddings;
 - k-means told the true k = 4 (an upper reference, not a competitor).
 
@@ -141,11 +142,18 @@ def _scores(labels: list[int], predicted: list[int]) -> tuple[float, float, int,
 
 
 def ours(
-    vectors: Vectors, texts: list[str], seed: int, *, reducer: str = "pca", dimensions: int = 5, refine: bool = True
+    vectors: Vectors,
+    texts: list[str],
+    seed: int,
+    *,
+    method: str = "graph",
+    reducer: str = "pca",
+    dimensions: int = 5,
+    refine: bool = True,
 ) -> list[int]:
     from workbench.nlp.themes import ThemeParams, cluster
 
-    params = ThemeParams(seed=seed, reducer=reducer, dimensions=dimensions, refine=refine)  # type: ignore[arg-type]
+    params = ThemeParams(seed=seed, method=method, reducer=reducer, dimensions=dimensions, refine=refine)  # type: ignore[arg-type]
     return cluster(vectors, texts, params).labels
 
 
@@ -167,10 +175,11 @@ def kmeans_true_k(vectors: Vectors, _texts: list[str], seed: int, k: int = 4) ->
 
 def quality(vectors: Vectors, texts: list[str], labels: list[int]) -> None:
     methods: dict[str, Callable[[Vectors, list[str], int], list[int]]] = {
-        "workbench themes (PCA + HDBSCAN + refine, k unknown)": ours,
-        "  same, without refinement (before issue-6 tuning)": lambda v, t, s: ours(v, t, s, refine=False),
-        "  same, PCA to 3 dimensions instead of 5": lambda v, t, s: ours(v, t, s, dimensions=3),
-        "  same, UMAP instead of PCA": lambda v, t, s: ours(v, t, s, reducer="umap"),
+        "workbench themes (kNN graph + Louvain + refine, k unknown)": ours,
+        "  density: PCA + HDBSCAN + refine (issue 6)": lambda v, t, s: ours(v, t, s, method="density"),
+        "  density, without refinement": lambda v, t, s: ours(v, t, s, method="density", refine=False),
+        "  density, PCA to 3 dimensions instead of 5": lambda v, t, s: ours(v, t, s, method="density", dimensions=3),
+        "  density, UMAP instead of PCA": lambda v, t, s: ours(v, t, s, method="density", reducer="umap"),
         "BERTopic 0.17 defaults (k unknown)": bertopic_defaults,
         "k-means told the true k=4": kmeans_true_k,
     }

@@ -80,3 +80,27 @@ def test_themes_run_on_a_project(tmp_path: Path) -> None:
     assert VISITS[0] not in second.stdout, "quotes are printed only with --quotes"
     missing = run("themes", "run", directory, "--code-family", "nothing")
     assert missing.returncode == 1 and "no code family" in missing.stderr
+
+
+HU_TEXTS = [
+    "A lányom minden második vasárnap meglátogat, és ez tartja bennem a lelket.",
+    "A börtönben néhány rab megígérte, hogy szabadulás után munkát adnak nekem.",
+    "Hegesztő tanfolyamra járok, hogy kint el tudjak helyezkedni valahol.",
+    "Amikor a fiam bejön a beszélőre, újra embernek érzem magam.",
+    "A csoport tagjai védelmet ígértek bent, és munkát kint, ha csatlakozom.",
+    "Villanyszerelő vizsgát akarok tenni, mielőtt kiszabadulok a börtönből.",
+]
+
+
+def test_hungarian_texts_pick_the_multilingual_model_and_english_only_is_warned(tmp_path: Path) -> None:
+    source = tmp_path / "hu.jsonl"
+    source.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in enumerate(HU_TEXTS)), encoding="utf-8")
+    chosen = run("themes", "cluster", source, "-o", tmp_path / "a.jsonl")
+    assert chosen.returncode == 0, chosen.stderr
+    assert "model multilingual-e5-small (languages: hu 100%)" in chosen.stdout and "Warning" not in chosen.stderr
+    forced = run("themes", "cluster", source, "-o", tmp_path / "b.jsonl", "--model", "all-MiniLM-L6-v2")
+    assert forced.returncode == 0, forced.stderr
+    assert "model all-MiniLM-L6-v2" in forced.stdout
+    assert "Warning: The theme model all-MiniLM-L6-v2 does not cover Hungarian (100%)" in " ".join(
+        forced.stderr.split()
+    )

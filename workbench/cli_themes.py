@@ -4,8 +4,13 @@
   participant turns (or the passages coded under one code family), stores the run encrypted,
   and prints each theme's size, keywords and codes. Quotes are printed only with ``--quotes``
   and written to ``--json`` OUT, because they are interview text.
-- ``workbench themes cluster IN.jsonl -o OUT.jsonl`` reads ``{"id": ..., "text": ...}`` lines
-  and writes ``{"id": ..., "theme": n}`` lines (-1: outlier), with the same pipeline.
+- ``workbench themes cluster IN.jsonl -o OUT.jsonl [--model M]`` reads ``{"id": ..., "text": ...}``
+  lines and writes ``{"id": ..., "theme": n}`` lines (-1: outlier), with the same pipeline.
+  Without ``--model`` the texts' detected language picks the model (English: MiniLM; anything
+  else: multilingual-e5-small).
+
+Both commands print a warning to stderr when the model is known not to cover a language that
+holds a tenth or more of the text (MiniLM on Hungarian transcripts, say).
 - ``workbench themes model DIR [NAME_OR_FOLDER]`` shows or sets the project's embedding model.
 
 Progress goes to stderr, results to stdout.
@@ -60,6 +65,8 @@ def run_command(
     with handled():
         with opened(directory, user) as ws, _Progress() as progress:
             report = run_themes(ws, code_family=code_family, params=ThemeParams(seed=seed), on_progress=progress.update)
+        if report.warning:
+            typer.echo(f"Warning: {report.warning}", err=True)
         typer.echo(_summary(report, quotes=quotes))
         if json_out is not None:
             _write_json(json_out, report_json(report))
@@ -89,8 +96,13 @@ def cluster_command(
     *,
     output: Annotated[Path, typer.Option("--output", "-o", help='JSON lines: {"id": ..., "theme": n}.')],
     model: Annotated[
-        str, typer.Option("--model", help="all-MiniLM-L6-v2, multilingual-e5-small or a local model folder.")
-    ] = "all-MiniLM-L6-v2",
+        str | None,
+        typer.Option(
+            "--model",
+            help="all-MiniLM-L6-v2, multilingual-e5-small or a local model folder; "
+            "default: chosen by the texts' detected language.",
+        ),
+    ] = None,
     seed: SeedOption = 42,
 ) -> None:
     """Cluster arbitrary texts (no project needed); -1 marks outliers."""
@@ -101,11 +113,20 @@ def cluster_command(
     with handled():
         ids, texts = _read_jsonl(source)
         with _Progress() as progress:
-            result = cluster_texts(texts, model=model, params=ThemeParams(seed=seed), on_progress=progress.update)
+            found = cluster_texts(texts, model=model, params=ThemeParams(seed=seed), on_progress=progress.update)
+        if found.warning:
+            typer.echo(f"Warning: {found.warning}", err=True)
+        result = found.clustering
         lines = [json.dumps({"id": i, "theme": t}, ensure_ascii=False) for i, t in zip(ids, result.labels, strict=True)]
         output.write_text("\n".join(lines) + "\n", encoding="utf-8")
         outliers = sum(1 for t in result.labels if t == -1)
-        typer.echo(f"{len(result.themes)} themes in {len(texts)} texts ({outliers} outliers); wrote {output}.")
+        shares = (
+            ", ".join(f"{code} {share:.0%}" for code, share in list(found.languages.items())[:3]) or "none detected"
+        )
+        typer.echo(
+            f"{len(result.themes)} themes in {len(texts)} texts ({outliers} outliers); model {found.model} "
+            f"(languages: {shares}); wrote {output}."
+        )
 
 
 def _read_jsonl(path: Path) -> tuple[list[object], list[str]]:

