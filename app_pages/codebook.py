@@ -86,7 +86,9 @@ def _edit(entries: list[CodebookEntry]) -> None:
         exclusion = st.text_area("Do not use when (exclusion criteria)", code.exclusion)
         examples = st.text_area("Example quotes, one per line", "\n".join(code.examples))
         if st.form_submit_button("Save code", type="primary"):
-            update_code(ws, replace(code, name=name, color=color, codable=codable, definition=definition,
+            untouched = code.color is None and color.upper() == safe_color(None)  # still no colour
+            update_code(ws, replace(code, name=name, color=None if untouched else color, codable=codable,
+                                    definition=definition,
                                     inclusion=inclusion, exclusion=exclusion,
                                     examples=tuple(examples.splitlines())))  # fmt: skip
             st.success(f"Saved {name!r}.")
@@ -181,7 +183,8 @@ def _exchange() -> None:
             if upload.name.lower().endswith(".qdpx"):
                 report = import_qdpx(ws, upload.name, upload.getvalue())
                 warnings, text = report.warnings, (f"Imported {report.interviews} transcripts, {report.codings} "
-                                                   f"codings, {report.codes_added} codes.")  # fmt: skip
+                                                   f"codings, {report.codes_added} codes. In the file: "
+                                                   f"{report.summary()}.")  # fmt: skip
             else:
                 result = import_codebook_file(ws, upload.name, upload.getvalue())
                 warnings, text = result.warnings, f"{len(result.added)} codes added, {len(result.updated)} updated."
