@@ -20,6 +20,7 @@ from lxml import etree
 from tests.refi import quirks
 from tests.refi.fixtures import atlas_like, nfd_like, nvivo_like
 from tests.refi.schemas import validate
+from workbench.domain.models import Code
 from workbench.refi.positions import STANDARD, Span, place
 from workbench.refi.qdpx import read_qdpx
 from workbench.services.codebook import codebook_overview
@@ -27,6 +28,7 @@ from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import list_participants
 from workbench.services.refi import ImportReport, export_qdpx, import_qdpx
 from workbench.services.workspace import Workspace
+from workbench.ui.render import legend_html, safe_color
 
 Builder = Callable[[], tuple[bytes, list[str]]]
 FIXTURES: dict[str, Builder] = {
@@ -177,3 +179,20 @@ def test_import_export_import_keeps_everything(
     assert all(": code points (" in p for p in report.positions), report.positions
     assert _content(second) == _content(project)
     assert report.account.balanced() and not report.account.codings.skipped
+
+
+def test_a_code_without_colour_is_shown_with_a_default_on_screen() -> None:
+    """No colour is kept as None in the project; only what is drawn gets a default."""
+    codes = {"c1": Code("c1", "Family", color=None)}
+    legend = legend_html(codes, {"c1"})
+    assert f"background:{safe_color(None)}55" in legend and "None" not in legend
+
+
+@pytest.mark.parametrize("builder", [quirks.atlas_flat, nvivo_like])
+def test_an_inner_project_file_with_another_name_is_read(builder: Builder) -> None:
+    data, _ = builder()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "project.qde" not in [n.lower() for n in archive.namelist()]
+    project, warnings = read_qdpx("other-name.qdpx", data)
+    assert len(project.sources) == 1 and project.account.sources.imported == 0  # counted by the importer
+    assert not any(".qde" in w for w in warnings)
