@@ -60,8 +60,9 @@ def _browse(entries: list[CodebookEntry]) -> None:
     for entry in entries:
         code = entry.code
         with st.expander(_label(entry)):
-            st.markdown(f"<span style='background:{safe_color(code.color)};padding:0 1em'>&nbsp;</span> "
-                        f"`{safe_color(code.color)}`", unsafe_allow_html=True)  # fmt: skip
+            shown = safe_color(code.color) if code.color else "no colour"
+            st.markdown(f"<span style='background:{safe_color(code.color)};padding:0 1em'>&nbsp;</span> `{shown}`",
+                        unsafe_allow_html=True)  # fmt: skip
             st.write("**Definition.**", code.definition or "-")
             st.write("**Use when.**", code.inclusion or "-")
             st.write("**Do not use when.**", code.exclusion or "-")

@@ -20,7 +20,7 @@ from lxml import etree
 from tests.refi import quirks
 from tests.refi.fixtures import atlas_like, nfd_like, nvivo_like
 from tests.refi.schemas import validate
-from workbench.domain.models import Code
+from workbench.domain.models import Code, Role
 from workbench.refi.positions import STANDARD, Span, place
 from workbench.refi.qdpx import read_qdpx
 from workbench.services.codebook import codebook_overview
@@ -196,3 +196,14 @@ def test_an_inner_project_file_with_another_name_is_read(builder: Builder) -> No
     project, warnings = read_qdpx("other-name.qdpx", data)
     assert len(project.sources) == 1 and project.account.sources.imported == 0  # counted by the importer
     assert not any(".qde" in w for w in warnings)
+
+
+def test_a_coder_stored_under_an_earlier_safe_key_is_found_again(project: Workspace) -> None:
+    """Earlier versions stored "Anna Kovács" as "Anna_Kovács": the key still finds that member."""
+    with project.write() as repo:
+        earlier = repo.add_user("Anna_Kovács", Role.RESEARCHER)
+        repo.remove_user(earlier.id)
+    report = import_qdpx(project, "nvivo.qdpx", nvivo_like()[0])
+    view = view_transcript(project, report.interview_ids[0])
+    assert {c.coder for c in view.codings} == {"Anna_Kovács"}
+    assert not any("Anna Kovács" in w for w in report.warnings)

@@ -52,6 +52,9 @@ class Span:
     name: str = ""
 
 
+Mapped = tuple[int, int] | None
+
+
 @dataclass(frozen=True)
 class Placement:
     """The chosen reading, our normalised text, and each span mapped onto it (None: does not fit)."""
@@ -136,7 +139,7 @@ def place(raw: str, spans: Sequence[Span], origin: str = "") -> Placement:
 
     A reading other than the standard's (code points over the text as written) is
     taken only (a) when it fits more selections inside the text than the standard
-    reading does, or (b) when, over the selections the two readings place
+    reading does and places the others no worse, or (b) when, over the selections the two readings place
     differently, it has nearly all (90%) of them start and end between words, or
     matches nearly all their names, where the standard reading manages at most half
     (and at least two selections differ, unless the origin hints at that reading). The
@@ -165,7 +168,7 @@ def place(raw: str, spans: Sequence[Span], origin: str = "") -> Placement:
     better = [(sum(m is not None for m in mapped), _quality(text, spans, mapped), -rank, reading, mapped)
               for rank, (reading, mapped) in enumerate(options[1:], 1)]  # fmt: skip
     best_fit = max(better, key=lambda b: b[:3], default=None)
-    if best_fit is not None and best_fit[0] > fits:
+    if best_fit is not None and best_fit[0] > fits and _not_worse(text, spans, standard, best_fit[4]):
         reason = (f"under the standard reading {len(spans) - fits} of {len(spans)} selections fall outside the text; "
                   f"read as {best_fit[3].describe()}, {len(spans) - best_fit[0]} do")  # fmt: skip
         return Placement(best_fit[3], text, best_fit[4], reason)
@@ -188,6 +191,19 @@ def _map(table: Sequence[int], span: Span) -> tuple[int, int] | None:
         return None
     start, end = table[span.start], table[span.end]
     return (start, end) if start < end else None
+
+
+def _not_worse(text: str, spans: Sequence[Span], standard: Sequence[Mapped], other: Sequence[Mapped]) -> bool:
+    """Where both readings place a selection, differently, ``other`` is at least as clean and as well named.
+
+    One sloppy offset past the end must not move every other selection of a conformant file.
+    """
+    both = [(span, a, b) for span, a, b in zip(spans, standard, other, strict=True)
+            if a is not None and b is not None and a != b]  # fmt: skip
+    named = [(span, a, b) for span, a, b in both if len(_wanted(span.name)) >= 4]
+    std = sum(_clean(text, a) for _, a, _ in both), sum(_name_matches(s.name, text[a[0] : a[1]]) for s, a, _ in named)
+    alt = sum(_clean(text, b) for _, _, b in both), sum(_name_matches(s.name, text[b[0] : b[1]]) for s, _, b in named)
+    return alt[0] >= std[0] and alt[1] >= std[1]
 
 
 def _quality(text: str, spans: Sequence[Span], mapped: Sequence[tuple[int, int] | None]) -> int:
