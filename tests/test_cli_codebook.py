@@ -76,7 +76,7 @@ def test_qdpx_export_then_import_into_a_new_project(demo_dir: Path, tmp_path: Pa
     assert imported.returncode == 0, imported.stderr
     assert "6 transcripts" in imported.stdout and "122 codings" in imported.stdout
     assert "In the file: codes 21 of 21; sources 6 of 6; selections" in imported.stdout
-    assert "codings 122 of 122." in imported.stdout and "positions: 6 source(s) read as the standard" in imported.stdout
+    assert "codings 122 of 122." in imported.stdout and "positions: 6 sources read as the standard" in imported.stdout
     nvivo = tmp_path / "nvivo.qdpx"
     nvivo.write_bytes(nvivo_like()[0])
     second = run("qdpx", "import", fresh, nvivo, passphrase="another passphrase")

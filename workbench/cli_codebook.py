@@ -313,12 +313,13 @@ def qdpx_import(
         _warnings(report.warnings)
         for line in report.coders:
             typer.echo(f"coders: {line}")
-        standard = [p for p in report.positions if ": code points (" in p]
+        standard = len([p for p in report.positions if ": code points (" in p])
         if standard:
-            typer.echo(f"positions: {len(standard)} source(s) read as the standard defines (code points).")
+            typer.echo(f"positions: {standard} {'source' if standard == 1 else 'sources'} read as the standard "
+                       "defines (code points).")  # fmt: skip
         for line in (p for p in report.positions if ": code points (" not in p):
             typer.echo(f"positions: {line}")
-        typer.echo(f"In the file: {report.summary()}.")
         typer.echo(f"Imported {file.name}: {report.codes_added} codes, {report.participants_added} participants "
                    f"({report.participants_updated} updated), {report.interviews} transcripts, {report.codings} "
                    f"codings, {report.memos} memos.")  # fmt: skip
+        typer.echo(f"In the file: {report.summary()}.")

@@ -153,7 +153,7 @@ def test_atlas_like_crlf_counted_twice_and_warnings_for_what_is_left_out(project
     assert [c.text for c in sorted(text_view.codings, key=lambda c: c.start)] == quotes
     assert "line ends counted two" in " ".join(report.warnings)
     joined = " ".join(report.warnings)
-    for left_out in ("1 source was not imported (a picture, not text)", "1 set was", "1 graph was", "colour"):
+    for left_out in ("1 source was not imported (a picture source, not text)", "1 set was", "1 graph was", "colour"):
         assert left_out in joined, left_out
     assert view_transcript(project, report.interview_ids[1]).transcript.text == "Dear mother, I am well."
 

@@ -266,7 +266,7 @@ def _evidence(
     if named:
         why.append(f"{alt_names} of {len(named)} selection names match the text against {std_names}")
     strength = (alt_clean - std_clean) / count + ((alt_names - std_names) / len(named) if named else 0)
-    return strength, "; ".join(why) + (" (as the file's origin suggests)" if hinted else "")
+    return strength, "; ".join(why) + ("; the file's origin suggests it" if hinted else "")
 
 
 def _clean(text: str, span: tuple[int, int]) -> int:

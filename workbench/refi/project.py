@@ -294,9 +294,9 @@ class _Reader:
                         if part is not representation:
                             self.skip_contents(part, "on a PDF page, not in its text", itself=True)
             else:
-                medium = kind.removesuffix("Source").lower() or "unknown"
-                self.account.sources.skip(f"{'an' if medium[0] in 'aeiou' else 'a'} {medium}, not text")
-                self.skip_contents(source, f"in a {medium} source")
+                medium = _MEDIA.get(kind, "unrecognised")  # never the element's own name: it is the file's text
+                self.account.sources.skip(f"{'an' if medium[0] in 'aeiou' else 'a'} {medium} source, not text")
+                self.skip_contents(source, f"in {'an' if medium[0] in 'aeiou' else 'a'} {medium} source")
 
     def text_source(self, element: etree._Element, number: int, fallback_name: str = "") -> RefiTextSource | None:
         guid = self.guid(element, "source")
@@ -351,6 +351,9 @@ class _Reader:
             self.skipped["note without its text"] += 1
             return None
         return RefiNote(self.guid(element, "note"), element.get("name") or "", text, *self.stamp(element))
+
+
+_MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video", "PDFSource": "PDF"}
 
 
 def _is_selection(element: etree._Element) -> bool:
