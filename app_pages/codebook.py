@@ -60,8 +60,9 @@ def _browse(entries: list[CodebookEntry]) -> None:
     for entry in entries:
         code = entry.code
         with st.expander(_label(entry)):
-            st.markdown(f"<span style='background:{safe_color(code.color)};padding:0 1em'>&nbsp;</span> "
-                        f"`{safe_color(code.color)}`", unsafe_allow_html=True)  # fmt: skip
+            shown = safe_color(code.color) if code.color else "no colour"
+            st.markdown(f"<span style='background:{safe_color(code.color)};padding:0 1em'>&nbsp;</span> `{shown}`",
+                        unsafe_allow_html=True)  # fmt: skip
             st.write("**Definition.**", code.definition or "-")
             st.write("**Use when.**", code.inclusion or "-")
             st.write("**Do not use when.**", code.exclusion or "-")
@@ -86,7 +87,9 @@ def _edit(entries: list[CodebookEntry]) -> None:
         exclusion = st.text_area("Do not use when (exclusion criteria)", code.exclusion)
         examples = st.text_area("Example quotes, one per line", "\n".join(code.examples))
         if st.form_submit_button("Save code", type="primary"):
-            update_code(ws, replace(code, name=name, color=color, codable=codable, definition=definition,
+            untouched = code.color is None and color.upper() == safe_color(None)  # still no colour
+            update_code(ws, replace(code, name=name, color=None if untouched else color, codable=codable,
+                                    definition=definition,
                                     inclusion=inclusion, exclusion=exclusion,
                                     examples=tuple(examples.splitlines())))  # fmt: skip
             st.success(f"Saved {name!r}.")
@@ -181,7 +184,8 @@ def _exchange() -> None:
             if upload.name.lower().endswith(".qdpx"):
                 report = import_qdpx(ws, upload.name, upload.getvalue())
                 warnings, text = report.warnings, (f"Imported {report.interviews} transcripts, {report.codings} "
-                                                   f"codings, {report.codes_added} codes.")  # fmt: skip
+                                                   f"codings, {report.codes_added} codes. In the file: "
+                                                   f"{report.summary()}.")  # fmt: skip
             else:
                 result = import_codebook_file(ws, upload.name, upload.getvalue())
                 warnings, text = result.warnings, f"{len(result.added)} codes added, {len(result.updated)} updated."

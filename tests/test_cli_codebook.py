@@ -75,6 +75,8 @@ def test_qdpx_export_then_import_into_a_new_project(demo_dir: Path, tmp_path: Pa
     imported = run("qdpx", "import", fresh, target, passphrase="another passphrase")
     assert imported.returncode == 0, imported.stderr
     assert "6 transcripts" in imported.stdout and "122 codings" in imported.stdout
+    assert "In the file: codes 21 of 21; sources 6 of 6; selections" in imported.stdout
+    assert "codings 122 of 122." in imported.stdout and "positions: 6 sources read as the standard" in imported.stdout
     nvivo = tmp_path / "nvivo.qdpx"
     nvivo.write_bytes(nvivo_like()[0])
     second = run("qdpx", "import", fresh, nvivo, passphrase="another passphrase")
@@ -83,3 +85,17 @@ def test_qdpx_export_then_import_into_a_new_project(demo_dir: Path, tmp_path: Pa
     broken.write_bytes(b"not a zip")
     failed = run("qdpx", "import", fresh, broken, passphrase="another passphrase")
     assert failed.returncode == 1 and "damaged" in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_every_command_that_takes_a_code_accepts_the_short_id_it_prints(demo_dir: Path, tmp_path: Path) -> None:
+    listed = run("codebook", "list", demo_dir)
+    assert listed.returncode == 0, listed.stderr
+    coded = [line for line in listed.stdout.splitlines() if not line.rstrip().endswith("[0]") and "(group)" not in line]
+    short = coded[0].split()[0]
+    assert len(short) == 8
+    retrieved = run("retrieve", demo_dir, "--code", short, "-o", tmp_path / "passages.csv")
+    assert retrieved.returncode == 0, retrieved.stderr
+    assert "passages of" in retrieved.stderr and "There is no code" not in retrieved.stderr
+    renamed = run("codebook", "rename", demo_dir, short, "Renamed by short id")
+    assert renamed.returncode == 0, renamed.stderr
+    assert "There is no code" in run("retrieve", demo_dir, "--code", "ffffffff").stderr

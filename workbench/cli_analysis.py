@@ -187,7 +187,7 @@ def _write(csv_text: str, output: Path | None, *, sensitive: bool) -> None:
 
 def retrieve_command(
     directory: ProjectDir,
-    code: Annotated[str, typer.Option("--code", help="The code's key, id or name.", show_default=False)],
+    code: Annotated[str, typer.Option("--code", help="The code's key, short id or name.", show_default=False)],
     *,
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's codings (repeatable).")] = None,
     where: Annotated[

@@ -266,6 +266,9 @@ def codebook_delete(
 def qdpx_export(
     directory: ProjectDir,
     output: Annotated[Path, typer.Option("--output", "-o", help="The .qdpx file to write.", show_default=False)],
+    crlf: Annotated[
+        bool, typer.Option("--crlf", help="CR LF line ends in the text sources (MAXQDA expects them).")
+    ] = False,
     user: UserOption = None,
 ) -> None:
     """Export the whole project, decrypted, as REFI-QDA .qdpx (leads and admins; audited with its SHA-256)."""
@@ -274,7 +277,7 @@ def qdpx_export(
 
     with handled():
         with opened(directory, user) as ws:
-            report = export_qdpx(ws, output)
+            report = export_qdpx(ws, output, crlf=crlf)
         _warnings(report.warnings)
         typer.echo(f"Wrote {output}: {report.sources} transcripts, {report.codes} codes, {report.cases} cases, "
                    f"{report.codings} codings, {report.notes} notes. The file is NOT encrypted.")  # fmt: skip
@@ -285,6 +288,12 @@ def qdpx_export(
 def qdpx_import(
     directory: ProjectDir,
     file: Annotated[Path, typer.Argument(help="A .qdpx project from NVivo, ATLAS.ti, MAXQDA, QualCoder ...")],
+    split_names: Annotated[
+        str | None,
+        typer.Option(
+            "--split-names", help="Restore a code tree flattened into names, e.g. '::' for ATLAS.ti's 'Parent::Child'."
+        ),
+    ] = None,
     user: UserOption = None,
 ) -> None:
     """Import a REFI-QDA project (codes, cases, transcripts, codings, notes), all or nothing."""
@@ -300,8 +309,17 @@ def qdpx_import(
         if file.stat().st_size > limit:
             raise InvalidInputError(f"{file.name}: larger than the {limit // 2**20} MB limit (WORKBENCH_MAX_QDPX_MB).")
         with opened(directory, user) as ws:
-            report = import_qdpx(ws, file.name, file.read_bytes())
+            report = import_qdpx(ws, file.name, file.read_bytes(), split_names=split_names)
         _warnings(report.warnings)
+        for line in report.coders:
+            typer.echo(f"coders: {line}")
+        standard = len([p for p in report.positions if ": code points (" in p])
+        if standard:
+            typer.echo(f"positions: {standard} {'source' if standard == 1 else 'sources'} read as the standard "
+                       "defines (code points).")  # fmt: skip
+        for line in (p for p in report.positions if ": code points (" not in p):
+            typer.echo(f"positions: {line}")
         typer.echo(f"Imported {file.name}: {report.codes_added} codes, {report.participants_added} participants "
                    f"({report.participants_updated} updated), {report.interviews} transcripts, {report.codings} "
                    f"codings, {report.memos} memos.")  # fmt: skip
+        typer.echo(f"In the file: {report.summary()}.")

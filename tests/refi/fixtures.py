@@ -144,7 +144,9 @@ def atlas_like() -> tuple[bytes, list[str]]:
 <Sources>
 <TextSource guid="{source}" name="P07 interju" plainTextPath="internal://{source}.txt">{selections}</TextSource>
 <PictureSource guid="{picture}" name="drawing" path="internal://{picture}.png"/>
-<PDFSource guid="{pdf}" name="letter.pdf" path="internal://{pdf}.pdf"><Representation guid="{_g()}"
+<PDFSource guid="{pdf}" name="letter.pdf" path="internal://{pdf}.pdf"><PDFSelection guid="{_g()}" page="1"
+ firstX="0" firstY="0" secondX="90" secondY="40"><Coding guid="{_g()}"><CodeRef targetGUID="{IDS.code_turning}"/>
+</Coding></PDFSelection><Representation guid="{_g()}"
  name="letter"><PlainTextContent>Dear mother, I am well.</PlainTextContent></Representation></PDFSource>
 </Sources>
 <Sets><Set guid="{_g()}" name="Set A"/></Sets>

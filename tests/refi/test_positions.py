@@ -81,3 +81,20 @@ def test_every_raw_offset_maps_into_the_normalised_text(raw: str) -> None:
     assert positions[0] == 0 and positions[-1] == len(text)
     assert all(a <= b for a, b in itertools.pairwise(positions))
     assert len(READINGS) == 6
+
+
+def test_one_sloppy_offset_past_the_end_does_not_move_the_other_selections() -> None:
+    text = "I: Where were you?\nR: At home with my mother.\nI: And then?\nR: Then the city, then prison.\n"
+    spans = [Span(text.index(q), text.index(q) + len(q)) for q in ("At home", "my mother", "the city")]
+    spans.append(Span(text.index("prison"), len(text) + 2))  # a tool's off-by-two end
+    placement = place(text, spans)
+    assert placement.reading == STANDARD
+    assert [placement.text[s:e] for s, e in placement.spans[:3]] == ["At home", "my mother", "the city"]  # type: ignore[misc]
+    assert placement.spans[3] is None
+
+
+def test_a_file_this_workbench_wrote_is_read_as_the_standard_says() -> None:
+    lf = TEXT.replace("\r\n", "\n")
+    crlf_positions = [Span(_utf16(TEXT, TEXT.index(q)), _utf16(TEXT, TEXT.index(q) + len(q))) for q in QUOTES[:3]]
+    assert place(lf, crlf_positions, "workbench (encrypted qualitative research workbench)").reading == STANDARD
+    assert place(lf, crlf_positions, "NVivo 12").reading != STANDARD

@@ -44,8 +44,9 @@ def test_atlas_style_codebook_with_braces_short_colours_and_sets() -> None:
 <Code guid="9fa9bcb7-5b59-47a9-8c3e-f65cffdc7520" name="Values" isCodable="true" color="red"/>
 </Codes><Sets><Set guid="0dcef2f5-e55c-49da-8c33-9b0803c7aeb4" name="S"/></Sets></CodeBook>"""
     codes, warnings = read_qdc("atlas.qdc", data)
+    # no colour stays no colour (screens show a default; exports do not invent one)
     assert [(c.id[:8], c.parent_id and c.parent_id[:8], c.color) for c in codes] == [
-        ("5215cc69", None, "#999999"), ("d7aa29da", "5215cc69", "#FFFF00"), ("9fa9bcb7", None, "#999999")]  # fmt: skip
+        ("5215cc69", None, None), ("d7aa29da", "5215cc69", "#FFFF00"), ("9fa9bcb7", None, None)]  # fmt: skip
     assert codes[1].definition == "Anything about jobs or taxes"
     assert any("code set" in w for w in warnings) and any("colour" in w for w in warnings)
 

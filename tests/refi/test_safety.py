@@ -41,8 +41,8 @@ def test_path_traversal_entries_are_ignored_and_reported() -> None:
     data = archive({"project.qde": qde.encode(), "../../evil.txt": b"x", "/abs/evil.txt": b"x"})
     project, warnings = read_qdpx("traversal.qdpx", data)
     assert project.sources == []
-    assert any("unsafe paths" in w and w.startswith("2 ") for w in warnings)
-    assert any("missing from the archive" in w for w in warnings)
+    assert any("with an unsafe path" in w and w.startswith("2 ") for w in warnings)
+    assert project.account.sources.skipped == {"file missing from the archive": 1}
 
 
 def test_a_zip_bomb_member_is_refused_before_inflating() -> None:

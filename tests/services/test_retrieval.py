@@ -142,6 +142,7 @@ def test_codes_are_found_by_key_name_or_id(shared_demo: Workspace) -> None:
     assert find_code(shared_demo, "US_VS_THEM") == code
     assert find_code(shared_demo, code.name.upper()) == code
     assert find_code(shared_demo, code.id) == code
+    assert find_code(shared_demo, code.id[:8]) == code  # the short id `codebook list` prints
     with pytest.raises(NotFoundError, match="no code"):
         find_code(shared_demo, "nonsense")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from workbench.domain.models import Code
@@ -47,7 +47,7 @@ def code_from_dict(entry: Mapping[str, Any], fallback: Code | None = None) -> Co
         id=str(entry["id"]),
         name=str(pick("name", base.name)),
         parent_id=pick("parent", base.parent_id),
-        color=str(pick("color", base.color)),
+        color=None if pick("color", base.color) is None else str(pick("color", base.color)),
         definition=str(pick("definition", base.definition)),
         inclusion=str(pick("inclusion", base.inclusion)),
         exclusion=str(pick("exclusion", base.exclusion)),
@@ -188,3 +188,25 @@ def _sentences(text: str) -> list[str]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def match_code(codes: Sequence[Code], ref: str) -> Code | None:
+    """The code a user means by ``ref``: its GUID, key or exact name (any case), or a unique GUID prefix of
+    4+ characters (``codebook list`` prints 8). None if nothing matches; ambiguous references are refused.
+
+    Every command that takes a code resolves it here, so each accepts the short id the CLI prints.
+    """
+    wanted = ref.strip().strip("{}").casefold()
+    tests: tuple[Callable[[Code], bool], ...] = (
+        lambda c: c.id.casefold() == wanted,
+        lambda c: (c.key or "").casefold() == wanted,
+        lambda c: c.name.casefold() == wanted,
+        lambda c: len(wanted) >= 4 and c.id.casefold().startswith(wanted),
+    )
+    for test in tests:
+        found = [c for c in codes if test(c)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise InvalidInputError(f"{ref!r} matches {len(found)} codes; give the code's full id or its key.")
+    return None

@@ -106,7 +106,7 @@ class Code:
     id: str
     name: str
     parent_id: str | None = None
-    color: str = "#999999"
+    color: str | None = "#999999"  # None: the code has no colour (screens show a default)
     definition: str = ""
     inclusion: str = ""
     exclusion: str = ""

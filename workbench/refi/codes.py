@@ -9,6 +9,7 @@ parse back on import; a description without our labels becomes the definition.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 
 from workbench.domain.codebook import tree_order
@@ -16,6 +17,8 @@ from workbench.domain.models import Code
 from workbench.refi.model import RefiCode
 
 DEFAULT_COLOR = "#999999"
+"""Shown on screen for a code without a colour; never written to a file as if the code had it."""
+_NS = uuid.UUID("4f0c7a5e-93d1-4c61-a8a2-2b1f0e6d7c39")  # parents restored from flattened names
 _INCLUSION = "Use when:"
 _EXCLUSION = "Do not use when:"
 _EXAMPLES = "Examples:"
@@ -88,7 +91,7 @@ def from_refi(roots: Sequence[RefiCode], warnings: list[str]) -> list[Code]:
             definition, inclusion, exclusion, examples = parse_description(node.description)
             result.append(
                 Code(
-                    id=node.guid, name=node.name.strip() or node.guid, parent_id=parent, color=color or DEFAULT_COLOR,
+                    id=node.guid, name=node.name.strip() or node.guid, parent_id=parent, color=color,
                     definition=definition, inclusion=inclusion, exclusion=exclusion, examples=examples,
                     codable=node.codable,
                 )
@@ -97,5 +100,42 @@ def from_refi(roots: Sequence[RefiCode], warnings: list[str]) -> list[Code]:
 
     walk(roots, None)
     if bad_colors:
-        warnings.append(f"{bad_colors} code colour(s) were not #RRGGBB values; those codes got grey ({DEFAULT_COLOR}).")
+        noun = "colour was" if bad_colors == 1 else "colours were"
+        warnings.append(f"{bad_colors} code {noun} not #RRGGBB; those codes were imported without a colour.")
     return result
+
+
+def unflatten(roots: Sequence[RefiCode], separator: str) -> tuple[list[RefiCode], int]:
+    """A hierarchy restored from names a tool flattened (ATLAS.ti writes ``Parent::Child``).
+
+    ``A::B`` becomes ``B`` under the sibling code named ``A``; a parent that is not in
+    the file is created as a grouping code with a GUID derived from its path, so the
+    same file gives the same tree every time. Returns the tree and how many parents
+    were created.
+    """
+    top = list(roots)
+    created = 0
+
+    def arrange(container: list[RefiCode], path: str) -> None:
+        nonlocal created
+        flat = [c for c in container if separator in c.name and all(p.strip() for p in c.name.split(separator))]
+        for code in flat:
+            container.remove(code)
+        for code in flat:
+            parts = [p.strip() for p in code.name.split(separator)]
+            holder, key = container, path
+            for part in parts[:-1]:
+                key = f"{key}{separator}{part}"
+                parent = next((c for c in holder if c.name.strip() == part), None)
+                if parent is None:
+                    parent = RefiCode(str(uuid.uuid5(_NS, key)), part, codable=False)
+                    holder.append(parent)
+                    created += 1
+                holder = parent.children
+            code.name = parts[-1]
+            holder.append(code)
+        for code in container:
+            arrange(code.children, f"{path}{separator}{code.name.strip()}")
+
+    arrange(top, "")
+    return top, created

@@ -8,6 +8,7 @@ lowercase without braces.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 VariableValue = str | int | float | bool | dt.date | dt.datetime
@@ -99,6 +100,57 @@ class RefiTextSource:
     description: str = ""
 
 
+KINDS = ("codes", "sources", "selections", "codings")
+
+
+@dataclass
+class Tally:
+    """One kind of item: how many the file holds, how many were imported, and why the rest were not."""
+
+    total: int = 0
+    imported: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        if count:
+            self.skipped[reason] += count
+
+    def balanced(self) -> bool:
+        return self.imported + sum(self.skipped.values()) == self.total
+
+
+@dataclass
+class Account:
+    """What the file holds and what became of it, per kind: imported + skipped (by reason) = total."""
+
+    codes: Tally = field(default_factory=Tally)
+    sources: Tally = field(default_factory=Tally)
+    selections: Tally = field(default_factory=Tally)
+    codings: Tally = field(default_factory=Tally)
+
+    def tallies(self) -> list[tuple[str, Tally]]:
+        return [(kind, getattr(self, kind)) for kind in KINDS]
+
+    def balanced(self) -> bool:
+        return all(tally.balanced() for _, tally in self.tallies())
+
+    def sentences(self) -> list[str]:
+        """One warning per kind and reason: ``16 codings were not imported (source missing from the archive).``"""
+        found = []
+        for kind, tally in self.tallies():
+            for reason, count in sorted(tally.skipped.items(), key=lambda i: (-i[1], i[0])):
+                found.append(f"{count} {kind if count != 1 else kind[:-1]} {_were(count)} not imported ({reason}).")
+        return found
+
+    def line(self) -> str:
+        """One line a reader can add up: ``codes 5 of 5; sources 3 of 4 (1 missing from the archive); ...``."""
+        parts = []
+        for kind, tally in self.tallies():
+            reasons = ", ".join(f"{n} {why}" for why, n in sorted(tally.skipped.items(), key=lambda i: (-i[1], i[0])))
+            parts.append(f"{kind} {tally.imported} of {tally.total}" + (f" (skipped: {reasons})" if reasons else ""))
+        return "; ".join(parts)
+
+
 @dataclass
 class RefiProject:
     name: str
@@ -112,6 +164,7 @@ class RefiProject:
     description: str = ""
     creating_user: str | None = None
     created: dt.datetime | None = None
+    account: Account = field(default_factory=Account)
 
     def all_codes(self) -> list[RefiCode]:
         found: list[RefiCode] = []
@@ -121,3 +174,32 @@ class RefiProject:
             found.append(code)
             stack.extend(reversed(code.children))
         return found
+
+
+_PLURALS = {
+    "note reference of the project": "note references of the project",
+    "note without its text": "notes without their text",
+    "note attached to a code": "notes attached to a code",
+    "source in a second case": "sources in a second case",
+    "code or selection reference of a case": "code or selection references of a case",
+    "value of an undeclared variable": "values of an undeclared variable",
+    "variable value that does not fit its type": "variable values that do not fit their type",
+    "variable value on a source": "variable values on a source",
+    "reference to a missing note": "references to a missing note",
+    "note not attached to a transcript, selection or coding": "notes not attached to a transcript, selection or coding",
+}
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
+def counted(count: int, singular: str, plural: str = "") -> str:
+    """``1 code`` / ``2 codes``, and the verb to follow: ``counted(2, "code") + " were"``."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'} {_were(count)}"
+
+
+def not_imported(what: str, count: int) -> str:
+    """A warning that reads as a sentence: ``2 sets were not imported.``"""
+    noun = what if count == 1 else _PLURALS.get(what, what + "s")
+    return f"{count} {noun} {_were(count)} not imported."

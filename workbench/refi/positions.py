@@ -7,11 +7,10 @@ some count a line end as two characters (CR LF) even when the text file they wro
 holds a bare LF, or as one when it holds CR LF. We also normalise text on the way in
 (NFC, LF line ends), which shifts offsets again.
 
-For each text source we therefore try every reading, map each selection to our
-text, and keep the reading under which the selections fit best: all inside the
-text, matching the selection names tools write (usually the opening words of the
-selected text), and starting and ending between words rather than inside them,
-which is where people place selections. Ties go to the reading the standard defines.
+For each text source we therefore try every reading and map each selection to our
+text. The standard's reading wins unless the evidence against it is overwhelming
+(see ``place``): people do select from and to arbitrary characters, so "more ends
+between words" alone must never move a conformant file's codings.
 """
 
 from __future__ import annotations
@@ -53,6 +52,9 @@ class Span:
     name: str = ""
 
 
+Mapped = tuple[int, int] | None
+
+
 @dataclass(frozen=True)
 class Placement:
     """The chosen reading, our normalised text, and each span mapped onto it (None: does not fit)."""
@@ -60,6 +62,7 @@ class Placement:
     reading: Reading
     text: str
     spans: list[tuple[int, int] | None]
+    reason: str = ""
 
 
 def normalized_positions(raw: str) -> tuple[str, list[int]]:
@@ -131,27 +134,56 @@ def unit_table(raw: str, reading: Reading, to_normalized: Sequence[int]) -> list
     return table
 
 
-def place(raw: str, spans: Sequence[Span]) -> Placement:
-    """Map spans onto ``normalize(raw)`` under the reading that fits them best."""
+def place(raw: str, spans: Sequence[Span], origin: str = "") -> Placement:
+    """Map spans onto ``normalize(raw)``: the standard's reading unless the evidence against it is overwhelming.
+
+    A reading other than the standard's (code points over the text as written) is
+    taken only (a) when it fits more selections inside the text than the standard
+    reading does and places the others no worse, or (b) when, over the selections the two readings place
+    differently, it has nearly all (90%) of them start and end between words, or
+    matches nearly all their names, where the standard reading manages at most half
+    (and at least two selections differ, unless the origin hints at that reading). The
+    ``origin`` attribute informs the guess: a tool known to count that way (NVivo
+    and ATLAS.ti: UTF-16 and two-character line ends; MAXQDA: two-character line
+    ends) needs less evidence; a file this workbench wrote is always read as the
+    standard says unless its offsets do not fit.
+    """
     try:
         text, to_normalized = normalized_positions(raw)
     except ValueError:
-        return Placement(STANDARD, normalize(raw), [None] * len(spans))
-    best: tuple[tuple[int, int, int, int], Reading, list[tuple[int, int] | None]] | None = None
-    tables: dict[tuple[int, ...], Reading] = {}
-    for rank, reading in enumerate(READINGS):
+        return Placement(STANDARD, normalize(raw), [None] * len(spans), "the text does not normalise; not placed")
+    options: list[tuple[Reading, list[tuple[int, int] | None]]] = []
+    tables: set[tuple[int, ...]] = set()
+    for reading in READINGS:
         table = unit_table(raw, reading, to_normalized)
         key = tuple(table)
-        if key in tables:  # same offsets as an earlier reading (no CR, no emoji): the earlier one wins ties
-            continue
-        tables[key] = reading
-        mapped = [_map(table, span) for span in spans]
-        score = _score(text, spans, mapped, rank)
-        if best is None or score > best[0]:
-            best = (score, reading, mapped)
-    if best is None:
-        return Placement(STANDARD, text, [None] * len(spans))
-    return Placement(best[1], text, best[2])
+        if key not in tables:  # same offsets as an earlier reading (no CR, no emoji): the earlier one stands
+            tables.add(key)
+            options.append((reading, [_map(table, span) for span in spans]))
+    standard = options[0][1]
+    if not spans:
+        return Placement(STANDARD, text, standard, "no selections")
+    hints = origin_hints(origin)
+    fits = sum(m is not None for m in standard)
+    better = [(sum(m is not None for m in mapped), _quality(text, spans, mapped), -rank, reading, mapped)
+              for rank, (reading, mapped) in enumerate(options[1:], 1)]  # fmt: skip
+    best_fit = max(better, key=lambda b: b[:3], default=None)
+    if best_fit is not None and best_fit[0] > fits and _not_worse(text, spans, standard, best_fit[4]):
+        reason = (f"under the standard reading {len(spans) - fits} of {len(spans)} selections fall outside the text; "
+                  f"read as {best_fit[3].describe()}, {len(spans) - best_fit[0]} do")  # fmt: skip
+        return Placement(best_fit[3], text, best_fit[4], reason)
+    if hints is None:
+        return Placement(STANDARD, text, standard, f"written by this workbench; {_fit_phrase(fits, len(spans))}")
+    chosen: tuple[float, Reading, list[tuple[int, int] | None], str] | None = None
+    for reading, mapped in options[1:]:
+        verdict = _evidence(text, spans, standard, mapped, hinted=reading in hints)
+        if verdict is not None and (chosen is None or verdict[0] > chosen[0]):
+            chosen = (verdict[0], reading, mapped, verdict[1])
+    if chosen is not None:
+        return Placement(chosen[1], text, chosen[2], chosen[3])
+    clean = sum(_clean(text, m) for m in standard if m is not None)
+    return Placement(STANDARD, text, standard, f"as the standard defines; {_fit_phrase(fits, len(spans))}, "
+                                               f"{clean} start and end between words")  # fmt: skip
 
 
 def _map(table: Sequence[int], span: Span) -> tuple[int, int] | None:
@@ -161,13 +193,85 @@ def _map(table: Sequence[int], span: Span) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def _score(
-    text: str, spans: Sequence[Span], mapped: Sequence[tuple[int, int] | None], rank: int
-) -> tuple[int, int, int, int]:
+def _not_worse(text: str, spans: Sequence[Span], standard: Sequence[Mapped], other: Sequence[Mapped]) -> bool:
+    """Where both readings place a selection, differently, ``other`` is at least as clean and as well named.
+
+    One sloppy offset past the end must not move every other selection of a conformant file.
+    """
+    both = [(span, a, b) for span, a, b in zip(spans, standard, other, strict=True)
+            if a is not None and b is not None and a != b]  # fmt: skip
+    named = [(span, a, b) for span, a, b in both if len(_wanted(span.name)) >= 4]
+    std = sum(_clean(text, a) for _, a, _ in both), sum(_name_matches(s.name, text[a[0] : a[1]]) for s, a, _ in named)
+    alt = sum(_clean(text, b) for _, _, b in both), sum(_name_matches(s.name, text[b[0] : b[1]]) for s, _, b in named)
+    return alt[0] >= std[0] and alt[1] >= std[1]
+
+
+def _quality(text: str, spans: Sequence[Span], mapped: Sequence[tuple[int, int] | None]) -> int:
+    """Among readings that fit equally many selections: names matched and selections between words."""
     fitting = [(span, m) for span, m in zip(spans, mapped, strict=True) if m is not None]
-    names = sum(_name_matches(span.name, text[m[0] : m[1]]) for span, m in fitting)
-    edges = sum(_between_words(text, m[0]) + _between_words(text, m[1]) for _, m in fitting)
-    return len(fitting), names, edges, -rank
+    return sum(2 * _name_matches(span.name, text[m[0] : m[1]]) + _clean(text, m) for span, m in fitting)
+
+
+def _fit_phrase(fits: int, total: int) -> str:
+    if fits == total:
+        return "its one selection fits" if total == 1 else f"all {total} selections fit"
+    return f"{fits} of {total} selections fit"
+
+
+_TOOL_HINTS = {
+    "nvivo": {"utf16", "CRLF as two"},
+    "atlas": {"utf16", "CRLF as two"},
+    "maxqda": {"CRLF as two"},
+}
+
+
+def origin_hints(origin: str) -> set[Reading] | None:
+    """The non-standard readings the tool named in ``origin`` is known to use; None for our own files."""
+    lowered = origin.lower()
+    if lowered.startswith("workbench"):
+        return None
+    traits: set[str] = set()
+    for tool, known in _TOOL_HINTS.items():
+        if tool in lowered.replace(".", "").replace(" ", ""):
+            traits |= known
+    return {r for r in READINGS[1:] if (not r.utf16 or "utf16" in traits)
+            and (r.newlines == "as written" or r.newlines in traits)}  # fmt: skip
+
+
+def _evidence(
+    text: str,
+    spans: Sequence[Span],
+    standard: Sequence[tuple[int, int] | None],
+    other: Sequence[tuple[int, int] | None],
+    *,
+    hinted: bool,
+) -> tuple[float, str] | None:
+    """(strength, reason) if ``other`` is overwhelmingly better than ``standard`` where they differ, else None."""
+    differ = [(span, a, b) for span, a, b in zip(spans, standard, other, strict=True)
+              if a is not None and b is not None and a != b]  # fmt: skip
+    if not differ:
+        return None
+    count = len(differ)
+    std_clean = sum(_clean(text, a) for _, a, _ in differ)
+    alt_clean = sum(_clean(text, b) for _, _, b in differ)
+    named = [(span, a, b) for span, a, b in differ if len(_wanted(span.name)) >= 4]
+    std_names = sum(_name_matches(span.name, text[a[0] : a[1]]) for span, a, _ in named)
+    alt_names = sum(_name_matches(span.name, text[b[0] : b[1]]) for span, _, b in named)
+    by_edges = count >= (1 if hinted else 2) and alt_clean >= 0.9 * count and std_clean <= 0.5 * count
+    by_names = len(named) >= 1 and alt_names >= 0.9 * len(named) and std_names <= 0.5 * len(named)
+    if not (by_edges or by_names):
+        return None
+    why = [f"{alt_clean} of {count} selections start and end between words against {std_clean} under the "
+           "standard reading"]  # fmt: skip
+    if named:
+        why.append(f"{alt_names} of {len(named)} selection names match the text against {std_names}")
+    strength = (alt_clean - std_clean) / count + ((alt_names - std_names) / len(named) if named else 0)
+    return strength, "; ".join(why) + ("; the file's origin suggests it" if hinted else "")
+
+
+def _clean(text: str, span: tuple[int, int]) -> int:
+    """1 if the selection starts and ends between words, as people select (rarely by chance: ~4%)."""
+    return _between_words(text, span[0]) * _between_words(text, span[1])
 
 
 def _between_words(text: str, position: int) -> int:
@@ -176,9 +280,13 @@ def _between_words(text: str, position: int) -> int:
     return 0 if text[position - 1].isalnum() and text[position].isalnum() else 1
 
 
+def _wanted(name: str) -> str:
+    return " ".join(normalize(name).replace("…", " ").split()).removesuffix("...").strip()
+
+
 def _name_matches(name: str, selected: str) -> int:
     """Tools name a selection after its opening words, often cut with an ellipsis."""
-    wanted = " ".join(normalize(name).replace("…", " ").split()).removesuffix("...").strip()
+    wanted = _wanted(name)
     if len(wanted) < 4:
         return 0
     got = " ".join(selected.split())

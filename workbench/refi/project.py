@@ -10,6 +10,7 @@ reported as a warning, as section 7 of the standard asks.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from lxml import etree
 from workbench.errors import InvalidInputError
 from workbench.refi import safety
 from workbench.refi.model import (
+    Account,
     RefiCase,
     RefiCoding,
     RefiNote,
@@ -28,6 +30,7 @@ from workbench.refi.model import (
     RefiValue,
     RefiVariable,
     VariableValue,
+    not_imported,
 )
 from workbench.refi.qdc import read_code, write_code
 
@@ -35,8 +38,8 @@ NS = "urn:QDA-XML:project:1.0"
 ORIGIN = "workbench (encrypted qualitative research workbench)"
 SourceWriter = Callable[[RefiTextSource], str]
 """Stores a source's text in the archive and returns its ``internal://`` path."""
-TextLoader = Callable[[str], str | None]
-"""Returns the text behind a ``plainTextPath`` (None and a warning if it is not in the archive)."""
+TextLoader = Callable[[str], tuple[str | None, str]]
+"""The text behind a ``plainTextPath``, or None and why not (``"missing from the archive"``)."""
 
 
 def _q(name: str) -> str:
@@ -178,6 +181,7 @@ class _Reader:
         self.load_text = load_text
         self.warnings: list[str] = []
         self.skipped: Counter[str] = Counter()
+        self.account = Account()
 
     def guid(self, element: etree._Element, what: str) -> str:
         guid = safety.normalize_guid(element.get("guid"))
@@ -195,12 +199,29 @@ class _Reader:
         project.description = safety.child_text(root, "Description")
         project.creating_user = safety.normalize_guid(root.get("creatingUserGUID"))
         project.created = self.time(root.get("creationDateTime"))
+        self.count_totals(root)
         for element in root:
             self.section(project, element)
         if project.description.strip():
             self.skipped["project description"] += 1
-        self.skipped["project note reference"] += len(list(safety.children(root, "NoteRef")))
+        self.skipped["note reference of the project"] += len(list(safety.children(root, "NoteRef")))
+        project.account = self.account
         return project
+
+    def count_totals(self, root: etree._Element) -> None:
+        """What the file holds, counted before anything is interpreted, so every loss can be accounted for."""
+        for element in root:
+            if safety.local(element) == "CodeBook":
+                self.account.codes.total += sum(1 for e in element.iter() if safety.local(e) == "Code")
+            elif safety.local(element) == "Sources":
+                self.account.sources.total += sum(1 for e in element if safety.local(e))
+                self.account.selections.total += _count(element, _is_selection)
+                self.account.codings.total += _count(element, lambda e: safety.local(e) == "Coding")
+
+    def skip_contents(self, element: etree._Element, reason: str, *, itself: bool = False) -> None:
+        """Count the selections and codings inside ``element`` (and it, if ``itself``) as not imported."""
+        self.account.selections.skip(reason, _count(element, _is_selection, itself=itself))
+        self.account.codings.skip(reason, _count(element, lambda e: safety.local(e) == "Coding", itself=itself))
 
     def section(self, project: RefiProject, element: etree._Element) -> None:
         kind = safety.local(element)
@@ -212,6 +233,7 @@ class _Reader:
             seen: set[str] = set()
             codes = safety.children(holder, "Code") if holder is not None else iter(())
             project.codes = [read_code(self.name, c, self.warnings, seen) for c in codes]
+            self.account.codes.skip("outside the code list", self.account.codes.total - len(seen))
         elif kind == "Variables":
             project.variables = [self.variable(v) for v in safety.children(element, "Variable")]
         elif kind == "Cases":
@@ -254,30 +276,40 @@ class _Reader:
         return case
 
     def sources(self, project: RefiProject, element: etree._Element) -> None:
+        number = 0
         for source in element:
             kind = safety.local(source)
+            if not kind:
+                continue
+            number += 1
             if kind == "TextSource":
-                loaded = self.text_source(source)
+                loaded = self.text_source(source, number)
                 if loaded:
                     project.sources.append(loaded)
             elif kind == "PDFSource" and (representation := safety.child(source, "Representation")) is not None:
-                loaded = self.text_source(representation, fallback_name=source.get("name") or "")
+                loaded = self.text_source(representation, number, fallback_name=source.get("name") or "")
                 if loaded:
                     project.sources.append(loaded)
-                    self.skipped["PDF page-area selection"] += len(list(safety.children(source, "PDFSelection")))
+                    for part in source:
+                        if part is not representation:
+                            self.skip_contents(part, "on a PDF page, not in its text", itself=True)
             else:
-                self.skipped[f"{kind.removesuffix('Source').lower() or 'unknown'} source"] += 1
+                medium = _MEDIA.get(kind, "unrecognised")  # never the element's own name: it is the file's text
+                self.account.sources.skip(f"{'an' if medium[0] in 'aeiou' else 'a'} {medium} source, not text")
+                self.skip_contents(source, f"in {'an' if medium[0] in 'aeiou' else 'a'} {medium} source")
 
-    def text_source(self, element: etree._Element, fallback_name: str = "") -> RefiTextSource | None:
+    def text_source(self, element: etree._Element, number: int, fallback_name: str = "") -> RefiTextSource | None:
         guid = self.guid(element, "source")
-        name = element.get("name") or fallback_name or guid
+        path = element.get("plainTextPath")
+        name = element.get("name") or fallback_name or _file_name(path) or f"Source {number}"
         content = safety.child(element, "PlainTextContent")
         text = safety.text_of(content) if content is not None else None
-        path = element.get("plainTextPath")
+        reason = "no plain text"
         if text is None and path:
-            text = self.load_text(path)
+            text, reason = self.load_text(path)
         if text is None:
-            self.skipped["text source without plain text"] += 1
+            self.account.sources.skip(reason)
+            self.skip_contents(element, f"source {reason}" if reason.startswith("file") else f"source has {reason}")
             return None
         source = RefiTextSource(guid, name, text, user=safety.normalize_guid(element.get("creatingUser")),
                                 created=self.time(element.get("creationDateTime")),
@@ -314,11 +346,31 @@ class _Reader:
         content = safety.child(element, "PlainTextContent")
         text = safety.text_of(content) if content is not None else None
         if text is None and element.get("plainTextPath"):
-            text = self.load_text(element.get("plainTextPath") or "")
+            text, _ = self.load_text(element.get("plainTextPath") or "")
         if text is None:
-            self.skipped["note without plain text"] += 1
+            self.skipped["note without its text"] += 1
             return None
         return RefiNote(self.guid(element, "note"), element.get("name") or "", text, *self.stamp(element))
+
+
+_MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video", "PDFSource": "PDF"}
+
+
+def _is_selection(element: etree._Element) -> bool:
+    return safety.local(element).endswith("Selection")
+
+
+def _count(element: etree._Element, test: Callable[[etree._Element], bool], *, itself: bool = False) -> int:
+    return sum(1 for e in element.iter() if (itself or e is not element) and test(e))
+
+
+_GUID_FILE = re.compile(r"^\{?[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?(?:\.\w+)?$")
+
+
+def _file_name(path: str | None) -> str:
+    """The file name in a ``plainTextPath``, unless it is only a GUID (which names nothing for a reader)."""
+    base = (path or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "" if not base or _GUID_FILE.match(base) else base
 
 
 _PARSERS: dict[str, Callable[[str], VariableValue]] = {
@@ -346,5 +398,5 @@ def read_project(name: str, data: bytes, load_text: TextLoader, max_bytes: int) 
     reader = _Reader(name, load_text)
     project = reader.read(safety.parse_xml(name, data, max_bytes))
     warnings = reader.warnings
-    warnings.extend(f"{count} {what}(s) not imported" for what, count in sorted(reader.skipped.items()) if count)
+    warnings.extend(not_imported(what, count) for what, count in sorted(reader.skipped.items()) if count)
     return project, warnings

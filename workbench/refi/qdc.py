@@ -57,7 +57,8 @@ def read_qdc(name: str, data: bytes, max_bytes: int = safety.RefiLimits().max_xm
     sets = safety.child(root, "Sets")
     set_count = 0 if sets is None else len(list(safety.children(sets, "Set")))
     if set_count:
-        warnings.append(f"{set_count} code set(s) were not imported (this workbench has no code sets).")
+        noun = "code set was" if set_count == 1 else "code sets were"
+        warnings.append(f"{set_count} {noun} not imported (this workbench has no code sets).")
     codes = from_refi(nodes, warnings)
     if not codes:
         raise InvalidInputError(f"{name}: the codebook holds no codes.")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from workbench.domain.codebook import (
     code_from_dict,
     descendants,
     describe_changes,
+    match_code,
     snapshot,
     tree_order,
 )
@@ -113,8 +114,9 @@ def _collect(source: str, entries: list[Any], parent: str | None, language: str,
         if not isinstance(entry, dict):
             raise InvalidInputError(f"{source}: each code must be a mapping.")
         guid = str(entry.get("guid", ""))
-        color = str(entry.get("color", DEFAULT_COLOR))
-        if not _GUID.match(guid) or not _COLOR.match(color):
+        raw_color = entry.get("color", DEFAULT_COLOR)
+        color = None if raw_color is None else str(raw_color)  # null: a code without a colour
+        if not _GUID.match(guid) or (color is not None and not _COLOR.match(color)):
             raise InvalidInputError(f"{source}: code {entry.get('key')!r} needs a GUID and a #RRGGBB colour.")
         out.append(
             Code(
@@ -122,7 +124,7 @@ def _collect(source: str, entries: list[Any], parent: str | None, language: str,
                 key=str(entry.get("key") or "") or None,
                 name=_text(entry.get("name"), language)[:MAX_NAME] or guid,
                 parent_id=parent,
-                color=color.upper(),
+                color=color.upper() if color else None,
                 definition=_text(entry.get("definition"), language),
                 inclusion=_text(entry.get("inclusion"), language),
                 exclusion=_text(entry.get("exclusion"), language),
@@ -218,8 +220,8 @@ def _clean_code(code: Code) -> Code:
         raise InvalidInputError("A code needs a name.")
     if len(name) > MAX_NAME:
         raise InvalidInputError(f"A code name may have at most {MAX_NAME} characters.")
-    color = color_of(code.color)
-    if color is None:
+    color = color_of(code.color) if code.color is not None else None
+    if color is None and code.color is not None:
         raise InvalidInputError(f"{code.color!r} is not a colour; use #RRGGBB, e.g. #E57373.")
     examples = tuple(e.strip() for e in code.examples if e.strip())
     return replace(code, name=name, color=color, definition=code.definition.strip(),
@@ -650,20 +652,9 @@ def codebook_overview(ws: Workspace) -> list[CodebookEntry]:
 def resolve_code(ws: Workspace, ref: str) -> Code:
     """A live code by GUID, unique GUID prefix (4+ characters), key or exact name (any case)."""
     require(ws.user, Action.VIEW_STATUS)
-    wanted = ref.strip().lower().strip("{}")
-    codes = list_codes(ws)
-    tests: list[Callable[[Code], bool]] = [
-        lambda c: c.id == wanted,
-        lambda c: (c.key or "").lower() == wanted,
-        lambda c: c.name.lower() == wanted,
-        lambda c: len(wanted) >= 4 and c.id.startswith(wanted),
-    ]
-    for test in tests:
-        found = [c for c in codes if test(c)]
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise InvalidInputError(f"{ref!r} matches {len(found)} codes; give the GUID.")
+    found = match_code(list_codes(ws), ref)
+    if found is not None:
+        return found
     raise NotFoundError(f"There is no code {ref!r} in this codebook; `workbench codebook list DIR` lists them.")
 
 

@@ -40,6 +40,7 @@ from workbench.errors import InvalidInputError
 from workbench.importers.tables import is_valid_code
 from workbench.refi import codes as refi_codes
 from workbench.refi.model import (
+    Account,
     RefiCase,
     RefiCoding,
     RefiNote,
@@ -49,9 +50,12 @@ from workbench.refi.model import (
     RefiUser,
     RefiValue,
     RefiVariable,
+    counted,
+    not_imported,
 )
 from workbench.refi.positions import STANDARD, Span, place
 from workbench.refi.qdpx import read_qdpx, write_qdpx
+from workbench.refi.safety import RefiLimits
 from workbench.services.atomic_file import staged
 from workbench.services.codebook import merge_codes_in
 from workbench.services.interviews import add_transcript_in
@@ -124,18 +128,20 @@ def export_qdpx(
     note_transform: NoteTransform | None = None,
     attribute_transform: AttributeTransform | None = None,
     action: Action = Action.EXPORT_PROJECT,
+    crlf: bool = False,
 ) -> ExportReport:
     """Write the project to ``path`` as ``.qdpx``; audited with the file's SHA-256.
 
     ``action`` is the permission the export needs: the full decrypted export needs
-    EXPORT_PROJECT; an anonymised export may name the action that allows it.
+    EXPORT_PROJECT; an anonymised export may name the action that allows it. ``crlf``
+    writes CR LF line ends into the text sources (for MAXQDA), offsets counted to match.
     """
     require(ws.user, action)
     hooks = _Hooks(text_transform, note_transform, attribute_transform)
     with staged(path) as file:
         with ws.write() as repo:
             project, counts, warnings = build_exchange(ws, repo, hooks)
-            write_qdpx(file.stream, project)
+            write_qdpx(file.stream, project, crlf=crlf)
             digest = file.digest()
             ws.audit(repo, "project exported", "project", ws.project.id, file=path.name, sha256=digest,
                      transformed=text_transform is not None, **counts)  # fmt: skip
@@ -182,11 +188,12 @@ def build_exchange(ws: Workspace, repo: Repo, hooks: _Hooks) -> tuple[RefiProjec
     attr_ids = {d.name: attr_id for attr_id, d in definitions}
     project.cases = [_case(p, attr_ids, sources.get(p.code, []), hooks) for p in participants.values()]
     if counts["shredded"]:
-        warnings.append(f"{counts['shredded']} shredded interview(s) were left out: they can no longer be decrypted.")
+        shredded = counted(counts["shredded"], "shredded interview")
+        warnings.append(f"{shredded} left out: they can no longer be decrypted.")
     if counts["suggested"]:
-        warnings.append(f"{counts['suggested']} machine suggestion(s) nobody confirmed were left out.")
+        warnings.append(f"{counted(counts['suggested'], 'machine suggestion')} left out: nobody confirmed them.")
     if counts["dropped"]:
-        warnings.append(f"{counts['dropped']} coding(s) lost all their text to the transform and were left out.")
+        warnings.append(f"{counted(counts['dropped'], 'coding')} left out: the transform removed all their text.")
     summary_counts = {"sources": len(project.sources), "codes": len(codes), "cases": len(project.cases),
                       "codings": counts["codings"], "notes": len(project.notes)}  # fmt: skip
     return project, summary_counts, warnings
@@ -289,13 +296,35 @@ class ImportReport:
     memos: int = 0
     warnings: list[str] = field(default_factory=list)
     interview_ids: list[str] = field(default_factory=list)
+    account: Account = field(default_factory=Account)
+    positions: list[str] = field(default_factory=list)
+    """Per imported source: how its selection offsets were read, and why."""
+    coders: list[str] = field(default_factory=list)
+    """Where a selection and its coding name different users: both, and which one was taken."""
+
+    def summary(self) -> str:
+        """The one-line account: imported + skipped (by reason) = what the file holds, per kind."""
+        return self.account.line()
 
 
-def import_qdpx(ws: Workspace, name: str, data: bytes) -> ImportReport:
-    """Import a ``.qdpx`` project into this project, all or nothing; the report lists what was left out."""
+def import_qdpx(
+    ws: Workspace, name: str, data: bytes, *, split_names: str | None = None, limits: RefiLimits | None = None
+) -> ImportReport:
+    """Import a ``.qdpx`` project into this project, all or nothing; the report lists what was left out.
+
+    ``split_names`` (e.g. ``"::"``) restores a hierarchy that a tool flattened into
+    code names such as ``Parent::Child`` (ATLAS.ti does).
+    """
     require(ws.user, Action.IMPORT_PROJECT)
-    project, warnings = read_qdpx(name, data)
-    importer = _Importer(ws, project, ImportReport(warnings=list(warnings)))
+    project, warnings = read_qdpx(name, data, limits)
+    created = 0
+    if split_names:
+        project.codes, created = refi_codes.unflatten(project.codes, split_names)
+        if created:
+            warnings.append(f"{counted(created, 'parent code')} created to restore the hierarchy written into code "
+                            f"names with {split_names!r}.")  # fmt: skip
+    importer = _Importer(ws, project, ImportReport(warnings=list(warnings), account=project.account))
+    importer.created_parents = created
     with ws.write() as repo:
         importer.run(repo)
         report = importer.report
@@ -310,12 +339,17 @@ class _Importer:
         self.ws = ws
         self.project = project
         self.report = report
+        self.account = report.account
         self.skipped: Counter[str] = Counter()
         self.users: dict[str, str] = {}
+        self.user_names: dict[str, str] = {}
         self.codes: set[str] = set()
         self.cases: dict[str, str] = {}  # source guid -> participant code
         self.notes = {n.guid: n for n in project.notes}
         self.used_notes: set[str] = set()
+        self.unknown_users = 0
+        self.created_parents = 0
+        self.coder_pairs: Counter[tuple[str, str]] = Counter()
 
     def warn(self, what: str) -> None:
         self.report.warnings.append(what)
@@ -333,24 +367,31 @@ class _Importer:
 
     def _users(self, repo: Repo) -> None:
         created = []
+        members = exchange_repo.all_users(repo)
         for refi_user in self.project.users:
-            name = _user_name(refi_user)
+            name = display_name(refi_user)
             user = exchange_repo.user_by_any_name(repo, name)
+            if user is None:  # an earlier import may have stored the name as its safe key
+                user = next((u for u in members if user_key(u.name) == user_key(name)), None)
             if user is None:
                 user = repo.add_user(name, Role.RESEARCHER)
                 repo.remove_user(user.id)
+                members.append(user)
                 created.append(name)
             self.users[refi_user.guid] = user.id
+            self.user_names[refi_user.guid] = user.name
         if created:
-            self.warn(f"{len(created)} coder(s) from the file were recorded as former members, so their work stays "
-                      f"attributed to them but they cannot sign in: {', '.join(created[:10])}.")  # fmt: skip
+            many = len(created) != 1
+            self.warn(f"{len(created)} coder{'s' if many else ''} from the file {'were' if many else 'was'} recorded "
+                      f"as former member{'s' if many else ''}, so their work stays attributed to them but they "
+                      f"cannot sign in: {', '.join(created[:10])}.")  # fmt: skip
 
     def user_id(self, *candidates: str | None) -> str:
         for candidate in candidates:
             if candidate and candidate in self.users:
                 return self.users[candidate]
         if any(candidates):
-            self.skipped["unknown user"] += 1
+            self.unknown_users += 1
         return self.ws.user.id
 
     # codes ---------------------------------------------------------------------------------
@@ -364,10 +405,11 @@ class _Importer:
         coded |= {c.code for s in self.project.sources for c in s.codings}
         grouping = [c for c in codes if not c.codable and c.id in coded]
         if grouping:
-            self.warn(f"{len(grouping)} grouping code(s) hold codings in the file and were made codable.")
+            self.warn(f"{counted(len(grouping), 'grouping code')} made codable: the file holds codings of them.")
         codes = [replace(c, codable=True) if c in grouping else c for c in codes]
         added, _ = merge_codes_in(self.ws, repo, codes, f"Imported the codebook of {self.project.name or 'a project'}")
         self.report.codes_added = added
+        self.account.codes.imported = len(codes) - self.created_parents
         self.codes = {c.id for c in repo.codes()}
 
     # cases and participants ----------------------------------------------------------------
@@ -376,11 +418,14 @@ class _Importer:
         variables = {v.guid: v for v in self.project.variables}
         defs = {n: d for n, (_, d) in repo.attribute_defs().items()}
         taken = {p.code for p in repo.participant_codes()}
-        renamed = 0
+        renamed = nameless = 0
         for case in self.project.cases:
             code = case.name.strip()
             values = self._case_values(repo, case, variables, defs)
-            if not is_valid_code(code) or code in self.cases.values():
+            if not code:
+                nameless += 1
+                code = _free_code(taken)
+            elif not is_valid_code(code) or code in self.cases.values():
                 renamed += 1
                 code = _free_code(taken)
                 values[CASE_NAME_ATTRIBUTE] = case.name.strip() or case.guid
@@ -396,9 +441,12 @@ class _Importer:
             if case.description.strip():
                 self.skipped["case description"] += 1
         if renamed:
-            self.warn(f"{renamed} case name(s) did not look like pseudonymous codes (codes are stored unencrypted), "
-                      f"so those participants got codes such as C01; the original name is kept, encrypted, in "
-                      f"the attribute '{CASE_NAME_ATTRIBUTE}'.")  # fmt: skip
+            self.warn(f"{counted(renamed, 'case name')} not used as participant codes: they did not look like "
+                      "pseudonyms (codes are stored unencrypted), so those participants got codes such as C01; the "
+                      f"original name is kept, encrypted, in the attribute '{CASE_NAME_ATTRIBUTE}'.")  # fmt: skip
+        if nameless:
+            self.warn(f"{counted(nameless, 'case')} without a name (MAXQDA writes document variables so) "
+                      "imported as participants with codes such as C01, their variables as attributes.")  # fmt: skip
 
     def _store_case(self, repo: Repo, code: str, values: dict[str, AttributeValue], taken: set[str]) -> None:
         if code in taken:
@@ -437,19 +485,26 @@ class _Importer:
     # sources -------------------------------------------------------------------------------
 
     def _source(self, repo: Repo, source: RefiTextSource) -> None:
+        codings = sum(len(sel.codings) for sel in source.selections) + len(source.codings)
         if not normalize(source.text).strip():
-            self.skipped["empty text source"] += 1
+            self.account.sources.skip("empty text")
+            self.account.selections.skip("source text empty", len(source.selections))
+            self.account.codings.skip("source text empty", codings)
             return
-        placement = place(source.text, [Span(s.start, s.end, s.name) for s in source.selections])
+        placement = place(source.text, [Span(s.start, s.end, s.name) for s in source.selections], self.project.origin)
+        title = source.name[:300] or source.guid
+        if source.selections:
+            self.report.positions.append(f"{title}: {placement.reading.describe()} ({placement.reason})")
         if placement.reading != STANDARD and source.selections:
-            self.warn(f"{source.name}: selection positions were counted in {placement.reading.describe()}; "
+            self.warn(f"{title}: selection positions were counted in {placement.reading.describe()}; "
                       "they were converted to this workbench's character positions.")  # fmt: skip
         wave, language = self._source_variables(source)
         interview_id = add_transcript_in(
-            self.ws, repo, placement.text, title=source.name[:300] or source.guid, language=language,
+            self.ws, repo, placement.text, title=title, language=language,
             participant_code=self.cases.get(source.guid), wave=wave, source_format="qdpx",
         )  # fmt: skip
         self.report.interviews += 1
+        self.account.sources.imported += 1
         self.report.interview_ids.append(interview_id)
         self.transcript = repo.transcript(interview_id)
         self.seen: set[tuple[str, str, int, int]] = set()
@@ -476,33 +531,50 @@ class _Importer:
 
     def _selection(self, repo: Repo, selection: RefiSelection, span: tuple[int, int] | None) -> None:
         if span is None:
-            self.skipped["selection outside its text"] += 1
+            self.account.selections.skip("outside its text")
+            self.account.codings.skip("selection outside its text", len(selection.codings))
             return
         notes = [selection.description.strip()] if selection.description.strip() else []
         notes += self.note_texts(selection.note_refs)
-        if not selection.codings:
-            if notes:
-                quote = self.transcript.text[span[0] : span[1]]
-                author = self.user_id(selection.user)
-                self._memo(repo, self.transcript.summary.id, author, f"Note on “{quote[:120]}”:\n" + "\n\n".join(notes))
-            else:
-                self.skipped["selection without codes"] += 1
-            return
-        for index, coding in enumerate(selection.codings):
-            self._coding(repo, coding, span, selection, extra=notes if index == 0 else [])
+        stored = 0
+        for coding in selection.codings:
+            if self._coding(repo, coding, span, selection, extra=notes if not stored else []):
+                stored += 1
+        if stored:
+            self.account.selections.imported += 1
+        elif notes:  # an annotation (MAXQDA writes these): a memo that quotes the span it is about
+            quote = self.transcript.text[span[0] : span[1]]
+            author = self.user_id(selection.user)
+            self._memo(repo, self.transcript.summary.id, author, f"Note on “{quote[:120]}”:\n" + "\n\n".join(notes),
+                       selection.created)  # fmt: skip
+            self.account.selections.imported += 1
+        else:
+            why = "none of its codings imported" if selection.codings else "no code and no note"
+            self.account.selections.skip(why)
 
     def _coding(
         self, repo: Repo, coding: RefiCoding, span: tuple[int, int], selection: RefiSelection | None,
         extra: Sequence[str] = (),
-    ) -> None:  # fmt: skip
+    ) -> bool:  # fmt: skip
+        """Store one coding; False (and counted by reason) if it is not imported.
+
+        The coder is the Coding's ``creatingUser``: REFI-QDA 1.5 defines a coding as "the
+        application of a code" (section 3.4), so its creator is who applied the code, while the
+        selection's ``creatingUser`` made the selection (NVivo writes there whoever last edited
+        the coding reference, hence a later date). The selection's user is taken only when the
+        Coding names none; when both are given and differ, both are listed in the report.
+        """
         if coding.code not in self.codes:
-            self.skipped["coding with a code the file does not define"] += 1
-            return
+            self.account.codings.skip("code not in the file")
+            return False
         coder = self.user_id(coding.user, selection.user if selection else None)
+        if selection is not None and coding.user and selection.user and coding.user != selection.user:
+            self.coder_pairs[self.user_names.get(coding.user, coding.user),
+                             self.user_names.get(selection.user, selection.user)] += 1  # fmt: skip
         key = (coding.code, coder, *span)
         if key in self.seen:
-            self.skipped["duplicate coding"] += 1
-            return
+            self.account.codings.skip("duplicate of another coding")
+            return False
         self.seen.add(key)
         memo = "\n\n".join([*extra, *self.note_texts(coding.note_refs)]) or None
         stored = repo.add_coding(self.transcript, coding.code, coder, span[0], span[1], memo=memo)
@@ -510,6 +582,8 @@ class _Importer:
         if when is not None:
             self.store.set_created_at("coding", stored.id, when)
         self.report.codings += 1
+        self.account.codings.imported += 1
+        return True
 
     def _source_notes(self, repo: Repo, source: RefiTextSource, interview_id: str) -> None:
         if source.description.strip():
@@ -545,12 +619,28 @@ class _Importer:
         if unused:
             self.skipped["note not attached to a transcript, selection or coding"] += unused
         for what, count in sorted(self.skipped.items()):
-            self.warn(f"{count} {what}(s) not imported.")
+            self.warn(not_imported(what, count))
+        if self.unknown_users:
+            self.warn(f"{self.unknown_users} of the file's codings, memos or sources named a user the file does "
+                      "not list; they were attributed to you.")  # fmt: skip
+        for (coder, selector), count in sorted(self.coder_pairs.items()):
+            self.report.coders.append(
+                f"{counted(count, 'coding')} made by {coder} on selections created by {selector}; {coder} was "
+                "taken as the coder (the Coding's creatingUser is who applied the code)."
+            )
+        self.report.warnings.extend(self.account.sentences())
 
 
-def _user_name(user: RefiUser) -> str:
-    name = _USER_NAME_BAD.sub("_", user.name.strip()).strip("_")[:100]
-    return name or f"refi-user-{user.guid[:8]}"
+def display_name(user: RefiUser) -> str:
+    """The coder's name as the file writes it (control characters and runs of spaces aside)."""
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in user.name).split())[:100]
+    return cleaned or f"refi-user-{user.guid[:8]}"
+
+
+def user_key(name: str) -> str:
+    """A safe key for matching coders across imports (``Enric Llagostera`` -> ``Enric_Llagostera``, the name
+    earlier versions stored), never used as the name shown."""
+    return _USER_NAME_BAD.sub("_", name.strip()).strip("_")
 
 
 def _free_code(taken: set[str]) -> str:

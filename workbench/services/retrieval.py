@@ -31,6 +31,7 @@ from workbench.domain.analysis import (
     CooccurrenceMatrix,
 )
 from workbench.domain.attributes import AttributeType
+from workbench.domain.codebook import match_code
 from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, allowed, require
 from workbench.errors import InvalidInputError, NotFoundError
@@ -73,13 +74,9 @@ def find_code(ws: Workspace, ref: str) -> Code:
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
         codes = repo.codes()
-    wanted = ref.strip().casefold()
-    for field in ("key", "id", "name"):
-        matches = [c for c in codes if (getattr(c, field) or "").casefold() == wanted]
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise InvalidInputError(f"{len(matches)} codes are named {ref!r}; use the code's key or id.")
+    found = match_code(codes, ref)  # key, id, name or the short id `codebook list` prints
+    if found is not None:
+        return found
     raise NotFoundError(f"There is no code {ref!r}; `workbench frequencies DIR` lists the codes and their keys.")
 
 

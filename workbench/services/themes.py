@@ -27,6 +27,7 @@ import numpy as np
 
 from workbench.analysis.spans import overlaps
 from workbench.domain.attributes import AttributeType
+from workbench.domain.codebook import match_code
 from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError
@@ -269,11 +270,9 @@ def _participant_units(repo: Repo, interviews: Iterable[InterviewSummary], kind:
 
 
 def _family(codes: Sequence[Code], ref: str) -> Code:
-    wanted = ref.strip().casefold()
-    for attribute in ("key", "id", "name"):
-        matches = [c for c in codes if (getattr(c, attribute) or "").casefold() == wanted]
-        if len(matches) == 1:
-            return matches[0]
+    found = match_code(codes, ref)  # key, id, name or the short id `codebook list` prints
+    if found is not None:
+        return found
     raise NotFoundError(f"There is no code family {ref!r}; give a code's key, id or exact name.")
 
 

@@ -170,7 +170,7 @@ code = Table(
     Column("name", String(200), nullable=False),
     Column("parent_id", String(36), ForeignKey("code.id"), nullable=True),
     Column("position", Integer, nullable=False, default=0),
-    Column("color", String(7), nullable=False),
+    Column("color", String(7), nullable=True),  # NULL: no colour (kept so on export)
     Column("definition", Text, nullable=False, default=""),
     Column("inclusion", Text, nullable=False, default=""),
     Column("exclusion", Text, nullable=False, default=""),

@@ -27,9 +27,9 @@ STYLE = """
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
-def safe_color(value: str) -> str:
-    """A colour fit for a style attribute; codes may come from imported (untrusted) projects."""
-    return value if _COLOR.match(value) else "#DDDDDD"
+def safe_color(value: str | None) -> str:
+    """A colour fit for a style attribute; codes may come from imported (untrusted) projects, or have none."""
+    return value if value and _COLOR.match(value) else "#DDDDDD"
 
 
 def _pieces(text: str, offset: int, codings: Sequence[Coding]) -> list[tuple[str, list[Coding]]]:
