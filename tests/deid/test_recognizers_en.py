@@ -150,6 +150,12 @@ def test_usernames(text: str, handle: str) -> None:
     assert flags("en username", text, handle)
 
 
+def test_a_plain_word_is_a_username_after_a_handle_word() -> None:
+    assert flags("en username", "he logged in as baradekaraj from home", "baradekaraj")
+    assert flags("en username", "my username is qiten", "qiten")
+    assert found("en username", "my username is on the card") == []
+
+
 @pytest.mark.parametrize("text", ["mail matthew70@page-cairns.nz", "hello world", "I said yes as usual"])
 def test_emails_and_words_are_not_usernames(text: str) -> None:
     assert found("en username", text) == []

@@ -282,6 +282,14 @@ USERNAME_RULES = (
         0.5,
         lambda t: any(c.isdigit() or c in "_." for c in t) or t.startswith("@"),
     ),
+    # after words that can only introduce a handle, any single lower-case token: username susansoto,
+    # logged in as davek, gamertag: wolfie (not "my username is on the card": a common word is no handle)
+    Rule(
+        r"(?i:\b(?:username|user name|screen name|gamertag|handle|logged in as|signed in as)\b)(?:'s| (?:is|was))?:? "
+        r"(?P<v>[a-z][a-z0-9._]{2,30}+)(?![\w@])",
+        0.45,
+        lambda t: t.casefold() not in common_words(),
+    ),
     # lower-case letters then digits, as handles are made: jameswilliams11, susan_soto
     Rule(
         r"(?<![\w@.\-/])[a-z]{4,30}+(?:[._][a-z]{1,30}+)?\d{1,4}(?![\w@.\-/])|(?<![\w@.])[a-z]{2,30}+_[a-z0-9_]{2,30}+(?![\w@])",
