@@ -80,7 +80,9 @@ def _summary(report: ThemeReport, *, quotes: bool) -> str:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    from workbench.services.atomic_file import write_atomically
+
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 @themes_app.command("cluster")
@@ -103,7 +105,9 @@ def cluster_command(
         with _Progress() as progress:
             result = cluster_texts(texts, model=model, params=ThemeParams(seed=seed), on_progress=progress.update)
         lines = [json.dumps({"id": i, "theme": t}, ensure_ascii=False) for i, t in zip(ids, result.labels, strict=True)]
-        output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        from workbench.services.atomic_file import write_atomically
+
+        write_atomically(output, ("\n".join(lines) + "\n").encode("utf-8"))
         outliers = sum(1 for t in result.labels if t == -1)
         typer.echo(f"{len(result.themes)} themes in {len(texts)} texts ({outliers} outliers); wrote {output}.")
 
