@@ -3,10 +3,13 @@
 The workspace (and with it the decrypted keys) lives in ``st.session_state``,
 which belongs to one browser session. Nothing decrypted is ever put in
 ``st.cache_data`` or ``st.cache_resource``, which are shared by all users.
+Signing out and the idle lock clear the whole session state but a short
+allow-list, so nothing a page decrypted is offered to the next person.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -16,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from workbench.errors import WorkbenchError
 from workbench.services.projects import open_project
@@ -25,6 +29,10 @@ PROJECT_ENV = "WORKBENCH_PROJECT"
 IDLE_TIMEOUT_ENV = "WORKBENCH_IDLE_MINUTES"
 _WS = "workspace"
 _LAST_SEEN = "last_seen"
+_LOCK_MESSAGE = "lock_message"
+# What survives sign-out and the idle lock: the message saying why, and the upload widgets'
+# round counters (plain integers that make the next uploader a fresh widget). Nothing else.
+KEEP_ON_LOCK = frozenset({_LOCK_MESSAGE, "import_round", "exchange_round"})
 log = logging.getLogger("workbench.ui")
 
 
@@ -79,11 +87,22 @@ def unlock(secret: str, user_name: str | None) -> None:
 
 
 def lock(message: str | None = None) -> None:
+    """Close the workspace and drop every session value not on ``KEEP_ON_LOCK``.
+
+    Pages keep decrypted things in session state (a prepared ``.qdpx``, export
+    results, suggestions, search hits, widget values holding memo text). Clearing
+    by allow-list rather than by a list of known sensitive keys means a page
+    written later is covered without anyone remembering to add its keys here.
+    """
     ws = st.session_state.pop(_WS, None)
     if ws is not None:
         ws.close()
+    for key in list(st.session_state.keys()):
+        if key not in KEEP_ON_LOCK:
+            with contextlib.suppress(KeyError, StreamlitAPIException):
+                del st.session_state[key]
     if message:
-        st.session_state["lock_message"] = message
+        st.session_state[_LOCK_MESSAGE] = message
 
 
 @contextmanager
