@@ -30,9 +30,11 @@ IDLE_TIMEOUT_ENV = "WORKBENCH_IDLE_MINUTES"
 _WS = "workspace"
 _LAST_SEEN = "last_seen"
 _LOCK_MESSAGE = "lock_message"
-# What survives sign-out and the idle lock: the message saying why, and the upload widgets'
-# round counters (plain integers that make the next uploader a fresh widget). Nothing else.
-KEEP_ON_LOCK = frozenset({_LOCK_MESSAGE, "import_round", "exchange_round"})
+# What survives sign-out and the idle lock: the message saying why, the session's sign-in client
+# name (so signing out does not reset its failure count), and the upload widgets' round counters
+# (plain integers that make the next uploader a fresh widget). Nothing else.
+_CLIENT = "signin_client"  # a random name for this browser session, for the sign-in limits
+KEEP_ON_LOCK = frozenset({_LOCK_MESSAGE, _CLIENT, "import_round", "exchange_round"})
 log = logging.getLogger("workbench.ui")
 
 
@@ -70,12 +72,23 @@ def require_workspace() -> Workspace:
 
 
 def client_id() -> str:
-    """Who is knocking, for per-client sign-in limits: the browser's address as Streamlit sees it."""
+    """Who is knocking, for per-client sign-in limits: the browser's address and its session.
+
+    The session is part of the key because every browser on the server's own machine (and
+    every one behind a reverse proxy) has the same address: keyed by address alone, twenty
+    failures in one tab paused sign-in for everyone, the admin with the right password too.
+    Opening new sessions does not buy guesses: each member's own limit counts all sessions.
+    """
     try:
         address = st.context.ip_address
-    except Exception:  # outside a browser session (AppTest) there is no address
+    except Exception:  # outside a browser session there is no address
         address = None
-    return f"web:{address or 'local'}"
+    if not isinstance(address, str):  # AppTest hands out a mock object
+        address = None
+    session = st.session_state.get(_CLIENT)
+    if not isinstance(session, str):
+        session = st.session_state[_CLIENT] = uuid.uuid4().hex[:12]
+    return f"web:{address or 'local'}:{session}"
 
 
 def unlock(secret: str, user_name: str | None) -> None:
