@@ -392,15 +392,19 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless behind a TLS proxy.")] = "127.0.0.1",
 ) -> None:
-    """Start the web app for DIRECTORY at http://HOST:PORT (localhost only by default)."""
+    """Start the web app for DIRECTORY at http://HOST:PORT (localhost only by default).
+
+    It runs ``serve_app.py``: ``app.py`` inside Streamlit's ASGI app with the security headers
+    of ``workbench.ui.headers`` (a CSP forbidding other origins, no framing, nosniff, no referrer).
+    """
     with handled():
         read_location(directory)
-        if not APP_FILE.is_file():
+        if not APP_FILE.is_file() or not (REPO_ROOT / "serve_app.py").is_file():
             raise InvalidInputError("The app files were not found; run `workbench serve` from a source checkout.")
         typer.echo(f"Serving {directory} at http://{host}:{port} (Ctrl+C to stop).")
         env = {**os.environ, PROJECT_ENV: str(directory.resolve())}
         command = [
-            sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+            sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "serve_app.py"),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
             "--client.toolbarMode", "viewer",

@@ -7,7 +7,8 @@ as a link. Every user-authored field that reaches a Markdown-rendering element g
 through ``workbench.ui.safe_text.md``. The test drives the real pages with AppTest, takes
 every Markdown source they emit (bodies, captions, messages, expander and widget labels)
 and renders it with a CommonMark renderer: no image and no link may come out, and no
-bare ``http://`` (which GitHub-flavoured Markdown would turn into a link) may remain.
+bare ``http://``, ``www.`` or e-mail address (which GitHub-flavoured Markdown turns into a
+link even after backslash escapes) may remain.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from workbench.services.codebook import install_codebook
 from workbench.services.coding import add_interview_memo
 from workbench.services.interviews import add_transcript
 from workbench.services.projects import open_project
-from workbench.ui.safe_text import md
+from workbench.ui.safe_text import JOINER, md
 
 BEACON = "![x](http://beacon.example/b.png)"
 LINK = "[re-enter your password](http://evil.example/login)"
-HOSTILE = f"{LINK} {BEACON} <img src=http://beacon.example/c.png> www.evil.example"
+HOSTILE = f"{LINK} {BEACON} <img src=http://beacon.example/c.png> www.evil.example mail@evil.example"
 _RENDER = MarkdownIt("commonmark").enable("strikethrough")
-_BARE_URL = re.compile(r"(?<!\\)(?:https?:|www\.)", re.IGNORECASE)
+_BARE_URL = re.compile(r"https?://|www\.|[\w.+-]@[\w-]", re.IGNORECASE)  # GFM autolinks, after escapes
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def _assert_inert(at: AppTest) -> None:
     for source in seen:
         rendered = _RENDER.render(source)
         assert "<img" not in rendered and "<a " not in rendered, source  # ...but inert
-        assert not _BARE_URL.search(source), source
+        assert not _BARE_URL.search(source.replace("\\", "")), source
     for element in at.get("html"):
         body = str(element.proto.body)
         assert "beacon.example" not in body or "<img src=http://beacon" not in body
@@ -99,4 +100,5 @@ def test_the_helper_leaves_no_markup() -> None:
         rendered = _RENDER.render(md(text))
         assert "<img" not in rendered and "<a " not in rendered and "<strong>" not in rendered
         assert "<h1>" not in rendered and "<code>" not in rendered and "<blockquote>" not in rendered
-        assert md(text).replace("\\", "") == text.replace("\r", "")
+        assert md(text).replace("\\", "").replace(JOINER, "") == text.replace("\r", "")
+        assert not _BARE_URL.search(md(text).replace("\\", ""))

@@ -8,8 +8,12 @@ definitions, memos, quotes, theme labels, participant values, interview titles a
 member names are written by users or come from imported files, so every one of them
 passes through ``md()`` before it meets a Markdown-rendering element: each ASCII
 punctuation character is backslash-escaped (CommonMark allows that for all of them),
-which leaves no link, image, autolink (``http\\://``, ``www\\.``), emphasis, heading,
-HTML tag, maths, emoji or colour directive, and shows the text exactly as written.
+which leaves no link, image, emphasis, heading, HTML tag, maths, emoji or colour
+directive, and shows the text exactly as written. GitHub-flavoured Markdown also turns
+bare ``http://...``, ``www.`` and e-mail addresses into links, and it does so on the
+text after escapes are resolved (found in Chromium), so an invisible WORD JOINER
+(U+2060) is put after every ``:`` and ``@`` and after ``www``: the text reads and
+looks the same, but no autolink pattern matches.
 Long free text is better shown with ``st.text`` (no Markdown at all) or inside
 ``html.escape``d HTML.
 """
@@ -19,11 +23,14 @@ from __future__ import annotations
 import re
 
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+_AUTOLINK = re.compile(r"(\\[:@])|((?i:www)(?=\\\.))")
+JOINER = "\u2060"
 
 
 def md(value: object) -> str:
     """``value`` as text for a Markdown-rendering element: shown literally, never a link or image."""
-    return _PUNCTUATION.sub(r"\\\1", str(value)).replace("\r", "")
+    escaped = _PUNCTUATION.sub(r"\\\1", str(value)).replace("\r", "")
+    return _AUTOLINK.sub(lambda m: m.group(0) + JOINER, escaped)
 
 
 def quote(value: object) -> str:
