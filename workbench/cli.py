@@ -12,20 +12,23 @@ type, because a message or traceback could hold transcript text; set
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
+import sqlalchemy.exc
 import typer
 
 from workbench.domain.models import ProjectStatus, Role
-from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.errors import InvalidInputError, NotAProjectError, WorkbenchError
 from workbench.paths import APP_FILE, REPO_ROOT
 from workbench.store.store import read_location
 
@@ -72,6 +75,18 @@ def handled() -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except (sqlite3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
+        if os.environ.get("WORKBENCH_DEBUG") == "1":
+            raise
+        typer.secho(
+            f"error: the project database is damaged or not a workbench database ({type(exc).__name__}). "
+            "Restore the project from a backup; nothing was changed.",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        raise typer.Exit(NotAProjectError.exit_code) from None
     except Exception as exc:
         if os.environ.get("WORKBENCH_DEBUG") == "1":
             raise
@@ -433,8 +448,23 @@ from workbench.cli_themes import register as _register_themes  # noqa: E402
 _register_themes(app)
 
 
+def _quiet_broken_pipe() -> NoReturn:
+    """The reader of our output has gone (``| head``): stop quietly, as other Unix tools do.
+
+    Standard output is pointed at /dev/null first, so the interpreter's final flush does not
+    report the broken pipe again; the exit status is the shell's for SIGPIPE (128 + 13).
+    """
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(141)
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
 
 
 if __name__ == "__main__":
