@@ -51,6 +51,9 @@ def check_passphrase(passphrase: str) -> None:
             f"The passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
             "(a few unrelated words are easy to remember and hard to guess)."
         )
+    from workbench.services.password_policy import refuse_weak
+
+    refuse_weak(passphrase, "passphrase")
 
 
 def check_user_name(name: str) -> str:
