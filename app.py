@@ -8,6 +8,7 @@ import streamlit as st
 from workbench.domain.permissions import Action, allowed
 from workbench.ui import session
 from workbench.ui.assets import ICON
+from workbench.ui.safe_text import md
 
 # A bundled icon file: a Material or emoji icon would make the browser fetch it from a font/CDN host.
 st.set_page_config(page_title="Workbench", page_icon=str(ICON), layout="wide")
@@ -48,7 +49,7 @@ if not unlocked:
 page = st.navigation(sections, position="sidebar" if unlocked else "hidden", expanded=True)
 if ws is not None:
     with st.sidebar:
-        st.caption(f"Project **{ws.project.name}** · signed in as **{ws.user.name}** ({ws.user.role.value})")
+        st.caption(f"Project **{md(ws.project.name)}** · signed in as **{md(ws.user.name)}** ({ws.user.role.value})")
         if st.button("Sign out", icon=":material/logout:", help="Lock the project and drop all decrypted data"):
             session.lock("Signed out. Decrypted data was dropped from this session.")
             st.rerun()

@@ -6,6 +6,7 @@ from workbench.domain.models import Role
 from workbench.domain.permissions import Action, allowed
 from workbench.services.users import MIN_PASSWORD_LENGTH, add_user, list_users, remove_user, set_password
 from workbench.ui import session
+from workbench.ui.safe_text import md
 
 ws = session.require_workspace()
 st.title("Account")
@@ -45,7 +46,7 @@ if allowed(ws.user, Action.MANAGE_KEYS):
             first = st.text_input("First password (tell it to them in person)", type="password")
             if st.form_submit_button("Add member") and name:
                 added = add_user(ws, name, Role(role), first or None)
-                st.success(f"Added {added.name} ({added.role.value}).")
+                st.success(f"Added {md(added.name)} ({added.role.value}).")
         others = [m.name for m in members if m.name != ws.user.name]
         if others:
             with st.form("reset_password", clear_on_submit=True):
@@ -54,11 +55,11 @@ if allowed(ws.user, Action.MANAGE_KEYS):
                 password = st.text_input("New password for them", type="password")
                 if st.form_submit_button("Reset password") and password:
                     set_password(ws, who, password)
-                    st.success(f"Password of {who} reset.")
+                    st.success(f"Password of {md(who)} reset.")
             with st.form("remove_member"):
                 st.markdown("**Remove a member**")
                 gone = st.selectbox("Member", others, key="remove_who")
                 sure = st.checkbox("Yes, end this member's access (their codings stay attributed to them)")
                 if st.form_submit_button("Remove member", type="primary") and sure:
                     remove_user(ws, gone)
-                    st.success(f"Removed {gone}.")
+                    st.success(f"Removed {md(gone)}.")

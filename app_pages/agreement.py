@@ -10,6 +10,7 @@ from workbench.domain.models import SegmentKind
 from workbench.services.agreement import agreement_report, compare_coders
 from workbench.services.visibility import blind_state, set_comparison_open
 from workbench.ui import session
+from workbench.ui.safe_text import md
 
 UNITS = {
     "Speaker turns": (AgreementUnit.SEGMENT, SegmentKind.TURN),
@@ -70,7 +71,7 @@ with session.shown_errors():
         "Agreement, coded units only", _number(coded.percent, percent=True),
         help="Only units that at least one coder coded: agreement on uncoded text left out",
     )  # fmt: skip
-    st.caption(f"{', '.join(report.coders)} · {report.interviews} interviews coded by two or more of them.")
+    st.caption(f"{md(', '.join(report.coders))} · {report.interviews} interviews coded by two or more of them.")
     rows = agreement_rows(report)
     st.dataframe(rows, hide_index=True)
     st.download_button("Download CSV", to_csv(rows), file_name="agreement.csv", mime="text/csv")
@@ -88,7 +89,7 @@ with session.shown_errors():
     for passage in comparison.passages[:MAX_SHOWN]:
         with st.container(border=True):
             verdict = "agree" if passage.agreed else "disagree"
-            st.caption(f"{passage.participant_code or '-'} · {passage.interview_title} · {verdict}")
+            st.caption(f"{md(passage.participant_code or '-')} · {md(passage.interview_title)} · {verdict}")
             st.html(_passage_html(passage))
             for coder, col in zip(comparison.coders, st.columns(len(comparison.coders)), strict=True):
                 with col:

@@ -34,6 +34,7 @@ from workbench.services.codebook import (
 from workbench.services.refi import export_qdpx_bytes, import_qdpx
 from workbench.ui import session
 from workbench.ui.render import safe_color
+from workbench.ui.safe_text import md
 
 _TOP = "(top level)"
 _DOWNLOAD = "codebook_download"
@@ -51,7 +52,7 @@ def _label(entry: CodebookEntry) -> str:
     # Em spaces: leading plain spaces would turn the label into a code block.
     indent = "\u2003" * entry.depth + ("↳ " if entry.depth else "")
     noun = "coding" if entry.count == 1 else "codings"
-    return f"{indent}{entry.code.name} · {entry.count} {noun}" + ("" if entry.code.codable else " (group)")
+    return f"{indent}{md(entry.code.name)} · {entry.count} {noun}" + ("" if entry.code.codable else " (group)")
 
 
 def _browse(entries: list[CodebookEntry]) -> None:
@@ -63,11 +64,11 @@ def _browse(entries: list[CodebookEntry]) -> None:
             shown = safe_color(code.color) if code.color else "no colour"
             st.markdown(f"<span style='background:{safe_color(code.color)};padding:0 1em'>&nbsp;</span> `{shown}`",
                         unsafe_allow_html=True)  # fmt: skip
-            st.write("**Definition.**", code.definition or "-")
-            st.write("**Use when.**", code.inclusion or "-")
-            st.write("**Do not use when.**", code.exclusion or "-")
+            st.markdown(f"**Definition.** {md(code.definition or '-')}")
+            st.markdown(f"**Use when.** {md(code.inclusion or '-')}")
+            st.markdown(f"**Do not use when.** {md(code.exclusion or '-')}")
             for example in code.examples:
-                st.caption(f"“{example}”")
+                st.caption(f"“{md(example)}”")
 
 
 def _edit(entries: list[CodebookEntry]) -> None:
@@ -92,7 +93,7 @@ def _edit(entries: list[CodebookEntry]) -> None:
                                     definition=definition,
                                     inclusion=inclusion, exclusion=exclusion,
                                     examples=tuple(examples.splitlines())))  # fmt: skip
-            st.success(f"Saved {name!r}.")
+            st.success(f"Saved “{md(name)}”.")
             st.rerun()
     _structure(entry, codes)
 
@@ -122,7 +123,7 @@ def _structure(entry: CodebookEntry, codes: dict[str, CodebookEntry]) -> None:
         except ConfirmationRequiredError as exc:
             st.warning(str(exc))
         else:
-            st.session_state["codebook_message"] = (f"Deleted {code.name!r} ({result.archived} codings archived); "
+            st.session_state["codebook_message"] = (f"Deleted “{md(code.name)}” ({result.archived} codings archived); "
                                                     f"restore version {result.version - 1} to undo.")  # fmt: skip
             st.rerun()
     _new_and_split(code, entry)
@@ -189,7 +190,7 @@ def _exchange() -> None:
             else:
                 result = import_codebook_file(ws, upload.name, upload.getvalue())
                 warnings, text = result.warnings, f"{len(result.added)} codes added, {len(result.updated)} updated."
-            st.session_state["codebook_message"] = text + "".join(f"\n\n⚠ {w}" for w in warnings)
+            st.session_state["codebook_message"] = text + "".join(f"\n\n⚠ {md(w)}" for w in warnings)
             st.session_state["exchange_round"] = st.session_state.get("exchange_round", 0) + 1
             st.rerun()
 
@@ -205,7 +206,7 @@ def _downloads() -> None:
         data, report = export_qdpx_bytes(ws)
         st.session_state[_DOWNLOAD] = ("project.qdpx", data, "application/zip")
         for warning in report.warnings:
-            st.warning(warning)
+            st.warning(md(warning))
     if _DOWNLOAD in st.session_state:
         name, data, mime = st.session_state[_DOWNLOAD]
         if st.download_button(f"Download {name}", data, file_name=name, mime=mime, key="download_button"):

@@ -16,6 +16,8 @@ from workbench.services.themes import (
     theme_prevalence,
 )
 from workbench.ui import session
+from workbench.ui.safe_text import md
+from workbench.ui.safe_text import quote as quote_md
 
 ALL_TURNS = "All participant turns"
 HOVER_CHARS = 100
@@ -90,9 +92,9 @@ with session.shown_errors():
         st.dataframe(theme_rows, hide_index=True)
         download("Themes CSV", theme_rows, "themes")
         for t in report.themes:
-            with st.expander(f"Theme {t.id}: {t.label} ({t.size} passages)"):
+            with st.expander(f"Theme {t.id}: {md(t.label)} ({t.size} passages)"):
                 for quote in t.quotes:
-                    st.markdown(f"> {quote}")
+                    st.markdown(quote_md(quote))
                 if t.codes:
                     st.caption("Codes on these passages: " + ", ".join(f"{n} ({c})" for n, c in t.codes.items()))
 

@@ -21,6 +21,7 @@ from workbench.services.imports import (
 )
 from workbench.services.participants import participant_codes
 from workbench.ui import session
+from workbench.ui.safe_text import md
 
 _ROUND, _REPORT = "import_round", "import_report"
 _PREVIEW_TURNS = 30
@@ -54,7 +55,7 @@ def _clock(seconds: float | None) -> str:
 
 
 def _show_preview(preview: Preview) -> None:
-    label = f"{preview.name} · {preview.source_format}"
+    label = f"{md(preview.name)} · {preview.source_format}"
     if preview.encoding:
         label += f" ({preview.encoding})"
     with st.expander(f"{label} · {preview.words:,} words · {len(preview.turns)} turns"):

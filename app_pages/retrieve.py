@@ -26,6 +26,7 @@ from workbench.services.retrieval import (
 )
 from workbench.services.visibility import blind_state
 from workbench.ui import session
+from workbench.ui.safe_text import md
 
 VIEWS = ["Passages", "Frequencies", "Co-occurrence", "Code by attribute", "Progress"]
 MAX_SHOWN = 200
@@ -56,7 +57,7 @@ with session.shown_errors():
         if groupable:
             with st.expander("Filter by participant attribute"):
                 for definition in groupable:
-                    values = st.multiselect(definition.name, definition.categories, key=f"filter-{definition.name}")
+                    values = st.multiselect(md(definition.name), definition.categories, key=f"filter-{definition.name}")
                     if values:
                         filters[definition.name] = values
         passages = coded_passages(ws, code_id, include_children=include, coders=chosen or None,
@@ -67,8 +68,8 @@ with session.shown_errors():
                            help="Holds decrypted interview text: keep the file in the secure environment.")  # fmt: skip
         for p in passages[:MAX_SHOWN]:
             with st.container(border=True):
-                st.caption(f"{p.participant_code or '-'} · wave {p.wave or '-'} · {p.interview_title} · "
-                           f"{p.code_name} · {p.coder}")  # fmt: skip
+                st.caption(f"{md(p.participant_code or '-')} · wave {md(p.wave or '-')} · {md(p.interview_title)} · "
+                           f"{md(p.code_name)} · {md(p.coder)}")  # fmt: skip
                 st.html(
                     f'<div style="line-height:1.6"><span style="color:#666">…{html.escape(p.before)}</span>'
                     f'<mark style="background:#FFE08A">{html.escape(p.text)}</mark>'

@@ -5,6 +5,7 @@ import streamlit as st
 from workbench.services.codebook import list_codes
 from workbench.services.themes import Suggestion, accept_suggestion, reject_suggestion, suggestions
 from workbench.ui import session
+from workbench.ui.safe_text import md, quote
 
 FOUND = "suggestions_found"
 ALL_CODES = "All codes with examples"
@@ -51,10 +52,10 @@ with session.shown_errors():
         st.info("No suggestions: code a few passages first, or every close sentence is already decided.")
     for index, item in enumerate(found):
         with st.container(border=True):
-            st.caption(f"**{item.code_name}** · {item.participant_code or '-'} · {item.interview_title} · "
+            st.caption(f"**{md(item.code_name)}** · {md(item.participant_code or '-')} · {md(item.interview_title)} · "
                        f"similarity {item.score:.2f}")  # fmt: skip
-            st.markdown(f"> {item.text}")
-            st.caption(f"Closest coded example: “{item.example[:200]}”")
+            st.markdown(quote(item.text))
+            st.caption(f"Closest coded example: “{md(item.example[:200])}”")
             left, right = st.columns(2)
             left.button("Accept", key=f"accept-{index}", on_click=decide, args=(item, True), type="primary")
             right.button("Reject", key=f"reject-{index}", on_click=decide, args=(item, False))

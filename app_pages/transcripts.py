@@ -5,6 +5,7 @@ import streamlit as st
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.ui import session
 from workbench.ui.render import legend_html, transcript_html
+from workbench.ui.safe_text import md
 
 ws = session.require_workspace()
 st.title("Transcripts")
@@ -30,8 +31,8 @@ with session.shown_errors():
         if not memos and not view.memos:
             st.caption("No memos on this interview.")
         for c in memos:
-            st.caption(f"{view.codes[c.code_id].name} · {c.coder}")
+            st.caption(f"{md(view.codes[c.code_id].name)} · {md(c.coder)}")
             st.text(c.memo)
         for author, text, when in view.memos:
-            st.caption(f"Interview memo · {author} · {when}")
+            st.caption(f"Interview memo · {md(author)} · {md(when)}")
             st.text(text)

@@ -12,20 +12,23 @@ type, because a message or traceback could hold transcript text; set
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
+import sqlalchemy.exc
 import typer
 
 from workbench.domain.models import ProjectStatus, Role
-from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.errors import InvalidInputError, NotAProjectError, WorkbenchError
 from workbench.paths import APP_FILE, REPO_ROOT
 from workbench.store.store import read_location
 
@@ -72,6 +75,18 @@ def handled() -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except (sqlite3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
+        if os.environ.get("WORKBENCH_DEBUG") == "1":
+            raise
+        typer.secho(
+            f"error: the project database is damaged or not a workbench database ({type(exc).__name__}). "
+            "Restore the project from a backup; nothing was changed.",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        raise typer.Exit(NotAProjectError.exit_code) from None
     except Exception as exc:
         if os.environ.get("WORKBENCH_DEBUG") == "1":
             raise
@@ -409,15 +424,19 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless behind a TLS proxy.")] = "127.0.0.1",
 ) -> None:
-    """Start the web app for DIRECTORY at http://HOST:PORT (localhost only by default)."""
+    """Start the web app for DIRECTORY at http://HOST:PORT (localhost only by default).
+
+    It runs ``serve_app.py``: ``app.py`` inside Streamlit's ASGI app with the security headers
+    of ``workbench.ui.headers`` (a CSP forbidding other origins, no framing, nosniff, no referrer).
+    """
     with handled():
         read_location(directory)
-        if not APP_FILE.is_file():
+        if not APP_FILE.is_file() or not (REPO_ROOT / "serve_app.py").is_file():
             raise InvalidInputError("The app files were not found; run `workbench serve` from a source checkout.")
         typer.echo(f"Serving {directory} at http://{host}:{port} (Ctrl+C to stop).")
         env = {**os.environ, PROJECT_ENV: str(directory.resolve())}
         command = [
-            sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+            sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "serve_app.py"),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
             "--client.toolbarMode", "viewer",
@@ -446,8 +465,23 @@ from workbench.cli_themes import register as _register_themes  # noqa: E402
 _register_themes(app)
 
 
+def _quiet_broken_pipe() -> NoReturn:
+    """The reader of our output has gone (``| head``): stop quietly, as other Unix tools do.
+
+    Standard output is pointed at /dev/null first, so the interpreter's final flush does not
+    report the broken pipe again; the exit status is the shell's for SIGPIPE (128 + 13).
+    """
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(141)
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
 
 
 if __name__ == "__main__":

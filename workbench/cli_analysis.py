@@ -180,7 +180,9 @@ def _write(csv_text: str, output: Path | None, *, sensitive: bool) -> None:
     if output is None:
         typer.echo(csv_text, nl=False)
         return
-    output.write_text(csv_text, encoding="utf-8")
+    from workbench.services.atomic_file import write_atomically
+
+    write_atomically(output, csv_text.encode("utf-8"))
     note = " It holds decrypted interview text: keep it inside the secure environment." if sensitive else ""
     typer.echo(f"Wrote {output}.{note}", err=True)
 

@@ -87,7 +87,9 @@ def _summary(report: ThemeReport, *, quotes: bool) -> str:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    from workbench.services.atomic_file import write_atomically
+
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 @themes_app.command("cluster")
@@ -118,7 +120,9 @@ def cluster_command(
             typer.echo(f"Warning: {found.warning}", err=True)
         result = found.clustering
         lines = [json.dumps({"id": i, "theme": t}, ensure_ascii=False) for i, t in zip(ids, result.labels, strict=True)]
-        output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        from workbench.services.atomic_file import write_atomically
+
+        write_atomically(output, ("\n".join(lines) + "\n").encode("utf-8"))
         outliers = sum(1 for t in result.labels if t == -1)
         shares = (
             ", ".join(f"{code} {share:.0%}" for code, share in list(found.languages.items())[:3]) or "none detected"

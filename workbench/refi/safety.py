@@ -5,8 +5,9 @@ is treated like any untrusted upload: the archive's directory is checked before 
 member is read (member count, declared sizes, compression ratio), members are read
 into memory with a hard size cap and never extracted to disk, a member's name must
 be a plain relative path (no ``..``, no absolute or drive paths), and XML is refused
-if it declares a DOCTYPE (so no entity expansion, no external entities) before lxml
-parses it with entity resolution, DTD loading and network access switched off.
+if it declares a DOCTYPE (so no entity expansion, no external entities), in whatever
+encoding it is written (the shared ``workbench.xml_guard``), before lxml parses it
+with entity resolution, DTD loading and network access switched off.
 Messages name the file and never quote its content.
 """
 
@@ -20,10 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse as defused_iterparse
 from lxml import etree
 
+from workbench import xml_guard
 from workbench.errors import InvalidInputError
 
 MAX_QDPX_MB_ENV = "WORKBENCH_MAX_QDPX_MB"
@@ -73,15 +73,11 @@ def parse_xml(name: str, data: bytes, max_bytes: int) -> etree._Element:
     if len(data) > max_bytes:
         raise InvalidInputError(f"{name}: the XML is larger than {max_bytes // _MIB} MB; refused.")
     try:
-        for _ in defused_iterparse(io.BytesIO(data), events=("start",), forbid_dtd=True):
-            break
-    except DefusedXmlException:
-        raise InvalidInputError(
-            f"{name}: the XML declares a DOCTYPE or entities, which REFI-QDA files never need; refused as "
-            "potentially hostile."
-        ) from None
-    except SyntaxError:
-        raise InvalidInputError(f"{name}: not well-formed XML.") from None
+        is_xml = xml_guard.check_xml_bytes(data)
+    except xml_guard.UnsafeXml as refused:
+        raise InvalidInputError(xml_guard.message(name, "REFI-QDA", refused.reason)) from None
+    if not is_xml:
+        raise InvalidInputError(f"{name}: not well-formed XML.")
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
         remove_comments=True, remove_pis=True,

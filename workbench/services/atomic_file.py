@@ -4,6 +4,13 @@ Exports (a codebook, a decrypted ``.qdpx`` project) are written to a temporary f
 in the target's own directory and renamed over the target only when complete, so a
 crash or a full disk never leaves a half-written file, and the plaintext never
 passes through a shared temporary directory such as /tmp.
+
+An existing target must be a regular file. A device node (``-o /dev/full``), a
+FIFO, a socket, a folder or a symbolic link (even a dangling one) is refused
+before anything is created: renaming over it would leave decrypted text where a
+device or a link was, and following a link would write somewhere the user did
+not name. The check is repeated just before the rename, so a target swapped in
+the meantime is refused too.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,18 +51,40 @@ class StagedFile:
         """Rename the finished file over the target (atomic on one file system)."""
         self.stream.flush()
         os.fsync(self.stream.fileno())
+        check_target(self.target)
         self.temp.replace(self.target)
         self.done = True
+
+
+def check_target(target: Path) -> None:
+    """Refuse an output path that exists and is not a regular file (links are not followed)."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InvalidInputError(f"{target}: cannot be checked as an output file ({exc.strerror}).") from None
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise InvalidInputError(f"{target} is a folder, not a regular file; give a file name.")
+    kind = _KINDS.get(stat.S_IFMT(mode), "special file")
+    raise InvalidInputError(
+        f"{target} is a {kind}, not a regular file; nothing was written. Give the path of a new or ordinary file."
+    )
+
+
+_KINDS = {stat.S_IFLNK: "symbolic link", stat.S_IFCHR: "device", stat.S_IFBLK: "device",
+          stat.S_IFIFO: "named pipe (FIFO)", stat.S_IFSOCK: "socket"}  # fmt: skip
 
 
 @contextmanager
 def staged(target: Path) -> Iterator[StagedFile]:
     """A temporary file beside ``target``; unless ``commit()`` is called it is removed on leaving."""
+    check_target(target)
     directory = target.parent
     if not directory.is_dir():
         raise InvalidInputError(f"{directory}: no such folder to write {target.name} into.")
-    if target.is_dir():
-        raise InvalidInputError(f"{target} is a folder; give a file name.")
     handle, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
     temp = Path(temp_name)
     staged_file: StagedFile | None = None

@@ -45,6 +45,7 @@ from workbench.services.workspace import Workspace
 from workbench.store.codebook_repo import CodebookStore, CodingChange, VersionRecord
 from workbench.store.coding_repo import CodingRecord
 from workbench.store.repo import Repo
+from workbench.yaml_guard import load_untrusted_yaml
 
 FORMAT = "workbench-codebook/1"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -71,10 +72,7 @@ def parse_codebook_yaml(name: str, data: bytes, language: str) -> list[Code]:
 def _load_yaml(name: str, data: bytes) -> dict[str, Any]:
     if len(data) > MAX_CODEBOOK_BYTES:
         raise InvalidInputError(f"{name}: the codebook file is larger than 5 MB.")
-    try:
-        document = yaml.safe_load(data.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{name}: not a readable YAML codebook ({type(exc).__name__}).") from None
+    document = load_untrusted_yaml(name, data, what="YAML codebook", max_bytes=MAX_CODEBOOK_BYTES)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInputError(f"{name}: not a workbench codebook (expected format: {FORMAT}).")
     return document

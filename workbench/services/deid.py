@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -108,10 +107,13 @@ def add_known_entity(ws: Workspace, text: str, kind: str, *, participant_code: s
 def import_known_entities(ws: Workspace, path: Path) -> int:
     """Load known entities from a YAML file: ``entities: [{text, type, participant, aliases}]``."""
     require(ws.user, Action.REVIEW_DEID)
+    from workbench.yaml_guard import load_untrusted_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise InvalidInputError(f"{path.name}: cannot read it as YAML ({type(exc).__name__}).") from None
+    data = load_untrusted_yaml(path.name, raw, what="known-entities YAML file", max_bytes=5 * 1024 * 1024)
     entries = data.get("entities") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InvalidInputError(f"{path.name}: expected a top-level 'entities' list.")

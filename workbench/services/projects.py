@@ -51,6 +51,9 @@ def check_passphrase(passphrase: str) -> None:
             f"The passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
             "(a few unrelated words are easy to remember and hard to guess)."
         )
+    from workbench.services.password_policy import refuse_weak
+
+    refuse_weak(passphrase, "passphrase")
 
 
 def check_user_name(name: str) -> str:
@@ -142,25 +145,35 @@ def open_project(directory: Path, secret: str, user_name: str | None = None, *, 
     store = Store(location.database_url())
     try:
         store.check_schema()
-        with store.read() as conn:
-            info = Repo(conn, Keyring(location.project_id, None)).project(location.backend)
+        with store.write() as conn:  # check the limit and reserve this attempt in one transaction
+            accounts.lock_signins(conn, location.project_id)
+            repo = Repo(conn, Keyring(location.project_id, None))
+            info = repo.project(location.backend)
             if info.id != location.project_id:
                 raise NotAProjectError(
                     f"The database does not belong to the project in {directory} "
                     "(its project id differs); check WORKBENCH_DATABASE_URL."
                 )
-            user = _member_or_none(Repo(conn, Keyring(location.project_id, None)), user_name)
+            user = _member_or_none(repo, user_name)
             _check_rate(conn, user.name if user else None, client)
-            keyring, method = _unlock_as(conn, location.project_id, user, secret) if user else (None, "")
+            attempt = accounts.record_failure(
+                conn, user.name if user else accounts.UNKNOWN_USER, client, pending=user is not None
+            )
+        keyring: Keyring | None = None
+        method = ""
+        if user is not None:
+            with store.read() as conn:  # the slow key derivation, outside any write lock
+                keyring, method = _unlock_as(conn, location.project_id, user, secret)
         if user is None or keyring is None:
             with store.write() as conn:
-                accounts.record_failure(conn, user.name if user else accounts.UNKNOWN_USER, client)
+                accounts.confirm_failure(conn, attempt)
             raise WrongPassphraseError(
                 "The user name or password is wrong (passwords are case-sensitive). "
                 "Check both and try again; after several failures sign-in pauses for a while."
             )
         upgraded = False
         with store.write() as conn:
+            accounts.release_attempt(conn, attempt)
             if keyring.full and sealing.needs_upgrade(conn):
                 sealing.upgrade_sealing(conn, keyring, user.name)  # one transaction with the sign-in
                 upgraded = True
@@ -209,10 +222,18 @@ def _member_or_none(repo: Repo, user_name: str | None) -> User | None:
 
 
 def _check_rate(conn: Connection, user_name: str | None, client: str) -> None:
+    """Refuse the attempt if the member or the client is over its limit (attempts in progress count).
+
+    A member's limit counts their failures from everywhere, except that the CLI counts only the
+    CLI's own: failures in the browser never close the passphrase recovery path of someone at the
+    server's shell. The client limit counts one client's failures (one browser session, see
+    ``workbench.ui.session.client_id``), so one session cannot lock out the others.
+    """
     since = utcnow() - SIGNIN_WINDOW
     checks: list[tuple[str, str | None, str | None, int]] = [("this client", None, client, MAX_FAILURES_PER_CLIENT)]
     if user_name is not None:
-        checks.insert(0, (f"user {user_name}", user_name, None, MAX_FAILURES_PER_USER))
+        user_client = CLI_CLIENT if client == CLI_CLIENT else None
+        checks.insert(0, (f"user {user_name}", user_name, user_client, MAX_FAILURES_PER_USER))
     for who, name, from_client, limit in checks:
         if accounts.failures_since(conn, since, user_name=name, client=from_client) >= limit:
             oldest = accounts.oldest_failure_since(conn, since, user_name=name, client=from_client)

@@ -13,6 +13,7 @@ from workbench.crypto.passwords import hash_password, verify_password
 from workbench.domain.models import Role, User
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from workbench.services.password_policy import refuse_weak
 from workbench.services.projects import check_user_name
 from workbench.services.workspace import Workspace
 from workbench.store import accounts
@@ -32,19 +33,21 @@ def slot_scope(role: Role) -> str:
     return RELEASE_SCOPE if role is Role.WRITER else MASTER_SCOPE
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, *, user_name: str = "") -> None:
+    """Long enough and not guessable (common passwords, repeats, the member's own name)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInputError(
             f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters "
             "(a few unrelated words are easy to remember and hard to guess)."
         )
+    refuse_weak(password, "password", context=[user_name])
 
 
 def add_user(ws: Workspace, name: str, role: Role, password: str | None = None) -> User:
     """Add a member; with a password they can sign in on their own, else only with the passphrase."""
     require(ws.user, Action.MANAGE_KEYS)
     if password is not None:
-        check_password(password)
+        check_password(password, user_name=name)
     with ws.write() as repo:
         user = repo.add_user(check_user_name(name), role)
         if password is not None:
@@ -59,7 +62,7 @@ def set_password(ws: Workspace, name: str, new_password: str, *, current_passwor
     Members change their own password, confirming the current one when the caller asks for it
     (the app does, so a session left open cannot be taken over); admins may reset anyone's.
     """
-    check_password(new_password)
+    check_password(new_password, user_name=name)
     with ws.write() as repo:
         user = _member(repo, name)
         if user.id != ws.user.id:

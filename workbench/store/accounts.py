@@ -4,13 +4,21 @@ A failed sign-in happens when nobody holds a key, so it cannot be MACed into the
 chain at once. It is staged in ``login_failure`` and folded into the chain by the next
 successful sign-in; the staged rows also drive rate limiting, which therefore holds across
 server restarts and between the app and the CLI.
+
+The limit is atomic: ``lock_signins`` serialises sign-ins (SQLite's ``BEGIN IMMEDIATE`` already
+does; PostgreSQL takes a transaction-scoped advisory lock), and the transaction that counts the
+failures also reserves the attempt as a ``pending`` row, before the slow key derivation. Parallel
+attempts therefore see each other: twelve parallel guesses against a limit of five get five
+password checks, not twelve. A right password deletes its reservation; a wrong one keeps it as a
+failure; one left pending by a crash counts as a failure (fail closed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, text, update
 
 from workbench.store import audit
 from workbench.store import schema as s
@@ -18,6 +26,7 @@ from workbench.store.keys import Keyring, new_id, utcnow
 
 UNKNOWN_USER = "(unknown user)"
 _KEEP_FOLDED = dt.timedelta(days=1)
+STALE_PENDING = dt.timedelta(minutes=10)  # no key derivation takes this long: the process died
 
 
 def password_hash(conn: Connection, user_id: str) -> str | None:
@@ -29,15 +38,41 @@ def set_password_hash(conn: Connection, user_id: str, value: str | None) -> None
     conn.execute(update(s.app_user).where(s.app_user.c.id == user_id).values(password_hash=value))
 
 
-def record_failure(conn: Connection, user_name: str, client: str) -> None:
-    """Stage one failed sign-in. ``user_name`` must be a member's name or UNKNOWN_USER.
+def lock_signins(conn: Connection, project_id: str) -> None:
+    """Serialise sign-ins to this project until the caller's write transaction ends.
 
-    Whatever was typed into the user field is never stored when it names nobody: people
-    sometimes type their password there.
+    On SQLite the write transaction began with ``BEGIN IMMEDIATE``, which already excludes every
+    other writer. PostgreSQL's default isolation would let two transactions count the same
+    failures, so a transaction-scoped advisory lock keyed by the project id is taken.
     """
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"workbench.signin:{project_id}".encode()).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def record_failure(conn: Connection, user_name: str, client: str, *, pending: bool = False) -> str:
+    """Stage one failed sign-in (or, ``pending``, reserve an attempt); returns the row's id.
+
+    ``user_name`` must be a member's name or UNKNOWN_USER. Whatever was typed into the user field
+    is never stored when it names nobody: people sometimes type their password there.
+    """
+    row_id = new_id()
     conn.execute(
-        insert(s.login_failure).values(id=new_id(), at=utcnow(), user_name=user_name[:100], client=client[:100])
+        insert(s.login_failure).values(
+            id=row_id, at=utcnow(), user_name=user_name[:100], client=client[:100], pending=pending
+        )
     )
+    return row_id
+
+
+def confirm_failure(conn: Connection, attempt_id: str) -> None:
+    """The reserved attempt's password was wrong: it stays, as a failure."""
+    conn.execute(update(s.login_failure).where(s.login_failure.c.id == attempt_id).values(pending=False))
+
+
+def release_attempt(conn: Connection, attempt_id: str) -> None:
+    """The reserved attempt's password was right: it was no failure."""
+    conn.execute(delete(s.login_failure).where(s.login_failure.c.id == attempt_id))
 
 
 def failures_since(
@@ -65,10 +100,11 @@ def oldest_failure_since(
 
 def fold_failures(conn: Connection, keyring: Keyring) -> int:
     """Append every staged failure to the audit chain (oldest first); return how many."""
-    rows = conn.execute(
-        select(s.login_failure).where(s.login_failure.c.folded_at.is_(None)).order_by(s.login_failure.c.at)
-    ).all()
     now = utcnow()
+    settled = or_(s.login_failure.c.pending.is_(False), s.login_failure.c.at < now - STALE_PENDING)
+    rows = conn.execute(
+        select(s.login_failure).where(s.login_failure.c.folded_at.is_(None), settled).order_by(s.login_failure.c.at)
+    ).all()
     for row in rows:
         audit.record(
             conn,

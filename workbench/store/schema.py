@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -239,6 +240,9 @@ login_failure = Table(
     Column("user_name", String(100), nullable=False),
     Column("client", String(100), nullable=False),
     Column("folded_at", UtcTime, nullable=True),
+    # True while the attempt's password is being checked: reserved in the transaction that
+    # checked the limit, deleted if the password was right, kept as a failure if not.
+    Column("pending", Boolean, nullable=False, server_default=false()),
     Index("ix_login_failure_at", "at"),
 )
 

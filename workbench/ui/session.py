@@ -3,10 +3,13 @@
 The workspace (and with it the decrypted keys) lives in ``st.session_state``,
 which belongs to one browser session. Nothing decrypted is ever put in
 ``st.cache_data`` or ``st.cache_resource``, which are shared by all users.
+Signing out and the idle lock clear the whole session state but a short
+allow-list, so nothing a page decrypted is offered to the next person.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -16,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from workbench.errors import WorkbenchError
 from workbench.services.projects import open_project
@@ -25,6 +29,12 @@ PROJECT_ENV = "WORKBENCH_PROJECT"
 IDLE_TIMEOUT_ENV = "WORKBENCH_IDLE_MINUTES"
 _WS = "workspace"
 _LAST_SEEN = "last_seen"
+_LOCK_MESSAGE = "lock_message"
+# What survives sign-out and the idle lock: the message saying why, the session's sign-in client
+# name (so signing out does not reset its failure count), and the upload widgets' round counters
+# (plain integers that make the next uploader a fresh widget). Nothing else.
+_CLIENT = "signin_client"  # a random name for this browser session, for the sign-in limits
+KEEP_ON_LOCK = frozenset({_LOCK_MESSAGE, _CLIENT, "import_round", "exchange_round"})
 log = logging.getLogger("workbench.ui")
 
 
@@ -62,12 +72,23 @@ def require_workspace() -> Workspace:
 
 
 def client_id() -> str:
-    """Who is knocking, for per-client sign-in limits: the browser's address as Streamlit sees it."""
+    """Who is knocking, for per-client sign-in limits: the browser's address and its session.
+
+    The session is part of the key because every browser on the server's own machine (and
+    every one behind a reverse proxy) has the same address: keyed by address alone, twenty
+    failures in one tab paused sign-in for everyone, the admin with the right password too.
+    Opening new sessions does not buy guesses: each member's own limit counts all sessions.
+    """
     try:
         address = st.context.ip_address
-    except Exception:  # outside a browser session (AppTest) there is no address
+    except Exception:  # outside a browser session there is no address
         address = None
-    return f"web:{address or 'local'}"
+    if not isinstance(address, str):  # AppTest hands out a mock object
+        address = None
+    session = st.session_state.get(_CLIENT)
+    if not isinstance(session, str):
+        session = st.session_state[_CLIENT] = uuid.uuid4().hex[:12]
+    return f"web:{address or 'local'}:{session}"
 
 
 def unlock(secret: str, user_name: str | None) -> None:
@@ -79,11 +100,22 @@ def unlock(secret: str, user_name: str | None) -> None:
 
 
 def lock(message: str | None = None) -> None:
+    """Close the workspace and drop every session value not on ``KEEP_ON_LOCK``.
+
+    Pages keep decrypted things in session state (a prepared ``.qdpx``, export
+    results, suggestions, search hits, widget values holding memo text). Clearing
+    by allow-list rather than by a list of known sensitive keys means a page
+    written later is covered without anyone remembering to add its keys here.
+    """
     ws = st.session_state.pop(_WS, None)
     if ws is not None:
         ws.close()
+    for key in list(st.session_state.keys()):
+        if key not in KEEP_ON_LOCK:
+            with contextlib.suppress(KeyError, StreamlitAPIException):
+                del st.session_state[key]
     if message:
-        st.session_state["lock_message"] = message
+        st.session_state[_LOCK_MESSAGE] = message
 
 
 @contextmanager

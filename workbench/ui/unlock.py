@@ -9,6 +9,7 @@ import streamlit as st
 from workbench.services.projects import login_hint
 from workbench.services.sso import sso_member
 from workbench.ui import session
+from workbench.ui.safe_text import md
 
 
 def unlock_form() -> None:
@@ -28,7 +29,7 @@ def unlock_form() -> None:
     hint = login_hint(directory)
     if hint:
         st.info(hint, icon=":material/info:")
-    st.write(f"Project directory: `{directory}`")
+    st.markdown(f"Project directory: {md(directory)}")
     sso_name = _single_sign_on(directory)
     if sso_name is False:
         return

@@ -50,6 +50,7 @@ from workbench.ui import session
 from workbench.ui.components.markup import Numbered, code_numbers
 from workbench.ui.components.text_view import raw_event, read_event
 from workbench.ui.render import safe_color
+from workbench.ui.safe_text import md
 
 INTERVIEW = "code.interview"
 VIEW = "code.view"
@@ -409,7 +410,7 @@ def memos_panel(ws: Workspace, memos: list[InterviewMemo]) -> None:
     if not memos:
         st.caption("No memos on this interview yet.")
     for memo in memos:
-        st.caption(f"{memo.author} · {memo.created_at.isoformat(timespec='minutes')}")
+        st.caption(f"{md(memo.author)} · {memo.created_at.isoformat(timespec='minutes')}")
         st.text(memo.text)
     st.text_area("New memo on this interview", key=MEMO_NEW, max_chars=MAX_MEMO_CHARS)
     st.button("Add memo", key="code.memo.add", on_click=add_memo)
