@@ -5,7 +5,7 @@ before the slow key derivation; while the password is checked the row is ``pendi
 password deletes its row, a wrong one keeps it as a failure. Existing rows are failures.
 
 Revision ID: 0011_login_attempts
-Revises: 0008_user_key_slots
+Revises: 0010_release_erasure
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_login_attempts"
-down_revision = "0008_user_key_slots"
+down_revision = "0010_release_erasure"
 branch_labels = None
 depends_on = None
 

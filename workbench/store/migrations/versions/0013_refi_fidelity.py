@@ -6,7 +6,7 @@ keeps "no colour" as no colour (screens show a default). Existing rows keep thei
 colours; nothing needs converting.
 
 Revision ID: 0013_refi_fidelity
-Revises: 0008_user_key_slots
+Revises: 0011_login_attempts
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_refi_fidelity"
-down_revision = "0008_user_key_slots"
+down_revision = "0011_login_attempts"
 branch_labels = None
 depends_on = None
 
