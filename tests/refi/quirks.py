@@ -237,3 +237,26 @@ def atlas_flat() -> tuple[bytes, list[str]]:
     data = archive({"Mein Projekt.qde": _project("ATLAS.ti 23.2.1", body, _codebook(flat)),
                     f"sources/{guid}.txt": text.encode()})  # fmt: skip
     return data, [text[s:e] for s, e in spans]
+
+
+def crlf_counted_two(origin: str = "NVivo 12 (Windows)") -> tuple[bytes, list[str]]:
+    """LF text files whose offsets count every line end as two (as NVivo and ATLAS.ti on Windows do): four
+    sources with three selections each, which decide by themselves, and two with a single selection, which
+    are too small to and must follow the rest of the file."""
+    rng = _rng(8)
+    entries: dict[str, bytes] = {}
+    parts, quotes = [], []
+    for count in (3, 3, 3, 3, 1, 1):
+        text = _text(rng, 14)
+        spans = _words(text[text.index("\n", 200) :], rng, count)
+        offset = text.index("\n", 200)
+        guid = _g(rng)
+        entries[f"sources/{guid}.txt"] = text.encode()
+        selections = ""
+        for s, e in ((s + offset, e + offset) for s, e in spans):
+            selections += _coded(rng, s + text[:s].count("\n"), e + text[:e].count("\n"), WORK)
+            quotes.append(text[s:e])
+        parts.append(f'<TextSource guid="{guid}" name="T{len(parts) + 1}" plainTextPath="internal://{guid}.txt">'
+                     f"{selections}</TextSource>")  # fmt: skip
+    entries["project.qde"] = _project(origin, "<Sources>" + "".join(parts) + "</Sources>")
+    return archive(entries), quotes

@@ -35,6 +35,7 @@ FIXTURES: dict[str, Builder] = {
     "nvivo_like": nvivo_like, "atlas_like": atlas_like, "nfd_like": nfd_like,
     "scheme_less": quirks.scheme_less, "missing_files": quirks.missing_files, "conformant": quirks.conformant,
     "nvivo_users": quirks.nvivo_users, "maxqda": quirks.maxqda, "atlas_flat": quirks.atlas_flat,
+    "crlf_counted_two": quirks.crlf_counted_two,
 }  # fmt: skip
 SPLIT = {"atlas_flat": "::"}
 
@@ -207,3 +208,12 @@ def test_a_coder_stored_under_an_earlier_safe_key_is_found_again(project: Worksp
     view = view_transcript(project, report.interview_ids[0])
     assert {c.coder for c in view.codings} == {"Anna_Kovács"}
     assert not any("Anna Kovács" in w for w in report.warnings)
+
+
+def test_sources_too_small_to_decide_follow_the_rest_of_the_file(project: Workspace) -> None:
+    data, quotes = quirks.crlf_counted_two()
+    report = import_qdpx(project, "nvivo.qdpx", data)
+    texts = sorted(c.text for i in report.interview_ids for c in view_transcript(project, i).codings)
+    assert texts == sorted(quotes)
+    followed = [p.split(":")[0] for p in report.positions if "as the file's other sources were read" in p]
+    assert {"T5", "T6"} <= set(followed), report.positions  # the single-selection sources

@@ -36,22 +36,26 @@ def test_standard_code_points_are_kept() -> None:
 
 
 def test_utf16_code_units_are_detected() -> None:
-    assert _placed(TEXT, _spans(TEXT, _utf16)) == QUOTES
-    assert place(TEXT, _spans(TEXT, _utf16)).reading.utf16
+    # three selections differ: enough for a tool known to count UTF-16 (NVivo), not for an unknown one
+    placement = place(TEXT, _spans(TEXT, _utf16), "NVivo 12")
+    assert [placement.text[s:e] for s, e in placement.spans] == QUOTES  # type: ignore[misc]
+    assert placement.reading.utf16
+    assert place(TEXT, _spans(TEXT, _utf16), "qdacli 0.3").reading == STANDARD
 
 
 def test_crlf_counted_as_two_on_a_file_with_bare_lf() -> None:
     lf = TEXT.replace("\r\n", "\n")
     crlf_positions = [Span(_utf16(TEXT, TEXT.index(q)), _utf16(TEXT, TEXT.index(q) + len(q))) for q in QUOTES]
-    placement = place(lf, crlf_positions)
+    placement = place(lf, crlf_positions, "ATLAS.ti 8.4")
     assert [placement.text[s:e] for s, e in placement.spans] == QUOTES  # type: ignore[misc]
     assert placement.reading.utf16 and placement.reading.newlines == "CRLF as two"
 
 
 def test_crlf_counted_as_one_on_a_file_with_crlf() -> None:
     lf = TEXT.replace("\r\n", "\n")
-    spans = [Span(lf.index(q), lf.index(q) + len(q)) for q in QUOTES]
-    assert _placed(TEXT, spans) == QUOTES
+    quotes = [*QUOTES, "And then"]  # four selections after the first line end: enough from an unknown tool
+    spans = [Span(lf.index(q), lf.index(q) + len(q)) for q in quotes]
+    assert _placed(TEXT, spans) == quotes
 
 
 def test_selection_names_decide_when_positions_alone_cannot() -> None:

@@ -134,25 +134,32 @@ def unit_table(raw: str, reading: Reading, to_normalized: Sequence[int]) -> list
     return table
 
 
-def place(raw: str, spans: Sequence[Span], origin: str = "") -> Placement:
+def place(raw: str, spans: Sequence[Span], origin: str = "", prior: Reading | None = None) -> Placement:
     """Map spans onto ``normalize(raw)``: the standard's reading unless the evidence against it is overwhelming.
 
     A reading other than the standard's (code points over the text as written) is
     taken only (a) when it fits more selections inside the text than the standard
-    reading does and places the others no worse, or (b) when, over the selections the two readings place
-    differently, it has nearly all (90%) of them start and end between words, or
-    matches nearly all their names, where the standard reading manages at most half
-    (and at least two selections differ, unless the origin hints at that reading). The
+    reading does and places the others no worse, or (b) when, over the selections
+    the two readings place differently, it has nearly all (90%) of them start and
+    end between words, or matches nearly all their names, where the standard
+    reading manages at most half; without names, at least four selections must
+    differ (two if the origin hints at that reading), since a few clean selections
+    happen by chance (about one in three arbitrary selections is clean). The
     ``origin`` attribute informs the guess: a tool known to count that way (NVivo
     and ATLAS.ti: UTF-16 and two-character line ends; MAXQDA: two-character line
     ends) needs less evidence; a file this workbench wrote is always read as the
     standard says unless its offsets do not fit.
+
+    ``prior`` is how the file's other sources were read, where their evidence was
+    overwhelming (a tool counts the same way throughout a file): a source with too
+    few selections to decide by itself follows it if that places its selections
+    strictly more cleanly than the standard reading and no worse by name.
     """
     try:
         text, to_normalized = normalized_positions(raw)
     except ValueError:
         return Placement(STANDARD, normalize(raw), [None] * len(spans), "the text does not normalise; not placed")
-    options: list[tuple[Reading, list[tuple[int, int] | None]]] = []
+    options: list[Option] = []
     tables: set[tuple[int, ...]] = set()
     for reading in READINGS:
         table = unit_table(raw, reading, to_normalized)
@@ -174,16 +181,34 @@ def place(raw: str, spans: Sequence[Span], origin: str = "") -> Placement:
         return Placement(best_fit[3], text, best_fit[4], reason)
     if hints is None:
         return Placement(STANDARD, text, standard, f"written by this workbench; {_fit_phrase(fits, len(spans))}")
-    chosen: tuple[float, Reading, list[tuple[int, int] | None], str] | None = None
+    decided = _by_evidence(text, spans, options, hints, prior)
+    if decided is not None:
+        return Placement(decided[0], text, decided[1], decided[2])
+    clean = sum(_clean(text, m) for m in standard if m is not None)
+    return Placement(STANDARD, text, standard, f"as the standard defines; {_fit_phrase(fits, len(spans))}, "
+                                               f"{clean} start and end between words")  # fmt: skip
+
+
+Option = tuple[Reading, list[Mapped]]
+
+
+def _by_evidence(
+    text: str, spans: Sequence[Span], options: Sequence[Option], hints: set[Reading], prior: Reading | None
+) -> tuple[Reading, list[Mapped], str] | None:
+    """The reading the evidence (or, failing that, the file's other sources) overwhelmingly favours, if any."""
+    standard = options[0][1]
+    chosen: tuple[float, Reading, list[Mapped], str] | None = None
     for reading, mapped in options[1:]:
         verdict = _evidence(text, spans, standard, mapped, hinted=reading in hints)
         if verdict is not None and (chosen is None or verdict[0] > chosen[0]):
             chosen = (verdict[0], reading, mapped, verdict[1])
     if chosen is not None:
-        return Placement(chosen[1], text, chosen[2], chosen[3])
-    clean = sum(_clean(text, m) for m in standard if m is not None)
-    return Placement(STANDARD, text, standard, f"as the standard defines; {_fit_phrase(fits, len(spans))}, "
-                                               f"{clean} start and end between words")  # fmt: skip
+        return chosen[1], chosen[2], chosen[3]
+    if prior is not None and prior != STANDARD:
+        found = next((m for r, m in options if r == prior), None)
+        if found is not None and _follows(text, spans, standard, found):
+            return prior, found, "as the file's other sources were read, and its selections fall between words so"
+    return None
 
 
 def _map(table: Sequence[int], span: Span) -> tuple[int, int] | None:
@@ -204,6 +229,13 @@ def _not_worse(text: str, spans: Sequence[Span], standard: Sequence[Mapped], oth
     std = sum(_clean(text, a) for _, a, _ in both), sum(_name_matches(s.name, text[a[0] : a[1]]) for s, a, _ in named)
     alt = sum(_clean(text, b) for _, _, b in both), sum(_name_matches(s.name, text[b[0] : b[1]]) for s, _, b in named)
     return alt[0] >= std[0] and alt[1] >= std[1]
+
+
+def _follows(text: str, spans: Sequence[Span], standard: Sequence[Mapped], other: Sequence[Mapped]) -> bool:
+    fits = sum(m is not None for m in standard)
+    differ = [(a, b) for a, b in zip(standard, other, strict=True) if a is not None and b is not None and a != b]
+    cleaner = sum(_clean(text, b) - _clean(text, a) for a, b in differ) > 0
+    return sum(m is not None for m in other) >= fits and cleaner and _not_worse(text, spans, standard, other)
 
 
 def _quality(text: str, spans: Sequence[Span], mapped: Sequence[tuple[int, int] | None]) -> int:
@@ -257,7 +289,7 @@ def _evidence(
     named = [(span, a, b) for span, a, b in differ if len(_wanted(span.name)) >= 4]
     std_names = sum(_name_matches(span.name, text[a[0] : a[1]]) for span, a, _ in named)
     alt_names = sum(_name_matches(span.name, text[b[0] : b[1]]) for span, _, b in named)
-    by_edges = count >= (1 if hinted else 2) and alt_clean >= 0.9 * count and std_clean <= 0.5 * count
+    by_edges = count >= (2 if hinted else 4) and alt_clean >= 0.9 * count and std_clean <= 0.5 * count
     by_names = len(named) >= 1 and alt_names >= 0.9 * len(named) and std_names <= 0.5 * len(named)
     if not (by_edges or by_names):
         return None

@@ -53,7 +53,7 @@ from workbench.refi.model import (
     counted,
     not_imported,
 )
-from workbench.refi.positions import STANDARD, Span, place
+from workbench.refi.positions import STANDARD, Placement, Span, place
 from workbench.refi.qdpx import read_qdpx, write_qdpx
 from workbench.refi.safety import RefiLimits
 from workbench.services.atomic_file import staged
@@ -359,9 +359,34 @@ class _Importer:
         self._users(repo)
         self._codes(repo)
         self._cases(repo)
+        placements = self._placements()
         for source in self.project.sources:
-            self._source(repo, source)
+            self._source(repo, source, placements.get(source.guid))
         self._finish()
+
+    def _placements(self) -> dict[str, Placement]:
+        """Each source's selections placed on its text; sources too small to decide alone follow the file.
+
+        A tool counts the same way throughout a file, so when nearly all (80%) of the sources whose
+        evidence was overwhelming agree on one reading, and they are a good part (30%, at least two)
+        of the sources with several selections, the sources left at the standard's reading for lack
+        of evidence are placed again with it as the prior. (A few chance conversions in a conformant
+        file must not spread.)
+        """
+        found: dict[str, Placement] = {}
+        for source in self.project.sources:
+            spans = [Span(s.start, s.end, s.name) for s in source.selections]
+            found[source.guid] = place(source.text, spans, self.project.origin)
+        decided = Counter(p.reading for p in found.values() if p.reading != STANDARD)
+        reading, votes = decided.most_common(1)[0] if decided else (STANDARD, 0)
+        several = sum(len(s.selections) >= 2 for s in self.project.sources)
+        if votes < max(2, 0.3 * several) or votes < 0.8 * sum(decided.values()):
+            return found
+        for source in self.project.sources:
+            if found[source.guid].reading == STANDARD and source.selections:
+                spans = [Span(s.start, s.end, s.name) for s in source.selections]
+                found[source.guid] = place(source.text, spans, self.project.origin, prior=reading)
+        return found
 
     # users ---------------------------------------------------------------------------------
 
@@ -484,14 +509,15 @@ class _Importer:
 
     # sources -------------------------------------------------------------------------------
 
-    def _source(self, repo: Repo, source: RefiTextSource) -> None:
+    def _source(self, repo: Repo, source: RefiTextSource, placement: Placement | None) -> None:
         codings = sum(len(sel.codings) for sel in source.selections) + len(source.codings)
         if not normalize(source.text).strip():
             self.account.sources.skip("empty text")
             self.account.selections.skip("source text empty", len(source.selections))
             self.account.codings.skip("source text empty", codings)
             return
-        placement = place(source.text, [Span(s.start, s.end, s.name) for s in source.selections], self.project.origin)
+        if placement is None:
+            placement = place(source.text, [Span(s.start, s.end, s.name) for s in source.selections])
         title = source.name[:300] or source.guid
         if source.selections:
             self.report.positions.append(f"{title}: {placement.reading.describe()} ({placement.reason})")
