@@ -170,7 +170,8 @@ def _joinable(text: str, left: tuple[int, int, str], right: tuple[int, int, str]
     return text[left[1] : right[0]] in (" ", "-", "\u00a0")
 
 
-def _widen(text: str, words: list[tuple[int, int, str]], first: int, last: int, joiners: bool) -> tuple[int, int]:
+def _widen(text: str, words: list[tuple[int, int, str]], first: int, last: int, *, joiners: bool,
+           nouns: bool) -> tuple[int, int]:  # fmt: skip
     """Word indices of the span after taking in neighbouring capitalized words, joiners and name nouns."""
     common = common_words()
 
@@ -200,7 +201,7 @@ def _widen(text: str, words: list[tuple[int, int, str]], first: int, last: int, 
         elif (joiners and last + 2 < len(words) and nxt in _CONNECTORS and _capitalized(words[last + 2][2])
               and _joinable(text, words[last + 1], words[last + 2])):  # fmt: skip
             last += 2
-        elif nxt[0].islower() and is_name_noun(nxt):
+        elif nouns and nxt[0].islower() and is_name_noun(nxt):
             last += 1
             break
         else:
@@ -238,7 +239,10 @@ def extend_name_spans(text: str, spans: list[Span]) -> list[Span]:
         if not (words[first][0] < span.end and span.start < words[last][1]):
             out.append(span)
             continue
-        first, last = _widen(text, words, first, last, span.entity_type in _JOINED)
+        # A person's name takes no name noun (*Zsolt iskolába ment*); a place, an institution or an
+        # untyped candidate does (*Erzsébet hídon*).
+        kind = span.entity_type
+        first, last = _widen(text, words, first, last, joiners=kind in _JOINED, nouns=kind != "PERSON")
         out.append(Span(min(span.start, words[first][0]), max(span.end, words[last][1]), span.entity_type,
                         span.score, span.recognizer, span.term_key))  # fmt: skip
     return out
