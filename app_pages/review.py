@@ -12,6 +12,7 @@ from workbench.services.deid import (
     release,
     review_items,
     scan,
+    unflagged_words,
 )
 from workbench.ui import session
 
@@ -70,6 +71,21 @@ with session.shown_errors():
             st.session_state.pop(_EDITOR, None)
             st.success(f"Applied {count} decision(s) to the whole project.")
             st.rerun()
+
+    with st.expander("Not flagged: capitalised words and numbers"):
+        st.caption("Capitalised words inside sentences (not common words) and runs of digits that no "
+                   "detection, known name or rejection covers. Protect one with a click; it is then found "
+                   "everywhere.")  # fmt: skip
+        residue = unflagged_words(ws)[:_LIMIT]
+        if not residue:
+            st.info("Nothing left unflagged in the scanned interviews.")
+        for n, word in enumerate(residue):
+            label, action = st.columns([4, 1])
+            label.write(f"`{word.text}` ({word.kind}, {word.count} times in interview {word.interview_id[:8]})")
+            if action.button("Protect", key=f"deid_unflagged_{n}"):
+                kind = "NAME" if word.kind == "word" else "ID"
+                st.success(f"Protected as {add_missed(ws, word.text, kind)}.")
+                st.rerun()
 
     with st.expander("Add a missed name or number"):
         missed = st.text_input("Text exactly as it appears (the base form of a name finds its inflections)",

