@@ -171,12 +171,14 @@ Method = Callable[[Corpus, Vectors, int], list[int]]
 
 
 def methods(corpus: Corpus, vectors: Vectors, *, ablation: bool, bertopic: bool) -> dict[str, Method]:
-    found: dict[str, Method] = {"workbench themes as shipped (graph + refine, k unknown)": ours}
+    found: dict[str, Method] = {"workbench themes as shipped (kNN graph + Louvain, k unknown)": ours}
     if ablation:
         lsa = lexical(corpus)
         both = fused(vectors, lsa)
         found |= {
-            "  graph without the refinement": lambda c, v, s: ours(c, v, s, refine=False),
+            "  graph with the refinement (k-means steps from the communities)": lambda c, v, s: ours(
+                c, v, s, refine=True
+            ),
             "  density (PCA + HDBSCAN + refine: the method before)": lambda c, v, s: ours(c, v, s, method="density"),
             "  graph on embedding + stemmed TF-IDF/LSA (w 0.1)": lambda c, _v, s: ours(c, both, s),
             "  density on embedding + stemmed TF-IDF/LSA (w 0.1)": lambda c, _v, s: ours(c, both, s, method="density"),

@@ -6,9 +6,11 @@ Pipeline (pure computation: vectors and texts in, labels out, no I/O). Two clust
 - ``graph``: a k-nearest-neighbour graph of the items in the full embedding space (cosine,
   ``neighbours(n)`` = 2·√n neighbours, a rule of corpus size), split into communities by
   Louvain modularity (networkx, seeded). Communities smaller than ``min_cluster_size`` become
-  outliers, then step 3 below. On SIB-200 Hungarian (7 topics, multilingual-e5-small) it finds 6
-  themes at NMI 0.43, where density finds 4 at 0.35 and k-means told k = 7 reaches 0.43; on AG
-  News it matches density (bench/RESULTS.md, "Themes on Hungarian text").
+  outliers. No refinement by default: the communities already cover every item, and on AG News
+  refining moved NMI from 0.556 to 0.528 (on SIB-200 from 0.417 to 0.427). On SIB-200 Hungarian
+  (7 topics, multilingual-e5-small) the graph finds 6 themes at NMI 0.42, where density finds 4 at
+  0.35 and k-means told k = 7 reaches 0.43; on an AG News sample 0.556 against density's 0.538
+  (bench/RESULTS.md, "Themes on Hungarian text").
 - ``density`` (steps 1-2): the earlier pipeline, kept for comparison.
 
 1. Reduce: PCA of the unit-length embeddings to a few dimensions (``REDUCER`` below says why
@@ -17,7 +19,7 @@ Pipeline (pure computation: vectors and texts in, labels out, no I/O). Two clust
    that fit no theme as outliers (label -1). The smallest theme size grows with the corpus
    (``min_cluster_size``), so a few hundred turns give a handful of themes rather than dozens
    of micro-topics.
-3. Refine (``refine``): HDBSCAN decides how many themes there are and where they lie, but in 5
+3. Refine (``refine``, density method): HDBSCAN decides how many themes there are and where they lie, but in 5
    dimensions it leaves a third of the items as outliers and draws loose borders. A few
    spherical k-means steps in the full embedding space, started from HDBSCAN's theme centroids,
    move every item to its nearest theme; one of HDBSCAN's outliers stays an outlier only when it
@@ -83,8 +85,8 @@ class ThemeParams:
     dimensions: int = 5
     min_cluster_size: int | None = None
     min_samples: int | None = None
-    refine: bool = True
-    """Reassign items to the nearest HDBSCAN theme in the full space (see the module docstring)."""
+    refine: bool | None = None
+    """Reassign items to the nearest theme in the full space (step 3); default: only for ``density``."""
     keywords: int = 8
     quotes: int = 3
 
@@ -157,7 +159,7 @@ def cluster(
     with threadpool_limits(limits=1, user_api="blas"):
         reduced = reduce(vectors, params)
         labels = _graph(vectors, params) if params.method == "graph" else _hdbscan(reduced, params)
-        if params.refine:
+        if params.refine or (params.refine is None and params.method == "density"):
             labels = refine(vectors, labels)
         labels = _renumber(labels)
     found = keywords(texts, labels, params.keywords, text_languages or languages)
