@@ -21,9 +21,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Server, sign_in, wait_idle
-from tests.browser.conftest import browser as browser  # noqa: PLC0414 - fixtures used here
-from tests.browser.conftest import page as page  # noqa: PLC0414
-from tests.browser.conftest import server as server  # noqa: PLC0414
 from tests.conftest import PASSPHRASE, REPO_ROOT
 from workbench.domain.models import Code
 from workbench.services.codebook import install_codebook
