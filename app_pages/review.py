@@ -8,12 +8,15 @@ from workbench.services.deid import (
     add_known_entity,
     add_missed,
     apply_decisions,
+    dismiss_unflagged,
     list_known_entities,
     release,
     review_items,
     scan,
     unflagged_words,
+    unreviewed_counts,
 )
+from workbench.services.interviews import list_interviews
 from workbench.ui import session
 
 _EDITOR = "deid_review_editor"
@@ -40,10 +43,20 @@ with session.shown_errors():
         report = scan(ws, on_progress=lambda done, total: bar.progress(done / total, text=f"Scanned {done} of {total}"))
         st.success(f"Scanned {report.interviews} interviews: {report.detections} detections, {report.pending} pending.")
         st.session_state.pop(_EDITOR, None)
-    if allowed(ws.user, Action.RELEASE) and right.button("Release to report writers", icon=":material/publish:"):
-        summary = release(ws)
-        st.success(f"Released {summary.quotes} de-identified quotes from {summary.interviews} interviews "
-                   f"({summary.replaced} identifiers replaced).")  # fmt: skip
+    if allowed(ws.user, Action.RELEASE):
+        override = right.checkbox("Override: release although interviews have unreviewed unflagged words",
+                                  key="deid_override_unreviewed")  # fmt: skip
+        confirmed = override and right.checkbox(
+            "I confirm the override; it is written to the audit log with the counts", key="deid_override_confirm"
+        )
+        if right.button("Release to report writers", icon=":material/publish:"):
+            if override and not confirmed:
+                right.warning("Confirm the override first, or leave it unticked.")
+            else:
+                with session.shown_errors():
+                    summary = release(ws, override_unreviewed=confirmed)
+                    st.success(f"Released {summary.quotes} de-identified quotes from {summary.interviews} "
+                               f"interviews ({summary.replaced} identifiers replaced).")  # fmt: skip
 
     status = st.radio("Show", ["pending", "accepted", "rejected"], horizontal=True, key="deid_status")
     items = review_items(ws, status=status, limit=_LIMIT)
@@ -74,17 +87,27 @@ with session.shown_errors():
 
     with st.expander("Not flagged: capitalised words and numbers"):
         st.caption("Capitalised words inside sentences (not common words) and runs of digits that no "
-                   "detection, known name or rejection covers. Protect one with a click; it is then found "
-                   "everywhere.")  # fmt: skip
+                   "detection, known name or rejection covers. Protect one with a click (it is then found "
+                   "everywhere) or dismiss it as not an identifier (remembered for the whole project). An "
+                   "interview is reviewed when none is left; until then the release is refused.")  # fmt: skip
+        counts = unreviewed_counts(ws)
+        titles = {i.id: i.title for i in list_interviews(ws)}
+        if counts:
+            st.dataframe([{"interview": titles.get(i, ""), "id": i[:8], "unreviewed": n,
+                           "status": "reviewed" if n == 0 else "to review"} for i, n in counts.items()],
+                         hide_index=True)  # fmt: skip
         residue = unflagged_words(ws)[:_LIMIT]
         if not residue:
             st.info("Nothing left unflagged in the scanned interviews.")
         for n, word in enumerate(residue):
-            label, action = st.columns([4, 1])
+            label, protect, dismiss = st.columns([4, 1, 1])
             label.write(f"`{word.text}` ({word.kind}, {word.count} times in interview {word.interview_id[:8]})")
-            if action.button("Protect", key=f"deid_unflagged_{n}"):
+            if protect.button("Protect", key=f"deid_unflagged_{n}"):
                 kind = "NAME" if word.kind == "word" else "ID"
                 st.success(f"Protected as {add_missed(ws, word.text, kind)}.")
+                st.rerun()
+            if dismiss.button("Dismiss", key=f"deid_dismiss_{n}", help="Not an identifier"):
+                dismiss_unflagged(ws, [word.text])
                 st.rerun()
 
     with st.expander("Add a missed name or number"):

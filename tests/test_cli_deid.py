@@ -72,3 +72,37 @@ def test_pii_detect_reads_and_writes_json_lines(tmp_path: Path) -> None:
     assert record["id"] == "a1" and found["+36 30 123 4567"] == "PHONE" and "Kiss Dénest" in found
     source.write_text("not json\n", encoding="utf-8")
     assert invoke("pii", "detect", source, "-o", output)[0] == 1
+
+
+def test_unflagged_words_block_the_release_until_dismissed_or_overridden(project_dir: Path) -> None:
+    from workbench.services.interviews import add_transcript
+    from workbench.services.projects import audit_log, open_project
+
+    ws = open_project(project_dir, PASSPHRASE)
+    try:
+        third = add_transcript(ws, "V: A cellám száma 214 volt.", title="Interjú 3", language="hu",
+                               participant_code="P01")  # fmt: skip
+    finally:
+        ws.close()
+    assert invoke("deid", "scan", project_dir)[0] == 0
+    code, out = invoke("deid", "unflagged", project_dir, "--json")
+    assert code == 0
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"interview": third, "text": "214", "kind": "number", "count": 1}
+    ]
+    code, out = invoke("deid", "release", project_dir, "--threshold", "1", "--k", "1")
+    assert code == 1 and "release was refused" in out and f"Interjú 3 ({third[:8]}): 1" in out
+    assert "214" not in out, "the refusal never quotes the words"
+    assert invoke("deid", "dismiss", project_dir, "Kovács")[0] == 1, "only candidates can be dismissed"
+    assert invoke("deid", "release", project_dir, "--override-unreviewed", user="wanda")[0] == 2
+    code, out = invoke("deid", "release", project_dir, "--threshold", "1", "--k", "1", "--override-unreviewed")
+    assert code == 0 and out.startswith("Released")
+    assert invoke("deid", "dismiss", project_dir, "214") == (0, "Dismissed 1; not listed again in any interview.\n")
+    assert invoke("deid", "unflagged", project_dir) == (0, "0 unreviewed candidate(s).\n")
+    assert invoke("deid", "release", project_dir, "--threshold", "1", "--k", "1")[0] == 0
+    ws = open_project(project_dir, PASSPHRASE)
+    try:
+        overrides = [e for e in audit_log(ws).entries if e.action.startswith("deid release unreviewed override")]
+    finally:
+        ws.close()
+    assert [e.detail for e in overrides] == [{"interviews": 1, "candidates": 1}]

@@ -1,7 +1,7 @@
 """``workbench deid``, ``workbench export`` and ``workbench pii``: de-identification and anonymized exports.
 
 Registered on the main app by ``workbench.cli``. ``deid`` commands run the review workflow
-(scan, known entities, decisions, release); ``export`` writes anonymized tables or a report
+(scan, known entities, decisions, unflagged words, release); ``export`` writes anonymized tables or a report
 from the latest release and refuses (exit 1, nothing written) when a disclosure check fails,
 or exit 2 when the acting user may not do what was asked (a ``.qdpx`` by a writer, a threshold
 or k below the release's minimums);
@@ -181,24 +181,72 @@ def review_add(directory: ProjectDir, text: Annotated[str, typer.Argument(help="
         typer.echo(f"Protected as {label}.")
 
 
+@deid_app.command("unflagged")
+def unflagged_command(
+    directory: ProjectDir,
+    interview: Annotated[str | None, typer.Option("--interview", "-i", help="Only this interview.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    user: UserOption = None,
+) -> None:
+    """List capitalised words and numbers nothing flagged (shows interview words: for reviewers only).
+
+    Protect one with `deid review add TEXT --type ...` or dismiss it with `deid dismiss`; a
+    release is refused while any is left.
+    """
+    from workbench.cli import handled, opened
+    from workbench.services.deid import unflagged_words
+
+    with handled():
+        with opened(directory, user) as ws:
+            words = unflagged_words(ws, interview)
+        for w in words:
+            if as_json:
+                typer.echo(json.dumps({"interview": w.interview_id, "text": w.text, "kind": w.kind,
+                                       "count": w.count}, ensure_ascii=False))  # fmt: skip
+            else:
+                typer.echo(f"{w.interview_id[:8]}  {w.kind:<6} {w.count:>4}x  {w.text}")
+        if not as_json:
+            typer.echo(f"{len(words)} unreviewed candidate(s).")
+
+
+@deid_app.command("dismiss")
+def dismiss_command(
+    directory: ProjectDir,
+    words: Annotated[list[str], typer.Argument(help="Candidates exactly as `deid unflagged` lists them.")],
+    user: UserOption = None,
+) -> None:
+    """Dismiss unflagged candidates as not identifiers (project-wide, remembered, all or none)."""
+    from workbench.cli import handled, opened
+    from workbench.services.deid import dismiss_unflagged
+
+    with handled():
+        with opened(directory, user) as ws:
+            count = dismiss_unflagged(ws, words)
+        typer.echo(f"Dismissed {count}; not listed again in any interview.")
+
+
 @deid_app.command("release")
 def release_command(
     directory: ProjectDir,
     threshold: Annotated[int, typer.Option(help="Minimum suppression threshold for every export.")] = 5,
     k: Annotated[int, typer.Option("--k", help="Minimum k (k-anonymity) for every export.")] = 5,
+    override_unreviewed: Annotated[
+        bool, typer.Option("--override-unreviewed", help="Release despite unreviewed unflagged words (audited).")
+    ] = False,
     user: UserOption = None,
 ) -> None:
     """Release de-identified quotes and tables to report writers (leads and admins).
 
     The minimums bind every export of the release by anyone who may not release: they may
-    raise them, never lower them.
+    raise them, never lower them. Refused (exit 1, nothing released) while an interview has
+    unflagged words nobody protected or dismissed, unless ``--override-unreviewed``.
     """
     from workbench.cli import handled, opened
     from workbench.services.deid import release
 
     with handled():
         with opened(directory, user) as ws:
-            summary = release(ws, threshold=threshold, k=k)
+            summary = release(ws, threshold=threshold, k=k, override_unreviewed=override_unreviewed)
         typer.echo(f"Released {summary.quotes} quotes from {summary.interviews} interviews and "
                    f"{summary.participants} participants ({summary.replaced} identifiers replaced); "
                    f"release {summary.id[:8]}.")  # fmt: skip

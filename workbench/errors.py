@@ -25,7 +25,8 @@ names and counts, so an error is safe to show in a browser, a terminal or a log.
         ├── ConfirmationRequiredError  the action would discard work (e.g. a code's codings); confirm it
         └── ExportRefusedError      an export would disclose too much; nothing was written
             ├── DisclosureRiskError a k-anonymity check failed (names the attributes to generalize)
-            └── LeakDetectedError   a known name or accepted detection is in the output
+            ├── LeakDetectedError   a known name or accepted detection is in the output
+            └── UnreviewedCandidatesError  a release while unflagged words await review
 """
 
 from __future__ import annotations
@@ -167,3 +168,15 @@ class BelowReleaseMinimumError(PermissionDeniedError):
     A lead fixes the minimum suppression threshold and k with the release; whoever may not
     release can raise them for an export, never lower them.
     """
+
+
+class UnreviewedCandidatesError(ExportRefusedError):
+    """A release was refused: interviews still hold unflagged words nobody protected or dismissed.
+
+    The message names the interviews (title and short id) and how many candidates each has,
+    never the words. ``counts`` maps interview id to that number, so an interface can show it.
+    """
+
+    def __init__(self, message: str, *, counts: dict[str, int] | None = None) -> None:
+        self.counts = dict(counts or {})
+        super().__init__(message)

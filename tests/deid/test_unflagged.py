@@ -26,3 +26,8 @@ def test_protecting_an_unflagged_number_removes_it_from_the_list(project: Worksp
     assert [(w.interview_id, w.text) for w in deid.unflagged_words(project) if w.kind == "number"] == [(third, "214")]
     deid.add_missed(project, "214", "ID")
     assert not [w for w in deid.unflagged_words(project) if w.text == "214"]
+
+
+def test_clock_times_and_transcript_timestamps_are_not_candidates() -> None:
+    text = "[00:01:14] V: Fél 12:30-kor jött, a zárkód 5918-3 volt. [01:02:03.5] K: Értem."
+    assert [value for value, _, _ in unflagged(text, [])] == ["5918-3"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,7 +14,7 @@ from tests.deid.fixtures import build
 from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.services import deid
 from workbench.services.interviews import add_transcript
-from workbench.services.projects import init_project, open_project
+from workbench.services.projects import audit_log, init_project, open_project
 
 
 @pytest.fixture
@@ -51,3 +52,39 @@ def test_an_unflagged_number_is_listed_and_protected_with_one_click(app: AppTest
         assert any(e.texts == ("214",) for e in deid.list_known_entities(ws))
     finally:
         ws.close()
+
+
+def _release_button(app: AppTest) -> Any:
+    return next(b for b in app.button if b.label == "Release to report writers")
+
+
+def test_dismissing_reviews_the_interview_and_lets_the_release_through(app: AppTest, project_dir: Path) -> None:
+    open_page(app, "app_pages/review.py")
+    _release_button(app).click().run()
+    assert not app.exception
+    assert any("release was refused" in e.value and "Interjú 3" in e.value for e in app.error)
+    assert not any("214" in e.value for e in app.error), "the refusal never quotes the words"
+    while [b for b in app.button if b.label == "Dismiss"]:
+        next(b for b in app.button if b.label == "Dismiss").click().run()
+        assert not app.exception
+    assert not any("`214`" in m.value for m in app.markdown)
+    _release_button(app).click().run()
+    assert not app.error and any(s.value.startswith("Released") for s in app.success)
+
+
+def test_the_override_needs_its_confirmation_and_is_audited(app: AppTest, project_dir: Path) -> None:
+    open_page(app, "app_pages/review.py")
+    app.checkbox(key="deid_override_unreviewed").check().run()
+    _release_button(app).click().run()
+    assert any("Confirm the override" in w.value for w in app.warning)
+    assert not any(s.value.startswith("Released") for s in app.success)
+    app.checkbox(key="deid_override_confirm").check().run()
+    _release_button(app).click().run()
+    assert not app.exception and not app.error
+    assert any(s.value.startswith("Released") for s in app.success)
+    ws = open_project(project_dir, PASSPHRASE)
+    try:
+        actions = [e.action for e in audit_log(ws).entries]
+    finally:
+        ws.close()
+    assert "deid release unreviewed override" in actions

@@ -33,7 +33,7 @@ from workbench.deid.spans import ENTITY_TYPES, Span, entity_type, resolve_overla
 from workbench.deid.terms import Term, TermMatcher, normalize_term
 from workbench.domain.models import Transcript
 from workbench.domain.permissions import Action, require
-from workbench.errors import InvalidInputError, LeakDetectedError, NotFoundError
+from workbench.errors import InvalidInputError, LeakDetectedError, NotFoundError, UnreviewedCandidatesError
 from workbench.services.workspace import Workspace
 from workbench.store.deid_repo import DeidRepo, Pseudonym, StoredDetection, StoredRelease, StoredTerm
 from workbench.store.repo import Repo
@@ -327,23 +327,97 @@ class UnflaggedWord:
 
 
 def unflagged_words(ws: Workspace, interview_ref: str | None = None) -> list[UnflaggedWord]:
-    """Capitalised words and number runs no detection, known name or rejection covers (scanned interviews)."""
+    """Capitalised words and number runs no detection, known name or rejection covers (scanned interviews).
+
+    These are the candidates a reviewer must protect (``add_missed``) or dismiss
+    (``dismiss_unflagged``) before a release: an interview with none left is reviewed.
+    """
     require(ws.user, Action.REVIEW_DEID)
     require(ws.user, Action.READ_TRANSCRIPTS)
-    from workbench.deid.unflagged import unflagged
-
     with ws.read() as repo:
         deid = DeidRepo(repo)
-        _, rejected = _matchers(deid)
-        scanned = deid.scanned()
         ids = [repo.resolve_interview(interview_ref)] if interview_ref else _readable_interviews(repo)
-        result = []
-        for interview_id in (i for i in ids if i in scanned):
-            text = repo.transcript(interview_id).text
-            covered = [(d.start, d.end) for d in deid.detections(interview_id)]
-            covered += [(m.start, m.end) for m in rejected.find(text)]
-            result += [UnflaggedWord(interview_id, *found) for found in unflagged(text, covered)]
+        return _unflagged_in(deid, ids)
+
+
+def _unflagged_in(deid: DeidRepo, ids: Iterable[str]) -> list[UnflaggedWord]:
+    from workbench.deid.unflagged import unflagged
+
+    _, rejected = _matchers(deid)
+    scanned = deid.scanned()
+    result = []
+    for interview_id in (i for i in ids if i in scanned):
+        text = deid.repo.transcript(interview_id).text
+        covered = [(d.start, d.end) for d in deid.detections(interview_id)]
+        covered += [(m.start, m.end) for m in rejected.find(text)]
+        result += [UnflaggedWord(interview_id, *found) for found in unflagged(text, covered)]
     return result
+
+
+def unreviewed_counts(ws: Workspace) -> dict[str, int]:
+    """Unreviewed candidates per scanned interview (0: the interview is reviewed)."""
+    require(ws.user, Action.REVIEW_DEID)
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    with ws.read() as repo:
+        deid = DeidRepo(repo)
+        ids = [i for i in _readable_interviews(repo) if i in deid.scanned()]
+        return _counts(ids, _unflagged_in(deid, ids))
+
+
+def _counts(ids: Iterable[str], words: Iterable[UnflaggedWord]) -> dict[str, int]:
+    counts = dict.fromkeys(ids, 0)
+    for word in words:
+        counts[word.interview_id] = counts.get(word.interview_id, 0) + 1
+    return counts
+
+
+def dismiss_unflagged(ws: Workspace, texts: Iterable[str]) -> int:
+    """Mark unflagged candidates as not identifiers, for the whole project; returns how many.
+
+    A dismissal is a rejection like a reviewer's on a false alarm (sealed in ``deid_term`` with
+    the de-identification key, found by MAC), so the word is never listed again, in any
+    interview, and a detector that later flags it is overruled the same way. Only current
+    candidates can be dismissed, so this cannot unprotect a known name; nothing is stored if
+    one of the texts is not a candidate.
+    """
+    require(ws.user, Action.REVIEW_DEID)
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    wanted = list(dict.fromkeys(" ".join(t.split()) for t in texts))
+    if not wanted or not all(wanted):
+        raise InvalidInputError("Give at least one word to dismiss (empty words are not accepted).")
+    with ws.write() as repo:
+        deid = DeidRepo(repo)
+        kinds = {w.text: w.kind for w in _unflagged_in(deid, _readable_interviews(repo))}
+        accepted = {mac for mac, status in deid.term_macs().items() if status == ACCEPTED}
+        missing = sum(1 for t in wanted if t not in kinds or deid.mac(t) in accepted)
+        if missing:
+            raise NotFoundError(
+                f"{missing} of the {len(wanted)} word(s) given are not unflagged candidates in this project "
+                "(they must be written exactly as listed); nothing was dismissed. "
+                "`workbench deid unflagged` lists the candidates."
+            )
+        for text in wanted:
+            kind = "ID" if kinds[text] == "number" else "NAME"
+            deid.save_term(text, kind, status=REJECTED, origin="review", pseudonym_id=None, participant_id=None,
+                           user_id=ws.user.id)  # fmt: skip
+        _refresh_terms(deid)
+        ws.audit(repo, "deid unflagged dismissed", "project", ws.project.id, count=len(wanted))
+    return len(wanted)
+
+
+def _refuse_unreviewed(repo: Repo, counts: Mapping[str, int]) -> None:
+    waiting = {i: n for i, n in counts.items() if n}
+    if not waiting:
+        return
+    titles = {i.id: i.title for i in repo.interview_summaries()}
+    listed = "; ".join(f"{titles.get(i, 'interview')} ({i[:8]}): {n}" for i, n in waiting.items())
+    raise UnreviewedCandidatesError(
+        f"The release was refused: {len(waiting)} interview(s) have unflagged words nobody reviewed ({listed}). "
+        "Nothing was released. Protect or dismiss them on the De-identification review page (or with "
+        "`workbench deid unflagged`, `deid review add` and `deid dismiss`), or, as a lead, release with the "
+        "override (`--override-unreviewed`), which is audited.",
+        counts=waiting,
+    )
 
 
 # -- release ----------------------------------------------------------------------------------
@@ -412,12 +486,15 @@ def _verify_release(repo: Repo, payload: Mapping[str, Any]) -> dict[str, int]:
 
 
 def release(ws: Workspace, *, on_progress: ProgressFn | None = None, threshold: int = DEFAULT_THRESHOLD,
-            k: int = DEFAULT_K) -> ReleaseSummary:  # fmt: skip
+            k: int = DEFAULT_K, override_unreviewed: bool = False) -> ReleaseSummary:  # fmt: skip
     """Seal de-identified material for report writers (scanning any interview not yet scanned).
 
     ``threshold`` and ``k`` are the release's minimums: exports by anyone who may not release
     can raise them, never lower them. The release is leak-checked as a whole before it is
     sealed, and it replaces every earlier release (only the latest is read; each is a copy).
+    It is refused (``UnreviewedCandidatesError``) while an interview has unflagged candidates
+    nobody protected or dismissed, unless ``override_unreviewed``: then it goes ahead and the
+    audit log says so, with the counts.
     """
     require(ws.user, Action.RELEASE)
     if threshold < 1 or k < 1:
@@ -434,6 +511,9 @@ def release(ws: Workspace, *, on_progress: ProgressFn | None = None, threshold: 
                 transcript = repo.transcript(interview_id)
                 spans = shared_detector().detect(transcript.text, transcript.summary.language, known, rejected)
                 deid.replace_detections(interview_id, transcript.text, spans)
+        unreviewed = {i: n for i, n in _counts(ids, _unflagged_in(deid, ids)).items() if n}
+        if not override_unreviewed:
+            _refuse_unreviewed(repo, unreviewed)
         builder = _ReleaseBuilder(ws, repo, deid)
         for done, interview_id in enumerate(ids, start=1):
             builder.add_interview(repo.transcript(interview_id))
@@ -446,8 +526,11 @@ def release(ws: Workspace, *, on_progress: ProgressFn | None = None, threshold: 
                    "participants": len(base["participants"]), "replaced": builder.replaced}  # fmt: skip
         release_id = deid.add_release(base, builder.parts, summary, ws.user.id)
         superseded = deid.delete_releases_except(release_id)
+        if unreviewed:
+            ws.audit(repo, "deid release unreviewed override", "deid_release", release_id,
+                     interviews=len(unreviewed), candidates=sum(unreviewed.values()))  # fmt: skip
         ws.audit(repo, "deid release", "deid_release", release_id, **summary, threshold=threshold, k=k,
-                 superseded=superseded)  # fmt: skip
+                 superseded=superseded, unreviewed=sum(unreviewed.values()))  # fmt: skip
     return ReleaseSummary(release_id, len(ids), len(builder.quotes), len(base["participants"]), builder.replaced)
 
 
