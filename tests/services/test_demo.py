@@ -31,3 +31,20 @@ def test_a_failed_demo_leaves_nothing_and_a_rerun_works(
     result = demo.create_demo(directory, PASSPHRASE, kdf=FAST_KDF)
     assert result.codings == 122
     result.workspace.close()
+
+
+def test_the_demo_release_needs_no_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every demo interview is reviewed (nothing unflagged is left), so its release goes through unforced."""
+    from workbench.services.deid import latest_release, unreviewed_counts
+    from workbench.services.projects import audit_log
+
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    ws = demo.create_demo(tmp_path / "demo", PASSPHRASE, kdf=FAST_KDF, release_for_writers=True).workspace
+    try:
+        counts = unreviewed_counts(ws)
+        assert counts and set(counts.values()) == {0}
+        assert latest_release(ws) is not None
+        actions = [e.action for e in audit_log(ws).entries]
+        assert "deid release" in actions and "deid release unreviewed override" not in actions
+    finally:
+        ws.close()
