@@ -88,3 +88,20 @@ def test_the_override_needs_its_confirmation_and_is_audited(app: AppTest, projec
     finally:
         ws.close()
     assert "deid release unreviewed override" in actions
+
+
+def test_the_minimums_set_on_the_page_are_sealed_into_the_release(app: AppTest, project_dir: Path) -> None:
+    open_page(app, "app_pages/review.py")
+    app.number_input(key="deid_release_threshold").set_value(7).run()
+    app.number_input(key="deid_release_k").set_value(3).run()
+    app.checkbox(key="deid_override_unreviewed").check().run()
+    app.checkbox(key="deid_override_confirm").check().run()
+    _release_button(app).click().run()
+    assert not app.exception and any(s.value.startswith("Released") for s in app.success)
+    ws = open_project(project_dir, PASSPHRASE)
+    try:
+        stored = deid.latest_release(ws)
+    finally:
+        ws.close()
+    assert stored is not None
+    assert stored.payload["minimums"] == {"threshold": 7, "k": 3}
