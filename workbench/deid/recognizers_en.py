@@ -70,6 +70,7 @@ class RuleRecognizer(EntityRecognizer):
 
     def __init__(self, entity: str, name: str, rules: tuple[Rule, ...], language: str = "en") -> None:
         self._rules = [(re.compile(rule.regex, _FLAGS), rule) for rule in rules]
+        self._needs_tags = any(rule.proper for rule in rules)
         super().__init__(supported_entities=[entity], supported_language=language, name=name)
 
     def load(self) -> None:
@@ -78,7 +79,7 @@ class RuleRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Any]:
         entity = self.supported_entities[0]
         found: list[RecognizerResult] = []
-        proper = _proper_nouns(nlp_artifacts)
+        proper = _proper_nouns(nlp_artifacts) if self._needs_tags else frozenset()
         for pattern, rule in self._rules:
             if rule.proper and not proper:
                 continue
