@@ -24,6 +24,8 @@ _WORDS = ("eighteen", "nineteen", "twenty", "twenty-one", "thirty-two", "forty-f
 
 
 def _person(fake: Faker, rng: random.Random, arg: str | None) -> Filled:
+    if arg == "surname":
+        return Filled(fake.last_name(), "PERSON", "surname")
     if arg == "title":
         return Filled(f"{rng.choice(_TITLES)} {fake.last_name()}", "PERSON", "titled name")
     if arg == "first":
@@ -39,7 +41,51 @@ def _org(fake: Faker, rng: random.Random, arg: str | None) -> Filled:
     return Filled(rng.choice((fake.company(), f"{fake.last_name()} High School")), "ORGANIZATION", "organisation")
 
 
+_ROAD_TYPES = (
+    "Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Close", "Crescent", "Cres", "Terrace", "Tce", "Way",
+    "Row", "Parade", "Gardens", "Mews", "Wynd", "Drive", "Place", "Grove", "Court", "Square", "Rise", "Hill",
+    "Walk", "View", "Heights", "Circle", "Trail", "Path", "Highway", "Boulevard", "Esplanade", "Quay", "Green",
+)  # fmt: skip
+_BUILDINGS = ("House", "Court", "Mansions", "Towers", "Lodge", "Cottage", "Apartments", "Villas", "Chambers")
+_GERMAN_TYPES = ("straße", "strasse", "gasse", "weg", "platz", "allee", "ring", "str.")
+_DUTCH_TYPES = ("straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dijk")
+_FRENCH = ("rue", "avenue", "boulevard", "chemin", "place", "allée", "impasse", "route")
+
+
+def _house(rng: random.Random) -> str:
+    n = rng.randint(1, 480)
+    return rng.choice((f"{n}", f"{n}", f"{n}{rng.choice('abcABC')}", f"{n}-{n + 2}", f"No. {n}"))
+
+
+def _street_layout(fake: Faker, rng: random.Random) -> str:
+    """One of many real-world street-line layouts, built from the locale's names."""
+    name = rng.choice((fake.last_name(), fake.last_name(), f"{fake.first_name()} {fake.last_name()}"))
+    road = f"{name} {rng.choice(_ROAD_TYPES)}"
+    n, unit = rng.randint(1, 480), rng.randint(1, 40)
+    layouts = (
+        lambda: f"Flat {unit}{rng.choice('ABC')}, {n} {road}",
+        lambda: f"Unit {unit}/{n} {road}",
+        lambda: f"{unit}/{n} {road}",
+        lambda: f"Apt. {unit}, {n} {road} {rng.choice(('North', 'South', 'East', 'West'))}",
+        lambda: f"Level {unit % 9 + 1}, {n} {road}",
+        lambda: f"{name} {rng.choice(_BUILDINGS)}, {n} {road}",
+        lambda: f"{_house(rng)} {road}",
+        lambda: f"{n}, {rng.choice(_FRENCH)} {rng.choice(('de la ', 'du ', 'des ', ''))}{fake.last_name()}",
+        lambda: f"{fake.last_name()}{rng.choice(_GERMAN_TYPES)} {_house(rng)}",
+        lambda: f"{fake.last_name()}{rng.choice(_DUTCH_TYPES)} {n}-{unit}",
+        lambda: f"RR {unit % 9 + 1}, {n} {road}",
+        lambda: f"Rural Route {unit % 9 + 1}",
+        lambda: f"c/o {fake.last_name()}, {n} {road}",
+        lambda: f"{n} {fake.last_name()} Rd, Lot {unit}",
+        lambda: f"Plot No. {n}, {fake.last_name()} Nagar",
+        lambda: f"Block {n}, {fake.last_name()} {rng.choice(('Avenue', 'Street', 'Road'))} {unit}, #{unit:02d}-{n}",
+    )
+    return rng.choice(layouts)()
+
+
 def _street(fake: Faker, rng: random.Random, arg: str | None) -> Filled:
+    if rng.random() < 0.6:
+        return Filled(_street_layout(fake, rng), "ADDRESS", "street")
     address = fake.street_address()
     if rng.random() < 0.2:
         address = f"{address} #{rng.randint(1, 300)}"
@@ -75,6 +121,11 @@ def _url(fake: Faker, rng: random.Random, arg: str | None) -> Filled:
 
 
 def _username(fake: Faker, rng: random.Random, arg: str | None) -> Filled:
+    if arg == "plain":  # the template says it is a handle
+        first, last = fake.first_name().lower(), fake.last_name().lower()
+        forms = (fake.user_name(), f"{first}{last}", f"{first[0]}.{last}{rng.randint(1, 99)}", f"{first}_{last}",
+                 f"{last}{first[0]}", f"{first}.{last}")  # fmt: skip
+        return Filled(rng.choice(forms), "URL", "username")
     return Filled(f"@{fake.user_name()}", "URL", "username")
 
 
@@ -155,6 +206,12 @@ TEMPLATES = (
     "Login from {ip} to {url} by {username} at {time} {weekday}.",
     "A: I was {age} and {person:first} was {age}, we met at {org} in {town}.",
     "Q: How long were you there? A: About two years, from {date} to {date}.",
+    "A: We moved to {street}, near the station, then to {street}.",
+    "Address on file: {street}, {town}. Forwarding: {street}.",
+    "A: Online I went by {username}, user name: {username:plain}, and on Discord handle {username:plain}.",
+    "Note: logged on as {username:plain} from {ip}; account user {username:plain}.",
+    "R: {person:surname} said I could stay. I: Who? R: {person:surname}. That's the name.",
+    "I: And the officer? R: {person:surname}, he was the one. {person:surname} never listened.",
 )
 
 DEV = Generator("dev-en", LOCALES, TEMPLATES, WRITERS)

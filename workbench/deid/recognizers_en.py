@@ -60,6 +60,9 @@ class Rule:
     regex: str
     score: float = 0.6
     check: Callable[[str], bool] | None = None
+    # the value must be a proper noun to the NLP pipeline (spaCy's tagger): for a capitalized word that
+    # opens a sentence, where capitals say nothing; without NLP artifacts the rule does not fire
+    proper: bool = False
 
 
 class RuleRecognizer(EntityRecognizer):
@@ -67,6 +70,7 @@ class RuleRecognizer(EntityRecognizer):
 
     def __init__(self, entity: str, name: str, rules: tuple[Rule, ...], language: str = "en") -> None:
         self._rules = [(re.compile(rule.regex, _FLAGS), rule) for rule in rules]
+        self._needs_tags = any(rule.proper for rule in rules)
         super().__init__(supported_entities=[entity], supported_language=language, name=name)
 
     def load(self) -> None:
@@ -75,14 +79,31 @@ class RuleRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Any]:
         entity = self.supported_entities[0]
         found: list[RecognizerResult] = []
+        proper = _proper_nouns(nlp_artifacts) if self._needs_tags else frozenset()
         for pattern, rule in self._rules:
+            if rule.proper and not proper:
+                continue
             for match in pattern.finditer(text):
                 group = "v" if "v" in pattern.groupindex and match.start("v") >= 0 else 0
                 start, end = match.span(group)
                 if end <= start or (rule.check and not rule.check(match.group(group))):
                     continue
+                if rule.proper and start not in proper:
+                    continue
                 found.append(RecognizerResult(entity, start, end, rule.score))
         return found
+
+
+def _proper_nouns(nlp_artifacts: NlpArtifacts | None) -> frozenset[int]:
+    """Start offsets of the tokens the pipeline tags as proper nouns (empty without a tagger)."""
+    tokens = getattr(nlp_artifacts, "tokens", None)
+    if tokens is None:
+        return frozenset()
+    return frozenset(token.idx for token in tokens if token.pos_ == "PROPN")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
 
 
 def _digit_count(text: str) -> int:
@@ -110,15 +131,29 @@ PERSON_RULES = (
 _EXTRA_STREET = (
     "Parade Esplanade Circuit Promenade Rise Chase Wynd Quay Quays Walkway Broadway Embankment Approach Cross "
     "Gate Green Hey Mount Vale Wharf Yard Heath Croft Fold Brae Loaning Causeway Concourse Grange Leys Nook "
-    "Cul-de-sac Ring Boulevard Marg Nagar Chowk Road Lane Street Colony Layout Sector Peth Gali Bagh"
+    "Cul-de-sac Ring Boulevard Marg Nagar Chowk Road Lane Street Colony Layout Sector Peth Gali Bagh Circus Garth "
+    "Lea Strand Brow Dene Drove Mead Paddock Spinney Steps Link Links Retreat Oaks Woods Villas Copse Heights View "
+    "Loop Bend Ridge Crossing Trace Glen Dale"
 )
 _ABBR_STREET = "St|Rd|Ave|Av|Blvd|Bvd|Dr|Ln|Ct|Pl|Cres|Cr|Tce|Terr|Hwy|Pde|Cl|Gr|Sq|Pkwy|Cir|Esp|Crt|Cct|Rte|Wy|Gdns"
 _STREET_TYPE = "|".join(
     sorted(set(_EN_STREET_WORDS.replace("\\.", "").split() + _EXTRA_STREET.split()), key=lambda w: (-len(w), w))
 )
-_UNIT = r"(?:Flat|Unit|Apt|Apartment|Suite|Ste|Studio|Room|Rm|Level|Lvl|Floor|Fl|Shop|Lot|Block|Bldg|Building)"
+_UNIT = (
+    r"(?:Flat|Unit|Apt|Apartment|Suite|Ste|Studio|Room|Rm|Level|Lvl|Floor|Fl|Shop|Lot|Block|Blk|Bldg|Building|Plot|"
+    r"Door|Stall|Kiosk|Villa|Maisonette|Penthouse)"
+)
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5}[A-Za-z]?)?"
-_UNIT_PART = f"(?:{_UNIT}\\.? ?#?[A-Z]?\\d{{1,4}}[A-Za-z]?|#\\d{{1,4}}[A-Za-z]?|H\\.? ?No\\.? ?{_HOUSE})"
+_UNIT_PART = (
+    f"(?:{_UNIT}\\.? ?(?:No\\.? ?)?#?[A-Z]?\\d{{1,4}}[A-Za-z]?|#\\d{{1,4}}(?:-\\d{{1,5}})?[A-Za-z]?|"
+    f"H\\.? ?No\\.? ?{_HOUSE}|(?:Rural Route|R\\.R\\.|RR|RD|Rural Delivery|Star Route) ?\\d{{1,3}})"
+)
+# the quarter after a street type: 200 Main Street North, 12 King St NW
+_DIRECTION = "(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|NE|NW|SE|SW)"
+# house numbers written with No. / Nr. / Number before them: No. 72 Morgan Close, Barnesstrasse Nr. 4
+_HOUSE_NO = f"(?:(?:No|Nr|Nº|Number)\\.? ?)?{_HOUSE}"
+# care of a person or a building name before a street line: c/o Krammer, Rose Court,
+_CARE_OF = f"(?:c/o|C/O|care of) {_NAME}(?: {_NAME}){{0,2}}"
 # Suffix types of German, Dutch, Swiss and Austrian streets (Hauptstraße 5, Kerkstraat 12, Lucasboulevard 7).
 _COMPOUND_STREET = (
     "straße|strasse|str\\.|gasse|weg|platz|allee|ring|damm|ufer|steig|markt|chaussee|stieg|pfad|zeile|hof|"
@@ -131,17 +166,19 @@ _FRENCH_STREET = (
 )
 _FR_LINK = r"(?:(?:de la|de l'|des|du|de|d'|la|le|les|l'|aux|au) ?)?"
 ADDRESS_RULES = (
-    # Flat 4, 12 High Street / 7/200 Singh Junction / 6488 Jennifer Pike Suite 911 / 141 Carter Mountains
+    # Flat 4, 12 High Street / 7/200 Singh Junction / 6488 Jennifer Pike Suite 911 / 141 Carter Mountains /
+    # c/o Pillai, 100 Choudhary Road / No. 72 Morgan Close / Apt. 4, 200 Main Street North
     Rule(
-        f"(?:{_UNIT_PART},? ?/?)?\\b{_HOUSE},?\\s(?:{_NAME}\\s){{1,4}}(?:{_STREET_TYPE}|(?:{_ABBR_STREET})\\b\\.?)"
-        f"(?!\\w)(?:,? ?{_UNIT_PART})*",
+        f"(?:\\b{_CARE_OF},? )?(?:{_UNIT_PART},? ?/?)?\\b{_HOUSE_NO},?\\s(?:{_NAME}\\s){{1,4}}"
+        f"(?:{_STREET_TYPE}|(?:{_ABBR_STREET})\\b\\.?)"
+        f"(?!\\w)(?: {_DIRECTION}\\b)?(?:,? ?{_UNIT_PART})*",
         0.6,
     ),
     # Hauptstraße 5, Jens-Drubin-Straße 47-26, Fischerstr. 1/9, Kerkstraat 12a, Am Markt 3
     Rule(
         f"\\b(?:{_CAP}[\\w\\-]{{0,40}}?(?:{_COMPOUND_STREET}|-(?i:{_COMPOUND_STREET}))|"
         f"(?:{_NAME} ){{1,3}}(?i:{_COMPOUND_STREET})|"
-        f"(?:Am|An der|Auf der|Im|In der|Zum|Zur) {_NAME}) ?{_HOUSE}\\b",
+        f"(?:Am|An der|Auf der|Im|In der|Zum|Zur) {_NAME}) ?{_HOUSE_NO}\\b",
         0.6,
     ),
     # 36, rue Langlois / 214 avenue Charlotte Gilles / 12 bis, rue de la Paix / rue de la Paix 4
@@ -151,11 +188,14 @@ ADDRESS_RULES = (
     # Elm Street, Church Lane (no number)
     Rule(
         f"\\b(?:{_NAME} ){{1,3}}(?:Street|Road|Avenue|Lane|Drive|Close|Crescent|Terrace|Boulevard|Place|Court|"
-        "Square|Gardens|Grove|Parade|Way|Row|Walk|Mews|Hill|Rise|Straße|Strasse|straat)\\b",
+        "Square|Gardens|Grove|Parade|Way|Row|Walk|Mews|Hill|Rise|Wynd|Quay|Esplanade|Circle|Trail|Highway|Straße|"
+        f"Strasse|straat)\\b(?: {_HOUSE_NO}\\b(?![.:/]\\d))?",
         0.5,
     ),
-    # units and house numbers standing alone: Flat 16, Unit 3B, Apt. 5, Suite 200, #47, H.No. 39
-    Rule(f"\\b{_UNIT_PART}\\b(?!;)|(?<![\\w#&])#\\d{{1,4}}[A-Za-z]?\\b(?!;)", 0.5),
+    # care of: c/o Krammer, C/O Anna Berg
+    Rule(f"\\b{_CARE_OF}\\b", 0.5),
+    # units and house numbers standing alone: Flat 16, Unit 3B, Apt. 5, Suite 200, #47, #07-167, H.No. 39, RR 3
+    Rule(f"\\b{_UNIT_PART}\\b(?!;)|(?<![\\w#&])#\\d{{1,4}}(?:-\\d{{1,5}})?[A-Za-z]?\\b(?!;)", 0.5),
     # PO Box 123, P.O. Box 12, Post Office Box 7, GPO Box 5, Locked Bag 9, Private Bag 3, Box 5843
     Rule(
         r"\b(?:P\.? ?O\.? ?Box|Post Office Box|GPO Box|PO Box|Locked Bag|Private Bag|PMB|Box|Postfach|BP|CP)"
@@ -270,9 +310,17 @@ ID_RULES = (
     Rule(r"\b[A-Z]{1,3}[ \-]\d{5,}\b", 0.5),
 )
 _HANDLE_WORDS = (
-    "username|user name|user|handle|login|log-in|logged in as|screen name|gamertag|nickname|nick|alias|socials|"
+    "username|user name|user|user id|userid|account name|login|login name|log-in|logged in as|logged on as|"
+    "logged into|signed in as|signed on as|handle|screen name|gamertag|nickname|nick|alias|socials|"
     "social|instagram|insta|twitter|tiktok|snapchat|snap|facebook|fb|discord|telegram|reddit|steam|skype|xbox|psn"
 )
+# words after "logged in as" and the like that are no handle (shared or generic accounts identify nobody)
+_NOT_HANDLES = _word_set(
+    "usual normal normally before well such expected planned requested required needed admin administrator root "
+    "guest user anonymous default interface account unknown someone somebody"
+)
+# a run of a handle's letters and digits, accented letters included (b.häfliger89, o'brienh)
+_HANDLE_PART = r"[a-zß-öø-ÿ0-9]{1,30}+"  # separators: . _ ' -
 USERNAME_RULES = (
     # @dave_k77 (not an e-mail: nothing word-like before the @)
     Rule(r"(?<![\w.@])@[A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_]", 0.6),
@@ -285,10 +333,11 @@ USERNAME_RULES = (
     # after words that can only introduce a handle, any single lower-case token: username susansoto,
     # logged in as davek, gamertag: wolfie (not "my username is on the card": a common word is no handle)
     Rule(
-        r"(?i:\b(?:username|user name|screen name|gamertag|handle|logged in as|signed in as)\b)(?:'s| (?:is|was))?:? "
-        r"(?P<v>[a-z][a-z0-9._]{2,30}+)(?![\w@])",
+        r"(?i:\b(?:username|user name|user id|userid|login name|account name|account user|screen name|gamertag|"
+        r"handle|logged (?:in|on) as|signed (?:in|on) as)\b)(?:'s| (?:is|was))?:? "
+        f"(?P<v>(?>{_HANDLE_PART}(?:[._'\\-]{_HANDLE_PART}){{0,6}}))(?![\\w@])",
         0.45,
-        lambda t: t.casefold() not in common_words(),
+        lambda t: t.casefold() not in common_words() and t.casefold() not in _NOT_HANDLES,
     ),
     # lower-case letters then digits, as handles are made: jameswilliams11, susan_soto
     Rule(
@@ -356,6 +405,29 @@ def _uncommon_words(text: str) -> bool:
     return all(w.casefold() not in common and w.casefold() not in _CALENDAR and not w.isupper() for w in text.split())
 
 
+_OPENING = '(?:^|(?<=[.!?:;] )|(?<=[.!?:;]  )|(?<=[.!?] ["\u201c]))'
+_SURNAME = f"(?>{_CAP}(?:[a-zß-öø-ÿ]|['\u2019\\-]{_CAP}?(?=[a-zß-öø-ÿ])){{2,30}}+)(?![\\w'\u2019\\-])"
+_PERSON_VERB = (
+    "said|says|told|tells|asked|asks|never|always|just|also|was|wasn't|is|isn't|had|hadn't|has|came|went|did|didn't|"
+    "does|doesn't|would|wouldn't|could|couldn't|knew|got|called|rang|phoned|wanted|kept|took|gave|made|"
+    "reckoned|thought|shouted|laughed|smiled|nodded|left|arrived|promised|lied|helped|hit|stabbed|sold|"
+    "bought|drove|visited|wrote|signed|testified|admitted|denied|and (?:I|me|him|her)"
+)
+# what opens a speaker's turn without being a name
+_INTERJECTIONS = _word_set(
+    "yeah yes yep yup yah no nope nah okay ok alright right sure sorry hmm hm mm mhm um uh er erm ah oh ooh wow "
+    "well look listen honestly exactly absolutely definitely probably maybe basically actually seriously "
+    "obviously totally true correct indeed fine great good cool really thanks cheers mate hello hi hey bye "
+    "pardon what why how where when who whatever nothing never always sometimes everything anything sort kind "
+    "like so because anyway dunno whoa jeez christ damn shit fuck bloody precisely agreed certainly perhaps "
+    "possibly prison jail court home work school police family nobody somebody everybody"
+)
+
+
+def _not_interjection(text: str) -> bool:
+    return text.casefold() not in _INTERJECTIONS and _uncommon_words(text)
+
+
 _LABEL = (
     "Name|Full name|Surname|Forename|Client|Patient|Prisoner|Inmate|Offender|Visitor|Contact|Next of kin|NOK|"
     "Supervisor|Employer contact|Referred by|Referrer|Officer|Caseworker|Case worker|Witness|Victim|Partner|"
@@ -367,6 +439,12 @@ NAME_RULES = (
     # two uncommon capitalized words opening a sentence or a line: "Troy Moody rang", "A: Alen Iten (32)"
     # (the name-candidate detector leaves a sentence's first word alone)
     Rule(f"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]  ))(?P<v>{_NAME} {_NAME})\\b(?! {_CAP})", 0.3, _uncommon_words),
+    # one uncommon capitalized word opening a sentence, then a verb said of people: "Osborne never
+    # listened", "R: Murphy said I could stay" (the name-candidate detector leaves such words alone)
+    Rule(f"{_OPENING}(?P<v>{_SURNAME})(?= (?:{_PERSON_VERB})\\b)", 0.3, _uncommon_words, proper=True),
+    # one such word alone opening a speaker's turn, then a comma or a full stop: "R: Cox. That's the
+    # name.", "A: Paradis, he was the one." (not an interjection: "A: Yeah, ...", "R: Sorry.")
+    Rule(f"(?:^|(?<=\\s))[A-Z]{{1,2}}\\d?: (?P<v>{_SURNAME})(?=[.,] )", 0.3, _not_interjection, proper=True),
 )
 
 
@@ -451,7 +529,7 @@ DATE_RULES = (
 
 _SUBJECT = (
     r"(?:I|[Hh]e|[Ss]he|[Ww]e|[Tt]hey|[Yy]ou|I'm|I\u2019m|[Hh]e's|[Ss]he's|[Hh]e\u2019s|[Ss]he\u2019s|[Ww]e're|[Tt]hey're|"
-    r"[Yy]ou're|[Hh]im|[Hh]er|[Mm]e|[A-Z][a-z]+)"
+    r"[Yy]ou're|[Hh]im|[Hh]er|[Mm]e|[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)"
 )
 _NOT_SUBJECT = (
     "It|There|That|This|What|Which|Who|Where|When|Here|Everything|Nothing|Score|Total|Room|Cell|Number|Page|"
