@@ -5,6 +5,8 @@ import streamlit as st
 from workbench.deid.spans import ENTITY_TYPES
 from workbench.domain.permissions import Action, allowed
 from workbench.services.deid import (
+    DEFAULT_K,
+    DEFAULT_THRESHOLD,
     add_known_entity,
     add_missed,
     apply_decisions,
@@ -44,6 +46,16 @@ with session.shown_errors():
         st.success(f"Scanned {report.interviews} interviews: {report.detections} detections, {report.pending} pending.")
         st.session_state.pop(_EDITOR, None)
     if allowed(ws.user, Action.RELEASE):
+        small, k_col = right.columns(2)
+        threshold = small.number_input(
+            "Smallest count shown (writers may raise it, never lower it)",
+            min_value=1,
+            value=DEFAULT_THRESHOLD,
+            step=1,
+            key="deid_release_threshold",
+        )
+        k = k_col.number_input("k-anonymity (writers may raise it, never lower it)",
+                               min_value=1, value=DEFAULT_K, step=1, key="deid_release_k")  # fmt: skip
         override = right.checkbox("Override: release although interviews have unreviewed unflagged words",
                                   key="deid_override_unreviewed")  # fmt: skip
         confirmed = override and right.checkbox(
@@ -54,7 +66,7 @@ with session.shown_errors():
                 right.warning("Confirm the override first, or leave it unticked.")
             else:
                 with session.shown_errors():
-                    summary = release(ws, override_unreviewed=confirmed)
+                    summary = release(ws, override_unreviewed=confirmed, threshold=int(threshold), k=int(k))
                     st.success(f"Released {summary.quotes} de-identified quotes from {summary.interviews} "
                                f"interviews ({summary.replaced} identifiers replaced).")  # fmt: skip
 
