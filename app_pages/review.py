@@ -2,11 +2,10 @@
 
 import streamlit as st
 
+from workbench.deid.disclosure import DEFAULT_K, DEFAULT_THRESHOLD
 from workbench.deid.spans import ENTITY_TYPES
 from workbench.domain.permissions import Action, allowed
 from workbench.services.deid import (
-    DEFAULT_K,
-    DEFAULT_THRESHOLD,
     add_known_entity,
     add_missed,
     apply_decisions,
