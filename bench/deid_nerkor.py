@@ -11,8 +11,13 @@ through:
 - **workbench**: ``Detector(build_analyzer()).detect(text, "hu")``, exactly what
   ``workbench pii detect --lang hu`` runs (the NerKor model, patterns, gazetteer, name
   candidates, name widening), with no project known entities;
-- **Presidio default**: the peer exactly as ``bench.deid_bench`` builds it (its default
-  recognizers, a blank ``hu`` spaCy pipeline, the offline e-mail recognizer);
+- **Presidio default, NerKor pipeline** (the fair peer, since 2026-12-01): Presidio's default
+  recognizers with the same spaCy pipeline as its NLP engine, as ``bench.deid_bench`` defines the
+  peer for English: Presidio's own ``SpacyNlpEngine`` given the shipped ``hu_nerkor`` model folder
+  for ``hu``, Presidio's default label mapping (PER, LOC, ORG to PERSON, LOCATION, ORGANIZATION)
+  with MISC in ``labels_to_ignore``, and the offline e-mail recognizer;
+- **Presidio default, blank pipeline**: the peer exactly as ``bench.deid_bench`` builds it (its
+  default recognizers, a blank ``hu`` spaCy pipeline: no NER, so it finds no names);
 - **capitalised words**: every capitalised word that does not open a sentence, nothing else.
 
 Scoring is by NerKor token (tokens with a letter or digit). A token is an identifier when tagged
@@ -27,7 +32,7 @@ of them counts against P; P(names) counts name detections only. The NER model's 
 entity-level P/R/F (spaCy's scorer, exact span and label, gold tokenization, sentence by
 sentence) is reported per genre and type. Speed is words (whitespace-separated) per second,
 median of ``--runs`` timed passes over the first ``--speed-passages`` passages of every genre,
-the two systems alternating, pinned to one core.
+the systems alternating, pinned to one core.
 
 Run alone: ``.venv/bin/python -m bench.deid_nerkor [--runs 3] [--speed-passages 20]``;
 ``python -m bench`` runs it after ``bench.deid_bench``; ``report()`` returns the lines.
@@ -42,13 +47,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
 from bench.deid_bench import PASSAGE, _pin_to_one_core, presidio_default, presidio_detect
 from training.nerkor import GENRES, TYPES, Sentence, default_source, read_split, text_and_offsets
 from workbench.deid.candidates import is_sentence_initial
-from workbench.deid.engine import Detector, build_analyzer
+from workbench.deid.engine import ENGLISH_MODEL, LANGUAGES, Detector, build_analyzer
+from workbench.deid.hu_ner import model_path
 from workbench.deid.metrics import Labelled, ratio
+from workbench.deid.recognizers import OfflineEmailRecognizer
 
-OURS, PRESIDIO, CAPS = "workbench", "Presidio default", "capitalised words"
+OURS, PEER, PRESIDIO, CAPS = "workbench", "Presidio (NerKor)", "Presidio (blank)", "capitalised words"
+TIMED = (OURS, PEER, PRESIDIO)
 RECALL_GOAL, PRECISION_GOAL = 0.95, 0.5
 CATEGORY = {"PERSON": "PER", "PLACE": "LOC", "CITY": "LOC", "ADDRESS": "LOC", "LOCATION": "LOC",
             "ORGANIZATION": "ORG", "INSTITUTION": "ORG", "NAME": "NAME"}  # fmt: skip
@@ -160,11 +171,31 @@ def capitalised_words(text: str) -> list[Labelled]:
             if m.group()[0].isupper() and not is_sentence_initial(text, m.start())]  # fmt: skip
 
 
+def presidio_nerkor() -> AnalyzerEngine:
+    """Presidio's defaults on the same pipeline as ours: its ``SpacyNlpEngine`` given the NerKor model folder.
+
+    The default label mapping already takes PER, LOC and ORG to PERSON, LOCATION and
+    ORGANIZATION; MISC is ignored (otherwise Presidio keeps it under its own name and logs a
+    warning per entity). The e-mail recognizer is swapped for the offline one, as in ``bench.deid_bench``.
+    """
+    engine = SpacyNlpEngine(
+        models=[{"lang_code": "en", "model_name": ENGLISH_MODEL}, {"lang_code": "hu", "model_name": str(model_path())}],
+        ner_model_configuration=NerModelConfiguration(labels_to_ignore=["MISC"]),
+    )
+    analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=list(LANGUAGES))
+    for language in LANGUAGES:
+        analyzer.registry.remove_recognizer("EmailRecognizer", language=language)
+        analyzer.registry.add_recognizer(OfflineEmailRecognizer(supported_language=language))
+    return analyzer
+
+
 def systems() -> dict[str, Detect]:
     detector = Detector(build_analyzer())
+    peer = presidio_detect(presidio_nerkor())
     presidio = presidio_detect(presidio_default())
     return {
         OURS: lambda text: [Labelled(s.start, s.end, s.entity_type) for s in detector.detect(text, "hu")],
+        PEER: lambda text: peer(text, "hu"),
         PRESIDIO: lambda text: presidio(text, "hu"),
         CAPS: capitalised_words,
     }
@@ -220,7 +251,7 @@ def run(source: Path, runs: int, speed_passages: int) -> Results:
             score(detect, batch, tokens[genre][name])
             tokens["all"][name].merge(tokens[genre][name])
     sample = [p for genre in GENRES for p in batches[genre][:speed_passages]]
-    seconds: dict[str, list[float]] = {OURS: [], PRESIDIO: []}
+    seconds: dict[str, list[float]] = {name: [] for name in TIMED}
     for _ in range(runs):
         for name, values in seconds.items():
             values.append(timed(detectors[name], sample))
@@ -262,9 +293,9 @@ def lines(results: Results) -> list[str]:
         row = results.model[genre]
         cells = "".join("    {:.2f} {:.2f} {:.2f}".format(*row.get(t, (0.0,) * 3)) for t in (*TYPES, "MISC", "ALL"))
         out.append(f"  {genre:<10}{cells}")
-    ours, theirs = results.speed[OURS], results.speed[PRESIDIO]
-    out.append(f"words/s (median of runs, {results.speed_words:,} words): workbench {ours:,.0f} | "
-               f"Presidio {theirs:,.0f} ({ours / theirs:.2f}x)")  # fmt: skip
+    ours = results.speed[OURS]
+    peers = " | ".join(f"{name} {results.speed[name]:,.0f} ({ours / results.speed[name]:.2f}x)" for name in TIMED[1:])
+    out.append(f"words/s (median of runs, {results.speed_words:,} words): workbench {ours:,.0f} | {peers}")
     total = results.tokens["all"][OURS]
     met = total.recall() >= RECALL_GOAL and total.precision() >= PRECISION_GOAL
     out.append(

@@ -119,3 +119,44 @@ def test_known_terms_and_other_types_are_not_widened() -> None:
     text = "Láttam Horváth Zsoltot 2003. május 4-én."
     spans = [Span(15, 22, "PERSON", 1.0, "known", "P1"), Span(23, 40, "DATE", 0.5, "date")]
     assert extend_name_spans(text, spans) == spans
+
+
+def test_the_model_runs_once_per_hungarian_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Presidio's NLP engine runs the NerKor pipeline and the recognizer reads its entities: one pass."""
+    nlp = load_model()
+    calls: list[str] = []
+
+    class Counting:
+        def __call__(self, text: str) -> object:
+            calls.append(text)
+            return nlp(text)
+
+    counting = Counting()
+    monkeypatch.setattr(hu_ner, "load_model", lambda: counting)
+    monkeypatch.setattr("workbench.deid.engine.load_model", lambda: counting, raising=False)
+    analyzer = build_analyzer()
+
+    blank = analyzer.nlp_engine.nlp["hu"]  # type: ignore[attr-defined]
+
+    class NoSecondTokenization:
+        vocab = blank.vocab  # Presidio reads stop words from it
+
+        def __call__(self, text: str) -> object:
+            raise AssertionError("the text was tokenized a second time by the blank pipeline")
+
+    analyzer.nlp_engine.nlp["hu"] = NoSecondTokenization()  # type: ignore[attr-defined]
+    text = "Tavaly Rotterdamban dolgozott Pieter van der Berg mellett."
+    spans = Detector(analyzer).detect(text, "hu")
+    assert calls == [text]
+    assert _covering(spans, text, "Rotterdamban") is not None
+    assert _covering(spans, text, "Pieter") is not None
+
+
+def test_a_text_too_long_for_one_pass_is_read_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hu_ner, "_CHUNK", 80)
+    line = "Tavaly Rotterdamban dolgozott Pieter van der Berg mellett.\n"
+    text = line * 3
+    spans = Detector(build_analyzer()).detect(text, "hu")
+    for copy in range(3):
+        start = copy * len(line) + line.index("Rotterdamban")
+        assert any(s.start <= start < s.end for s in spans), copy

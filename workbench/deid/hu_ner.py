@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,7 @@ MODEL_SCORE = 0.85
 RECOGNIZER_NAME = "spacy nerkor"
 _LABELS = {"PER": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION"}
 _CHUNK = 100_000  # characters per model call (spaCy's max_length is 1,000,000; memory grows with it)
+MODEL_MARK = "workbench_hu_nerkor"  # ``Doc.user_data`` key: the doc's entities are this model's
 _WORD = re.compile(r"[^\W_]+(?:[\-'\u2019][^\W_]+)*")
 # Lower-case words that join the capitalized words of one organization or place name
 # (*Magyar Tudományos és Művészeti Akadémia*, *Universidad de Granada*, *Ludwig van Beethoven*).
@@ -129,16 +131,45 @@ def _function_word(word: str) -> bool:
     return len(lower) >= 3 and lower in HU_STOP_WORDS and lower not in known_name_forms()
 
 
+def single_pass(text: str) -> bool:
+    """Whether ``text`` is short enough for one model call (longer texts go through ``_chunks``)."""
+    return len(text) <= _CHUNK
+
+
+def _label(name: str) -> str | None:
+    """The Presidio entity of a model label, raw (PER) or as Presidio's NLP engine maps it (PERSON)."""
+    return _LABELS.get(name) or (name if name in _PRESIDIO else None)
+
+
+_PRESIDIO = frozenset(_LABELS.values())
+
+
+def _trimmed(text: str, ents: Iterable[Any], offset: int = 0) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    for ent in ents:
+        label = _label(ent.label_)
+        kept = trim(text, offset + ent.start_char, offset + ent.end_char) if label else None
+        if kept and label:
+            found.append((kept[0], kept[1], label))
+    return found
+
+
 def model_entities(text: str) -> list[tuple[int, int, str]]:
     """The model's PER/LOC/ORG entities as (start, end, Presidio entity) character spans, edges trimmed."""
     nlp = load_model()
     found: list[tuple[int, int, str]] = []
     for offset, piece in _chunks(text):
-        for ent in nlp(piece).ents:
-            kept = trim(text, offset + ent.start_char, offset + ent.end_char) if ent.label_ in _LABELS else None
-            if kept:
-                found.append((kept[0], kept[1], _LABELS[ent.label_]))
+        found += _trimmed(text, nlp(piece).ents, offset)
     return found
+
+
+def artifact_entities(text: str, nlp_artifacts: NlpArtifacts | None) -> list[tuple[int, int, str]]:
+    """The model's entities as ``model_entities`` gives them, read from Presidio's NLP artifacts when
+    the engine already ran the model on ``text`` (one pass per text), else from a model call."""
+    doc = getattr(nlp_artifacts, "tokens", None)
+    if doc is not None and doc.user_data.get(MODEL_MARK) and doc.text == text:
+        return _trimmed(text, nlp_artifacts.entities if nlp_artifacts else ())
+    return model_entities(text)
 
 
 class HungarianNerRecognizer(EntityRecognizer):
@@ -154,7 +185,7 @@ class HungarianNerRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Any]:
         return [
             RecognizerResult(label, start, end, MODEL_SCORE, recognition_metadata={"recognizer_name": RECOGNIZER_NAME})
-            for start, end, label in model_entities(text)
+            for start, end, label in artifact_entities(text, nlp_artifacts)
             if not entities or label in entities
         ]
 
