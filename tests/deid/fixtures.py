@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from pathlib import Path
 
+from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.helpers import add_codes
 from workbench.domain.attributes import AttributeDef, AttributeType
 from workbench.domain.models import Role
 from workbench.services.interviews import add_transcript
 from workbench.services.participants import add_participants
+from workbench.services.projects import init_project
 from workbench.services.users import add_user
 from workbench.services.workspace import Workspace
 from workbench.store.keys import Keyring, release_key_id_readonly
@@ -57,3 +61,15 @@ def writer_session(ws: Workspace) -> Workspace:
     keyring = Keyring(ws.keyring.project_id, None, ws.keyring.master_version, _audit_key=ws.keyring.audit_key())
     keyring._data_keys[release_id] = release_key
     return dataclasses.replace(ws, keyring=keyring, user=writer)
+
+
+def built_project(directory: Path, *steps: Callable[[Workspace], object]) -> Path:
+    """A Hungarian project on disk made by ``build``, then each step in turn, closed again (for AppTest and CLI)."""
+    ws = init_project(directory, PASSPHRASE, "lena", language="hu", kdf=FAST_KDF)
+    try:
+        build(ws)
+        for step in steps:
+            step(ws)
+    finally:
+        ws.close()
+    return directory

@@ -16,14 +16,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.deid.fixtures import build, writer_session
+from tests.conftest import PASSPHRASE
+from tests.deid.fixtures import built_project, writer_session
 from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.cli import app as cli
 from workbench.errors import PermissionDeniedError
 from workbench.services import deid
 from workbench.services.exports import ExportOptions, export_to_file
-from workbench.services.projects import audit_log, init_project, open_project
+from workbench.services.projects import audit_log, open_project
 from workbench.services.workspace import Workspace
 
 runner = CliRunner()
@@ -32,15 +32,8 @@ runner = CliRunner()
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    directory = tmp_path / "project"
-    ws = init_project(directory, PASSPHRASE, "lena", language="hu", kdf=FAST_KDF)
-    try:
-        build(ws)
-        deid.add_known_entity(ws, "Kovács", "PERSON")
-        deid.release(ws)  # the lead's minimums: the defaults, threshold 5 and k 5
-    finally:
-        ws.close()
-    return directory
+    # the lead's release, with the default minimums: threshold 5 and k 5
+    return built_project(tmp_path / "project", lambda ws: deid.add_known_entity(ws, "Kovács", "PERSON"), deid.release)
 
 
 def _export(directory: Path, target: Path, *options: str, user: str = "wanda") -> tuple[int, str]:

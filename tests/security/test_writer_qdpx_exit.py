@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.deid.fixtures import build
+from tests.conftest import PASSPHRASE
+from tests.deid.fixtures import built_project
 from workbench.cli import app as cli
 from workbench.errors import PermissionDeniedError
 from workbench.services import deid
 from workbench.services.exports import ExportOptions, export_to_file
-from workbench.services.projects import init_project, open_project
+from workbench.services.projects import open_project
 
 runner = CliRunner()
 
@@ -26,13 +26,7 @@ runner = CliRunner()
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    directory = tmp_path / "project"
-    ws = init_project(directory, PASSPHRASE, "lena", language="hu", kdf=FAST_KDF)
-    try:
-        build(ws)
-        deid.release(ws)
-    finally:
-        ws.close()
+    directory = built_project(tmp_path / "project", deid.release)
     return directory
 
 

@@ -8,24 +8,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.deid.fixtures import build
+from tests.conftest import PASSPHRASE
+from tests.deid.fixtures import built_project
 from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.services import deid
-from workbench.services.projects import init_project, open_project
+from workbench.services.projects import open_project
 
 
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    directory = tmp_path / "project"
-    ws = init_project(directory, PASSPHRASE, "lena", language="hu", kdf=FAST_KDF)
-    try:
-        build(ws)
-        deid.add_known_entity(ws, "Kovács", "PERSON")
-    finally:
-        ws.close()
-    return directory
+    return built_project(tmp_path / "project", lambda ws: deid.add_known_entity(ws, "Kovács", "PERSON"))
 
 
 @pytest.fixture

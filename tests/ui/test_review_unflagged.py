@@ -9,26 +9,23 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.deid.fixtures import build
+from tests.conftest import PASSPHRASE
+from tests.deid.fixtures import built_project
 from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.services import deid
 from workbench.services.interviews import add_transcript
-from workbench.services.projects import audit_log, init_project, open_project
+from workbench.services.projects import audit_log, open_project
+from workbench.services.workspace import Workspace
 
 
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    directory = tmp_path / "project"
-    ws = init_project(directory, PASSPHRASE, "lena", language="hu", kdf=FAST_KDF)
-    try:
-        build(ws)
+
+    def number_nothing_flags(ws: Workspace) -> None:
         add_transcript(ws, "V: A cellám száma 214 volt.", title="Interjú 3", language="hu", participant_code="P01")
-        deid.scan(ws)
-    finally:
-        ws.close()
-    return directory
+
+    return built_project(tmp_path / "project", number_nothing_flags, deid.scan)
 
 
 @pytest.fixture
