@@ -47,7 +47,7 @@ def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
 
 def _code_page(at: AppTest, user: str) -> AppTest:
     sign_in(at, user=user)
-    return at.switch_page("app_pages/code.py").run()
+    return at.switch_page("pages/code.py").run()
 
 
 def _view(at: AppTest) -> tuple[str, str]:
