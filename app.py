@@ -16,7 +16,7 @@ st.set_page_config(page_title="Workbench", page_icon=str(ICON), layout="wide")
 ws = session.workspace()
 unlocked = ws is not None
 # Every page is registered even when locked, so a bookmarked URL is found; a locked session sees
-# no navigation, and each page shows the sign-in form in its place (session.require_workspace).
+# no navigation, and each page shows the sign-in form in its place (unlock.require_workspace).
 # A signed-in member sees only the pages their role may use (report writers: no raw transcripts).
 # (section, script, title, icon, the action a member needs to see the page or None)
 PAGES: list[tuple[str, str, str, str, Action | None]] = [

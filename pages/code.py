@@ -10,8 +10,9 @@ from workbench.ui import session
 from workbench.ui.components import code_session as cs
 from workbench.ui.components.markup import code_numbers
 from workbench.ui.components.text_view import text_view
+from workbench.ui.unlock import require_workspace
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Code")
 st.caption(
     "Select text (or click a sentence, or a speaker for the whole turn), then type a code's number or press "
