@@ -23,7 +23,7 @@ from workbench.services.coding import interview_codings, open_for_coding
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
 from workbench.services.visibility import set_comparison_open
-from workbench.ui.components import code_session as cs
+from workbench.ui.components import code_state as cs
 
 
 @pytest.fixture(scope="module")
