@@ -11,11 +11,9 @@ codebooks or the demo data found only through the checkout, these commands would
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import sysconfig
-import time
 import tomllib
 import urllib.request
 import zipfile
@@ -25,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.helpers import free_port, wait_healthy
 
 
 @dataclass(frozen=True)
@@ -124,37 +123,15 @@ def test_the_installed_wheel_creates_the_demo_and_serves_it(installed: Installed
     assert shown.returncode == 0, shown.stderr[-2000:]
     app_file, title = shown.stdout.strip().splitlines()[-2:]
     assert Path(app_file).is_relative_to(installed.venv) and title == "Sign in"
-    port = _free_port()
+    port = free_port()
     with subprocess.Popen(
         [installed.bin("workbench"), "serve", str(project), "--port", str(port)],
         cwd=installed.workdir, env=installed.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     ) as server:  # fmt: skip
         try:
-            _wait_healthy(f"http://127.0.0.1:{port}", server)
+            wait_healthy(f"http://127.0.0.1:{port}", server, seconds=60)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
                 assert response.status == 200 and b"<html" in response.read().lower()
         finally:
             server.terminate()
             server.wait(timeout=30)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 - http only
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise AssertionError(f"workbench serve exited: {server.stderr.read()[-2000:] if server.stderr else ''!r}")
-        if time.monotonic() > deadline:
-            raise AssertionError("workbench serve did not answer its health check within 60 s")
-        time.sleep(0.5)
