@@ -16,7 +16,7 @@ st.set_page_config(page_title="Workbench", page_icon=str(ICON), layout="wide")
 ws = session.workspace()
 unlocked = ws is not None
 # Every page is registered even when locked, so a bookmarked URL is found; a locked session sees
-# no navigation, and each page shows the sign-in form in its place (session.require_workspace).
+# no navigation, and each page shows the sign-in form in its place (unlock.require_workspace).
 # A signed-in member sees only the pages their role may use (report writers: no raw transcripts).
 # (section, script, title, icon, the action a member needs to see the page or None)
 PAGES: list[tuple[str, str, str, str, Action | None]] = [
@@ -39,12 +39,10 @@ PAGES: list[tuple[str, str, str, str, Action | None]] = [
 sections: dict[str, list[st.Page]] = {}
 for section, script, title, icon, needs in PAGES:
     if ws is None or needs is None or allowed(ws.user, needs):
-        entry = st.Page(
-            f"app_pages/{script}", title=title, icon=f":material/{icon}:", default=unlocked and not sections
-        )
+        entry = st.Page(f"pages/{script}", title=title, icon=f":material/{icon}:", default=unlocked and not sections)
         sections.setdefault(section, []).append(entry)
 if not unlocked:
-    sections = {"": [st.Page("app_pages/unlock.py", title="Sign in", icon=":material/login:", default=True)]} | sections
+    sections = {"": [st.Page("pages/unlock.py", title="Sign in", icon=":material/login:", default=True)]} | sections
 
 page = st.navigation(sections, position="sidebar" if unlocked else "hidden", expanded=True)
 if ws is not None:

@@ -77,7 +77,7 @@ def _open_page(directory: Path) -> tuple[AppTest, float]:
     at.button[0].click()
     at.run()
     start = time.perf_counter()
-    at.switch_page("app_pages/code.py").run()
+    at.switch_page("pages/code.py").run()
     first = time.perf_counter() - start
     assert not at.exception, at.exception
     assert at.title[0].value == "Code"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
+import urllib.request
 import uuid
 
 from workbench.domain.models import Code
@@ -38,3 +42,28 @@ def add_two_transcripts(ws: Workspace) -> tuple[str, str]:
     a = add_transcript(ws, TRANSCRIPT_A, title="Interview A", language="en")
     b = add_transcript(ws, TRANSCRIPT_B, title="Interview B", language="hu")
     return a, b
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a `workbench serve` under test)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_healthy(url: str, server: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    """Poll Streamlit's health endpoint until it answers; fail if the server exits or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 - http only
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if server.poll() is not None:
+            said = server.stderr.read()[-2000:] if server.stderr else b""
+            raise AssertionError(f"workbench serve exited with {server.returncode}: {said!r}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"workbench serve did not answer its health check within {seconds:.0f} s")
+        time.sleep(0.5)

@@ -29,7 +29,7 @@ import typer
 
 from workbench.domain.models import ProjectStatus, Role
 from workbench.errors import InvalidInputError, NotAProjectError, WorkbenchError
-from workbench.paths import APP_FILE, REPO_ROOT
+from workbench.paths import APP_DIR, APP_FILE, SERVE_FILE
 from workbench.store.store import read_location
 
 if TYPE_CHECKING:
@@ -55,6 +55,25 @@ app.add_typer(passphrase_app, name="passphrase")
 app.add_typer(audit_app, name="audit")
 user_app = typer.Typer(help="Manage project members and their roles (admins).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+
+
+def _show_version(value: bool) -> None:
+    """``workbench --version``: the installed distribution's version, then exit."""
+    if value:
+        from workbench import __version__
+
+        typer.echo(f"workbench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Encrypted qualitative research workbench for sensitive interview data."""
+
 
 ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
 UserOption = Annotated[
@@ -431,12 +450,14 @@ def serve(
     """
     with handled():
         read_location(directory)
-        if not APP_FILE.is_file() or not (REPO_ROOT / "serve_app.py").is_file():
-            raise InvalidInputError("The app files were not found; run `workbench serve` from a source checkout.")
+        if not APP_FILE.is_file() or not SERVE_FILE.is_file():
+            raise InvalidInputError(
+                f"The app files were not found in {APP_DIR}; the installation is incomplete: reinstall workbench."
+            )
         typer.echo(f"Serving {directory} at http://{host}:{port} (Ctrl+C to stop).")
         env = {**os.environ, PROJECT_ENV: str(directory.resolve())}
         command = [
-            sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "serve_app.py"),
+            sys.executable, "-m", "streamlit", "run", str(SERVE_FILE),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
             "--client.toolbarMode", "viewer",
@@ -444,7 +465,8 @@ def serve(
         sys.stdout.flush()
         # Become the server (exec, not a child process): Ctrl+C and a supervisor's SIGTERM reach
         # Streamlit directly, and no orphaned server outlives this command.
-        os.chdir(REPO_ROOT)
+        # Streamlit reads .streamlit/config.toml from the working directory: the app's folder has it.
+        os.chdir(APP_DIR)
         os.execve(sys.executable, command, env)  # noqa: S606 - fixed argument list, no shell
 
 

@@ -8,11 +8,8 @@ missing); Playwright never downloads one. Screenshots of the key screens go to
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
+from tests.helpers import free_port, wait_healthy
 from workbench.services.demo import create_demo
 
 CHROMIUM = "/usr/bin/chromium"
@@ -46,26 +44,6 @@ class Server:
     project: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 - http only
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            raise RuntimeError("workbench serve did not become healthy")
-        time.sleep(0.5)
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
@@ -83,7 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
         create_demo(directory, PASSPHRASE, kdf=FAST_KDF, release_for_writers=True).workspace.close()
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
     process = subprocess.Popen(
         [WORKBENCH, "serve", str(directory), "--port", str(port)],
@@ -93,7 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process)
+        wait_healthy(url, process)
         yield Server(url, directory)
     finally:
         process.terminate()

@@ -80,7 +80,7 @@ def _assert_inert(at: AppTest) -> None:
         assert "beacon.example" not in body or "<img src=http://beacon" not in body
 
 
-@pytest.mark.parametrize("page", ["app_pages/codebook.py", "app_pages/transcripts.py"])
+@pytest.mark.parametrize("page", ["pages/codebook.py", "pages/transcripts.py"])
 def test_user_fields_render_as_text_on_every_page(
     hostile_project: Path, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from tests.ui.apptest import close, demo_project, new_app, open_page, serve, sign_in
 from workbench.ui.session import KEEP_ON_LOCK
 
-PAGE = "app_pages/codebook.py"
+PAGE = "pages/codebook.py"
 
 
 @pytest.fixture(scope="module")

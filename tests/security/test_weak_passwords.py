@@ -53,7 +53,7 @@ def test_the_account_page_refuses_a_weak_password(tmp_path: Path, monkeypatch: p
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
     init_project(tmp_path / "p", PASSPHRASE, "admin", language="en", kdf=FAST_KDF).close()
     serve(tmp_path / "p", monkeypatch)
-    at = open_page(new_app(), "app_pages/account.py", "admin")
+    at = open_page(new_app(), "pages/account.py", "admin")
     try:
         boxes = [b for b in at.text_input if b.label in ("Current password", "New password", "Repeat the new password")]
         values = {

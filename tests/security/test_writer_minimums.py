@@ -78,7 +78,7 @@ def page(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest
 
 
 def test_the_export_page_offers_nothing_below_the_minimums(page: AppTest) -> None:
-    open_page(page, "app_pages/export.py", user="wanda")
+    open_page(page, "pages/export.py", user="wanda")
     threshold, k = page.number_input[0], page.number_input[1]
     assert (threshold.min, threshold.value, k.min, k.value) == (5, 5, 5, 5)
     threshold.set_value(1)

@@ -358,7 +358,7 @@ def _turn(position: int, start: int, end: int) -> Segment:
 
 
 def _coding(start: int, end: int) -> Coding:
-    return Coding("c", "i", "k", "x", start, end, "", dt.datetime.now(dt.UTC))
+    return Coding("c", "i", "k", "x", start, end, "", dt.datetime.now(dt.UTC), coder_id="u-x")
 
 
 def test_uncoded_turns_and_moving_between_them() -> None:

@@ -7,14 +7,34 @@ go through the same sign-in form a researcher uses.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
 
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
 from workbench.services.demo import create_demo
+from workbench.ui.navigation import router_only
 
 APP = str(REPO_ROOT / "app.py")
+
+
+class _RouterOnlyPages(PagesManager):
+    """AppTest's pages manager with the served app's setting: no legacy ``pages/`` discovery.
+
+    AppTest resets Streamlit's ``pages/`` flag before every run and then builds its pages
+    manager, so without this each test run would go through the legacy router that serve_app.py
+    switches off (``workbench.ui.navigation.router_only``): pages unknown to ``app.py`` would
+    open, and the tests would not see what a browser sees.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        router_only()
+        super().__init__(*args, **kwargs)
+
+
+app_test.PagesManager = _RouterOnlyPages  # type: ignore[misc]
 
 
 def demo_project(factory: pytest.TempPathFactory, name: str) -> Path:

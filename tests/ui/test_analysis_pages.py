@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
 from workbench.services.visibility import set_comparison_open
 
-AGREEMENT = "app_pages/agreement.py"
-RETRIEVE = "app_pages/retrieve.py"
+AGREEMENT = "pages/agreement.py"
+RETRIEVE = "pages/retrieve.py"
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from workbench.services.coding import interview_codings, open_for_coding
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
 from workbench.services.visibility import set_comparison_open
-from workbench.ui.components import code_session as cs
+from workbench.ui.components import code_state as cs
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
 
 def _code_page(at: AppTest, user: str) -> AppTest:
     sign_in(at, user=user)
-    return at.switch_page("app_pages/code.py").run()
+    return at.switch_page("pages/code.py").run()
 
 
 def _view(at: AppTest) -> tuple[str, str]:

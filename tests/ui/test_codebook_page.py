@@ -13,7 +13,7 @@ from tests.ui.apptest import close, demo_project, new_app, open_page, serve
 from workbench.services.codebook import codebook_history, resolve_code
 from workbench.services.projects import audit_log, open_project
 
-PAGE = "app_pages/codebook.py"
+PAGE = "pages/codebook.py"
 
 
 @pytest.fixture(scope="module")

@@ -96,7 +96,7 @@ def _codes() -> list[Code]:
 
 
 def _coding(cid: str, code: str, start: int, end: int, coder: str = "anna") -> Coding:
-    return Coding(cid, "i", code, coder, start, end, TEXT[start:end], dt.datetime.now(dt.UTC))
+    return Coding(cid, "i", code, coder, start, end, TEXT[start:end], dt.datetime.now(dt.UTC), coder_id=coder)
 
 
 class _Pieces(HTMLParser):

@@ -37,7 +37,7 @@ def _charts(at: AppTest) -> list[str]:
 
 def test_a_lead_runs_themes_and_sees_the_charts(app: AppTest, demo_dir: Path) -> None:
     _sign_in(app, "lena")
-    app.switch_page("app_pages/dashboard.py").run()
+    app.switch_page("pages/dashboard.py").run()
     assert not app.exception and app.title[0].value == "Dashboard"
     assert app.caption and "No themes yet" in app.info[0].value
     assert len(_charts(app)) == 3, "code frequencies, co-occurrence and progress need no clustering"
@@ -52,8 +52,8 @@ def test_a_lead_runs_themes_and_sees_the_charts(app: AppTest, demo_dir: Path) ->
     assert len(app.dataframe[0].value) == int(metrics["Themes"])
     assert {b.label for b in app.get("download_button")} >= {"Themes CSV", "Code frequencies CSV"}
 
-    app.switch_page("app_pages/overview.py").run()
-    app.switch_page("app_pages/dashboard.py").run()
+    app.switch_page("pages/overview.py").run()
+    app.switch_page("pages/dashboard.py").run()
     assert "No themes yet" not in [i.value for i in app.info], "the stored run is shown again"
     assert len(_charts(app)) == 6
     ws = open_project(demo_dir, PASSPHRASE)
@@ -64,8 +64,8 @@ def test_a_lead_runs_themes_and_sees_the_charts(app: AppTest, demo_dir: Path) ->
 def test_researchers_get_suggestions_but_no_dashboard(app: AppTest) -> None:
     _sign_in(app, "anna")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("app_pages/dashboard.py").run()
-    app.switch_page("app_pages/suggestions.py").run()
+        app.switch_page("pages/dashboard.py").run()
+    app.switch_page("pages/suggestions.py").run()
     assert not app.exception and app.title[0].value == "Suggestions" and app.caption
     next(b for b in app.button if b.label == "Find suggestions").click().run()
     assert not app.exception and not app.error
@@ -85,7 +85,7 @@ def test_the_dashboard_warns_when_the_model_does_not_cover_the_transcripts(app: 
     try:
         set_theme_model(ws, "all-MiniLM-L6-v2")
         _sign_in(app, "lena")
-        app.switch_page("app_pages/dashboard.py").run()
+        app.switch_page("pages/dashboard.py").run()
         assert not app.exception
         warnings = [w.value for w in app.warning]
         assert any("does not cover Hungarian" in w and "multilingual-e5-small" in w for w in warnings), warnings

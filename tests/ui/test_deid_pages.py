@@ -42,7 +42,7 @@ def _release(project_dir: Path) -> None:
 
 
 def test_review_page_scans_and_applies_decisions_project_wide(app: AppTest) -> None:
-    open_page(app, "app_pages/review.py")
+    open_page(app, "pages/review.py")
     assert app.title[0].value == "De-identification review" and app.caption
     assert "No pending detections" in app.info[0].value
     _button(app, "Scan all interviews").click().run()  # type: ignore[attr-defined]
@@ -62,7 +62,7 @@ def test_review_page_scans_and_applies_decisions_project_wide(app: AppTest) -> N
 
 
 def test_writer_exports_from_the_release_and_gets_a_download(app: AppTest, project_dir: Path) -> None:
-    open_page(app, "app_pages/export.py", user="wanda")
+    open_page(app, "pages/export.py", user="wanda")
     assert app.title[0].value == "Export" and "Nothing has been released yet" in app.info[0].value
     _release(project_dir)
     app.run()
@@ -73,12 +73,12 @@ def test_writer_exports_from_the_release_and_gets_a_download(app: AppTest, proje
     assert "recorded in the audit log" in app.success[0].value
     assert app.get("download_button")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("app_pages/review.py").run()
+        app.switch_page("pages/review.py").run()
 
 
 def test_export_page_explains_a_k_anonymity_failure(app: AppTest, project_dir: Path) -> None:
     _release(project_dir)
-    open_page(app, "app_pages/export.py")
+    open_page(app, "pages/export.py")
     app.multiselect[1].set_value(["age"])
     app.number_input[1].set_value(2)
     _button(app, "Prepare export").click().run()  # type: ignore[attr-defined]

@@ -64,7 +64,7 @@ def _attributes(project_dir: Path) -> dict[str, dict[str, object]]:
 
 
 def test_import_previews_turns_then_saves_readable_files(app: AppTest, project_dir: Path) -> None:
-    open_page(app, "app_pages/import_page.py")
+    open_page(app, "pages/import_page.py")
     assert app.title[0].value == "Import" and "No files chosen yet." in app.info[0].value
     app.file_uploader[0].set_value([
         ("interju.docx", docx_bytes(HUNGARIAN.split("\n\n")), "application/octet-stream"),
@@ -103,11 +103,11 @@ def test_import_previews_turns_then_saves_readable_files(app: AppTest, project_d
 
 def test_a_writer_is_not_offered_the_import_page(app: AppTest) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        open_page(app, "app_pages/import_page.py", user="wanda")
+        open_page(app, "pages/import_page.py", user="wanda")
 
 
 def test_participants_table_is_editable_and_saves_all_or_nothing(app: AppTest, project_dir: Path) -> None:
-    open_page(app, "app_pages/participants.py")
+    open_page(app, "pages/participants.py")
     editor = app.data_editor[0]
     assert list(editor.value.columns) == ["code", "interviews", "age", "offence", "first_interview"]
     assert editor.value["code"].tolist() == ["P01", "P02"]
@@ -130,7 +130,7 @@ def test_participants_table_is_editable_and_saves_all_or_nothing(app: AppTest, p
 
 
 def test_participants_can_be_added_and_imported_on_the_page(app: AppTest, project_dir: Path) -> None:
-    open_page(app, "app_pages/participants.py")
+    open_page(app, "pages/participants.py")
     app.text_input(key="new_participant_code").input("P03")
     next(b for b in app.button if b.label == "Add participant").click().run()
     assert "P03" in app.data_editor[0].value["code"].tolist()
@@ -142,4 +142,4 @@ def test_participants_can_be_added_and_imported_on_the_page(app: AppTest, projec
 
 def test_a_writer_is_not_offered_the_participants_page(app: AppTest) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        open_page(app, "app_pages/participants.py", user="wanda")
+        open_page(app, "pages/participants.py", user="wanda")

@@ -13,20 +13,20 @@ from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
 from workbench.services.demo import create_demo, demo_password
 
 PAGES = {
-    "app_pages/overview.py": "Overview",
-    "app_pages/transcripts.py": "Transcripts",
-    "app_pages/import_page.py": "Import",
-    "app_pages/participants.py": "Participants",
-    "app_pages/codebook.py": "Codebook",
-    "app_pages/audit.py": "Audit log",
-    "app_pages/account.py": "Account",
-    "app_pages/code.py": "Code",
-    "app_pages/suggestions.py": "Suggestions",
-    "app_pages/retrieve.py": "Retrieve",
-    "app_pages/dashboard.py": "Dashboard",
-    "app_pages/agreement.py": "Agreement",
-    "app_pages/review.py": "De-identification review",
-    "app_pages/export.py": "Export",
+    "pages/overview.py": "Overview",
+    "pages/transcripts.py": "Transcripts",
+    "pages/import_page.py": "Import",
+    "pages/participants.py": "Participants",
+    "pages/codebook.py": "Codebook",
+    "pages/audit.py": "Audit log",
+    "pages/account.py": "Account",
+    "pages/code.py": "Code",
+    "pages/suggestions.py": "Suggestions",
+    "pages/retrieve.py": "Retrieve",
+    "pages/dashboard.py": "Dashboard",
+    "pages/agreement.py": "Agreement",
+    "pages/review.py": "De-identification review",
+    "pages/export.py": "Export",
 }
 
 
@@ -74,10 +74,10 @@ def test_a_member_signs_in_with_their_own_password(app: AppTest) -> None:
 def test_a_writer_session_holds_no_master_key(app: AppTest) -> None:
     sign_in(app, demo_password("wanda"), user="wanda")
     assert not app.exception and not app.session_state["workspace"].keyring.full
-    app.switch_page("app_pages/account.py").run()
+    app.switch_page("pages/account.py").run()
     assert "only the release key" in app.caption[0].value
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("app_pages/transcripts.py").run()
+        app.switch_page("pages/transcripts.py").run()
 
 
 def test_account_page_changes_the_password_after_checking_the_current_one(
@@ -87,7 +87,7 @@ def test_account_page_changes_the_password_after_checking_the_current_one(
     create_demo(tmp_path / "demo", PASSPHRASE, kdf=FAST_KDF).workspace.close()
     at = new_app()
     sign_in(at, demo_password("anna"), user="anna")
-    at.switch_page("app_pages/account.py").run()
+    at.switch_page("pages/account.py").run()
     assert [w.label for w in at.text_input] == ["Current password", "New password", "Repeat the new password"]
     for i, value in enumerate(("not my password", "anna's new password", "anna's new password")):
         at.text_input[i].input(value)
@@ -117,14 +117,14 @@ def test_every_page_renders_after_unlocking(app: AppTest, page: str) -> None:
 
 def test_overview_counts(app: AppTest) -> None:
     sign_in(app)
-    app.switch_page("app_pages/overview.py").run()
+    app.switch_page("pages/overview.py").run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics == {"Interviews": "6", "Participants": "5", "Codes": "21", "Codings": "122"}
 
 
 def test_transcript_page_shows_turns_and_highlights(app: AppTest) -> None:
     sign_in(app, user="anna")
-    app.switch_page("app_pages/transcripts.py").run()
+    app.switch_page("pages/transcripts.py").run()
     html = "".join(str(e.proto) for e in app.get("html"))
     assert "wb-turn" in html and "<mark" in html
     assert "Interviewer" in html
@@ -162,14 +162,14 @@ def test_a_locked_session_gets_the_unlock_form_on_every_page(app: AppTest, page:
 
 def test_audit_page_is_listed_for_leads_but_not_for_researchers(app: AppTest) -> None:
     sign_in(app, user="lena")
-    app.switch_page("app_pages/audit.py").run()
+    app.switch_page("pages/audit.py").run()
     assert app.title[0].value == "Audit log"
     assert "intact" in app.success[0].value
     assert len(app.dataframe[0].value) > 5
     researcher = new_app()
     sign_in(researcher, user="anna")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        researcher.switch_page("app_pages/audit.py").run()
+        researcher.switch_page("pages/audit.py").run()
     researcher.session_state["workspace"].close()
 
 

@@ -15,7 +15,7 @@ def _turn(start: int, end: int) -> Segment:
 
 
 def _coding(code_id: str, start: int, end: int) -> Coding:
-    return Coding("x", "i", code_id, "anna", start, end, TEXT[start:end], dt.datetime.now(dt.UTC))
+    return Coding("x", "i", code_id, "anna", start, end, TEXT[start:end], dt.datetime.now(dt.UTC), coder_id="u-anna")
 
 
 def test_text_and_names_are_escaped() -> None:

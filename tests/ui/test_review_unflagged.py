@@ -37,7 +37,7 @@ def app(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]
 
 
 def test_an_unflagged_number_is_listed_and_protected_with_one_click(app: AppTest, project_dir: Path) -> None:
-    open_page(app, "app_pages/review.py")
+    open_page(app, "pages/review.py")
     assert any("`214`" in m.value for m in app.markdown)
     protect = [b for b in app.button if b.label == "Protect"]
     assert len(protect) == 1
@@ -56,7 +56,7 @@ def _release_button(app: AppTest) -> Any:
 
 
 def test_dismissing_reviews_the_interview_and_lets_the_release_through(app: AppTest, project_dir: Path) -> None:
-    open_page(app, "app_pages/review.py")
+    open_page(app, "pages/review.py")
     _release_button(app).click().run()
     assert not app.exception
     assert any("release was refused" in e.value and "Interjú 3" in e.value for e in app.error)
@@ -70,7 +70,7 @@ def test_dismissing_reviews_the_interview_and_lets_the_release_through(app: AppT
 
 
 def test_the_override_needs_its_confirmation_and_is_audited(app: AppTest, project_dir: Path) -> None:
-    open_page(app, "app_pages/review.py")
+    open_page(app, "pages/review.py")
     app.checkbox(key="deid_override_unreviewed").check().run()
     _release_button(app).click().run()
     assert any("Confirm the override" in w.value for w in app.warning)
@@ -88,7 +88,7 @@ def test_the_override_needs_its_confirmation_and_is_audited(app: AppTest, projec
 
 
 def test_the_minimums_set_on_the_page_are_sealed_into_the_release(app: AppTest, project_dir: Path) -> None:
-    open_page(app, "app_pages/review.py")
+    open_page(app, "pages/review.py")
     app.number_input(key="deid_release_threshold").set_value(7).run()
     app.number_input(key="deid_release_k").set_value(3).run()
     app.checkbox(key="deid_override_unreviewed").check().run()

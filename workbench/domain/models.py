@@ -7,7 +7,7 @@ process; the store encrypts and decrypts at its boundary.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 
 SUPPORTED_LANGUAGES = ("hu", "en")
@@ -127,6 +127,10 @@ class Coding:
     created_at: dt.datetime
     memo: str | None = None
     suggested: bool = False
+    _: KW_ONLY
+    # Who may change the coding is decided by this id (domain/permissions.py), never by ``coder``,
+    # the display name.
+    coder_id: str
 
 
 @dataclass(frozen=True)

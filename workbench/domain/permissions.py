@@ -51,6 +51,26 @@ def allowed(user: User, action: Action) -> bool:
     return user.role in _ALLOWED[action]
 
 
+# Who may change another member's codings and memos: researchers' codings are their own judgement
+# (which inter-coder agreement measures); leads and admins may change anyone's, for example to
+# clean up after a coder left.
+_OVERSEERS = frozenset({Role.ADMIN, Role.LEAD})
+
+
+def may_change_coding(user: User, coder_id: str) -> bool:
+    """Whether ``user`` may move, memo or remove a coding made by the member with id ``coder_id``.
+
+    The one rule for both the Code page (which greys out what it would refuse) and
+    ``services/coding.py`` (which refuses). It compares ids: a name is only what is shown.
+    """
+    return allowed(user, Action.CODE) and (coder_id == user.id or user.role in _OVERSEERS)
+
+
+def may_delete_memo(user: User, author_id: str) -> bool:
+    """Whether ``user`` may delete an interview memo written by ``author_id``: the coding rule."""
+    return may_change_coding(user, author_id)
+
+
 def require(user: User, action: Action) -> None:
     if not allowed(user, action):
         raise PermissionDeniedError(

@@ -14,8 +14,8 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbench.domain.models import Code, Coding, Role, Segment, Transcript
-from workbench.domain.permissions import Action, require
+from workbench.domain.models import Code, Coding, Segment, Transcript
+from workbench.domain.permissions import Action, may_change_coding, may_delete_memo, require
 from workbench.domain.text import check_span
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from workbench.services.visibility import coders_visible_to
@@ -187,7 +187,7 @@ def set_coding_memo(ws: Workspace, coding_id: str, memo: str | None) -> None:
 
 def _changeable(ws: Workspace, repo: Repo, coding_id: str) -> CodingRecord:
     record = coding_repo.coding_record(repo, coding_id)
-    if ws.user.role is Role.RESEARCHER and record.coder_id != ws.user.id:
+    if not may_change_coding(ws.user, record.coder_id):
         raise PermissionDeniedError(
             f"{ws.user.name} is a researcher and may change only their own codings; ask a lead."
         )
@@ -216,7 +216,7 @@ def delete_interview_memo(ws: Workspace, memo_id: str) -> None:
     require(ws.user, Action.CODE)
     with ws.write() as repo:
         author_id, interview_id = coding_repo.memo_author(repo, memo_id)
-        if ws.user.role is Role.RESEARCHER and author_id != ws.user.id:
+        if not may_delete_memo(ws.user, author_id):
             raise PermissionDeniedError(f"{ws.user.name} may delete only their own memos; ask a lead.")
         coding_repo.delete_memo(repo, memo_id)
         ws.audit(repo, "memo deleted", "memo", memo_id, interview=interview_id or "")

@@ -42,6 +42,7 @@ class InterviewMemo:
     author: str
     text: str
     created_at: dt.datetime
+    author_id: str  # who may delete it is decided by id (domain/permissions.py), not by the name
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,11 @@ def insert_codings(
         values["text_enc"] = cipher.seal("coding", coding_id, "text", quote, bind)
         values["memo_enc"] = cipher.seal("coding", coding_id, "memo", memo, bind) if memo else None
         rows.append(values)
-        created.append(Coding(coding_id, interview_id, code_id, coder.name, start, end, quote, now, memo or None))
+        created.append(
+            Coding(
+                coding_id, interview_id, code_id, coder.name, start, end, quote, now, memo or None, coder_id=coder.id
+            )
+        )
     if rows:
         repo.touch(interview_id)
         repo.conn.execute(insert(s.coding), rows)
@@ -188,7 +193,7 @@ def interview_memos(repo: Repo, interview_id: str) -> list[InterviewMemo]:
     repo.check_manifest(interview_id, cipher)
     return [
         InterviewMemo(r.id, r.author, cipher.open("memo", r.id, "text", r.text_enc, memo_bind(r._mapping)),
-                      as_utc(r.created_at))
+                      as_utc(r.created_at), r.author_id)
         for r in rows
     ]  # fmt: skip
 

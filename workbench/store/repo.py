@@ -544,8 +544,9 @@ class Repo:
         )
         coder = self.user_by_id(coder_id)
         return Coding(
-            coding_id, interview_id, code_id, coder.name if coder else "?", start, end, quote, now, memo, suggested
-        )
+            coding_id, interview_id, code_id, coder.name if coder else "?", start, end, quote, now, memo, suggested,
+            coder_id=coder_id,
+        )  # fmt: skip
 
     def codings(self, interview_id: str) -> list[Coding]:
         key_id = self.interview_data_key(interview_id)
@@ -563,6 +564,7 @@ class Repo:
                 interview_id=r.interview_id,
                 code_id=r.code_id,
                 coder=r.coder_name,
+                coder_id=r.coder_id,
                 start=r.start,
                 end=r.end,
                 text=cipher.open("coding", r.id, "text", r.text_enc, coding_bind(r._mapping)),

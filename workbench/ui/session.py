@@ -1,5 +1,8 @@
 """Per-browser-session state: the unlocked workspace, idle timeout, error display.
 
+This module owns what a session holds; ``workbench.ui.unlock`` owns the sign-in form and the
+gate that puts it in place of a page. The form calls in here; nothing here calls the form.
+
 The workspace (and with it the decrypted keys) lives in ``st.session_state``,
 which belongs to one browser session. Nothing decrypted is ever put in
 ``st.cache_data`` or ``st.cache_resource``, which are shared by all users.
@@ -60,17 +63,6 @@ def workspace() -> Workspace | None:
     return ws  # type: ignore[no-any-return]
 
 
-def require_workspace() -> Workspace:
-    """The workspace, or the unlock form in place of the page (which then stops)."""
-    ws = workspace()
-    if ws is None:
-        from workbench.ui.unlock import unlock_form
-
-        unlock_form()
-        st.stop()
-    return ws
-
-
 def client_id() -> str:
     """Who is knocking, for per-client sign-in limits: the browser's address and its session.
 
@@ -116,6 +108,12 @@ def lock(message: str | None = None) -> None:
                 del st.session_state[key]
     if message:
         st.session_state[_LOCK_MESSAGE] = message
+
+
+def take_lock_message() -> str | None:
+    """Why the session was locked (sign-out, idle), once: the sign-in form shows it."""
+    message = st.session_state.pop(_LOCK_MESSAGE, None)
+    return str(message) if message else None
 
 
 @contextmanager

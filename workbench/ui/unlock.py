@@ -1,4 +1,8 @@
-"""The sign-in form, shown on the Sign-in page and in place of any page of a locked session."""
+"""The sign-in form, shown on the Sign-in page and in place of any page of a locked session.
+
+Session state itself (the workspace, unlocking, locking) belongs to ``workbench.ui.session``;
+this module only asks it, so the two never import each other.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,18 @@ import streamlit as st
 
 from workbench.services.projects import login_hint
 from workbench.services.sso import sso_member
+from workbench.services.workspace import Workspace
 from workbench.ui import session
 from workbench.ui.safe_text import md
+
+
+def require_workspace() -> Workspace:
+    """The signed-in workspace, or the sign-in form in place of the page (which then stops)."""
+    ws = session.workspace()
+    if ws is None:
+        unlock_form()
+        st.stop()
+    return ws
 
 
 def unlock_form() -> None:
@@ -19,7 +33,7 @@ def unlock_form() -> None:
         "(admins may use the project passphrase instead). Decrypted data stays in this browser "
         "session and is dropped when you lock, sign out or go idle."
     )
-    message = st.session_state.pop("lock_message", None)
+    message = session.take_lock_message()
     if message:
         st.info(message)
     directory = session.project_dir()

@@ -4,8 +4,9 @@ import streamlit as st
 
 from workbench.services.projects import audit_log
 from workbench.ui import session
+from workbench.ui.unlock import require_workspace
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Audit log")
 st.caption(
     "Every login, transcript view, coding, codebook change, export, key operation and shred, newest first. "

@@ -27,11 +27,12 @@ from workbench.services.retrieval import (
 from workbench.services.visibility import blind_state
 from workbench.ui import session
 from workbench.ui.safe_text import md
+from workbench.ui.unlock import require_workspace
 
 VIEWS = ["Passages", "Frequencies", "Co-occurrence", "Code by attribute", "Progress"]
 MAX_SHOWN = 200
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Retrieve")
 st.caption(
     "Every passage coded with a code (and its sub-codes) across interviews, with context; how often each "

@@ -6,11 +6,12 @@ from workbench.services.codebook import list_codes
 from workbench.services.themes import Suggestion, accept_suggestion, reject_suggestion, suggestions
 from workbench.ui import session
 from workbench.ui.safe_text import md, quote
+from workbench.ui.unlock import require_workspace
 
 FOUND = "suggestions_found"
 ALL_CODES = "All codes with examples"
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Suggestions")
 st.caption(
     "Participant sentences nobody you can see has coded yet that are semantically close to the passages "

@@ -22,11 +22,12 @@ from workbench.services.imports import (
 from workbench.services.participants import participant_codes
 from workbench.ui import session
 from workbench.ui.safe_text import md
+from workbench.ui.unlock import require_workspace
 
 _ROUND, _REPORT = "import_round", "import_report"
 _PREVIEW_TURNS = 30
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Import")
 st.caption(
     "Drop transcripts (" + " ".join(SUPPORTED_SUFFIXES) + "). Each file is read and its speaker turns "

@@ -6,8 +6,9 @@ from workbench.services.interviews import list_interviews, view_transcript
 from workbench.ui import session
 from workbench.ui.render import legend_html, transcript_html
 from workbench.ui.safe_text import md
+from workbench.ui.unlock import require_workspace
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Transcripts")
 st.caption("Pick an interview to read it with its codings highlighted. Every opening is recorded in the audit log.")
 with session.shown_errors():

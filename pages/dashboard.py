@@ -18,12 +18,13 @@ from workbench.services.themes import (
 from workbench.ui import session
 from workbench.ui.safe_text import md
 from workbench.ui.safe_text import quote as quote_md
+from workbench.ui.unlock import require_workspace
 
 ALL_TURNS = "All participant turns"
 HOVER_CHARS = 100
 CSV_HELP = "The file leaves the encrypted project: keep it in the secure environment. The download is audited."
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Dashboard")
 st.caption(
     "Themes found by clustering what participants said (sentence embeddings, stored encrypted), how they relate "

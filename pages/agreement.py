@@ -11,6 +11,7 @@ from workbench.services.agreement import agreement_report, compare_coders
 from workbench.services.visibility import blind_state, set_comparison_open
 from workbench.ui import session
 from workbench.ui.safe_text import md
+from workbench.ui.unlock import require_workspace
 
 UNITS = {
     "Speaker turns": (AgreementUnit.SEGMENT, SegmentKind.TURN),
@@ -35,7 +36,7 @@ def _passage_html(p: ComparisonPassage) -> str:
     )
 
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Agreement")
 st.caption(
     "Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha, per code and pooled over all codes. "

@@ -4,8 +4,9 @@ import streamlit as st
 
 from workbench.services.projects import project_status
 from workbench.ui import session
+from workbench.ui.unlock import require_workspace
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Overview")
 st.caption("Interviews, participants, codes and codings in this project. Counts are live.")
 with session.shown_errors():

@@ -5,11 +5,12 @@ import streamlit as st
 from workbench.domain.permissions import Action, allowed
 from workbench.services.exports import TABLES, ExportOptions, export_choices, export_for_download
 from workbench.ui import session
+from workbench.ui.unlock import require_workspace
 
 _RESULT = "export_result"
 _LABELS = {"quotes": "Quote table", "codes": "Code frequencies", "code_by_attribute": "Codes by attribute"}
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Export")
 st.caption(
     "Anonymized tables from the released, de-identified material: quotes with their code and participant "

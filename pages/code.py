@@ -7,11 +7,14 @@ from workbench.services.coding_search import MatchMode
 from workbench.services.interviews import list_interviews
 from workbench.services.visibility import coders_visible_to
 from workbench.ui import session
-from workbench.ui.components import code_session as cs
+from workbench.ui.components import code_callbacks as act
+from workbench.ui.components import code_panels as panels
+from workbench.ui.components import code_state as cs
 from workbench.ui.components.markup import code_numbers
 from workbench.ui.components.text_view import text_view
+from workbench.ui.unlock import require_workspace
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Code")
 st.caption(
     "Select text (or click a sentence, or a speaker for the whole turn), then type a code's number or press "
@@ -44,23 +47,23 @@ with session.shown_errors():
     text_col, side_col = st.columns([3, 1])
     with side_col:
         st.subheader("Codebook")
-        find = st.text_input("Find a code", key=cs.FIND, placeholder="number or name", on_change=cs.pick_numbers,
+        find = st.text_input("Find a code", key=cs.FIND, placeholder="number or name", on_change=act.pick_numbers,
                              help="Numbers (3 or 3 7) and Enter add those codes; words filter the list.")  # fmt: skip
         needle = (find or "").strip().casefold()
         shown = [n for n in numbers.values() if not needle or needle in n.code.name.casefold()]
-        st.html(cs.codebook_html(shown, codes))
+        st.html(panels.codebook_html(shown, codes))
         st.multiselect("Codes to apply", list(numbers), key=cs.CHOSEN, format_func=lambda c: numbers[c].label)
         span = cs.pending()
         if span:
             st.text(f"Selected characters {span[0]} to {span[1]} ({span[1] - span[0]}):")
-            st.text(cs.preview(transcript.text[span[0] : span[1]]))
+            st.text(panels.preview(transcript.text[span[0] : span[1]]))
         else:
             st.caption("Nothing selected yet.")
-        st.button("Apply", type="primary", key="code.apply", on_click=cs.apply_chosen, shortcut="Mod+Enter",
+        st.button("Apply", type="primary", key="code.apply", on_click=act.apply_chosen, shortcut="Mod+Enter",
                   icon=":material/sell:", help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
         previous_col, next_col = st.columns(2)
-        previous_col.button("Previous uncoded", key="code.prev", on_click=cs.move_uncoded, args=(False,))
-        next_col.button("Next uncoded", key="code.next", on_click=cs.move_uncoded, args=(True,))
+        previous_col.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,))
+        next_col.button("Next uncoded", key="code.next", on_click=act.move_uncoded, args=(True,))
         left = len(uncoded_turns(transcript.turns, state.codings))
         st.caption(f"{left} of {len(transcript.turns)} turns have none of the codings shown.")
         click = st.radio("A click in the text selects", ["sentence", "turn", "none"], key=cs.CLICK, horizontal=True)
@@ -68,13 +71,13 @@ with session.shown_errors():
     with text_col:
         focus = st.session_state.get(cs.FOCUS)
         text_view(key=cs.VIEW, text=transcript.text, turns=transcript.turns, codings=state.codings, numbers=numbers,
-                  pending=span, focus=focus, click=click, on_event=cs.on_view_event)  # fmt: skip
+                  pending=span, focus=focus, click=click, on_event=act.on_view_event)  # fmt: skip
 
     codings_tab, memo_tab, search_tab = st.tabs(["Codings", "Interview memos", "Code by search"])
     with codings_tab:
-        cs.codings_panel(ws, state.codings, numbers)
+        panels.codings_panel(ws, state.codings, numbers)
     with memo_tab:
-        cs.memos_panel(ws, state.memos)
+        panels.memos_panel(ws, state.memos)
     with search_tab:
         with st.form("code.search.form"):
             st.text_input("Words or phrase", key=cs.SEARCH_QUERY, max_chars=200)
@@ -84,5 +87,5 @@ with session.shown_errors():
             st.radio("Where", cs.SCOPES, key=cs.SEARCH_SCOPE, horizontal=True)
             st.checkbox("Match case", key=cs.SEARCH_CASE)
             st.checkbox("Match accents (ő ≠ o)", key=cs.SEARCH_ACCENTS)
-            st.form_submit_button("Search", on_click=cs.run_search)
-        cs.search_panel(ws, numbers)
+            st.form_submit_button("Search", on_click=act.run_search)
+        panels.search_panel(ws, numbers)

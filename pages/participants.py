@@ -17,10 +17,11 @@ from workbench.services.participants import (
     save_participants,
 )
 from workbench.ui import session
+from workbench.ui.unlock import require_workspace
 
 _EDITOR = "participants_editor"
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Participants")
 st.caption(
     "Each participant has a pseudonymous code and typed attributes, stored encrypted. Edit cells and save: "

@@ -35,11 +35,12 @@ from workbench.services.refi import export_qdpx_bytes, import_qdpx
 from workbench.ui import session
 from workbench.ui.render import safe_color
 from workbench.ui.safe_text import md
+from workbench.ui.unlock import require_workspace
 
 _TOP = "(top level)"
 _DOWNLOAD = "codebook_download"
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Codebook")
 st.caption(
     "Codes with their definitions and inclusion / exclusion criteria and how often each is used; grouping nodes "

@@ -7,8 +7,9 @@ from workbench.domain.permissions import Action, allowed
 from workbench.services.users import MIN_PASSWORD_LENGTH, add_user, list_users, remove_user, set_password
 from workbench.ui import session
 from workbench.ui.safe_text import md
+from workbench.ui.unlock import require_workspace
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("Account")
 st.caption(
     f"Signed in as **{ws.user.name}** ({ws.user.role.value}). Your password wraps your own key slot; "

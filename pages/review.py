@@ -19,11 +19,12 @@ from workbench.services.deid import (
 )
 from workbench.services.interviews import list_interviews
 from workbench.ui import session
+from workbench.ui.unlock import require_workspace
 
 _EDITOR = "deid_review_editor"
 _LIMIT = 200
 
-ws = session.require_workspace()
+ws = require_workspace()
 st.title("De-identification review")
 st.caption(
     "Detected names, places, institutions, numbers, dates and ages, each in its context. Accept, reject or change "

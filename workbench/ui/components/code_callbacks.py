@@ -1,0 +1,267 @@
+"""The actions the Code page's widgets and text view trigger, run as Streamlit callbacks.
+
+Callbacks run *before* the page script, so an applied coding shows in the same run instead of
+needing a second one. Each calls one service; a message for the page (success or a
+``WorkbenchError``, whose text never holds interview content) is left in session state
+(``code_state.flash``) for the page to show.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+import streamlit as st
+
+from workbench.domain.models import Code, SegmentKind
+from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.services.coding import (
+    add_interview_memo,
+    adjust_coding,
+    apply_codes,
+    codebook,
+    delete_interview_memo,
+    interview_codings,
+    neighbour_uncoded_turn,
+    remove_coding,
+    set_coding_memo,
+)
+from workbench.services.coding_search import MatchMode, Passage, SearchOptions, code_passages, search_segments
+from workbench.services.workspace import Workspace
+from workbench.ui import session
+from workbench.ui.components.code_state import (
+    CHOSEN,
+    CODING,
+    FIND,
+    FOCUS,
+    INTERVIEW,
+    MEMO_NEW,
+    MEMO_PICK,
+    SCOPES,
+    SEARCH_ACCENTS,
+    SEARCH_CASE,
+    SEARCH_CODES,
+    SEARCH_KIND,
+    SEARCH_MODE,
+    SEARCH_PICK,
+    SEARCH_QUERY,
+    SEARCH_SCOPE,
+    VIEW,
+    flash,
+    focus,
+    keep_search_result,
+    pending,
+    search_result,
+    set_pending,
+    transcript,
+)
+from workbench.ui.components.markup import code_numbers
+from workbench.ui.components.text_view import raw_event, read_event
+
+log = logging.getLogger("workbench.ui")
+
+
+def _guarded(action: Callable[[Workspace, str], None]) -> None:
+    """Run a callback's action with the session's workspace; errors become a message."""
+    ws = session.workspace()
+    interview_id = st.session_state.get(INTERVIEW)
+    if ws is None or not interview_id:
+        return
+    try:
+        action(ws, str(interview_id))
+    except WorkbenchError as exc:
+        flash("error", str(exc))
+    except Exception as exc:  # as session.shown_errors: no message, it might quote interview text
+        ref = uuid.uuid4().hex[:8]
+        log.error("unexpected %s on the Code page (reference %s)", type(exc).__name__, ref)
+        flash("error", f"Something went wrong ({type(exc).__name__}, reference {ref}). No data was lost.")
+
+
+def _codes(ws: Workspace) -> list[Code]:
+    return codebook(ws)
+
+
+# -- applying codes -------------------------------------------------------------------
+
+
+def _apply(ws: Workspace, interview_id: str, code_ids: list[str], span: tuple[int, int] | None) -> None:
+    if span is None:
+        raise InvalidInputError("Select some text in the transcript first (or click a sentence or a speaker).")
+    if not code_ids:
+        raise InvalidInputError("Choose a code to apply (type its number, or pick it under Codes to apply).")
+    added = apply_codes(ws, interview_id, code_ids, *span)
+    numbers = code_numbers(_codes(ws))
+    names = ", ".join(numbers[c.code_id].label for c in added if c.code_id in numbers)
+    flash("success", f"Coded characters {span[0]} to {span[1]} with {names}.")
+    set_pending(None)
+
+
+def apply_chosen() -> None:
+    """The Apply button: the codes under *Codes to apply* on the pending selection."""
+    _guarded(lambda ws, iid: _apply(ws, iid, list(st.session_state.get(CHOSEN) or []), pending()))
+
+
+def on_view_event(name: str) -> None:
+    """What the user did in the text view (runs as the component's callback)."""
+    _guarded(lambda ws, iid: handle_view_event(ws, iid, name, raw_event(VIEW, name)))
+
+
+def handle_view_event(ws: Workspace, interview_id: str, name: str, payload: object) -> None:
+    """Turn one checked view event into state or a service call."""
+    current = transcript(ws, interview_id)
+    event = read_event(name, payload, current.text, current.segments)
+    if event is None:
+        return
+    if event.kind in ("select", "turn", "sentence"):
+        set_pending(event.span)
+        if event.turn is not None:
+            focus(event.turn)
+    elif event.kind == "key":
+        numbers = {n.number: code_id for code_id, n in code_numbers(_codes(ws)).items()}
+        if event.number not in numbers:
+            raise InvalidInputError(f"No code has the number {event.number}; the numbers are listed beside the text.")
+        _apply(ws, interview_id, [numbers[event.number]], event.span or pending())
+    elif event.kind == "coding":
+        st.session_state[CODING] = event.coding_id
+    elif event.kind == "clear":
+        set_pending(None)
+
+
+def pick_numbers() -> None:
+    """The code search box: numbers typed there (``3`` or ``3 7``) are added to *Codes to apply*."""
+    ws = session.workspace()
+    value = str(st.session_state.get(FIND) or "").replace(",", " ").split()
+    if ws is None or not value or not all(v.isdigit() for v in value):
+        return
+    by_number = {n.number: code_id for code_id, n in code_numbers(_codes(ws)).items()}
+    unknown = [v for v in value if int(v) not in by_number]
+    if unknown:
+        flash("error", f"No code has the number {unknown[0]}.")
+        return
+    chosen = list(st.session_state.get(CHOSEN) or [])
+    chosen.extend(by_number[int(v)] for v in value if by_number[int(v)] not in chosen)
+    st.session_state[CHOSEN] = chosen
+    st.session_state[FIND] = ""
+
+
+def move_uncoded(forward: bool) -> None:
+    """Next / previous uncoded turn: it becomes the pending selection and scrolls into view."""
+
+    def action(ws: Workspace, interview_id: str) -> None:
+        current = transcript(ws, interview_id)
+        codings = interview_codings(ws, interview_id).codings
+        position = st.session_state.get(FOCUS, (None, 0))[0]
+        turn = neighbour_uncoded_turn(current.turns, codings, position, forward=forward)
+        if turn is None:
+            flash("info", "Every turn has at least one of your codings.")
+            return
+        set_pending((turn.start, turn.end))
+        focus(turn.position)
+
+    _guarded(action)
+
+
+# -- changing a coding ------------------------------------------------------------------
+
+
+def remove_selected(coding_id: str) -> None:
+    def action(ws: Workspace, _interview_id: str) -> None:
+        remove_coding(ws, coding_id)
+        st.session_state.pop(CODING, None)
+        flash("success", "The coding was removed.")
+
+    _guarded(action)
+
+
+def adjust_selected(coding_id: str, start_key: str, end_key: str) -> None:
+    def action(ws: Workspace, _interview_id: str) -> None:
+        adjust_coding(ws, coding_id, int(st.session_state[start_key]), int(st.session_state[end_key]))
+        flash("success", "The coding's span was changed.")
+
+    _guarded(action)
+
+
+def adjust_to_pending(coding_id: str) -> None:
+    def action(ws: Workspace, _interview_id: str) -> None:
+        span = pending()
+        if span is None:
+            raise InvalidInputError("Select the new span in the transcript first.")
+        adjust_coding(ws, coding_id, *span)
+        set_pending(None)
+        flash("success", "The coding now covers the selected text.")
+
+    _guarded(action)
+
+
+def save_memo(coding_id: str, memo_key: str) -> None:
+    def action(ws: Workspace, _interview_id: str) -> None:
+        memo = str(st.session_state.get(memo_key) or "")
+        set_coding_memo(ws, coding_id, memo)
+        flash("success", "Memo saved." if memo.strip() else "Memo cleared.")
+
+    _guarded(action)
+
+
+# -- interview memos ------------------------------------------------------------------------
+
+
+def add_memo() -> None:
+    def action(ws: Workspace, interview_id: str) -> None:
+        add_interview_memo(ws, interview_id, str(st.session_state.get(MEMO_NEW) or ""))
+        st.session_state[MEMO_NEW] = ""
+        flash("success", "Memo added to the interview.")
+
+    _guarded(action)
+
+
+def delete_memo() -> None:
+    def action(ws: Workspace, _interview_id: str) -> None:
+        memo_id = st.session_state.get(MEMO_PICK)
+        if not memo_id:
+            raise InvalidInputError("Choose the memo to delete.")
+        delete_interview_memo(ws, str(memo_id))
+        flash("success", "Memo deleted.")
+
+    _guarded(action)
+
+
+# -- coding by search ---------------------------------------------------------------------
+
+
+def run_search() -> None:
+    """Search every readable interview (or this one); hits stay in this session only."""
+
+    def action(ws: Workspace, interview_id: str) -> None:
+        scope_this = st.session_state.get(SEARCH_SCOPE) == SCOPES[1]
+        options = SearchOptions(
+            mode=MatchMode(st.session_state.get(SEARCH_MODE) or MatchMode.ALL_WORDS),
+            match_case=bool(st.session_state.get(SEARCH_CASE)),
+            match_accents=bool(st.session_state.get(SEARCH_ACCENTS)),
+            kind=SegmentKind(st.session_state.get(SEARCH_KIND) or SegmentKind.TURN),
+            interview_ids=(interview_id,) if scope_this else None,
+        )
+        result = search_segments(ws, str(st.session_state.get(SEARCH_QUERY) or ""), options)
+        keep_search_result(ws, result)  # decrypted passages: on the workspace, dropped on sign-out
+        st.session_state[SEARCH_PICK] = list(range(len(result.hits)))
+
+    _guarded(action)
+
+
+def code_search_hits() -> None:
+    """Code the passages kept in the review list, all in one transaction."""
+
+    def action(ws: Workspace, _interview_id: str) -> None:
+        result = search_result(ws)
+        if result is None:
+            raise InvalidInputError("Search first.")
+        chosen = [result.hits[i] for i in st.session_state.get(SEARCH_PICK) or [] if 0 <= i < len(result.hits)]
+        done = code_passages(
+            ws,
+            list(st.session_state.get(SEARCH_CODES) or []),
+            [Passage(h.interview_id, h.start, h.end) for h in chosen],
+        )
+        skipped = f"; {done.skipped} were already coded so" if done.skipped else ""
+        flash("success", f"Added {done.added} codings to {len(chosen)} passages{skipped}.")
+
+    _guarded(action)

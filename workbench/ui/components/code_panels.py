@@ -1,0 +1,144 @@
+"""What the Code page draws beside and below the text view: the code list and three panels.
+
+Widgets here read and write ``code_state`` keys and hand their clicks to ``code_callbacks``.
+Whether a coding or memo may be changed comes from ``domain/permissions.py``, the rule the
+coding service enforces, so the page greys out exactly what the service would refuse.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from workbench.domain.models import Code, Coding
+from workbench.domain.permissions import may_change_coding, may_delete_memo
+from workbench.services.coding import MAX_MEMO_CHARS
+from workbench.services.workspace import Workspace
+from workbench.store.coding_repo import InterviewMemo
+from workbench.ui.components.code_callbacks import (
+    add_memo,
+    adjust_selected,
+    adjust_to_pending,
+    code_search_hits,
+    delete_memo,
+    remove_selected,
+    save_memo,
+)
+from workbench.ui.components.code_state import CODING, MEMO_NEW, MEMO_PICK, SEARCH_CODES, SEARCH_PICK, search_result
+from workbench.ui.components.markup import Numbered
+from workbench.ui.render import safe_color
+from workbench.ui.safe_text import md
+
+
+def preview(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def codebook_html(shown: list[Numbered], codes: list[Code]) -> str:
+    """The numbered code list beside the text, escaped (code names come from imported codebooks)."""
+    parents = {c.id: c.parent_id for c in codes}
+    rows = []
+    for numbered in shown:
+        depth, parent = 0, numbered.code.parent_id
+        while parent and depth < 8:
+            depth, parent = depth + 1, parents.get(parent)
+        code = numbered.code
+        rows.append(
+            f'<div class="wbc-code" style="margin-left:{depth}em" title="{html.escape(code.definition)}">'
+            f'<span style="border:2px solid {safe_color(code.color)};border-radius:0.6em;padding:0 0.35em;'
+            f'font-weight:700;font-size:0.8em">{numbered.number}</span> {html.escape(code.name)}</div>'
+        )
+    return "".join(rows) or "<div>No code matches.</div>"
+
+
+def codings_panel(ws: Workspace, codings: list[Coding], numbers: dict[str, Numbered]) -> None:
+    """The codings on this interview, and remove / adjust / memo for the one chosen."""
+    if not codings:
+        st.caption("No codings on this interview yet.")
+        return
+    st.dataframe(
+        [
+            {"code": numbers[c.code_id].label if c.code_id in numbers else "?", "coder": c.coder, "start": c.start,
+             "end": c.end, "passage": preview(c.text, 120), "memo": preview(c.memo or "", 80)}
+            for c in codings
+        ],
+        hide_index=True,
+        height=min(400, 38 + 35 * len(codings)),
+    )  # fmt: skip
+    by_id = {c.id: c for c in codings}
+    if st.session_state.get(CODING) not in by_id:
+        st.session_state.pop(CODING, None)
+    chosen = st.selectbox(
+        "Coding to change (or click its numbered badge in the text)",
+        list(by_id),
+        index=None,
+        key=CODING,
+        format_func=lambda cid: _coding_label(by_id[cid], numbers),
+    )
+    if chosen is None:
+        return
+    coding = by_id[chosen]
+    may_change = may_change_coding(ws.user, coding.coder_id)
+    st.text(preview(coding.text, 600))
+    start_col, end_col = st.columns(2)
+    start_key, end_key = f"code.adj.start.{chosen}", f"code.adj.end.{chosen}"
+    start_col.number_input("Start", min_value=0, value=coding.start, step=1, key=start_key, disabled=not may_change)
+    end_col.number_input("End", min_value=1, value=coding.end, step=1, key=end_key, disabled=not may_change)
+    memo_key = f"code.memo.{chosen}"
+    st.text_area("Memo on this coding", value=coding.memo or "", key=memo_key, disabled=not may_change,
+                 max_chars=MAX_MEMO_CHARS)  # fmt: skip
+    buttons = st.columns(4)
+    buttons[0].button("Save span", key="code.adj.save", disabled=not may_change,
+                      on_click=adjust_selected, args=(chosen, start_key, end_key))  # fmt: skip
+    buttons[1].button("Use selection as span", key="code.adj.pending", disabled=not may_change,
+                      on_click=adjust_to_pending, args=(chosen,))  # fmt: skip
+    buttons[2].button("Save memo", key="code.memo.save", disabled=not may_change,
+                      on_click=save_memo, args=(chosen, memo_key))  # fmt: skip
+    buttons[3].button("Remove coding", key="code.remove", disabled=not may_change,
+                      on_click=remove_selected, args=(chosen,))  # fmt: skip
+    if not may_change:
+        st.caption("This coding is someone else's: only they, a lead or an admin may change it.")
+
+
+def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
+    name = numbers[coding.code_id].label if coding.code_id in numbers else "?"
+    return f"{name} · {coding.coder} · {coding.start}-{coding.end} · {preview(coding.text, 50)}"
+
+
+def memos_panel(ws: Workspace, memos: list[InterviewMemo]) -> None:
+    if not memos:
+        st.caption("No memos on this interview yet.")
+    for memo in memos:
+        st.caption(f"{md(memo.author)} · {memo.created_at.isoformat(timespec='minutes')}")
+        st.text(memo.text)
+    st.text_area("New memo on this interview", key=MEMO_NEW, max_chars=MAX_MEMO_CHARS)
+    st.button("Add memo", key="code.memo.add", on_click=add_memo)
+    deletable = {m.id: m for m in memos if may_delete_memo(ws.user, m.author_id)}
+    if deletable:
+        st.selectbox("Memo to delete", list(deletable), index=None, key=MEMO_PICK,
+                     format_func=lambda m: f"{deletable[m].author} · {preview(deletable[m].text, 60)}")  # fmt: skip
+        st.button("Delete memo", key="code.memo.delete", on_click=delete_memo)
+
+
+def search_panel(ws: Workspace, numbers: dict[str, Numbered]) -> None:
+    result = search_result(ws)
+    if result is None:
+        st.caption("Find turns or sentences by words (each word matches word starts: börtön finds börtönben) "
+                   "or by a phrase, review them, then code the ones you keep at once.")  # fmt: skip
+        return
+    more = f" (showing the first {len(result.hits)})" if result.truncated else ""
+    st.caption(f"{len(result.hits)} passages match among {result.searched} searched{more}.")
+    if not result.hits:
+        return
+    hits = result.hits
+    st.dataframe(
+        [{"#": i + 1, "interview": h.interview_label, "where": f"{h.kind.value} {h.position + 1}",
+          "speaker": h.speaker, "passage": preview(h.text, 200)} for i, h in enumerate(hits)],
+        hide_index=True,
+    )  # fmt: skip
+    st.multiselect("Passages to code (remove the ones that do not fit)", list(range(len(hits))), key=SEARCH_PICK,
+                   format_func=lambda i: f"#{i + 1} · {hits[i].interview_label} · {hits[i].kind.value} "
+                                         f"{hits[i].position + 1}")  # fmt: skip
+    st.multiselect("Codes", list(numbers), key=SEARCH_CODES, format_func=lambda c: numbers[c].label)
+    st.button("Code the chosen passages", key="code.search.apply", type="primary", on_click=code_search_hits)
