@@ -80,7 +80,10 @@ def find_urls(text: str) -> list[tuple[int, int, float]]:
     """(start, end, score) of every URL or bare domain in ``text``, in linear time."""
     found = []
     for run in _RUN.finditer(text):
-        hit = _url_in(run.group())
+        value = run.group()
+        if "." not in value and ":" not in value:
+            continue  # most words: no domain and no scheme
+        hit = _url_in(value)
         if hit is not None:
             found.append((run.start() + hit[0], run.start() + hit[1], hit[2]))
     return found
