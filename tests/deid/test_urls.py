@@ -79,3 +79,10 @@ def test_the_detector_reports_urls(detector: Detector) -> None:
     text = "Az oldala: https://kovacsanna.hu/rolam és www.pelda.com."
     spans = [(text[s.start : s.end], s.entity_type) for s in detector.detect(text, "hu")]
     assert ("https://kovacsanna.hu/rolam", "URL") in spans and ("www.pelda.com", "URL") in spans
+
+
+def test_context_words_raise_the_score_without_failing(detector: Detector) -> None:
+    """Presidio's context enhancement writes into each result's explanation (it failed without one)."""
+    for language, text in (("en", "Our website is www.pelda.com, the link works."), ("hu", "A honlap: pelda.hu.")):
+        spans = detector.detect(text, language)
+        assert any(s.entity_type == "URL" and s.score > urls.DOMAIN_SCORE for s in spans), spans

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import UrlRecognizer
 
@@ -100,4 +100,9 @@ class LinearUrlRecognizer(EntityRecognizer):
         return None
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Any]:
-        return [RecognizerResult("URL", start, end, score) for start, end, score in find_urls(text)]
+        # An explanation is required: Presidio's context enhancement records the context word in it.
+        return [
+            RecognizerResult("URL", start, end, score,
+                             analysis_explanation=AnalysisExplanation(NAME, score, textual_explanation="URL shape"))
+            for start, end, score in find_urls(text)
+        ]  # fmt: skip
