@@ -111,6 +111,10 @@ def test_street_addresses_in_many_layouts(text: str, address: str) -> None:
         ("The farm, 1234 County Road 12, is gone.", "1234 County Road 12"),
         ("at 11 Pine Ridge Trl and 2 Bay Vw", "11 Pine Ridge Trl"),
         ("Write to Postbus 1234 instead.", "Postbus 1234"),
+        ("a room at Prinsengracht 263-II then", "Prinsengracht 263-II"),
+        ("They lived Unter den Linden 77 for years.", "Unter den Linden 77"),
+        ("We were at apt 5, 12 Main St then.", "apt 5, 12 Main St"),
+        ("She had Schillerhöhe 4a, up the hill.", "Schillerhöhe 4a"),
     ],
 )
 def test_more_street_line_writings(text: str, address: str) -> None:
@@ -120,7 +124,8 @@ def test_more_street_line_writings(text: str, address: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["In 2005 prices rose.", "I was 5 Years old then.", "He came 2nd in the race.", "Give me 5 minutes, please.",
-     "We met on the 3rd floor.", "It took 12 Weeks to heal."],
+     "We met on the 3rd floor.", "It took 12 Weeks to heal.", "Mr Goldberg 12 years ago", "Amsterdam 2019 was fun",
+     "the Hacker 5 crew", "unit 3 of the course"],
 )  # fmt: skip
 def test_the_new_writings_leave_counts_alone(text: str) -> None:
     assert found("en address", text) == []

@@ -145,7 +145,12 @@ _STREET_TYPE = "|".join(
 )
 _UNIT = (
     r"(?:Flat|Unit|Apt|Apartment|Suite|Ste|Studio|Room|Rm|Level|Lvl|Floor|Fl|Shop|Lot|Block|Blk|Bldg|Building|Plot|"
-    r"Door|Stall|Kiosk|Villa|Maisonette|Penthouse)"
+    r"Door|Stall|Kiosk|Villa|Maisonette|Penthouse|Appt|Appartement|Bât|Bâtiment|Étage|Escalier|Esc|Wohnung|Whg|"
+    r"Stock|Etage|Haus)"
+)
+# the same words in lower case, accepted only before a house number and street (apt 5, 12 Main St)
+_UNIT_LOWER = (
+    r"(?:flat|unit|apt|apartment|suite|studio|room|level|shop|lot|block|appt|appartement)\.? ?\d{1,4}[A-Za-z]?"
 )
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5}[A-Za-z]?){0,2}"
 _UNIT_PART = (
@@ -171,10 +176,15 @@ _HOUSE_NO = f"(?:(?:No|Nr|Nº|Number)\\.? ?)?{_HOUSE}"
 # care of a person or a building name before a street line: c/o Krammer, Rose Court,
 _CARE_OF = f"(?:c/o|C/O|care of) {_NAME}(?: {_NAME}){{0,2}}"
 # Suffix types of German, Dutch, Swiss and Austrian streets (Hauptstraße 5, Kerkstraat 12, Lucasboulevard 7).
+# (Not -berg, -feld, -dam, -haven, -acker, -anger: surnames and towns before a number or year end so.)
 _COMPOUND_STREET = (
     "straße|strasse|str\\.|gasse|weg|platz|allee|ring|damm|ufer|steig|markt|chaussee|stieg|pfad|zeile|hof|"
-    "straat|laan|plein|gracht|kade|singel|dijk|dreef|pad|steeg|plantsoen|boulevard|park|gaarde|hout|veld|baan"
+    "straat|laan|plein|gracht|kade|singel|dijk|dreef|pad|steeg|plantsoen|boulevard|park|gaarde|hout|veld|baan|"
+    "graben|winkel|brücke|garten|heide|höhe|kai|promenade|wiese|bogen|grund|blick|twiete|koppel|kamp|burgwal|wal|"
+    "hoek|erf|kwartier|weide|akker"
 )
+# after a house number: Dutch floors (Prinsengracht 263-II, 12 hs, 12-huis) and French bis/ter
+_HOUSE_SUFFIX = r"(?:[\- ](?:I{1,3}|IV|V|hs|huis|bg|bis|ter)\b)?"
 _FRENCH_STREET = (
     "rue|avenue|av\\.|boulevard|boul\\.?|bd\\.?|ch\\.|place|chemin|allée|allé|impasse|quai|route|cours|square|rang|montée|côte|voie|"
     "passage|promenade|sentier|rond-point|carrefour|faubourg|parvis|esplanade|Rue|Avenue|Boulevard|Place|Chemin|"
@@ -185,7 +195,8 @@ ADDRESS_RULES = (
     # Flat 4, 12 High Street / 7/200 Singh Junction / 6488 Jennifer Pike Suite 911 / 141 Carter Mountains /
     # c/o Pillai, 100 Choudhary Road / No. 72 Morgan Close / Apt. 4, 200 Main Street North
     Rule(
-        f"(?:\\b{_CARE_OF},? )?(?:(?:{_UNIT_PART}|{_FLOOR})(?:,? ?/?| [\\-\u2013] | ))?\\b{_HOUSE_NO},?\\s"
+        f"(?:\\b{_CARE_OF},? )?(?:(?:{_UNIT_PART}|{_FLOOR}|\\b{_UNIT_LOWER})(?:,? ?/?| [\\-\u2013] | ))?"
+        f"\\b{_HOUSE_NO},?\\s"
         f"(?:{_STREET_WORD}\\s){{1,4}}(?:(?:{_STREET_TYPE})s?|(?:{_ABBR_STREET})\\b\\.?)"
         f"(?!\\w)(?: {_DIRECTION}\\b\\.?)?(?:,? ?{_UNIT_PART})*",
         0.6,
@@ -202,7 +213,8 @@ ADDRESS_RULES = (
     Rule(
         f"\\b(?:{_CAP}[\\w\\-]{{0,40}}?(?:{_COMPOUND_STREET}|-(?i:{_COMPOUND_STREET}))|"
         f"(?:{_NAME} ){{1,3}}(?i:{_COMPOUND_STREET})|"
-        f"(?:Am|An der|Auf der|Im|In der|Zum|Zur) {_NAME}) ?{_HOUSE_NO}\\b",
+        f"(?:Am|An der|An den|Auf der|Auf dem|Auf den|Hinter der|Hinter dem|Unter den|Vor dem|Bei der|Beim|Im|In der|"
+        f"In den|Zum|Zur|Zu den) {_NAME}) ?{_HOUSE_NO}\\b{_HOUSE_SUFFIX}",
         0.6,
     ),
     # 36, rue Langlois / 214 avenue Charlotte Gilles / 12 bis, rue de la Paix / rue de la Paix 4

@@ -33,7 +33,9 @@ CONTEXT = ["url", "website", "link", "honlap", "weboldal"]
 # Characters a URL may hold here; quotes, brackets and angle brackets end one (as in Presidio's path).
 _RUN = re.compile(r"[^\s<>\"'()\[\]{}|\\^`\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb]+")
 _SCHEME = re.compile(r"(?i)(?:https?|ftp)://")
-_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
+# A host label: letters (any script, as in internationalized names: *bäckerei-schmidt.de*), digits,
+# hyphens and underscores (not valid in host names, but people write them), starting with a letter or digit.
+_LABEL = re.compile(r"[^\W_][\w\-]{0,62}")
 _EDGE = ".,;:!?*-_=+&#%~"  # stripped from a run's ends (sentence punctuation around a URL)
 _MAX_HOST = 253
 _MAX_LABELS = 127
