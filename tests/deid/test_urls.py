@@ -22,6 +22,8 @@ def _found(text: str) -> list[str]:
         ("www.foo.co.uk, then bar.hu/x and ftp://10.0.0.7/f", ["www.foo.co.uk", "bar.hu/x", "ftp://10.0.0.7/f"]),
         ("a blog at \u201ekovacs-anna.blog.hu\u201d", ["kovacs-anna.blog.hu"]),
         ("szabo.hu:8080/a", ["szabo.hu:8080/a"]),
+        ("(www.george.biz) and url:monroe-dawson.info.", ["www.george.biz", "monroe-dawson.info"]),
+        ("www.bäckerei-schmidt.de, SRV-78.ACME.NET", ["www.bäckerei-schmidt.de", "SRV-78.ACME.NET"]),
     ],
 )
 def test_urls_and_bare_domains_are_found(text: str, expected: list[str]) -> None:
@@ -35,6 +37,7 @@ def test_urls_and_bare_domains_are_found(text: str, expected: list[str]) -> None
         "write to anna@example.com",  # the e-mail recognizer's
         "foo.notatld bar.-x.com -.com",  # unknown top-level domain, malformed labels
         "v2.0.1 ...... 12.5.",
+        "at 10:30. ratio 3:1. Mr.Smith",
     ],
 )
 def test_non_urls_are_left_alone(text: str) -> None:

@@ -8,8 +8,8 @@ recognizer finds the same things without a backtracking pattern: the text is cut
 characters a URL can hold (one linear regex scan, no nested repetition), and each run is checked
 by string operations: a scheme (``http://``, ``https://``, ``ftp://``) makes it a URL, otherwise
 its host part must be dot-separated labels ending in one of Presidio's own top-level domains
-(taken from its pattern, so the two agree on what a domain is). Each run is examined a bounded
-number of times, so the work is linear in the text's length.
+(taken from its pattern) or a public suffix of tldextract's bundled list (*.biz*, *.co.uk*).
+Each run is examined a bounded number of times, so the work is linear in the text's length.
 
 Unlike Presidio's pattern, a domain must end at the end of its label (*example.community* is
 not *example.com* plus *munity*), and the host part of an e-mail address is left to the e-mail
@@ -47,17 +47,29 @@ def top_level_domains() -> frozenset[str]:
     return frozenset(re.findall(r"\(\?:([a-z]+)\)", UrlRecognizer.BASE_URL_REGEX))
 
 
+@lru_cache(maxsize=1)
+def _public_suffixes() -> Any:
+    # tldextract's bundled public-suffix snapshot (as the e-mail recognizer uses): .biz, .co.uk, .xyz ...
+    from workbench.deid.recognizers import offline_tld_extractor
+
+    return offline_tld_extractor()
+
+
+def _known_suffix(name: str, last: str) -> bool:
+    return last in top_level_domains() or bool(_public_suffixes()(name).suffix)
+
+
 def _is_domain(host: str) -> bool:
-    """``host`` (port allowed) is labels joined by dots, the last one a known top-level domain."""
+    """``host`` (port allowed) is labels joined by dots, ending in a known top-level domain or public suffix."""
     name, _, port = host.partition(":")
     if port and not port.isdigit():
         return False
     if not 3 < len(name) <= _MAX_HOST or name.count(".") >= _MAX_LABELS:
         return False
     labels = name.casefold().split(".")
-    if len(labels) < 2 or labels[-1] not in top_level_domains():
+    if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
         return False
-    return all(_LABEL.fullmatch(label) for label in labels[:-1])
+    return _known_suffix(name.casefold(), labels[-1])
 
 
 def _url_in(run: str) -> tuple[int, int, float] | None:
@@ -72,6 +84,9 @@ def _url_in(run: str) -> tuple[int, int, float] | None:
         host_start = scheme.end()
         host = run[host_start:end].split("/", 1)[0].rpartition("@")[2]
         return (scheme.start(), end, SCHEME_SCORE) if host else None
+    label, colon, rest = run[start:end].partition(":")
+    if colon and "." not in label and rest[:1].isalpha():
+        start += len(label) + 1  # a label before a bare domain: url:example.com, web:www.example.org
     host = run[start:end].split("/", 1)[0]
     if "@" in host or not _is_domain(host):
         return None
