@@ -127,6 +127,8 @@ def test_the_model_runs_once_per_hungarian_text(monkeypatch: pytest.MonkeyPatch)
     calls: list[str] = []
 
     class Counting:
+        vocab = nlp.vocab  # Presidio reads stop words from it
+
         def __call__(self, text: str) -> object:
             calls.append(text)
             return nlp(text)
@@ -160,3 +162,75 @@ def test_a_text_too_long_for_one_pass_is_read_in_chunks(monkeypatch: pytest.Monk
     for copy in range(3):
         start = copy * len(line) + line.index("Rotterdamban")
         assert any(s.start <= start < s.end for s in spans), copy
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "town"),
+    [
+        ("Kovács Anna Pécsen lakik.", "Kovács Anna", "Pécsen"),
+        ("Tegnap Kovács Anna Pécsen volt.", "Kovács Anna", "Pécsen"),
+        ("Láttam Szabó Pétert Debrecenben.", "Szabó Pétert", "Debrecenben"),
+    ],
+)
+def test_a_person_then_an_inflected_town_are_two_spans(detector: Detector, text: str, person: str,
+                                                      town: str) -> None:  # fmt: skip
+    """Issue 14: *Kovács Anna Pécsen* came out as one CITY span (model, candidates and widening all
+    took the capitalized run as one name, and the gazetteer gave it its type)."""
+    found = [(text[s.start : s.end], s.entity_type) for s in detector.detect(text, "hu")]
+    assert (person, "PERSON") in found
+    assert (town, "CITY") in found
+
+
+def test_a_settlement_span_takes_no_neighbouring_capitalized_words() -> None:
+    text = "Kovács Anna Pécsen lakik."
+    town = Span(12, 18, "CITY", 0.6, "settlements")
+    assert extend_name_spans(text, [town]) == [town]
+    county = "Pest megyében élt."
+    assert extend_name_spans(county, [Span(0, 4, "CITY", 0.6, "settlements")])[0].end == len("Pest megyében")
+
+
+def test_a_place_adjective_surname_is_not_cut_off() -> None:
+    """*Pécsi* is a surname as often as a town's adjective: a name reaching over it stays whole."""
+    text = "Nagy Pécsi Anna jött."
+    spans = [Span(0, 15, "PERSON", 0.85, "spacy nerkor"), Span(5, 10, "CITY", 0.6, "settlements")]
+    assert hu_ner.split_at_settlements(text, spans) == [spans[0]]
+
+
+def test_words_after_the_town_keep_their_own_span() -> None:
+    text = "Kovács Anna Pécsen Péterrel élt."
+    spans = [Span(0, 27, "NAME", 0.3, "candidate"), Span(12, 18, "CITY", 0.6, "settlements")]
+    pieces = [(text[s.start : s.end], s.entity_type) for s in hu_ner.split_at_settlements(text, spans)]
+    assert pieces == [("Kovács Anna", "NAME"), ("Péterrel", "NAME"), ("Pécsen", "CITY")]
+
+
+def test_detect_many_batches_the_model_and_finds_what_detect_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pii detect`` runs the model over many texts with ``nlp.pipe``, each text once, same spans."""
+    texts = ["Tavaly Rotterdamban dolgozott Pieter van der Berg mellett.", "Kovács Anna Pécsen lakik.",
+             "", "Horváth Zsolt a Magyar Nemzeti Banknál dolgozik.", "x" * 10 + "\n"]  # fmt: skip
+    one_by_one = [Detector(build_analyzer()).detect(t, "hu") for t in texts]
+    nlp = load_model()
+    piped: list[str] = []
+
+    class Counting:
+        vocab = nlp.vocab
+
+        def __call__(self, text: str) -> object:
+            raise AssertionError("a text went through the model alone, not in a batch")
+
+        def pipe(self, stream: Iterator[str], batch_size: int) -> Iterator[object]:
+            for doc in nlp.pipe(stream, batch_size=batch_size):
+                piped.append(doc.text)
+                yield doc
+
+    monkeypatch.setattr(hu_ner, "load_model", Counting)
+    monkeypatch.setattr("workbench.deid.engine.load_model", Counting)
+    assert list(Detector(build_analyzer()).detect_many(texts, "hu")) == one_by_one
+    assert piped == texts
+
+
+def test_a_long_text_in_a_batch_is_read_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hu_ner, "_CHUNK", 200)
+    line = "Tavaly Rotterdamban dolgozott Pieter van der Berg mellett.\n"
+    texts = ["Kovács Anna Pécsen lakik.", line * 6, "Szabó Péter jött."]
+    detector = Detector(build_analyzer())
+    assert list(detector.detect_many(texts, "hu")) == [detector.detect(t, "hu") for t in texts]

@@ -89,6 +89,48 @@ def test_street_addresses_in_many_layouts(text: str, address: str) -> None:
     assert flags("en address", text, address)
 
 
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # written by hand for the third round (general street-line writings, not from either bench set)
+        ("He lived at 350 5th Avenue for years.", "350 5th Avenue"),
+        ("Office at 123 W 42nd St, upstairs.", "123 W 42nd St"),
+        ("At 100 E. Main St we met.", "100 E. Main St"),
+        ("We moved to 12 St. John's Road then.", "12 St. John's Road"),
+        ("I grew up at 4 The Paddocks, near the mill.", "4 The Paddocks"),
+        ("It was Flat B, 22 Grove Road.", "Flat B, 22 Grove Road"),
+        ("Block C, 14 Harbour View, second floor.", "Block C, 14 Harbour View"),
+        ("I lived at 12 Baker street for a bit.", "12 Baker street"),
+        ("It was 1234 boul. Saint-Laurent, up north.", "1234 boul. Saint-Laurent"),
+        ("It was 55 ch. du Lac then.", "55 ch. du Lac"),
+        ("Unit 4 - 120 King St W, downtown.", "Unit 4 - 120 King St W"),
+        ("He was at 3/45-47 Smith Pde for a year.", "3/45-47 Smith Pde"),
+        ("Our office: 3rd Floor, 10 High St.", "3rd Floor, 10 High St"),
+        ("Flat 2/1, 15 Byres Road was cold.", "Flat 2/1, 15 Byres Road"),
+        ("We lived at 12 Green Lanes.", "12 Green Lanes"),
+        ("The farm, 1234 County Road 12, is gone.", "1234 County Road 12"),
+        ("at 11 Pine Ridge Trl and 2 Bay Vw", "11 Pine Ridge Trl"),
+        ("Write to Postbus 1234 instead.", "Postbus 1234"),
+        ("a room at Prinsengracht 263-II then", "Prinsengracht 263-II"),
+        ("They lived Unter den Linden 77 for years.", "Unter den Linden 77"),
+        ("We were at apt 5, 12 Main St then.", "apt 5, 12 Main St"),
+        ("She had Schillerhöhe 4a, up the hill.", "Schillerhöhe 4a"),
+    ],
+)
+def test_more_street_line_writings(text: str, address: str) -> None:
+    assert flags("en address", text, address)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["In 2005 prices rose.", "I was 5 Years old then.", "He came 2nd in the race.", "Give me 5 minutes, please.",
+     "We met on the 3rd floor.", "It took 12 Weeks to heal.", "Mr Goldberg 12 years ago", "Amsterdam 2019 was fun",
+     "the Hacker 5 crew", "unit 3 of the course"],
+)  # fmt: skip
+def test_the_new_writings_leave_counts_alone(text: str) -> None:
+    assert found("en address", text) == []
+
+
 def test_a_singapore_block_layout_is_covered_word_by_word() -> None:
     text = "Block 141, Bail Avenue 16, #16-141, Singapore."
     for word in ("Block 141", "Bail Avenue 16", "#16-141"):

@@ -10,3 +10,7 @@ model might miss, ``pseudonyms`` turns spans into consistent tags, ``generalize`
 
 Recall comes first throughout: a missed name is a harm, a false alarm costs a click.
 """
+
+from workbench.deid.lean_imports import install as _install_lean_imports
+
+_install_lean_imports()  # before any submodule imports spaCy or Presidio (see lean_imports)

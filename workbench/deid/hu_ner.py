@@ -240,6 +240,17 @@ def _widen(text: str, words: list[tuple[int, int, str]], first: int, last: int, 
     return first, last
 
 
+SETTLEMENTS = "settlements"  # the gazetteer recognizer's name (``settlements.SettlementRecognizer``)
+
+
+def _noun_after(text: str, words: list[tuple[int, int, str]], last: int) -> int:
+    if last + 1 < len(words) and _joinable(text, words[last], words[last + 1]):
+        nxt = words[last + 1][2]
+        if nxt[0].islower() and is_name_noun(nxt):
+            return last + 1
+    return last
+
+
 # Types whose spans are widened, and those of them whose names take lower-case joiners.
 WIDENED = frozenset({"PERSON", "NAME", "PLACE", "CITY", "ORGANIZATION", "INSTITUTION"})
 _JOINED = frozenset({"PLACE", "CITY", "ORGANIZATION", "INSTITUTION"})
@@ -273,7 +284,79 @@ def extend_name_spans(text: str, spans: list[Span]) -> list[Span]:
         # A person's name takes no name noun (*Zsolt iskolába ment*); a place, an institution or an
         # untyped candidate does (*Erzsébet hídon*).
         kind = span.entity_type
-        first, last = _widen(text, words, first, last, joiners=kind in _JOINED, nouns=kind != "PERSON")
+        if span.recognizer == SETTLEMENTS:
+            # A Hungarian settlement's name is one word: the capitalized words around it are not part
+            # of it (*Kovács Anna Pécsen*, *Pécsi Anna*); only a following name noun is (*Pest megyében*).
+            last = _noun_after(text, words, last)
+        else:
+            first, last = _widen(text, words, first, last, joiners=kind in _JOINED, nouns=kind != "PERSON")
         out.append(Span(min(span.start, words[first][0]), max(span.end, words[last][1]), span.entity_type,
                         span.score, span.recognizer, span.term_key))  # fmt: skip
     return out
+
+
+# -- a person, then a town ----------------------------------------------------------------------
+
+
+def _settlement_boundaries(text: str, spans: list[Span]) -> list[tuple[int, int]]:
+    """Gazetteer settlements that open a word after a space and are not place adjectives.
+
+    A place adjective (*szegedi*, *Pécsi*) is often a surname (*Kovács Pécsi Anna*), so a name
+    is not cut there; a listed town in its base or case-inflected form (*Pécs*, *Pécsen*,
+    *Debrecenből*) never continues a person's or an organization's name in Hungarian.
+    """
+    return [
+        (s.start, s.end)
+        for s in spans
+        if s.recognizer == SETTLEMENTS and s.start > 0 and text[s.start - 1] == " "
+        and not text[s.start : s.end].casefold().endswith("i")
+    ]  # fmt: skip
+
+
+def split_at_settlements(text: str, spans: list[Span]) -> list[Span]:
+    """Name spans cut where a listed settlement follows other words: *Kovács Anna Pécsen* is two spans.
+
+    The model, the name candidates and the widening all take a run of capitalized words as one
+    name, so a person followed by an inflected town (*Kovács Anna Pécsen lakik*) came out as one
+    span, and the overlap resolution then gave it one type. Hungarian settlement names are single
+    (possibly hyphenated) words, so a span that reaches over a gazetteer settlement from words
+    before it is cut there: the words before keep the span's type, the town is the gazetteer's
+    own span (CITY), and any words after it form a span of their own. A town inside the model's
+    person or organization name is dropped instead (``_without_inner_settlements``).
+    """
+    cuts = _settlement_boundaries(text, spans)
+    out: list[Span] = []
+    for span in spans:
+        pieces = [span]
+        if span.entity_type in WIDENED and span.recognizer not in ("known", SETTLEMENTS):
+            for start, end in cuts:
+                pieces = [p for piece in pieces for p in _cut(text, piece, start, end)]
+        out += pieces
+    return _without_inner_settlements(out)
+
+
+def _without_inner_settlements(spans: list[Span]) -> list[Span]:
+    """Drop a gazetteer town lying strictly inside the model's person or organization name.
+
+    *Pécsi* of *Pécsi Anna* (a surname) or *Budapesti* of *Budapesti Corvinus Egyetem*: the longer
+    span covers every character already, and the town would otherwise give it its type (the
+    overlap resolution ranks patterns above the model).
+    """
+    outer = [s for s in spans if s.recognizer == RECOGNIZER_NAME and s.entity_type in ("PERSON", "ORGANIZATION")]
+    return [
+        s for s in spans
+        if s.recognizer != SETTLEMENTS
+        or not any(o.start <= s.start and s.end <= o.end and o.length > s.length for o in outer)
+    ]  # fmt: skip
+
+
+def _cut(text: str, span: Span, start: int, end: int) -> list[Span]:
+    """``span`` without the settlement at ``start``..``end`` when it reaches over it from words before."""
+    if not (span.start < start < span.end):
+        return [span]
+    pieces = [Span(span.start, len(text[span.start : start].rstrip()) + span.start, span.entity_type, span.score,
+                   span.recognizer, span.term_key)]  # fmt: skip
+    after = next((m for m in _WORD.finditer(text, end, span.end)), None)
+    if after is not None and span.end > end:
+        pieces.append(Span(after.start(), span.end, span.entity_type, span.score, span.recognizer, span.term_key))
+    return [p for p in pieces if p.end > p.start]

@@ -118,7 +118,16 @@ def inflected_forms(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+def adjective_prefixes(word: str) -> tuple[tuple[str, ...], str]:
+    """What ``is_adjective_form`` tests: the adjective stems (*szegedi*) and the *-ig* form that is not one.
+
+    Computed once per word, so matching all of a word's forms costs two ``startswith`` each.
+    """
+    word = word.lower()
+    return tuple(stem + "i" for stem in _stems(word)), word + "ig"
+
+
 def is_adjective_form(word: str, form: str) -> bool:
     """Whether ``form`` is built on the place adjective (*szegedi*), written in lower case."""
-    word = word.lower()
-    return any(form.startswith(stem + "i") for stem in _stems(word)) and not form.startswith(word + "ig")
+    adjectives, terminative = adjective_prefixes(word)
+    return form.startswith(adjectives) and not form.startswith(terminative)

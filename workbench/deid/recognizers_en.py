@@ -133,34 +133,60 @@ _EXTRA_STREET = (
     "Gate Green Hey Mount Vale Wharf Yard Heath Croft Fold Brae Loaning Causeway Concourse Grange Leys Nook "
     "Cul-de-sac Ring Boulevard Marg Nagar Chowk Road Lane Street Colony Layout Sector Peth Gali Bagh Circus Garth "
     "Lea Strand Brow Dene Drove Mead Paddock Spinney Steps Link Links Retreat Oaks Woods Villas Copse Heights View "
-    "Loop Bend Ridge Crossing Trace Glen Dale"
+    "Loop Bend Ridge Crossing Trace Glen Dale Strip End Bank Side Lanes Paddocks Acre Acres Hollow Pathway Byway "
+    "Bridge Row Terrace Vennel Close Twitten Ginnel Alley"
 )
-_ABBR_STREET = "St|Rd|Ave|Av|Blvd|Bvd|Dr|Ln|Ct|Pl|Cres|Cr|Tce|Terr|Hwy|Pde|Cl|Gr|Sq|Pkwy|Cir|Esp|Crt|Cct|Rte|Wy|Gdns"
+_ABBR_STREET = (
+    "St|Rd|Ave|Av|Blvd|Bvd|Dr|Ln|Ct|Pl|Cres|Cr|Tce|Terr|Ter|Hwy|Pde|Cl|Gr|Gro|Grv|Sq|Pkwy|Pky|Cir|Esp|Crt|Cct|"
+    "Rte|Wy|Gdns|Trl|Vw|Str|Xing|Plz|Ctr|Tpke|Expy|Fwy|Rdg|Hts|Mtn|Grn|Prom|Cnr|Crst|Dve|Pk|Mt|Pt"
+)
 _STREET_TYPE = "|".join(
     sorted(set(_EN_STREET_WORDS.replace("\\.", "").split() + _EXTRA_STREET.split()), key=lambda w: (-len(w), w))
 )
 _UNIT = (
     r"(?:Flat|Unit|Apt|Apartment|Suite|Ste|Studio|Room|Rm|Level|Lvl|Floor|Fl|Shop|Lot|Block|Blk|Bldg|Building|Plot|"
-    r"Door|Stall|Kiosk|Villa|Maisonette|Penthouse)"
+    r"Door|Stall|Kiosk|Villa|Maisonette|Penthouse|Appt|Appartement|Bât|Bâtiment|Étage|Escalier|Esc|Wohnung|Whg|"
+    r"Stock|Etage|Haus)"
 )
-_HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5}[A-Za-z]?)?"
+# the same words in lower case, accepted only before a house number and street (apt 5, 12 Main St)
+_UNIT_LOWER = (
+    r"(?:flat|unit|apt|apartment|suite|studio|room|level|shop|lot|block|appt|appartement)\.? ?\d{1,4}[A-Za-z]?"
+)
+_HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5}[A-Za-z]?){0,2}"
 _UNIT_PART = (
-    f"(?:{_UNIT}\\.? ?(?:No\\.? ?)?#?[A-Z]?\\d{{1,4}}[A-Za-z]?|#\\d{{1,4}}(?:-\\d{{1,5}})?[A-Za-z]?|"
+    f"(?:{_UNIT}\\.? ?(?:No\\.? ?)?(?:#?[A-Z]?\\d{{1,4}}[A-Za-z]?(?:/\\d{{1,3}})?|[A-Z]\\b)|"
+    f"#\\d{{1,4}}(?:-\\d{{1,5}})?[A-Za-z]?|"
     f"H\\.? ?No\\.? ?{_HOUSE}|(?:Rural Route|R\\.R\\.|RR|RD|Rural Delivery|Star Route) ?\\d{{1,3}})"
 )
 # the quarter after a street type: 200 Main Street North, 12 King St NW
-_DIRECTION = "(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|NE|NW|SE|SW)"
+_DIRECTION = "(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|NE|NW|SE|SW|N|S|E|W|Nord|Sud|Est|Ouest)"
+# A word of a street's name: a capitalized word, an ordinal (*5th Avenue*, *W 42nd St*), an
+# abbreviated saint or mount (*St. John's Road*, *Mt. Pleasant Rd*) or compass point (*100 E. Main
+# St.*). Atomic: the dotted forms are tried before a plain word, which would otherwise take *St*.
+_STREET_WORD = f"(?>(?:St|Mt|Ft|Pt)\\.|[NSEW]\\.|\\d{{1,3}}(?:st|nd|rd|th)\\b|{_NAME})"
+# a floor before a street line: 3rd Floor, 10 High St / Ground Floor, 2 Mill Lane
+_FLOOR = r"(?:\d{1,2}(?:st|nd|rd|th)|Ground|First|Second|Third|Fourth|Fifth|Top|Upper|Lower|Basement) (?:Floor|Fl\.?)"
+# Street types written in lower case, as transcripts often have them (*12 Baker street*); full words only.
+_LOWER_STREET = (
+    "street|road|avenue|lane|drive|close|crescent|terrace|place|court|square|gardens|grove|way|row|walk|mews|"
+    "hill|parade|boulevard|highway|circle|trail|quay|wynd|rise|green|park"
+)
 # house numbers written with No. / Nr. / Number before them: No. 72 Morgan Close, Barnesstrasse Nr. 4
 _HOUSE_NO = f"(?:(?:No|Nr|Nº|Number)\\.? ?)?{_HOUSE}"
 # care of a person or a building name before a street line: c/o Krammer, Rose Court,
 _CARE_OF = f"(?:c/o|C/O|care of) {_NAME}(?: {_NAME}){{0,2}}"
 # Suffix types of German, Dutch, Swiss and Austrian streets (Hauptstraße 5, Kerkstraat 12, Lucasboulevard 7).
+# (Not -berg, -feld, -dam, -haven, -acker, -anger: surnames and towns before a number or year end so.)
 _COMPOUND_STREET = (
     "straße|strasse|str\\.|gasse|weg|platz|allee|ring|damm|ufer|steig|markt|chaussee|stieg|pfad|zeile|hof|"
-    "straat|laan|plein|gracht|kade|singel|dijk|dreef|pad|steeg|plantsoen|boulevard|park|gaarde|hout|veld|baan"
+    "straat|laan|plein|gracht|kade|singel|dijk|dreef|pad|steeg|plantsoen|boulevard|park|gaarde|hout|veld|baan|"
+    "graben|winkel|brücke|garten|heide|höhe|kai|promenade|wiese|bogen|grund|blick|twiete|koppel|kamp|burgwal|wal|"
+    "hoek|erf|kwartier|weide|akker"
 )
+# after a house number: Dutch floors (Prinsengracht 263-II, 12 hs, 12-huis) and French bis/ter
+_HOUSE_SUFFIX = r"(?:[\- ](?:I{1,3}|IV|V|hs|huis|bg|bis|ter)\b)?"
 _FRENCH_STREET = (
-    "rue|avenue|av\\.|boulevard|bd|place|chemin|allée|allé|impasse|quai|route|cours|square|rang|montée|côte|voie|"
+    "rue|avenue|av\\.|boulevard|boul\\.?|bd\\.?|ch\\.|place|chemin|allée|allé|impasse|quai|route|cours|square|rang|montée|côte|voie|"
     "passage|promenade|sentier|rond-point|carrefour|faubourg|parvis|esplanade|Rue|Avenue|Boulevard|Place|Chemin|"
     "Allée|Impasse|Quai|Route"
 )
@@ -169,16 +195,26 @@ ADDRESS_RULES = (
     # Flat 4, 12 High Street / 7/200 Singh Junction / 6488 Jennifer Pike Suite 911 / 141 Carter Mountains /
     # c/o Pillai, 100 Choudhary Road / No. 72 Morgan Close / Apt. 4, 200 Main Street North
     Rule(
-        f"(?:\\b{_CARE_OF},? )?(?:{_UNIT_PART},? ?/?)?\\b{_HOUSE_NO},?\\s(?:{_NAME}\\s){{1,4}}"
-        f"(?:{_STREET_TYPE}|(?:{_ABBR_STREET})\\b\\.?)"
-        f"(?!\\w)(?: {_DIRECTION}\\b)?(?:,? ?{_UNIT_PART})*",
+        f"(?:\\b{_CARE_OF},? )?(?:(?:{_UNIT_PART}|{_FLOOR}|\\b{_UNIT_LOWER})(?:,? ?/?| [\\-\u2013] | ))?"
+        f"\\b{_HOUSE_NO},?\\s"
+        f"(?:{_STREET_WORD}\\s){{1,4}}(?:(?:{_STREET_TYPE})s?|(?:{_ABBR_STREET})\\b\\.?)"
+        f"(?!\\w)(?: {_DIRECTION}\\b\\.?)?(?:,? ?{_UNIT_PART})*",
         0.6,
+    ),
+    # the same with the street type in lower case: 12 Baker street, 7 Mill lane (a house number required)
+    Rule(f"\\b{_HOUSE_NO},?\\s(?:{_STREET_WORD}\\s){{1,3}}(?:{_LOWER_STREET})\\b", 0.5),
+    # a numbered road with a house number: 1234 County Road 12, 5 State Route 9, 12 Hwy 7
+    Rule(
+        f"\\b{_HOUSE_NO} (?:(?:State|County|US|U\\.S\\.|Provincial|Interstate|Farm to Market) )?"
+        r"(?:Highway|Hwy|Route|Rte|Road|Rd|Line|Concession)\.? \d{1,4}[A-Z]?\b",
+        0.55,
     ),
     # Hauptstraße 5, Jens-Drubin-Straße 47-26, Fischerstr. 1/9, Kerkstraat 12a, Am Markt 3
     Rule(
         f"\\b(?:{_CAP}[\\w\\-]{{0,40}}?(?:{_COMPOUND_STREET}|-(?i:{_COMPOUND_STREET}))|"
         f"(?:{_NAME} ){{1,3}}(?i:{_COMPOUND_STREET})|"
-        f"(?:Am|An der|Auf der|Im|In der|Zum|Zur) {_NAME}) ?{_HOUSE_NO}\\b",
+        f"(?:Am|An der|An den|Auf der|Auf dem|Auf den|Hinter der|Hinter dem|Unter den|Vor dem|Bei der|Beim|Im|In der|"
+        f"In den|Zum|Zur|Zu den) {_NAME}) ?{_HOUSE_NO}\\b{_HOUSE_SUFFIX}",
         0.6,
     ),
     # 36, rue Langlois / 214 avenue Charlotte Gilles / 12 bis, rue de la Paix / rue de la Paix 4
@@ -198,7 +234,8 @@ ADDRESS_RULES = (
     Rule(f"\\b{_UNIT_PART}\\b(?!;)|(?<![\\w#&])#\\d{{1,4}}(?:-\\d{{1,5}})?[A-Za-z]?\\b(?!;)", 0.5),
     # PO Box 123, P.O. Box 12, Post Office Box 7, GPO Box 5, Locked Bag 9, Private Bag 3, Box 5843
     Rule(
-        r"\b(?:P\.? ?O\.? ?Box|Post Office Box|GPO Box|PO Box|Locked Bag|Private Bag|PMB|Box|Postfach|BP|CP)"
+        r"\b(?:P\.? ?O\.? ?Box|Post Office Box|GPO Box|PO Box|Locked Bag|Private Bag|PMB|Box|Postfach|Postbus|"
+        r"Apartado|Casilla|Caixa Postal|BP|CP)"
         r"\.? \d{1,6}\b",
         0.65,
     ),

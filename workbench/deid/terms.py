@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workbench.deid.inflect import inflected_forms, is_adjective_form
+from workbench.deid.inflect import adjective_prefixes, inflected_forms
 
 WORD = re.compile(r"\w+")
 _MAX_GAP = 3  # characters of punctuation or space allowed between the words of one term
@@ -69,9 +69,14 @@ class TermMatcher:
         capital = last[0].isupper()
         alphabetic = last.isalpha() and len(last) >= 2
         forms = inflected_forms(last) if term.inflect and alphabetic else frozenset({last.casefold()})
+        # Two entries per term, shared by its forms (a town has hundreds): building one per form
+        # was most of the settlement gazetteer's start-up time.
+        strict, lenient = _Entry(term, prefix, capital), _Entry(term, prefix, False)
+        adjectives, terminative = adjective_prefixes(last)
+        lower_allowed = capital and not prefix
         for form in forms:
-            lower_ok = capital and not prefix and is_adjective_form(last, form)
-            self._index.setdefault(form, []).append(_Entry(term, prefix, capital and not lower_ok))
+            lower_ok = lower_allowed and form.startswith(adjectives) and not form.startswith(terminative)
+            self._index.setdefault(form, []).append(lenient if lower_ok else strict)
 
     def find(self, text: str) -> list[TermMatch]:
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
