@@ -27,3 +27,17 @@ def test_every_demo_participant_has_a_timeline(demo: DemoResult) -> None:
         own = {r["type"]: float(str(r["age"])) for r in reversed(rows) if r["participant"] == code}
         if "first_offence" in own and "incarceration" in own:
             assert own["first_offence"] < own["incarceration"], code
+
+
+def test_two_years_ago_counts_from_the_interview_date(demo: DemoResult) -> None:
+    """P03 was interviewed on 2025-05-20 (an attribute): "két évvel ezelőtt" is proposed as 2023."""
+    from workbench.domain.events import TimeKind
+    from workbench.services.coding import open_for_coding
+    from workbench.services.events import propose_time_for_span
+
+    ws = demo.workspace
+    p03 = next(s for s in list_interviews(ws) if s.participant_code == "P03")
+    text = open_for_coding(ws, p03.id).text
+    start = text.index("Egy benzinkút, két évvel ezelőtt")
+    proposed = propose_time_for_span(ws, p03.id, start, start + 32)
+    assert proposed is not None and proposed.kind is TimeKind.YEAR and proposed.value == 2023

@@ -389,7 +389,7 @@ def propose_time_for_span(ws: Workspace, interview_ref: str, start: int, end: in
         if found is None:
             return None
         participant_id = repo.participant_id(transcript.summary.participant_code or "")
-        reference = transcript.summary.imported_at.year
+        reference = _interview_year(repo, transcript.summary.participant_code) or transcript.summary.imported_at.year
         return _settle(repo, found.time, participant_id, reference, interview_id=interview_id, before=start)
 
 
@@ -414,6 +414,15 @@ def time_from_text(ws: Workspace, text: str, *, participant_code: str, language:
         if participant_id is None:
             raise NotFoundError(f"There is no participant {participant_code!r} in this project.")
         return _settle(repo, found.time, participant_id, dt.date.today().year)
+
+
+def _interview_year(repo: Repo, code: str | None) -> int | None:
+    """The year of the participant's interview date attribute ("two years ago" counts from it), if any."""
+    if not code:
+        return None
+    attrs = _participant(repo, code).attributes
+    dated = [v for name in REFERENCE_DATE_ATTRIBUTES if isinstance(v := attrs.get(name), dt.date)]
+    return dated[0].year if dated else None
 
 
 def _anchor_start(event: LifeEvent) -> int:
