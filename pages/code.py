@@ -12,6 +12,7 @@ from workbench.ui.components import code_panels as panels
 from workbench.ui.components import code_state as cs
 from workbench.ui.components.markup import code_numbers
 from workbench.ui.components.text_view import text_view
+from workbench.ui.life_event_form import life_event_panel
 from workbench.ui.unlock import require_workspace
 
 ws = require_workspace()
@@ -73,7 +74,8 @@ with session.shown_errors():
         text_view(key=cs.VIEW, text=transcript.text, turns=transcript.turns, codings=state.codings, numbers=numbers,
                   pending=span, focus=focus, click=click, on_event=act.on_view_event)  # fmt: skip
 
-    codings_tab, memo_tab, search_tab = st.tabs(["Codings", "Interview memos", "Code by search"])
+    codings_tab, memo_tab, search_tab, events_tab = st.tabs(["Codings", "Interview memos", "Code by search",
+                                                             "Life events"])  # fmt: skip
     with codings_tab:
         panels.codings_panel(ws, state.codings, numbers)
     with memo_tab:
@@ -89,3 +91,5 @@ with session.shown_errors():
             st.checkbox("Match accents (ő ≠ o)", key=cs.SEARCH_ACCENTS)
             st.form_submit_button("Search", on_click=act.run_search)
         panels.search_panel(ws, numbers)
+    with events_tab:
+        life_event_panel(ws, interview_id, span)
