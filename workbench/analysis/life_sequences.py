@@ -52,20 +52,35 @@ def anchor_of(align: str) -> str | None:
     raise InvalidInputError(f"Align by one of {names} (or first-TYPE for another event type), not {align!r}.")
 
 
-def state_of(event: LifeEvent) -> str | None:
+def state_of(event_type: str, direction: str) -> str | None:
     """The state an event starts, or ``None`` when it leaves the state unchanged (the rule above)."""
-    if event.type in STATE_OF_TYPE:
-        return STATE_OF_TYPE[event.type]
-    return DISENGAGING if event.direction is Direction.AWAY else None
+    if event_type in STATE_OF_TYPE:
+        return STATE_OF_TYPE[event_type]
+    return DISENGAGING if direction == Direction.AWAY else None
+
+
+@dataclass(frozen=True)
+class DatedEvent:
+    """What sequences need of an event: its age (resolved), type key and direction."""
+
+    age: float
+    type: str
+    direction: str
+
+
+def dated_events(events: Sequence[LifeEvent], birth_year: int | None) -> list[DatedEvent]:
+    """The events whose age is known (``resolve_ages``: years need the birth year), in age order."""
+    ages = resolve_ages(events, birth_year)
+    found = [DatedEvent(a, e.type, e.direction.value) for e in events if (a := ages.get(e.id)) is not None]
+    return sorted(found, key=lambda d: d.age)
 
 
 @dataclass(frozen=True)
 class Life:
-    """One participant's events and what is known about their age (``label`` is what tables show)."""
+    """One participant's dated events and their age at the interview (``label`` is what tables show)."""
 
     label: str
-    events: Sequence[LifeEvent]
-    birth_year: int | None = None
+    events: Sequence[DatedEvent]
     age_at_interview: float | None = None
 
 
@@ -86,22 +101,22 @@ def align(lives: Sequence[Life], anchor: str | None) -> Aligned:
     placed: list[str] = []
     left_out: list[str] = []
     for life in lives:
-        ages = resolve_ages(life.events, life.birth_year)
-        dated = sorted(((a, e) for e in life.events if (a := ages.get(e.id)) is not None), key=lambda p: p[0])
+        dated = sorted(life.events, key=lambda d: d.age)
         zero = 0.0
         if anchor is not None:
-            anchors = [a for a, e in dated if e.type == anchor]
+            anchors = [d.age for d in dated if d.type == anchor]
             if not anchors:
                 left_out.append(life.label)
                 continue
             zero = anchors[0]
-        end = life.age_at_interview if life.age_at_interview is not None else (dated[-1][0] if dated else None)
+        end = life.age_at_interview if life.age_at_interview is not None else (dated[-1].age if dated else None)
         if end is None:
             left_out.append(life.label)
             continue
         placed.append(life.label)
         ends[life.label] = end - zero
-        marks += [Mark(life.label, age - zero, state) for age, e in dated if (state := state_of(e)) is not None]
+        marks += [Mark(life.label, d.age - zero, state) for d in dated
+                  if (state := state_of(d.type, d.direction)) is not None]  # fmt: skip
     return Aligned(marks, ends, placed, left_out)
 
 
@@ -121,3 +136,17 @@ def grid_for(aligned: Aligned, anchor: str | None, width: int = 2) -> Grid:
     last = max(times, default=start + width)
     stop = max(int(last // width + 1) * width, start + width)
     return Grid(start, min(stop, start + MAX_BANDS * width), width)
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """One event as the timeline draws it (``quote`` already pseudonymized where the viewer needs it)."""
+
+    event_id: str
+    x: float
+    lane: str
+    type: str
+    direction: str
+    wave: int | None
+    quote: str
+    time_text: str

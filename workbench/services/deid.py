@@ -34,6 +34,7 @@ from workbench.deid.terms import Term, TermMatcher, normalize_term
 from workbench.domain.models import Transcript
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, LeakDetectedError, NotFoundError, UnreviewedCandidatesError
+from workbench.services.sequence_exports import LIFE_PATHS, released_life_paths
 from workbench.services.workspace import Workspace
 from workbench.store.deid_repo import DeidRepo, Pseudonym, StoredDetection, StoredRelease, StoredTerm
 from workbench.store.repo import Repo
@@ -455,6 +456,8 @@ def release_texts(payload: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "attributes", "\n".join([str(participant["pseudonym"]), *map(str, participant["attributes"].values())])
     for quote in payload.get("quotes", []):
         yield "quotes", f"{quote['code']}\n{quote['participant']}\n{quote['quote']}"
+    for life in payload.get(LIFE_PATHS, {}).get("lives", []):
+        yield "life events", "\n".join(str(e["type"]) for e in life["events"])
     for transcript in payload.get("transcripts", []):
         yield "transcripts", f"{transcript['label']}\n{transcript['participant']}\n{transcript['text']}"
 
@@ -643,6 +646,7 @@ class _ReleaseBuilder:
             "codes": [{"id": c.id, "name": c.name, "parent_id": c.parent_id} for c in self.codes.values()],
             "attributes": {name: rule.describe() for name, rule in rules.items() if rule.kind != "drop"},
             "participants": participants,
+            LIFE_PATHS: released_life_paths(self.repo, self._participant),
         }
 
 

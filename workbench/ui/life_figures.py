@@ -8,10 +8,10 @@ the order of first use) so the same state has the same colour in every chart of 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
+from workbench.analysis.life_sequences import TimelinePoint
 from workbench.analysis.pathways import BASELINE, Pathways
 
 PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#EE7733", "#0077BB", "#33BBEE",
@@ -89,20 +89,6 @@ def typical_figure(result: Pathways, *, axis_title: str = "age") -> go.Figure:
                       yaxis={"autorange": "reversed", "type": "category"},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")  # fmt: skip
     return fig
-
-
-@dataclass(frozen=True)
-class TimelinePoint:
-    """One event as the timeline draws it (``quote`` already pseudonymized where the viewer needs it)."""
-
-    event_id: str
-    x: float
-    lane: str
-    type: str
-    direction: str
-    wave: int | None
-    quote: str
-    time_text: str
 
 
 def timeline_figure(points: Sequence[TimelinePoint], lanes: Sequence[str], *, axis_title: str = "age") -> go.Figure:
