@@ -12,7 +12,8 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
@@ -46,6 +47,9 @@ from workbench.store.sealing import (
     seal_manifest,
     segment_bind,
 )
+
+if TYPE_CHECKING:
+    from workbench.store.events import EventRepo
 
 SHREDDED_TITLE = "(shredded interview)"
 DAMAGED_TITLE = "(damaged: cannot be read)"
@@ -103,6 +107,13 @@ class Repo:
         self.conn = conn
         self.keyring = keyring
         self._changed: set[str] = set()
+
+    @cached_property
+    def events(self) -> EventRepo:
+        """Life events of this transaction (``store/events.py``)."""
+        from workbench.store.events import EventRepo
+
+        return EventRepo(self)
 
     def touch(self, interview_id: str) -> None:
         """Call before changing an interview's codings or memos: its manifest is sealed again before commit.

@@ -419,3 +419,25 @@ suggestion_decision = Table(
     CheckConstraint("decision IN ('accepted', 'rejected')", name="decision"),
     UniqueConstraint("user_id", "code_id", "interview_id", "start", "end", name="uq_suggestion_decision_span"),
 )
+
+life_event = Table(
+    # A life event (issue 15). Everything about the person (type, domain, direction, time, memo,
+    # span and quote) is one sealed JSON payload; the clear columns only say whose it is, where it
+    # was recorded from, who recorded it and under which codebook version, and are bound into the
+    # payload's associated data. Sealed with the anchoring interview's data key (else the
+    # participant's), so shredding that interview or participant destroys it with them.
+    "life_event",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("participant_id", Id, ForeignKey("participant.id", ondelete="CASCADE"), nullable=False),
+    Column("interview_id", Id, ForeignKey("interview.id", ondelete="CASCADE"), nullable=True),
+    Column("data_key_id", Id, ForeignKey("data_key.id"), nullable=False),
+    Column("recorder_id", Id, ForeignKey("app_user.id"), nullable=False),
+    Column("codebook_version", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    Column("updated_at", UtcTime, nullable=True),
+    Column("payload_enc", LargeBinary, nullable=False),
+    Index("ix_life_event_participant", "participant_id"),
+    Index("ix_life_event_interview", "interview_id"),
+)

@@ -4,7 +4,8 @@ Binding: each sealed value names, in its associated data, the clear-text columns
 say what it is (see ``FieldCipher``): a coding's quote and memo their interview, code, coder,
 span and suggestion flag; an interview's title and text its participant, language and wave; a
 segment its interview, kind, position, span, speaker role, parent and time; a participant's
-attribute value the participant's code. ``UPDATE coding SET code_id = ...`` therefore makes the
+attribute value the participant's code; a life event's payload its participant, interview, data
+key, recorder, codebook version and revision. ``UPDATE coding SET code_id = ...`` therefore makes the
 quote fail to open, and so does every other edit of a bound column.
 
 Binding cannot notice a row that is put back whole (a deleted memo re-inserted from an older
@@ -61,6 +62,14 @@ def coding_bind(v: Columns) -> Binding:
 
 def memo_bind(v: Columns) -> Binding:
     return {"interview": v["interview_id"], "author": v["author_id"]}
+
+
+def event_bind(v: Columns) -> Binding:
+    """A life event's payload is bound to its participant, anchoring interview, key, recorder and revision."""
+    return {
+        "participant": v["participant_id"], "interview": v["interview_id"], "key": v["data_key_id"],
+        "recorder": v["recorder_id"], "codebook": v["codebook_version"], "revision": v["revision"],
+    }  # fmt: skip
 
 
 def attribute_bind(participant_code: str) -> Binding:

@@ -1,0 +1,88 @@
+"""Time expressions: >= 100 English and >= 100 Hungarian phrases resolved with >= 90% accuracy.
+
+The phrases (tests/nlp/data/timeexpr_*.yaml) were written for these tests as interview-like
+sentences; each names the age or year a researcher would record. The accuracy is reported in
+bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from workbench.domain.events import Precision, TimeKind
+from workbench.nlp.timeexpr import PREVIOUS, find_times, number, propose_time
+
+DATA = Path(__file__).parent / "data"
+
+
+def load(language: str) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load((DATA / f"timeexpr_{language}.yaml").read_text(encoding="utf-8"))
+    return document
+
+
+def correct(language: str, phrase: dict[str, Any], context: dict[str, Any]) -> bool:
+    proposal = propose_time(phrase["text"], language, birth_year=context["birth_year"])
+    if proposal is None:
+        return False
+    age, year = proposal.resolve(
+        birth_year=context["birth_year"],
+        previous_age=context["previous_age"],
+        anchor_ages=context["anchors"],
+        reference_year=context["reference_year"],
+    )
+    if "age" in phrase:
+        return age is not None and abs(age - float(phrase["age"])) <= 0.5
+    return year is not None and abs(year - float(phrase["year"])) <= 0.5
+
+
+def accuracy(language: str) -> tuple[float, list[str]]:
+    document = load(language)
+    phrases = document["phrases"]
+    wrong = [p["text"] for p in phrases if not correct(language, p, document["context"])]
+    return 1 - len(wrong) / len(phrases), wrong
+
+
+@pytest.mark.parametrize("language", ["en", "hu"])
+def test_at_least_100_phrases_resolve_with_90_percent_accuracy(language: str) -> None:
+    assert len(load(language)["phrases"]) >= 100
+    score, wrong = accuracy(language)
+    assert score >= 0.90, f"{language}: {score:.1%}; wrong: {wrong}"
+
+
+def test_a_wrong_expectation_is_counted_wrong() -> None:
+    """The scorer itself can fail: a deliberately wrong age is not accepted."""
+    context = load("en")["context"]
+    assert correct("en", {"text": "When I was sixteen", "age": 16}, context)
+    assert not correct("en", {"text": "When I was sixteen", "age": 18}, context)
+    assert not correct("en", {"text": "The weather was fine.", "age": 16}, context)
+
+
+def test_number_words_in_both_languages() -> None:
+    assert [number(w) for w in ("sixteen", "twenty-one", "thirty two", "16")] == [16, 21, 32, 16]
+    assert [number(w) for w in ("tizenhat", "huszonkét", "harmincöt", "hét", "húsz")] == [16, 22, 35, 7, 20]
+
+
+def test_kinds_and_precisions_are_kept_as_told() -> None:
+    about = propose_time("I was about fifteen when it started.", "en")
+    assert about is not None and about.time.kind is TimeKind.AGE and about.time.precision is Precision.ABOUT
+    since = propose_time("2016 óta tanulok.", "hu")
+    assert since is not None and since.time.kind is TimeKind.YEAR and since.time.precision is Precision.AFTER
+    later = propose_time("két évvel később", "hu")
+    assert later is not None and later.time.kind is TimeKind.RELATIVE and later.time.anchor_type == PREVIOUS
+    anchored = propose_time("two years after my first sentence", "en")
+    assert anchored is not None and anchored.time.anchor_type == "incarceration" and anchored.time.value == 2
+
+
+def test_text_without_a_time_proposes_nothing() -> None:
+    assert propose_time("We talked about football and the food.", "en") is None
+    assert propose_time("Szeretem a focit és a jó ételeket.", "hu") is None
+    assert find_times("I have six brothers.", "en") == []
+
+
+def test_explicit_time_is_preferred_over_a_relative_one() -> None:
+    found = propose_time("Two years later, in 2009, I was arrested.", "en")
+    assert found is not None and found.time.kind is TimeKind.YEAR and found.time.value == 2009
