@@ -27,8 +27,12 @@ with session.shown_errors():
         align_by = cols[0].selectbox("Align by", align_choices(), format_func=lambda a: _ALIGN.get(a, a))
         width = int(cols[1].number_input("Band (years)", min_value=1, max_value=10, value=2, step=1))
         groups = int(cols[2].number_input("Groups", min_value=1, max_value=MAX_GROUPS, value=3, step=1))
-        costs = cols[3].radio("Substitution costs", ["constant", "trate"], horizontal=True,
-                              help="constant: 2 (indel 1); trate: from how often states follow each other.")
+        costs = cols[3].radio(
+            "Substitution costs",
+            ["constant", "trate"],
+            horizontal=True,
+            help="constant: 2 (indel 1); trate: from how often states follow each other.",
+        )
         view = project_pathways(ws, align_by=align_by, width=width, groups=groups, scheme=costs)
         result = view.result
         if result is None:

@@ -40,9 +40,7 @@ def pathways_command(
     align: Annotated[
         str, typer.Option(help="age, first-incarceration, first-contact, or first-TYPE for another event type.")
     ] = "age",
-    fmt: Annotated[
-        str, typer.Option("--format", help="text, json or csv; with --release: csv or xlsx.")
-    ] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="text, json or csv; with --release: csv or xlsx.")] = "text",
     width: Annotated[int | None, typer.Option(help="Band width in years (default 2; with --release 5).")] = None,
     groups: Annotated[int, typer.Option(help="How many pathway groups to find.")] = 4,
     costs: Annotated[str, typer.Option(help="Substitution costs: constant (2, indel 1) or trate.")] = "constant",
@@ -114,8 +112,7 @@ def _spells(states: tuple[str, ...], result: object) -> str:
 
     assert isinstance(result, Pathways)  # noqa: S101 - internal helper
     grid = result.grid
-    return " > ".join(f"{state} ({grid.label(a - 1).split('-')[0]}-{_upper(grid, b - 1)})"
-                      for a, b, state in spells(states))  # fmt: skip
+    return " > ".join(f"{state} ({grid.lower(a - 1)} to {_upper(grid, b - 1)})" for a, b, state in spells(states))
 
 
 def _upper(grid: object, index: int) -> str:

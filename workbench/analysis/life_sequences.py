@@ -135,7 +135,7 @@ def grid_for(aligned: Aligned, anchor: str | None, width: int = 2) -> Grid:
     times = [*aligned.ends.values(), *(m.time for m in aligned.marks)]
     last = max(times, default=start + width)
     stop = max(int(last // width + 1) * width, start + width)
-    return Grid(start, min(stop, start + MAX_BANDS * width), width)
+    return Grid(start, min(stop, start + MAX_BANDS * width), width, "t" if anchor is not None else "")
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,9 @@ class Grid:
     start: int
     stop: int
     width: int = 1
+    prefix: str = ""
+    """Set ("t") on a grid of years relative to an anchor: labels become "t-2 to -1", "t0 to 1", so a
+    label never starts with a minus (which a spreadsheet would read as a formula)."""
 
     def __post_init__(self) -> None:
         if self.width < 1 or self.stop <= self.start:
@@ -89,6 +92,8 @@ class Grid:
     def label(self, index: int) -> str:
         low = self.lower(index)
         high = min(low + self.width, self.stop) - 1
+        if self.prefix:
+            return f"{self.prefix}{low}" if high == low else f"{self.prefix}{low} to {high}"
         return str(low) if high == low else f"{low}-{high}"
 
     def labels(self) -> list[str]:

@@ -83,11 +83,11 @@ def pathway_view(lives: Sequence[Life], *, align_by: str = "age", width: int = 2
     anchor = anchor_of(align_by)
     placed = align(lives, anchor)
     if not placed.participants:
-        return PathwayView(None, align_by, placed.left_out, axis_title(anchor))
+        return PathwayView(None, align_by, anchor, placed.left_out, axis_title(anchor))
     grid = grid_for(placed, anchor, width)
     seqs = sequences(placed.marks, grid, ends=placed.ends, participants=placed.participants)
     chosen: SubstitutionScheme = "trate" if scheme == "trate" else "constant"
-    return PathwayView(pathways(seqs, grid, groups=groups, scheme=chosen), align_by, placed.left_out,
+    return PathwayView(pathways(seqs, grid, groups=groups, scheme=chosen), align_by, anchor, placed.left_out,
                        axis_title(anchor))  # fmt: skip
 
 

@@ -211,8 +211,8 @@ def _file_texts(fmt: str, content: bytes) -> list[str]:
     return list(file_units("xlsx", content))
 
 
-def _foreign_texts(release: Mapping[str, Any], protected: ProtectedSequences, columns: Sequence[str],
-                   title: str, fmt: str, content: bytes) -> int:  # fmt: skip
+def _foreign_texts(release: Mapping[str, Any], protected: ProtectedSequences, columns: Sequence[str], title: str,
+                   *, fmt: str, content: bytes) -> int:  # fmt: skip
     """Texts in the file that are neither fixed labels nor released attribute values (should be 0)."""
     states = {BASELINE, OTHER, DISENGAGING, *STATE_OF_TYPE.values()}
     values = {str(v) for p in release.get("participants", []) for v in p["attributes"].values()} | {"unknown"}
@@ -245,7 +245,7 @@ def build_sequence_export(ws: Workspace, options: SequenceExportOptions) -> Sequ
     note = protected.note()
     content = (render_csv(columns, rows, note) if options.format == "csv"
                else render_xlsx(columns, rows, note, title))  # fmt: skip
-    if _foreign_texts(release, protected, columns, title, options.format, content):
+    if _foreign_texts(release, protected, columns, title, fmt=options.format, content=content):
         raise LeakDetectedError("The export was refused: the file holds a text that is not a released value or a "
                                 "fixed label. Nothing was written. Report this as a bug.")  # fmt: skip
     if leak_count(ws, options.format, content):
@@ -281,4 +281,3 @@ def export_to_file(ws: Workspace, options: SequenceExportOptions, path: Path) ->
             ws.audit(repo, "sequence export", "export", export.sha256[:16], **_audit_fields(export, options, path.name))
             file.commit()
     return export
-

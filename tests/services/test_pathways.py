@@ -1,0 +1,135 @@
+"""Pathways and timelines on a real project: events recorded through the life-event service, a
+release carrying the life paths, a writer's sequence export read back, and ``workbench pathways``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import PASSPHRASE
+from tests.deid.fixtures import TEXT_1, build, built_project, writer_session
+from workbench.cli import app
+from workbench.domain.events import EventTime, Precision, TimeKind
+from workbench.errors import BelowReleaseMinimumError, PermissionDeniedError
+from workbench.services import deid
+from workbench.services.events import add_event, event_types, install_event_types
+from workbench.services.interviews import list_interviews
+from workbench.services.pathways import participant_timeline, project_pathways
+from workbench.services.projects import audit_log
+from workbench.services.sequence_exports import LIFE_PATHS, SequenceExportOptions, export_to_file
+from workbench.services.workspace import Workspace
+
+PASSAGE = "Kovácsnak dolgoztam"
+
+
+def _age(value: float) -> EventTime:
+    return EventTime(TimeKind.AGE, value)
+
+
+def record(ws: Workspace) -> None:
+    """P01 (34): offence at 15, prison at 19 (from a passage), release two years after it. P02 (27): contact at 17."""
+    interviews = {i.participant_code: i.id for i in list_interviews(ws)}
+    install_event_types(ws)
+    start = TEXT_1.index(PASSAGE)
+    add_event(ws, type_ref="first_offence", time=_age(15), participant_code="P01")
+    add_event(ws, type_ref="incarceration", time=_age(19), interview_ref=interviews["P01"], start=start,
+              end=start + len(PASSAGE))  # fmt: skip
+    add_event(ws, type_ref="release", participant_code="P01", time=EventTime(
+        TimeKind.RELATIVE, 2, Precision.ABOUT, anchor_type="incarceration"))  # fmt: skip
+    add_event(ws, type_ref="extremist_contact", time=_age(17), participant_code="P02")
+
+
+@pytest.fixture
+def lives(project: Workspace) -> Workspace:
+    build(project)
+    record(project)
+    return project
+
+
+def test_pathways_by_age_and_by_first_incarceration(lives: Workspace) -> None:
+    view = project_pathways(lives, width=2, groups=2)
+    assert view.result is not None
+    seqs = {s.participant: s.states for s in view.result.sequences}
+    # bands from 10: 10-11 .. 34-35 for P01 (age 34), 26-27 for P02 (age 27)
+    assert seqs["P01"][:6] == ("no event yet", "no event yet", "offending", "offending", "prison", "released")
+    assert set(seqs["P01"][5:]) == {"released"} and len(seqs["P01"]) == 13
+    assert seqs["P02"][3] == "extremist contact" and len(seqs["P02"]) == 9
+    assert len(view.result.groups) == 2 and not view.left_out
+
+    anchored = project_pathways(lives, align_by="first-incarceration")
+    assert anchored.result is not None and anchored.left_out == ["P02"]
+    (only,) = anchored.result.sequences
+    assert only.states[anchored.result.grid.index(0)] == "prison"
+
+
+def test_timeline_has_lanes_quotes_and_the_passage(lives: Workspace) -> None:
+    timeline = participant_timeline(lives, "P01")
+    names = {c.key: c.name for c in event_types(lives)}
+    assert [p.type for p in timeline.points] == [names["first_offence"], names["incarceration"], names["release"]]
+    assert [p.x for p in timeline.points] == [15, 19, 21]
+    prison = timeline.points[1]
+    assert prison.quote == PASSAGE and prison.lane == "Prison"
+    interview, start, end = timeline.anchors[prison.event_id]
+    assert interview in {i.id for i in list_interviews(lives)}
+    assert TEXT_1[start:end] == PASSAGE
+    calendar = participant_timeline(lives, "P01", calendar=True)
+    born = dt.date.today().year - 34  # no birth year or interview date: the age counted back from today
+    assert calendar.axis_title == "year" and [p.x for p in calendar.points] == [born + 15, born + 19, born + 21]
+
+
+def test_a_writer_gets_released_sequences_only(lives: Workspace, tmp_path: Path) -> None:
+    deid.add_known_entity(lives, "Kovács", "PERSON")
+    deid.release(lives, k=1)
+    release = deid.latest_release(lives)
+    assert release is not None
+    released = release.payload[LIFE_PATHS]["lives"]
+    assert {life["participant"] for life in released} == {"Participant 1", "Participant 2"}
+    assert "P01" not in json.dumps(released) and PASSAGE not in json.dumps(released)
+
+    writer = writer_session(lives)
+    with pytest.raises(PermissionDeniedError):
+        project_pathways(writer)
+    path = tmp_path / "sts.csv"
+    export = export_to_file(writer, SequenceExportOptions("csv", "sts"), path)
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.startswith("# Disclosure control: ages in 5-year bands")
+    assert "P01" not in text and "Participant" not in text and "Kovács" not in text
+    frame = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+    bands = [c for c in frame.columns if c != "id"]
+    read = sorted(tuple(v for v in row[bands] if v) for _, row in frame.iterrows())
+    assert read == sorted([
+        ("no event yet", "prison", "released", "released", "released"),  # offence and prison in one band
+        ("no event yet", "extremist contact", "extremist contact", "extremist contact"),
+    ])  # fmt: skip
+    assert export.rows == 2
+    entry = next(e for e in audit_log(lives).entries if e.action == "sequence export")
+    assert entry.detail["sha256"] == export.sha256 and entry.detail["rows"] == 2
+    deid.release(lives, k=2)
+    with pytest.raises(BelowReleaseMinimumError):
+        export_to_file(writer_session(lives), SequenceExportOptions("csv", k=1), tmp_path / "x.csv")
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_pathways_command(tmp_path: Path) -> None:
+    directory = built_project(tmp_path / "p", record)
+    env = {k: None for k in os.environ if k.startswith("WORKBENCH_")} | {"WORKBENCH_PASSPHRASE": PASSPHRASE}
+    runner = CliRunner()
+    result = runner.invoke(app, ["pathways", str(directory), "--format", "json", "--groups", "2"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {p["id"] for p in data["participants"]} == {"P01", "P02"} and len(data["groups"]) == 2
+    csv_out = runner.invoke(app, ["pathways", str(directory), "--format", "csv", "--align", "first-incarceration"],
+                            env=env)  # fmt: skip
+    assert csv_out.exit_code == 0 and csv_out.stdout.splitlines()[0].startswith("id,group,typical,t-10 to -9,t-8 to -7")
+    assert "P02" in csv_out.stderr and "left out" in csv_out.stderr
+    bad = runner.invoke(app, ["pathways", str(directory), "--align", "sideways"], env=env)
+    assert bad.exit_code == 1 and "Align by one of" in bad.stderr
+    text = runner.invoke(app, ["pathways", str(directory)], env=env)
+    assert text.exit_code == 0 and "typical" in text.stdout
