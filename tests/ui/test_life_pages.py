@@ -1,0 +1,87 @@
+"""The Timeline and Pathways pages through AppTest, on a real project whose events came through the service."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.deid.fixtures import TEXT_1, built_project
+from tests.services.test_pathways import PASSAGE, record
+from tests.ui.apptest import close, new_app, open_page, serve
+from workbench.services import deid
+from workbench.ui.components import code_session as cs
+
+
+@pytest.fixture(scope="module")
+def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        return built_project(tmp_path_factory.mktemp("life") / "project", record, lambda ws: deid.release(ws, k=1))
+
+
+@pytest.fixture
+def app(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    serve(project_dir, monkeypatch)
+    at = new_app(120)
+    yield at
+    close(at)
+
+
+def _charts(at: AppTest) -> list[str]:
+    """Each chart's figure JSON, non-ASCII text as written (plotly escapes it)."""
+    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+
+
+def test_timeline_shows_lanes_and_opens_the_passage(app: AppTest) -> None:
+    open_page(app, "app_pages/timeline.py", user="lena")
+    assert app.title[0].value == "Timeline" and app.caption
+    (chart,) = _charts(app)
+    assert "Börtön" in chart and "scatter" in chart
+    assert PASSAGE in chart, "the hover holds the quote"
+    events = app.selectbox(key="timeline.event")
+    assert len(events.options) == 3
+    index = next(i for i, o in enumerate(events.options) if "Börtön" in o)
+    events.select_index(index).run()
+    assert not app.exception
+    assert PASSAGE in app.markdown[-1].value
+    next(b for b in app.button if b.label == "Open the passage on the Code page").click().run()
+    assert not app.exception
+    start = TEXT_1.index(PASSAGE)
+    assert app.session_state[cs.PENDING] == (start, start + len(PASSAGE))
+    assert app.title[0].value == "Code"
+
+
+def test_timeline_for_a_participant_without_events(app: AppTest) -> None:
+    open_page(app, "app_pages/timeline.py", user="lena")
+    app.selectbox(key="timeline.participant").select("P02").run()
+    assert not app.exception and len(_charts(app)) == 1
+    app.radio(key="timeline.axis").set_value("Calendar year").run()
+    assert not app.exception and "year" in _charts(app)[0]
+
+
+def test_pathways_page_for_a_lead_and_the_export(app: AppTest) -> None:
+    open_page(app, "app_pages/pathways.py", user="lena")
+    assert app.title[0].value == "Pathways" and app.caption
+    assert {m.label: m.value for m in app.metric}["Lives"] == "2"
+    charts = _charts(app)
+    assert len(charts) == 2 and "heatmap" in charts[1] and "prison" in charts[1]
+    assert len(app.dataframe[0].value) == 2
+    app.selectbox[0].set_value("first-incarceration").run()
+    assert not app.exception and {m.label: m.value for m in app.metric}["Left out"] == "1"
+    next(b for b in app.button if b.label == "Prepare sequence export").click().run()
+    assert not app.exception and "2 rows" in app.success[0].value
+    assert any(c.value.startswith("Disclosure control") for c in app.caption)
+    assert app.get("download_button")
+
+
+def test_a_writer_sees_only_the_released_sequences(app: AppTest) -> None:
+    open_page(app, "app_pages/pathways.py", user="wanda")
+    assert not app.exception and not app.metric and not _charts(app)
+    next(b for b in app.button if b.label == "Prepare sequence export").click().run()
+    assert not app.exception and app.success
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("app_pages/timeline.py").run()
