@@ -291,24 +291,65 @@ def shred_interview(ws: Workspace, interview_ref: str) -> tuple[str, dt.datetime
     Erasure reaches every copy derived from the interview in the same transaction: its part of
     every release (de-identified quotes and transcript, which the release key alone would still
     open), what was detected in it and the pseudonyms of texts found only there, its embeddings,
-    every theme run that clustered it (its own data key is deleted with it) and the suggestion
-    decisions on its sentences.
+    every theme run that clustered it (its own data key is deleted with it), the suggestion
+    decisions on its sentences and the life events recorded from it.
     """
-    from workbench.store.deid_repo import DeidRepo
-    from workbench.store.embedding_repo import EmbeddingRepo
-
     require(ws.user, Action.SHRED)
     with ws.write() as repo:
         interview_id = repo.resolve_interview(interview_ref)
-        key_id = repo.interview_data_key(interview_id)
-        releases = DeidRepo(repo).erase_interview(interview_id)
-        runs = EmbeddingRepo(repo).erase_interview(interview_id)
-        when = shred_data_key(repo.conn, ws.keyring, key_id, ws.user.id)
-        for run_id in runs:
-            ws.audit(repo, "theme run discarded", "theme_run", run_id, reason="interview shredded")
-        ws.audit(repo, "interview shredded", "interview", interview_id, releases=releases, theme_runs=len(runs))
+        when = _shred_interview_in(ws, repo, interview_id)
     ws.store.checkpoint()
     return interview_id, when
+
+
+def _shred_interview_in(ws: Workspace, repo: Repo, interview_id: str) -> dt.datetime:
+    from workbench.store.deid_repo import DeidRepo
+    from workbench.store.embedding_repo import EmbeddingRepo
+
+    key_id = repo.interview_data_key(interview_id)
+    releases = DeidRepo(repo).erase_interview(interview_id)
+    runs = EmbeddingRepo(repo).erase_interview(interview_id)
+    events = repo.events.erase_interview(interview_id)
+    when = shred_data_key(repo.conn, ws.keyring, key_id, ws.user.id)
+    for run_id in runs:
+        ws.audit(repo, "theme run discarded", "theme_run", run_id, reason="interview shredded")
+    ws.audit(repo, "interview shredded", "interview", interview_id, releases=releases, theme_runs=len(runs),
+             life_events=events)  # fmt: skip
+    return when
+
+
+def shred_participant(ws: Workspace, code: str) -> tuple[list[str], dt.datetime]:
+    """Destroy everything about one participant; returns the ids of the interviews shredded and the time.
+
+    Each of their interviews is shredded as ``shred_interview`` does, every life event of theirs
+    is deleted (also those anchored on no interview), their attribute values are deleted and their
+    own data key is destroyed. The row keeps only the pseudonymous code, so that the audit log and
+    interview list can still say that a participant existed and was shredded.
+    """
+    from sqlalchemy import delete, select
+
+    require(ws.user, Action.SHRED)
+    with ws.write() as repo:
+        row = repo.conn.execute(select(s.participant).where(s.participant.c.code == code)).one_or_none()
+        if row is None:
+            raise InvalidInputError(f"There is no participant {code!r} in this project.")
+        interviews = [
+            str(r.id)
+            for r in repo.conn.execute(
+                select(s.interview.c.id)
+                .join(s.data_key, s.data_key.c.id == s.interview.c.data_key_id)
+                .where(s.interview.c.participant_id == row.id, s.data_key.c.shredded_at.is_(None))
+            )
+        ]
+        for interview_id in interviews:
+            _shred_interview_in(ws, repo, interview_id)
+        events = repo.events.erase_participant(row.id)
+        repo.conn.execute(delete(s.participant_attribute).where(s.participant_attribute.c.participant_id == row.id))
+        when = shred_data_key(repo.conn, ws.keyring, row.data_key_id, ws.user.id)
+        ws.audit(repo, "participant shredded", "participant", row.id, code=code, interviews=len(interviews),
+                 life_events=events)  # fmt: skip
+    ws.store.checkpoint()
+    return interviews, when
 
 
 def verify_audit(ws: Workspace) -> int | None:
@@ -347,5 +388,6 @@ __all__ = [
     "open_project",
     "project_status",
     "shred_interview",
+    "shred_participant",
     "verify_audit",
 ]
