@@ -2,8 +2,13 @@
 
 import streamlit as st
 
+from workbench.domain.permissions import Action, allowed
 from workbench.services.participants import participant_codes
-from workbench.services.pathways import participant_timeline
+from workbench.services.pathways import (
+    participant_timeline,
+    released_participant_timeline,
+    released_timeline_participants,
+)
 from workbench.ui import session
 from workbench.ui.components import code_session as cs
 from workbench.ui.life_figures import timeline_figure
@@ -28,14 +33,23 @@ def open_passage(interview_id: str, start: int, end: int) -> None:
 
 
 with session.shown_errors():
-    codes = participant_codes(ws)
+    reads_events = allowed(ws.user, Action.READ_TRANSCRIPTS)
+    if not reads_events and not allowed(ws.user, Action.EXPORT):
+        st.info(f"Your role ({ws.user.role.value}) may not see life events.")
+        st.stop()
+    codes = participant_codes(ws) if reads_events else released_timeline_participants(ws)
     if not codes:
-        st.info("No participants yet: add them on the Participants page.")
+        st.info("No participants yet: add them on the Participants page." if reads_events else
+                "Nothing has been released yet: a lead releases the de-identified material first.")  # fmt: skip
         st.stop()
     cols = st.columns([2, 1])
     code = cols[0].selectbox("Participant", codes, key="timeline.participant")
-    calendar = cols[1].radio("Axis", ["Age", "Calendar year"], horizontal=True, key="timeline.axis") != "Age"
-    timeline = participant_timeline(ws, code, calendar=calendar)
+    if reads_events:
+        calendar = cols[1].radio("Axis", ["Age", "Calendar year"], horizontal=True, key="timeline.axis") != "Age"
+        timeline = participant_timeline(ws, code, calendar=calendar)
+    else:
+        cols[1].caption("From the release: pseudonyms, ages in whole years, de-identified quotes.")
+        timeline = released_participant_timeline(ws, code)
     if not timeline.points:
         st.info("No dated events for this participant yet: record them from a passage on the Code page.")
     else:
@@ -54,7 +68,9 @@ with session.shown_errors():
         if point.quote:
             st.markdown(f"> {md(point.quote)}")
         anchor = timeline.anchors.get(picked)
-        if anchor is None:
+        if not reads_events:
+            pass  # writers do not read transcripts: there is no passage to open
+        elif anchor is None:
             st.caption("This event was not recorded from a passage.")
         elif st.button("Open the passage on the Code page", icon=":material/sell:",
                        on_click=open_passage, args=anchor):  # fmt: skip

@@ -21,9 +21,15 @@ from workbench.errors import BelowReleaseMinimumError, PermissionDeniedError
 from workbench.services import deid
 from workbench.services.events import add_event, event_types, install_event_types
 from workbench.services.interviews import list_interviews
-from workbench.services.pathways import participant_timeline, project_pathways
-from workbench.services.projects import audit_log
-from workbench.services.sequence_exports import LIFE_PATHS, SequenceExportOptions, export_to_file
+from workbench.services.life_release import LIFE_EVENTS, LIFE_PATHS
+from workbench.services.pathways import (
+    participant_timeline,
+    project_pathways,
+    released_participant_timeline,
+    released_timeline_participants,
+)
+from workbench.services.projects import audit_log, shred_interview
+from workbench.services.sequence_exports import SequenceExportOptions, export_to_file
 from workbench.services.workspace import Workspace
 
 PASSAGE = "Kovácsnak dolgoztam"
@@ -92,6 +98,9 @@ def test_a_writer_gets_released_sequences_only(lives: Workspace, tmp_path: Path)
     released = release.payload[LIFE_PATHS]["lives"]
     assert {life["participant"] for life in released} == {"Participant 1", "Participant 2"}
     assert "P01" not in json.dumps(released) and PASSAGE not in json.dumps(released)
+    (from_passage,) = release.payload[LIFE_EVENTS]  # the prison event, in its interview's part
+    assert from_passage["quote"] == "[PERSON 1] dolgoztam" and from_passage["participant"] == "Participant 1"
+    assert not any(e["type"] == "incarceration" for life in released for e in life["events"])
 
     writer = writer_session(lives)
     with pytest.raises(PermissionDeniedError):
@@ -115,6 +124,30 @@ def test_a_writer_gets_released_sequences_only(lives: Workspace, tmp_path: Path)
     with pytest.raises(BelowReleaseMinimumError):
         export_to_file(writer_session(lives), SequenceExportOptions("csv", k=1), tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_shredding_the_interview_takes_its_events_out_of_the_release(lives: Workspace) -> None:
+    deid.release(lives, k=1)
+    p01 = next(i.id for i in list_interviews(lives) if i.participant_code == "P01")
+    shred_interview(lives, p01)
+    release = deid.latest_release(lives)
+    assert release is not None and release.payload[LIFE_EVENTS] == []
+    writer = writer_session(lives)
+    names = {c.key: c.name for c in event_types(lives)}
+    left = [p.type for p in released_participant_timeline(writer, "Participant 1").points]
+    assert left == [names["first_offence"], names["release"]], "the prison event went with its passage"
+
+
+def test_a_writers_timeline_is_pseudonymized(lives: Workspace) -> None:
+    deid.add_known_entity(lives, "Kovács", "PERSON")
+    deid.release(lives, k=1)
+    writer = writer_session(lives)
+    assert released_timeline_participants(writer) == ["Participant 1", "Participant 2"]
+    timeline = released_participant_timeline(writer, "Participant 1")
+    assert [p.x for p in timeline.points] == [15, 19, 21] and not timeline.anchors
+    assert timeline.points[1].quote == "[PERSON 1] dolgoztam"
+    with pytest.raises(PermissionDeniedError):
+        participant_timeline(writer, "P01")
 
 
 def test_the_pathways_command(tmp_path: Path) -> None:

@@ -25,7 +25,8 @@ IDEOLOGY = [(17.0, "extremist_contact", "towards"), (26.0, "incarceration", "neu
 
 def _life(n: int, events: list[tuple[float, str, str]], end: float, shift: float = 0.0) -> dict[str, Any]:
     return {"participant": f"Participant {n}", "end": end,
-            "events": [{"age": age + shift, "type": t, "direction": d} for age, t, d in events]}  # fmt: skip
+            "events": [{"participant": f"Participant {n}", "age": age + shift, "type": t, "direction": d}
+                       for age, t, d in events]}  # fmt: skip
 
 
 def _release() -> dict[str, Any]:

@@ -219,3 +219,30 @@ def participant_timeline(ws: Workspace, participant_code: str, *, calendar: bool
                if e.anchor is not None and e.anchor.start is not None and e.anchor.end is not None}  # fmt: skip
     return Timeline(participant_code, points, list(lane_names(ws.project.language).values()),
                     "year" if calendar else "age (years)", undated, anchors)  # fmt: skip
+
+
+def released_timeline_participants(ws: Workspace) -> list[str]:
+    """The pseudonyms a writer can pick on the Timeline page (from the latest release; [] before one)."""
+    from workbench.services.deid import latest_release
+    from workbench.services.life_release import released_participants
+
+    release = latest_release(ws)
+    return [] if release is None else released_participants(release.payload)
+
+
+def released_participant_timeline(ws: Workspace, pseudonym: str) -> Timeline:
+    """A report writer's timeline: one pseudonymized participant from the release, de-identified quotes.
+
+    Ages are whole years, there is no calendar axis (the birth year is not released) and no
+    passage to open (writers do not read transcripts).
+    """
+    from workbench.services.deid import latest_release
+    from workbench.services.life_release import released_timeline
+
+    require(ws.user, Action.EXPORT)
+    release = latest_release(ws)
+    if release is None:
+        raise InvalidInputError("Nothing has been released yet: a lead releases the de-identified material first.")
+    lanes = lane_names(ws.project.language)
+    points = released_timeline(release.payload, pseudonym, lanes)
+    return Timeline(pseudonym, points, list(lanes.values()), "age (years)", 0, {})

@@ -2,7 +2,7 @@
 
 Report writers never read life events themselves: a lead's release (``services.deid.release``)
 carries each released participant's dated event types and directions under their release
-pseudonym (``released_life_paths``, no quote or memo), and this module turns them into state
+pseudonym (``services.life_release``), and this module turns them into state
 sequences (``analysis.life_sequences``) and passes them through sequence disclosure control
 (``deid.sequences.protect``: bands of at least 5 years, rare states merged, sequences shared by
 fewer than k participants suppressed). The file states what was done:
@@ -23,66 +23,25 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.analysis.life_sequences import (
-    DISENGAGING,
-    STATE_OF_TYPE,
-    DatedEvent,
-    Life,
-    align,
-    anchor_of,
-    grid_for,
-)
+from workbench.analysis.life_sequences import DISENGAGING, STATE_OF_TYPE, align, anchor_of, grid_for
 from workbench.analysis.pathways import BASELINE, Grid, sequences, spell_rows, sts_rows
 from workbench.deid.sequences import MIN_BAND_WIDTH, OTHER, ProtectedSequences, protect
 from workbench.domain.permissions import Action, allowed, require
 from workbench.errors import BelowReleaseMinimumError, InvalidInputError, LeakDetectedError, NotFoundError
 from workbench.services.atomic_file import staged
+from workbench.services.life_release import LIFE_PATHS, released_lives
 from workbench.services.workspace import Workspace
 
-LIFE_PATHS = "life_paths"
 FORMATS = ("csv", "xlsx")
 TABLES = ("sts", "spell")
 ABOUT_SHEET = "About"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MEDIA = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-# -- what a release carries ---------------------------------------------------------------------
-
-
-def released_life_paths(repo: Any, label: Callable[[str | None], str]) -> dict[str, Any]:
-    """The life paths part of a release: per participant pseudonym, the age at the interview and
-    the dated event types and directions (ages resolved now, as the birth year is not released).
-
-    Called by the release builder inside its transaction; ``label`` maps a participant code to
-    its release pseudonym. Quotes and memos stay out (they are interview text, released only in
-    the per-interview parts that shredding removes).
-    """
-    from workbench.services.pathways import lives_of
-
-    lives = lives_of(list(repo.participants()), repo.events.list())
-    out = []
-    for life in lives:
-        out.append({"participant": label(life.label), "end": life.age_at_interview,
-                    "events": [{"age": round(e.age, 1), "type": e.type, "direction": e.direction}
-                               for e in life.events]})  # fmt: skip
-    return {"lives": sorted(out, key=lambda life: str(life["participant"]))}
-
-
-def released_lives(release: Mapping[str, Any]) -> list[Life]:
-    """The release's life paths as ``Life`` records (labelled by release pseudonym)."""
-    lives = release.get(LIFE_PATHS, {}).get("lives", [])
-    return [
-        Life(str(life["participant"]),
-             [DatedEvent(float(e["age"]), str(e["type"]), str(e["direction"])) for e in life.get("events", [])],
-             None if life.get("end") is None else float(life["end"]))
-        for life in lives
-    ]  # fmt: skip
 
 
 # -- the export -----------------------------------------------------------------------------------
