@@ -166,3 +166,33 @@ def test_the_pathways_command(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "Align by one of" in bad.stderr
     text = runner.invoke(app, ["pathways", str(directory)], env=env)
     assert text.exit_code == 0 and "typical" in text.stdout
+
+
+def test_a_name_left_in_an_event_quote_stops_the_release(lives: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attack: the builder forgets to de-identify event quotes; the release's leak check must refuse it."""
+    from workbench.errors import LeakDetectedError
+    from workbench.services.life_release import LifeRelease
+
+    deid.add_known_entity(lives, "Kovács", "PERSON")
+    original = LifeRelease.for_interview
+
+    def raw(self: LifeRelease, interview_id: str, label: object, quote: object) -> list[dict[str, object]]:
+        return original(self, interview_id, label, lambda a, b: TEXT_1[a:b])  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LifeRelease, "for_interview", raw)
+    with pytest.raises(LeakDetectedError, match="life events"):
+        deid.release(lives, k=1)
+    assert deid.latest_release(lives) is None
+
+
+def test_a_foreign_text_in_a_sequence_file_is_refused(lives: Workspace, monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:  # fmt: skip
+    """Attack: a state label that is not one of the fixed ones reaches the file; the export refuses it."""
+    from workbench.analysis import life_sequences
+    from workbench.errors import LeakDetectedError
+
+    deid.release(lives, k=1)
+    monkeypatch.setitem(life_sequences.STATE_OF_TYPE, "incarceration", "Kovács Béla")  # type: ignore[index]
+    with pytest.raises(LeakDetectedError, match="not a released value"):
+        export_to_file(writer_session(lives), SequenceExportOptions("csv"), tmp_path / "s.csv")
+    assert not (tmp_path / "s.csv").exists()

@@ -36,6 +36,9 @@ STATE_OF_TYPE: Mapping[str, str] = {
     EventType.RELEASE: "released",
     EventType.EXIT_TRIGGER: DISENGAGING,
 }
+FIXED_STATES = frozenset({*STATE_OF_TYPE.values(), DISENGAGING})
+"""Every state the rule can produce, frozen at import: the sequence exports' leak check allows
+exactly these labels (besides the baseline and the merged state), whatever changes later."""
 ALIGN_CHOICES = {"age": None, "first-incarceration": EventType.INCARCERATION.value,
                  "first-contact": EventType.EXTREMIST_CONTACT.value}  # fmt: skip
 """``--align`` names; ``first-TYPE`` (any event type key, hyphens for underscores) works too."""

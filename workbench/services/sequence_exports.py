@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.analysis.life_sequences import DISENGAGING, STATE_OF_TYPE, align, anchor_of, grid_for
+from workbench.analysis.life_sequences import FIXED_STATES, align, anchor_of, grid_for
 from workbench.analysis.pathways import BASELINE, Grid, sequences, spell_rows, sts_rows
 from workbench.deid.sequences import MIN_BAND_WIDTH, OTHER, ProtectedSequences, protect
 from workbench.domain.permissions import Action, allowed, require
@@ -173,7 +173,7 @@ def _file_texts(fmt: str, content: bytes) -> list[str]:
 def _foreign_texts(release: Mapping[str, Any], protected: ProtectedSequences, columns: Sequence[str], title: str,
                    *, fmt: str, content: bytes) -> int:  # fmt: skip
     """Texts in the file that are neither fixed labels nor released attribute values (should be 0)."""
-    states = {BASELINE, OTHER, DISENGAGING, *STATE_OF_TYPE.values()}
+    states = {BASELINE, OTHER, *FIXED_STATES}
     values = {str(v) for p in release.get("participants", []) for v in p["attributes"].values()} | {"unknown"}
     allowed_texts = states | values | set(columns) | set(protected.grid.labels()) | {protected.note(), title,
                                                                                        ABOUT_SHEET}  # fmt: skip
