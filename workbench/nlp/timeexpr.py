@@ -31,6 +31,8 @@ from workbench.domain.events import EventTime, Precision, TimeKind
 
 PREVIOUS = "previous"
 """``anchor_type`` of a time relative to the event told just before ("two years later")."""
+NOW = "now"
+"""``anchor_type`` of a time counted back from the interview ("two years ago", "tavaly")."""
 
 # -- numbers ---------------------------------------------------------------------------------
 
@@ -151,7 +153,7 @@ class TimeProposal:
             year = float(int(mid)) if time.kind is TimeKind.DATE else mid
             return (None if birth_year is None else year - birth_year), year
         anchor = previous_age if time.anchor_type == PREVIOUS else (anchor_ages or {}).get(time.anchor_type or "")
-        if time.anchor_type == "now":
+        if time.anchor_type == NOW:
             base_year = reference_year or dt.date.today().year
             year = base_year + mid
             return (None if birth_year is None else year - birth_year), year
@@ -320,8 +322,8 @@ _RULES_EN: tuple[tuple[str, str, Builder], ...] = (
      lambda m: _year(float(_g(m, "y")), _precision(_g(m, "approx")))),
     ("year_short", r"\bin\s+(?P<y>'\d\d)\b", lambda m: _year(_full_year(_g(m, "y")))),
     ("ago", rf"\b{_APPROX_EN}(?P<count>{EN_COUNT})\s+(?P<unit>years?|months?)\s+ago\b",
-     lambda m: _relative(_g(m, "count"), _g(m, "unit"), -1, "now", _precision(_g(m, "approx")))),
-    ("last_year", r"\blast\s+year\b", lambda m: EventTime(TimeKind.RELATIVE, -1, anchor_type="now")),
+     lambda m: _relative(_g(m, "count"), _g(m, "unit"), -1, NOW, _precision(_g(m, "approx")))),
+    ("last_year", r"\blast\s+year\b", lambda m: EventTime(TimeKind.RELATIVE, -1, anchor_type=NOW)),
     ("relative", rf"\b{_APPROX_EN}(?P<count>{EN_COUNT})\s+(?P<unit>years?|months?|weeks?)\s+(?P<dir>later|after|afterwards|before|earlier|on)\b{_EN_ANCHOR_TAIL}",
      _en_relative),
     ("next_year", r"\b(?:the\s+)?(?:following|next)\s+(?P<unit>year|summer|spring|winter|autumn)\b",
@@ -401,8 +403,8 @@ _RULES_HU: tuple[tuple[str, str, Builder], ...] = (
     ("year", rf"\b(?P<y>{_YEAR4})(?:-?(?:ban|ben|as|es|ös)|\s+(?:nyarán|telén|tavaszán|őszén|elején|végén|közepén)|\s+(?P<approx>körül|táján|tájékán))?\b",
      lambda m: _year(float(_g(m, "y")), _precision(_g(m, "approx")))),
     ("ago", rf"\b{_APPROX_HU}(?P<count>{HU_COUNT})\s*(?P<unit>év|hónap)(?:e|vel\s+ezelőtt|e\s+már)\b",
-     lambda m: _relative(_g(m, "count"), _g(m, "unit"), -1, "now", _precision(_g(m, "approx")))),
-    ("last_year", r"\btavaly\b", lambda m: EventTime(TimeKind.RELATIVE, -1, anchor_type="now")),
+     lambda m: _relative(_g(m, "count"), _g(m, "unit"), -1, NOW, _precision(_g(m, "approx")))),
+    ("last_year", r"\btavaly\b", lambda m: EventTime(TimeKind.RELATIVE, -1, anchor_type=NOW)),
     ("relative_anchor", rf"\b{_APPROX_HU}(?P<count>{HU_COUNT})\s*(?P<unit>év|hónap|hét)(?:vel|val|pal|re|ra)\s+(?P<mid>(?:a|az)\s+[^.;!?]{{0,40}}?)\s+(?P<dir>után|előtt)\b",
      _hu_relative),
     ("relative_hogy", rf"\b{_APPROX_HU}(?P<count>{HU_COUNT})\s*(?P<unit>év|hónap|hét)(?:vel|val|pal|re|ra)\s+(?P<dir>azután|azelőtt),?\s+hogy(?P<mid>[^.;!?]{{0,60}})",

@@ -703,9 +703,24 @@ def compare_with_shared(ws: Workspace, path: Path) -> Comparison:
     document = _load_yaml(path.name, _read_file(path))
     shared = snapshot(_codes_from_document(path.name, document, ws.project.language))
     with ws.read() as repo:
-        project = snapshot(repo.codes())
+        project = snapshot(_without_other_event_types(repo.codes(), {str(e["id"]) for e in shared}))
     lines = describe_changes(shared, project, detail=True)
     return Comparison(int(document.get("version") or 1), lines)
+
+
+def _without_other_event_types(codes: list[Code], shared_ids: set[str]) -> list[Code]:
+    """The project's codes less the life-event family when the shared file does not hold it.
+
+    The event types are a shipped family of their own (``codebooks/life-events.yaml``, issue 15);
+    comparing a project with another shared codebook should not list them as added codes.
+    """
+    from workbench.domain.codebook import descendants
+    from workbench.domain.events import LIFE_EVENT_FAMILY_KEY
+
+    family = {c.id for c in codes if c.key == LIFE_EVENT_FAMILY_KEY and c.id not in shared_ids}
+    for family_id in list(family):
+        family |= descendants(codes, family_id)
+    return [c for c in codes if c.id not in family]
 
 
 def _read_file(path: Path) -> bytes:

@@ -32,6 +32,7 @@ DEMO_PASSPHRASE = "fictional-demo-only"  # noqa: S105 - printed on purpose; demo
 DEMO_ADMIN = "admin"
 DEMO_MEMBERS = (("lena", Role.LEAD), ("anna", Role.RESEARCHER), ("bence", Role.RESEARCHER), ("wanda", Role.WRITER))
 DEMO_CODEBOOK = "radicalization-indicators.yaml"
+DEMO_EVENT_TYPES = "life-events.yaml"
 
 
 def demo_password(name: str) -> str:
@@ -53,6 +54,7 @@ class DemoResult:
     participants: int
     codes: int
     codings: int
+    life_events: int = 0
 
 
 def _load(name: str) -> Any:
@@ -101,11 +103,13 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
     participants = {p["code"]: p["attributes"] for p in people["participants"]}
     add_participants(ws, definitions, participants)
     codes = read_codebook(CODEBOOKS_DIR / DEMO_CODEBOOK, language)
-    install_codebook(ws, codes, f"Pulled shared codebook {DEMO_CODEBOOK}")
+    event_types = read_codebook(CODEBOOKS_DIR / DEMO_EVENT_TYPES, language)  # the life-event family (issue 15)
+    install_codebook(ws, codes + event_types, f"Pulled shared codebook {DEMO_CODEBOOK} and the life-event types")
     code_ids = {c.key: c.id for c in codes}
     manifest = _load("manifest.yaml")["interviews"]
     codings = _load("codings.yaml")["codings"]
     coding_count = 0
+    interview_ids: dict[str, str] = {}
     with ws.write() as repo:
         coders = {u.name: u.id for u in repo.users()}
         for item in manifest:
@@ -114,6 +118,7 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
                 ws, repo, text, title=item["title"], language=item["language"],
                 participant_code=item["participant"], wave=item.get("wave"), source_format="txt",
             )  # fmt: skip
+            interview_ids[item["file"]] = interview_id
             transcript = repo.transcript(interview_id)
             for entry in (c for c in codings if c["file"] == item["file"]):
                 start = transcript.text.find(normalize(entry["quote"]))
@@ -125,4 +130,47 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
                     repo.add_coding(transcript, code_ids[entry["code"]], coders[coder], start, end, memo=memo)
                     coding_count += 1
         ws.audit(repo, "demo populated", "project", ws.project.id, codings=coding_count)
-    return DemoResult(ws, len(manifest), len(participants), len(codes), coding_count)
+    events = _add_life_events(ws, interview_ids)
+    return DemoResult(ws, len(manifest), len(participants), len(codes), coding_count, events)
+
+
+def _add_life_events(ws: Workspace, interview_ids: dict[str, str]) -> int:
+    """The demo's life events (``demo_data/life_events.yaml``), recorded by the demo researchers."""
+    from workbench.domain.events import Direction, EventAnchor, EventTime, LifeDomain, LifeEvent, Precision, TimeKind
+    from workbench.services.events import defaults_for, event_types_in
+    from workbench.store.keys import new_id, utcnow
+
+    entries = _load("life_events.yaml")["events"]
+    with ws.write() as repo:
+        users = {u.name: u.id for u in repo.users()}
+        types = {c.key: c.id for c in event_types_in(repo)}
+        version = repo.codebook_version()
+        refs: dict[str, str] = {}
+        for entry in entries:
+            spec = entry["time"]
+            precision = Precision(spec.get("precision", "exact"))
+            if "after" in spec:
+                time = EventTime(TimeKind.RELATIVE, float(spec["offset"]), precision,
+                                 anchor_event_id=refs[spec["after"]])  # fmt: skip
+            else:
+                kind = TimeKind.AGE if "age" in spec else TimeKind.YEAR
+                time = EventTime(kind, float(spec["age" if "age" in spec else "year"]), precision)
+            interview_id = interview_ids[entry["file"]]
+            text = repo.transcript(interview_id).text
+            quote = normalize(entry["quote"])
+            start = text.find(quote)
+            if start < 0:
+                raise InvalidInputError(f"Demo life-event quote not found in {entry['file']}.")
+            domain, direction = defaults_for(entry["type"])
+            event = LifeEvent(
+                id=new_id(), participant_id=repo.participant_id(entry["participant"]) or "",
+                participant_code=entry["participant"], type=entry["type"], type_code_id=types[entry["type"]],
+                domain=LifeDomain(entry.get("domain", domain)), direction=Direction(entry.get("direction", direction)),
+                time=time, recorder=entry["recorder"], created_at=utcnow(), memo=entry.get("memo", ""),
+                anchor=EventAnchor(interview_id, start, start + len(quote), None, quote), codebook_version=version,
+            )  # fmt: skip
+            repo.events.add(event, users[entry["recorder"]])
+            if "ref" in entry:
+                refs[entry["ref"]] = event.id
+        ws.audit(repo, "demo life events recorded", "project", ws.project.id, events=len(entries))
+    return len(entries)

@@ -366,11 +366,12 @@ def event_rows(ws: Workspace, events: Sequence[LifeEvent]) -> list[dict[str, obj
 
 
 def propose_time_for_span(ws: Workspace, interview_ref: str, start: int, end: int) -> EventTime | None:
-    """A time read from the span, or else from the turn around it, resolved against the participant.
+    """A time read from the span, or else from the turn around it, with its anchors filled in.
 
-    ``nlp/timeexpr.py`` does the reading; the participant's birth year (or age attribute) turns
-    a calendar year into an age when the researcher prefers ages. The proposal is only a
-    prefill: the researcher confirms or edits it.
+    ``nlp/timeexpr.py`` does the reading. "Two years later" is taken as relative to the event
+    recorded from the nearest earlier passage of the same interview (else the participant's
+    latest event); "two years ago" and "last year" become calendar years counted from the
+    interview's date. The proposal is only a prefill: the researcher confirms or edits it.
     """
     from workbench.nlp.timeexpr import propose_time
 
@@ -379,13 +380,64 @@ def propose_time_for_span(ws: Workspace, interview_ref: str, start: int, end: in
         interview_id = repo.resolve_interview(interview_ref)
         transcript = repo.transcript(interview_id)
         check_span(len(transcript.text), start, end)
-        birth = None
-        if transcript.summary.participant_code:
-            birth = birth_year_of(_participant(repo, transcript.summary.participant_code))
         turn = next((t for t in transcript.turns if t.start <= start < t.end), None)
-        language = transcript.summary.language
-    span_text = transcript.text[start:end]
-    found = propose_time(span_text, language, birth_year=birth)
-    if found is None and turn is not None:
-        found = propose_time(turn.text, language, birth_year=birth)
-    return None if found is None else found.time
+        found = propose_time(transcript.text[start:end], transcript.summary.language)
+        if found is None and turn is not None:
+            found = propose_time(turn.text, transcript.summary.language)
+        if found is None:
+            return None
+        participant_id = repo.participant_id(transcript.summary.participant_code or "")
+        reference = transcript.summary.imported_at.year
+        return _settle(repo, found.time, participant_id, reference, interview_id=interview_id, before=start)
+
+
+def time_from_text(ws: Workspace, text: str, *, participant_code: str, language: str | None = None) -> EventTime:
+    """The time a researcher typed in words ("two years later", "16 évesen"), anchors filled in as above."""
+    from workbench.nlp.timeexpr import propose_time
+
+    require(ws.user, Action.READ_TRANSCRIPTS)
+    found = propose_time(text, language or ws.project.language)
+    if found is None:
+        raise InvalidInputError(
+            "No time was recognised in that text; give an age, a year, a date or a time relative to an event."
+        )
+    with ws.read() as repo:
+        participant_id = repo.participant_id(participant_code)
+        if participant_id is None:
+            raise NotFoundError(f"There is no participant {participant_code!r} in this project.")
+        return _settle(repo, found.time, participant_id, dt.date.today().year)
+
+
+def _anchor_start(event: LifeEvent) -> int:
+    return (event.anchor.start if event.anchor else None) or 0
+
+
+def _settle(
+    repo: Repo,
+    time: EventTime,
+    participant_id: str | None,
+    reference_year: int,
+    *,
+    interview_id: str | None = None,
+    before: int | None = None,
+) -> EventTime:
+    """Turn the reader's placeholders into what the store keeps: "now" into a year, "previous" into an event."""
+    from workbench.domain.events import TimeKind
+    from workbench.nlp.timeexpr import NOW, PREVIOUS
+
+    if time.kind is not TimeKind.RELATIVE or time.value is None:
+        return time
+    if time.anchor_type == NOW:
+        return EventTime(TimeKind.YEAR, round(reference_year + time.value, 2), time.precision)
+    if time.anchor_type != PREVIOUS or participant_id is None:
+        return time
+    events = repo.events.list(participant_id)
+    earlier = [
+        e for e in events
+        if e.anchor is not None and e.anchor.interview_id == interview_id and before is not None
+        and e.anchor.start is not None and e.anchor.start < before
+    ]  # fmt: skip
+    chosen = max(earlier, key=_anchor_start) if earlier else (events[-1] if events else None)
+    if chosen is None:
+        return time
+    return replace(time, anchor_event_id=chosen.id, anchor_type=None)

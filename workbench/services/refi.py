@@ -56,8 +56,10 @@ from workbench.refi.model import (
 from workbench.refi.positions import STANDARD, Placement, Span, place
 from workbench.refi.qdpx import read_qdpx, write_qdpx
 from workbench.refi.safety import RefiLimits
+from workbench.services import refi_events
 from workbench.services.atomic_file import staged
 from workbench.services.codebook import merge_codes_in
+from workbench.services.events import event_types_in
 from workbench.services.interviews import add_transcript_in
 from workbench.services.workspace import Workspace
 from workbench.store import exchange_repo
@@ -177,14 +179,17 @@ def build_exchange(ws: Workspace, repo: Repo, hooks: _Hooks) -> tuple[RefiProjec
     counts = Counter[str]()
     participants = {p.code: p for p in repo.participants()}
     sources: dict[str | None, list[str]] = {}
+    by_interview: dict[str, RefiTextSource] = {}
     for summary in repo.interview_summaries():
         if summary.shredded_at is not None:
             counts["shredded"] += 1
             continue
         source = _source(repo, summary.id, _Export(by_name, project, hooks, counts))
         project.sources.append(source)
+        by_interview[summary.id] = source
         sources.setdefault(summary.participant_code, []).append(source.guid)
         _source_values(source, summary.wave, summary.language)
+    warnings += _life_events(repo, project, by_interview, hooks, {u.name: guid(u.id) for u in users})
     attr_ids = {d.name: attr_id for attr_id, d in definitions}
     project.cases = [_case(p, attr_ids, sources.get(p.code, []), hooks) for p in participants.values()]
     if counts["shredded"]:
@@ -197,6 +202,26 @@ def build_exchange(ws: Workspace, repo: Repo, hooks: _Hooks) -> tuple[RefiProjec
     summary_counts = {"sources": len(project.sources), "codes": len(codes), "cases": len(project.cases),
                       "codings": counts["codings"], "notes": len(project.notes)}  # fmt: skip
     return project, summary_counts, warnings
+
+
+def _life_events(
+    repo: Repo, project: RefiProject, sources: dict[str, RefiTextSource], hooks: _Hooks, users: dict[str, str]
+) -> list[str]:
+    """Carry the life events as codings with notes (``services/refi_events.py``); warnings for what is left out.
+
+    Only the full export carries them: an anonymised export has no life events (their times and
+    memos are not de-identified).
+    """
+    count = sum(repo.events.count_by_participant().values())
+    if not count:
+        return []
+    if hooks.text is not None or hooks.note is not None or hooks.attributes is not None or not repo.keyring.full:
+        return [f"{counted(count, 'life event')} left out: an anonymised export carries no life events."]
+    owners = [(s.id, s.participant_code) for s in repo.interview_summaries() if s.id in sources]
+    _, left_out = refi_events.export_events(repo, project, sources, refi_events.first_sources(owners), users)
+    if left_out:
+        return [f"{counted(left_out, 'life event')} left out: its participant has no exported interview."]
+    return []
 
 
 def _variable(attr_id: str, definition: AttributeDef) -> RefiVariable:
@@ -301,6 +326,8 @@ class ImportReport:
     """Per imported source: how its selection offsets were read, and why."""
     coders: list[str] = field(default_factory=list)
     """Where a selection and its coding name different users: both, and which one was taken."""
+    life_events: int = 0
+    """Life events read back from the workbench's own export (``services/refi_events.py``)."""
 
     def summary(self) -> str:
         """The one-line account: imported + skipped (by reason) = what the file holds, per kind."""
@@ -350,6 +377,8 @@ class _Importer:
         self.unknown_users = 0
         self.created_parents = 0
         self.coder_pairs: Counter[tuple[str, str]] = Counter()
+        self.life_events = refi_events.EventImporter(self.notes)
+        self.event_types: dict[str, str] = {}
 
     def warn(self, what: str) -> None:
         self.report.warnings.append(what)
@@ -359,10 +388,25 @@ class _Importer:
         self._users(repo)
         self._codes(repo)
         self._cases(repo)
+        self.event_types = {c.id: c.key or c.id for c in event_types_in(repo)}
         placements = self._placements()
         for source in self.project.sources:
             self._source(repo, source, placements.get(source.guid))
+        self._store_life_events(repo)
         self._finish()
+
+    def _store_life_events(self, repo: Repo) -> None:
+        """The workbench's own life events (codings with a ``Life event`` note) become events again."""
+        if not self.life_events.pending:
+            return
+        owners = {s.id: s.participant_code for s in repo.interview_summaries() if s.id in self.report.interview_ids}
+        stored = self.life_events.store(repo, owners, self.event_types)
+        self.report.life_events = stored
+        self.used_notes |= self.life_events.used_notes
+        if stored < len(self.life_events.pending):
+            missing = len(self.life_events.pending) - stored
+            self.warn(f"{counted(missing, 'life event')} not imported: its transcript has no participant or its "
+                      "note could not be read.")  # fmt: skip
 
     def _placements(self) -> dict[str, Placement]:
         """Each source's selections placed on its text; sources too small to decide alone follow the file.
@@ -425,7 +469,7 @@ class _Importer:
         notes_on_codes = sum(len(c.note_refs) for c in self.project.all_codes())
         if notes_on_codes:
             self.skipped["note attached to a code"] += notes_on_codes
-        codes = refi_codes.from_refi(self.project.codes, self.report.warnings)
+        codes = refi_events.restore_keys(refi_codes.from_refi(self.project.codes, self.report.warnings), self.project)
         coded = {c.code for s in self.project.sources for sel in s.selections for c in sel.codings}
         coded |= {c.code for s in self.project.sources for c in s.codings}
         grouping = [c for c in codes if not c.codable and c.id in coded]
@@ -594,6 +638,11 @@ class _Importer:
             self.account.codings.skip("code not in the file")
             return False
         coder = self.user_id(coding.user, selection.user if selection else None)
+        if coding.code in self.event_types and self.life_events.claim(
+            coding, coder, self.transcript.summary.id, span, self.transcript.text, whole=selection is None
+        ):
+            self.account.codings.imported += 1
+            return True
         if selection is not None and coding.user and selection.user and coding.user != selection.user:
             self.coder_pairs[self.user_names.get(coding.user, coding.user),
                              self.user_names.get(selection.user, selection.user)] += 1  # fmt: skip
