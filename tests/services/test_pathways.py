@@ -64,15 +64,15 @@ def test_pathways_by_age_and_by_first_incarceration(lives: Workspace) -> None:
     assert view.result is not None
     seqs = {s.participant: s.states for s in view.result.sequences}
     # bands from 10: 10-11 .. 34-35 for P01 (age 34), 26-27 for P02 (age 27)
-    assert seqs["P01"][:6] == ("no event yet", "no event yet", "offending", "offending", "prison", "released")
-    assert set(seqs["P01"][5:]) == {"released"} and len(seqs["P01"]) == 13
+    assert seqs["P01"][:5] == ("no event yet", "no event yet", "offending", "offending", "prison/offending")
+    assert set(seqs["P01"][5:]) == {"after prison/offending"} and len(seqs["P01"]) == 13
     assert seqs["P02"][3] == "extremist contact" and len(seqs["P02"]) == 9
     assert len(view.result.groups) == 2 and not view.left_out
 
     anchored = project_pathways(lives, align_by="first-incarceration")
     assert anchored.result is not None and anchored.left_out == ["P02"]
     (only,) = anchored.result.sequences
-    assert only.states[anchored.result.grid.index(0)] == "prison"
+    assert only.states[anchored.result.grid.index(0)] == "prison/offending"
 
 
 def test_timeline_has_lanes_quotes_and_the_passage(lives: Workspace) -> None:
@@ -114,7 +114,7 @@ def test_a_writer_gets_released_sequences_only(lives: Workspace, tmp_path: Path)
     bands = [c for c in frame.columns if c != "id"]
     read = sorted(tuple(v for v in row[bands] if v) for _, row in frame.iterrows())
     assert read == sorted([
-        ("no event yet", "prison", "released", "released", "released"),  # offence and prison in one band
+        ("no event yet", "prison/offending", *["after prison/offending"] * 3),  # offence and prison: one band
         ("no event yet", "extremist contact", "extremist contact", "extremist contact"),
     ])  # fmt: skip
     assert export.rows == 2
@@ -192,7 +192,7 @@ def test_a_foreign_text_in_a_sequence_file_is_refused(lives: Workspace, monkeypa
     from workbench.errors import LeakDetectedError
 
     deid.release(lives, k=1)
-    monkeypatch.setitem(life_sequences.STATE_OF_TYPE, "incarceration", "Kovács Béla")  # type: ignore[index]
+    monkeypatch.setitem(life_sequences.COURSE_OF_TYPE, "first_offence", "Kovács Béla")  # type: ignore[index]
     with pytest.raises(LeakDetectedError, match="not a released value"):
         export_to_file(writer_session(lives), SequenceExportOptions("csv"), tmp_path / "s.csv")
     assert not (tmp_path / "s.csv").exists()

@@ -1,15 +1,25 @@
 """From recorded life events to the dated state changes that pathway analysis reads (pure).
 
 Events are momentary ("first sentence", "a turning point"); a state sequence needs conditions
-that last ("in prison"). The rule that turns one into the other is :data:`STATE_OF_TYPE`:
+that last ("in prison"). A life is followed on two channels at once, and a band's state names
+both, because where someone is and where they are heading are different questions (a
+turning point inside prison must not erase the prison, nor the prison the turning point):
 
-* a *state-setting* type starts a state that holds until the next state-setting event
-  (family rupture, school exit, first offence, extremist contact, incarceration, release,
-  exit trigger);
-* the *marker* types (cognitive opening, turning point, push factor, pull factor) and any
-  type a project adds to the codebook leave the state as it was, except that a marker whose
-  direction is *away* from extremism starts ``disengaging``: a turning point out is a change
-  of course, a turning point in is already told by the contact or the offence that follows.
+* the *course* (:data:`COURSE_OF_TYPE`): family rupture, out of school, offending, extremist
+  contact, disengaging. A course-setting event starts its course, which holds until the next
+  one. The marker types (cognitive opening, turning point, push factor, pull factor) and any
+  type a project adds leave the course as it was, except that a marker whose direction is
+  *away* from extremism starts ``disengaging`` (a turning point out is a change of course; a
+  turning point in is already told by the contact or offence that follows). An exit trigger
+  starts ``disengaging`` too.
+* the *custody*: an incarceration puts the life in prison until a release, after which it is
+  after prison (until the next incarceration).
+
+The state is the course alone while never in prison ("offending"), ``prison/COURSE`` inside
+("prison/extremist contact"), ``after prison/COURSE`` after a release; ``prison`` or ``after
+prison`` alone while the course is still :data:`~workbench.analysis.pathways.BASELINE`.
+Events after the end of observation (the age at the interview: a release still to come) are
+not part of the sequence.
 
 Alignment: by age (``anchor=None``), or by years since the participant's first event of an
 anchor type (``incarceration``: years since the first incarceration, negative before it). A
@@ -22,23 +32,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from workbench.analysis.pathways import Grid, Mark
+from workbench.analysis.pathways import BASELINE, Grid, Mark
 from workbench.domain.events import Direction, EventType, LifeEvent, resolve_ages
 from workbench.errors import InvalidInputError
 
 DISENGAGING = "disengaging"
-STATE_OF_TYPE: Mapping[str, str] = {
+PRISON = "prison"
+AFTER_PRISON = "after prison"
+COURSE_OF_TYPE: Mapping[str, str] = {
     EventType.FAMILY_RUPTURE: "family rupture",
     EventType.SCHOOL_EXIT: "out of school",
     EventType.FIRST_OFFENCE: "offending",
     EventType.EXTREMIST_CONTACT: "extremist contact",
-    EventType.INCARCERATION: "prison",
-    EventType.RELEASE: "released",
     EventType.EXIT_TRIGGER: DISENGAGING,
 }
-FIXED_STATES = frozenset({*STATE_OF_TYPE.values(), DISENGAGING})
+COURSES = (BASELINE, *dict.fromkeys([*COURSE_OF_TYPE.values(), DISENGAGING]))
+FIXED_STATES = frozenset(
+    {*COURSES, PRISON, AFTER_PRISON} | {f"{where}/{c}" for where in (PRISON, AFTER_PRISON) for c in COURSES[1:]}
+)
 """Every state the rule can produce, frozen at import: the sequence exports' leak check allows
-exactly these labels (besides the baseline and the merged state), whatever changes later."""
+exactly these labels (besides the merged state), whatever changes later."""
 ALIGN_CHOICES = {"age": None, "first-incarceration": EventType.INCARCERATION.value,
                  "first-contact": EventType.EXTREMIST_CONTACT.value}  # fmt: skip
 """``--align`` names; ``first-TYPE`` (any event type key, hyphens for underscores) works too."""
@@ -55,11 +68,36 @@ def anchor_of(align: str) -> str | None:
     raise InvalidInputError(f"Align by one of {names} (or first-TYPE for another event type), not {align!r}.")
 
 
-def state_of(event_type: str, direction: str) -> str | None:
-    """The state an event starts, or ``None`` when it leaves the state unchanged (the rule above)."""
-    if event_type in STATE_OF_TYPE:
-        return STATE_OF_TYPE[event_type]
+def course_of(event_type: str, direction: str) -> str | None:
+    """The course an event starts, or ``None`` when it leaves the course unchanged (the rule above)."""
+    if event_type in COURSE_OF_TYPE:
+        return COURSE_OF_TYPE[event_type]
+    if event_type in (EventType.INCARCERATION, EventType.RELEASE):
+        return None
     return DISENGAGING if direction == Direction.AWAY else None
+
+
+def state_label(custody: str | None, course: str) -> str:
+    if custody is None:
+        return course
+    return custody if course == BASELINE else f"{custody}/{course}"
+
+
+def states_of(events: Sequence[DatedEvent]) -> list[tuple[float, str]]:
+    """(age, state) at each event that changes the state, events taken in age order."""
+    custody: str | None = None
+    course = BASELINE
+    changes: list[tuple[float, str]] = []
+    for event in sorted(events, key=lambda d: d.age):
+        if event.type == EventType.INCARCERATION:
+            custody = PRISON
+        elif event.type == EventType.RELEASE and custody == PRISON:
+            custody = AFTER_PRISON
+        course = course_of(event.type, event.direction) or course
+        state = state_label(custody, course)
+        if not changes or changes[-1][1] != state:
+            changes.append((event.age, state))
+    return changes
 
 
 @dataclass(frozen=True)
@@ -118,8 +156,7 @@ def align(lives: Sequence[Life], anchor: str | None) -> Aligned:
             continue
         placed.append(life.label)
         ends[life.label] = end - zero
-        marks += [Mark(life.label, d.age - zero, state) for d in dated
-                  if (state := state_of(d.type, d.direction)) is not None]  # fmt: skip
+        marks += [Mark(life.label, age - zero, state) for age, state in states_of(dated) if age <= end]
     return Aligned(marks, ends, placed, left_out)
 
 

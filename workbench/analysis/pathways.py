@@ -13,9 +13,10 @@ Which state holds between events (the carry-forward rule)
     one wins (a stint shorter than a band can vanish; choose narrower bands to keep it). Bands
     before the first mark hold :data:`BASELINE` ("no event yet"), so the timing of a first
     event counts, not only the order. A sequence ends with the band that holds the end of
-    observation (the participant's age at the interview when known, else their last mark);
-    later bands are missing, not a state, so sequences may differ in length (as in TraMineR,
-    right-censoring is a shorter sequence, never a padded one).
+    observation (the participant's age at the interview when known, else their last mark;
+    marks after it are not part of the sequence); later bands are missing, not a state, so
+    sequences may differ in length (as in TraMineR, right-censoring is a shorter sequence,
+    never a padded one).
 
 Distances: optimal matching (OM)
     The cost of the cheapest series of edits turning one sequence into the other: inserting or
@@ -132,7 +133,7 @@ def sequences(marks: Iterable[Mark], grid: Grid, *, ends: Mapping[str, float] | 
         end_time = ends.get(name, own[-1].time if own else None)
         if end_time is None or end_time < grid.start:
             continue
-        last = grid.index(max(end_time, own[-1].time) if own else end_time)
+        last = grid.index(end_time)
         states, pointer, state = [], 0, BASELINE
         for band in range(last + 1):
             band_end = grid.lower(band) + grid.width
