@@ -56,8 +56,9 @@ with session.shown_errors():
         figure = timeline_figure(timeline.points, timeline.lanes, axis_title=timeline.axis_title)
         chosen = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="timeline.chart")
         points = (chosen or {}).get("selection", {}).get("points", []) if chosen else []
-        if points and points[0].get("customdata"):
-            st.session_state[PICKED] = str(points[0]["customdata"][0])
+        clicked = str(points[0]["customdata"][0]) if points and points[0].get("customdata") else None
+        if clicked in {p.event_id for p in timeline.points}:
+            st.session_state[PICKED] = clicked
     if timeline.undated:
         st.caption(f"{timeline.undated} event(s) have no age or year that places them (a year needs the "
                    "participant's birth year or age attribute).")  # fmt: skip

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import TEXT_1, built_project
 from tests.services.test_pathways import PASSAGE, record
 from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.services import deid
+from workbench.services.interviews import list_interviews
+from workbench.services.projects import open_project
 from workbench.services.workspace import Workspace
 from workbench.ui.components import code_session as cs
 
@@ -42,7 +45,7 @@ def _charts(at: AppTest) -> list[str]:
     return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
 
 
-def test_timeline_shows_lanes_and_opens_the_passage(app: AppTest) -> None:
+def test_timeline_shows_lanes_and_opens_the_passage(app: AppTest, project_dir: Path) -> None:
     open_page(app, "app_pages/timeline.py", user="lena")
     assert app.title[0].value == "Timeline" and app.caption
     (chart,) = _charts(app)
@@ -59,6 +62,10 @@ def test_timeline_shows_lanes_and_opens_the_passage(app: AppTest) -> None:
     start = TEXT_1.index(PASSAGE)
     assert app.session_state[cs.PENDING] == (start, start + len(PASSAGE))
     assert app.title[0].value == "Code"
+    ws = open_project(project_dir, PASSPHRASE)
+    interview = next(i.id for i in list_interviews(ws) if i.participant_code == "P01")
+    ws.close()
+    assert app.selectbox(key=cs.INTERVIEW).value == interview, "the event's interview is open"
 
 
 def test_timeline_for_a_participant_without_events(app: AppTest) -> None:
@@ -98,3 +105,21 @@ def test_a_writer_sees_only_the_released_sequences(app: AppTest) -> None:
     assert not app.exception and not app.metric and not _charts(app)
     next(b for b in app.button if b.label == "Prepare sequence export").click().run()
     assert not app.exception and app.success
+
+
+def test_the_lead_sees_pathway_groups_on_the_demo(tmp_path_factory: pytest.TempPathFactory,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from tests.ui.apptest import demo_project, sign_in
+    from workbench.services.demo import demo_password
+
+    serve(demo_project(tmp_path_factory, "life-demo"), monkeypatch)
+    at = new_app(180)
+    try:
+        sign_in(at, demo_password("lena"), "lena")
+        at.switch_page("app_pages/pathways.py").run()
+        assert not at.exception and {m.label: m.value for m in at.metric}["Lives"] == "5"
+        assert len(at.dataframe[0].value) == 3, "three groups by default"
+        at.switch_page("app_pages/timeline.py").run()
+        assert not at.exception and len(_charts(at)) == 1
+    finally:
+        close(at)
