@@ -136,14 +136,18 @@ def _release(directory: Path, user: str | None, *, align: str, fmt: str, width: 
              attributes: list[str], k: int | None, output: Path | None) -> None:  # fmt: skip
     from workbench.cli import opened
     from workbench.errors import InvalidInputError
-    from workbench.services.sequence_exports import SequenceExportOptions, build_sequence_export, export_to_file
+    from workbench.services.sequence_exports import (
+        SequenceExportOptions,
+        export_to_file,
+        sequence_export_for_download,
+    )
 
-    options = SequenceExportOptions(fmt, table, align, tuple(attributes), width, k)
+    options = SequenceExportOptions("csv" if fmt == "text" else fmt, table, align, tuple(attributes), width, k)
     with opened(directory, user) as ws:
         if output is None:
-            if fmt != "csv":
+            if options.format != "csv":
                 raise InvalidInputError("An XLSX export needs --output FILE.xlsx.")
-            export = build_sequence_export(ws, options)
+            export = sequence_export_for_download(ws, options)  # audited like a download
             typer.echo(export.content.decode("utf-8-sig"), nl=False)
             return
         export = export_to_file(ws, options, output)

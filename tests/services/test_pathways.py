@@ -196,3 +196,24 @@ def test_a_foreign_text_in_a_sequence_file_is_refused(lives: Workspace, monkeypa
     with pytest.raises(LeakDetectedError, match="not a released value"):
         export_to_file(writer_session(lives), SequenceExportOptions("csv"), tmp_path / "s.csv")
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_the_pathways_command_exports_released_sequences(tmp_path: Path) -> None:
+    directory = built_project(tmp_path / "p", record, lambda ws: deid.release(ws, k=1))
+    env = {k: None for k in os.environ if k.startswith("WORKBENCH_")}
+    env |= {"WORKBENCH_PASSPHRASE": PASSPHRASE, "WORKBENCH_USER": "wanda"}
+    runner = CliRunner()
+    path = tmp_path / "spell.xlsx"
+    result = runner.invoke(app, ["pathways", str(directory), "--release", "--table", "spell", "--format", "xlsx",
+                                 "-o", str(path)], env=env)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2 sequence rows" in result.stderr
+    frame = pd.read_excel(path, sheet_name="SPELL", dtype=str)
+    assert set(frame["state"]) >= {"prison/offending", "extremist contact"} and set(frame["id"]) == {"1", "2"}
+    assert pd.read_excel(path, sheet_name="About", header=None).iloc[0, 0].startswith("Disclosure control")
+    csv_out = runner.invoke(app, ["pathways", str(directory), "--release"], env=env)
+    assert csv_out.exit_code == 0 and csv_out.stdout.startswith("# Disclosure control")
+    refused = runner.invoke(app, ["pathways", str(directory)], env=env)
+    assert refused.exit_code == 2 and "may not" in refused.stderr, "a writer reads no events"
+    lower = runner.invoke(app, ["pathways", str(directory), "--release", "--width", "2"], env=env)
+    assert lower.exit_code == 1 and "bands of 5 to 20 years" in lower.stderr
