@@ -10,6 +10,7 @@ from workbench.ui import session
 from workbench.ui.components import code_session as cs
 from workbench.ui.components.markup import code_numbers
 from workbench.ui.components.text_view import text_view
+from workbench.ui.life_event_form import life_event_panel
 
 ws = session.require_workspace()
 st.title("Code")
@@ -70,7 +71,8 @@ with session.shown_errors():
         text_view(key=cs.VIEW, text=transcript.text, turns=transcript.turns, codings=state.codings, numbers=numbers,
                   pending=span, focus=focus, click=click, on_event=cs.on_view_event)  # fmt: skip
 
-    codings_tab, memo_tab, search_tab = st.tabs(["Codings", "Interview memos", "Code by search"])
+    codings_tab, memo_tab, search_tab, events_tab = st.tabs(["Codings", "Interview memos", "Code by search",
+                                                             "Life events"])  # fmt: skip
     with codings_tab:
         cs.codings_panel(ws, state.codings, numbers)
     with memo_tab:
@@ -86,3 +88,5 @@ with session.shown_errors():
             st.checkbox("Match accents (ő ≠ o)", key=cs.SEARCH_ACCENTS)
             st.form_submit_button("Search", on_click=cs.run_search)
         cs.search_panel(ws, numbers)
+    with events_tab:
+        life_event_panel(ws, interview_id, span)

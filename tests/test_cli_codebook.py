@@ -75,8 +75,9 @@ def test_qdpx_export_then_import_into_a_new_project(demo_dir: Path, tmp_path: Pa
     imported = run("qdpx", "import", fresh, target, passphrase="another passphrase")
     assert imported.returncode == 0, imported.stderr
     assert "6 transcripts" in imported.stdout and "122 codings" in imported.stdout
-    assert "In the file: codes 21 of 21; sources 6 of 6; selections" in imported.stdout
-    assert "codings 122 of 122." in imported.stdout and "positions: 6 sources read as the standard" in imported.stdout
+    # 21 codes and the 12 of the life-event family; the 49 demo life events travel as codings (issue 15)
+    assert "In the file: codes 33 of 33; sources 6 of 6; selections" in imported.stdout
+    assert "codings 171 of 171." in imported.stdout and "positions: 6 sources read as the standard" in imported.stdout
     nvivo = tmp_path / "nvivo.qdpx"
     nvivo.write_bytes(nvivo_like()[0])
     second = run("qdpx", "import", fresh, nvivo, passphrase="another passphrase")

@@ -86,3 +86,17 @@ def test_text_without_a_time_proposes_nothing() -> None:
 def test_explicit_time_is_preferred_over_a_relative_one() -> None:
     found = propose_time("Two years later, in 2009, I was arrested.", "en")
     assert found is not None and found.time.kind is TimeKind.YEAR and found.time.value == 2009
+
+
+def test_held_out_phrases_stay_above_80_percent() -> None:
+    """Phrases never used to tune the rules (tests/nlp/data/timeexpr_heldout.yaml): the honest estimate.
+
+    On 2026-12-01: English 26/30, Hungarian 29/30 (bench/RESULTS.md). The floor is lower than the
+    tuned sets' 90% because these measure wording the rules were not written for.
+    """
+    document = yaml.safe_load((DATA / "timeexpr_heldout.yaml").read_text(encoding="utf-8"))
+    for language in ("en", "hu"):
+        phrases = document[language]
+        assert len(phrases) >= 30
+        score = sum(correct(language, p, document["context"]) for p in phrases) / len(phrases)
+        assert score >= 0.80, f"{language}: {score:.1%}"

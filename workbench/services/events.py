@@ -336,8 +336,10 @@ def event_rows(ws: Workspace, events: Sequence[LifeEvent]) -> list[dict[str, obj
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.read() as repo:
         births = {p.id: birth_year_of(p) for p in repo.participants()}
+        wanted = {e.participant_id for e in events}
+        context = [e for e in repo.events.list() if e.participant_id in wanted]  # relative times need their anchors
     by_participant: dict[str, list[LifeEvent]] = {}
-    for event in events:
+    for event in context:
         by_participant.setdefault(event.participant_id, []).append(event)
     ages: dict[str, float | None] = {}
     for pid, own in by_participant.items():
@@ -392,11 +394,17 @@ def propose_time_for_span(ws: Workspace, interview_ref: str, start: int, end: in
 
 
 def time_from_text(ws: Workspace, text: str, *, participant_code: str, language: str | None = None) -> EventTime:
-    """The time a researcher typed in words ("two years later", "16 évesen"), anchors filled in as above."""
+    """The time a researcher typed in words ("two years later", "16 évesen"), anchors filled in as above.
+
+    Without ``language`` the project's language is tried first, then the other one (a Hungarian
+    phrase typed in an English project is still read).
+    """
     from workbench.nlp.timeexpr import propose_time
 
     require(ws.user, Action.READ_TRANSCRIPTS)
-    found = propose_time(text, language or ws.project.language)
+    own = ws.project.language
+    languages = [language] if language else [own, *(x for x in ("en", "hu") if x != own)]
+    found = next((p for p in (propose_time(text, lang) for lang in languages) if p is not None), None)
     if found is None:
         raise InvalidInputError(
             "No time was recognised in that text; give an age, a year, a date or a time relative to an event."

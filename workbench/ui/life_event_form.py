@@ -1,0 +1,110 @@
+"""Record the selected span as a life event, on the Code page (issue 15).
+
+The form is prefilled from the selection: the time ``services/events.py`` reads from the span
+(or its turn), and the usual domain and direction of the chosen type; the researcher confirms or
+edits and presses Record. Widget keys carry the span, so a new selection prefills the form anew.
+Below the form, the events already recorded from this interview are listed.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.domain.events import Direction, EventTime, LifeDomain, Precision, TimeKind
+from workbench.domain.models import Code
+from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.services import events as ev
+from workbench.services.workspace import Workspace
+from workbench.ui import session
+
+KINDS = {"age": TimeKind.AGE, "year": TimeKind.YEAR, "relative to the previous event": TimeKind.RELATIVE}
+FLASH = "code.event.flash"
+
+
+def _prefill(ws: Workspace, interview_id: str, span: tuple[int, int]) -> EventTime | None:
+    try:
+        return ev.propose_time_for_span(ws, interview_id, *span)
+    except WorkbenchError:  # a prefill is a convenience; the form works without it
+        return None
+
+
+def life_event_panel(ws: Workspace, interview_id: str, span: tuple[int, int] | None) -> None:
+    """The form for the pending selection and the list of this interview's events."""
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.success(flash)
+    types = ev.event_types(ws)
+    if not types:
+        st.info("The codebook has no life-event types yet; a lead can pull codebooks/life-events.yaml.")
+        return
+    if span is None:
+        st.caption("Select a passage to record it as a life event.")
+    else:
+        _form(ws, interview_id, span, types)
+    rows = ev.event_rows(ws, ev.list_events(ws, interview_ref=interview_id))
+    if rows:
+        st.caption(f"{len(rows)} life events recorded from this interview.")
+        st.dataframe(
+            [{k: r[k] for k in ("type", "age", "year", "domain", "direction", "recorder", "memo")} for r in rows],
+            hide_index=True,
+        )
+
+
+def _form(ws: Workspace, interview_id: str, span: tuple[int, int], codes: list[Code]) -> None:
+    proposed = _prefill(ws, interview_id, span)
+    tag = f"{span[0]}.{span[1]}"
+    kind_label = next((label for label, kind in KINDS.items() if proposed and proposed.kind is kind), "age")
+    value = proposed.midpoint() if proposed is not None and proposed.kind is not TimeKind.DATE else None
+    if proposed is not None and proposed.kind is TimeKind.DATE and proposed.date is not None:
+        kind_label, value = "year", float(proposed.date.year)
+    with st.form(f"code.event.form.{tag}"):
+        st.caption("Record the selection as a life event" + (" (time read from the passage)." if proposed else "."))
+        type_id = st.selectbox("Event type", [c.id for c in codes], key=f"code.event.type.{tag}",
+                               format_func={c.id: c.name for c in codes}.__getitem__)  # fmt: skip
+        kind = st.radio("Time", list(KINDS), index=list(KINDS).index(kind_label), horizontal=True,
+                        key=f"code.event.kind.{tag}")  # fmt: skip
+        number = st.number_input("Age, year or years after", value=value, step=1.0, key=f"code.event.value.{tag}")
+        precision = st.selectbox("Precision", [p.value for p in Precision if p is not Precision.RANGE],
+                                 index=[p for p in Precision if p is not Precision.RANGE].index(
+                                     proposed.precision if proposed and proposed.precision is not Precision.RANGE
+                                     else Precision.EXACT),
+                                 key=f"code.event.precision.{tag}")  # fmt: skip
+        domain = st.selectbox("Life domain", ["(usual for the type)", *(d.value for d in LifeDomain)],
+                              key=f"code.event.domain.{tag}")  # fmt: skip
+        direction = st.selectbox("Direction", ["(usual for the type)", *(d.value for d in Direction)],
+                                 key=f"code.event.direction.{tag}")  # fmt: skip
+        memo = st.text_area("Memo", key=f"code.event.memo.{tag}", max_chars=ev.MAX_MEMO)
+        submitted = st.form_submit_button("Record life event", type="primary", shortcut="Mod+Shift+Enter")
+    if not submitted:
+        return
+    with session.shown_errors():
+        if number is None:
+            st.error("Say when it happened: give an age, a year or the years after the previous event.")
+            return
+        time = _time(ws, interview_id, span, kind=KINDS[kind], value=float(number), precision=Precision(precision),
+                     proposed=proposed)  # fmt: skip
+        event = ev.add_event(
+            ws, type_ref=type_id, time=time, interview_ref=interview_id, start=span[0], end=span[1],
+            domain=None if domain.startswith("(") else LifeDomain(domain),
+            direction=None if direction.startswith("(") else Direction(direction), memo=memo or "",
+        )  # fmt: skip
+        st.session_state[FLASH] = f"Recorded life event {event.id[:8]} ({event.type}) for {event.participant_code}."
+        st.rerun()
+
+
+def _time(
+    ws: Workspace, interview_id: str, span: tuple[int, int], *, kind: TimeKind, value: float, precision: Precision,
+    proposed: EventTime | None,
+) -> EventTime:  # fmt: skip
+    """The confirmed time; a relative one keeps the proposal's anchor, else the previous event's."""
+    if kind is not TimeKind.RELATIVE:
+        return EventTime(kind, value, precision)
+    if proposed is not None and proposed.kind is TimeKind.RELATIVE:
+        return EventTime(kind, value, precision, anchor_event_id=proposed.anchor_event_id,
+                         anchor_type=proposed.anchor_type)  # fmt: skip
+    events = ev.list_events(ws, interview_ref=interview_id)
+    before = [e for e in events if e.anchor and e.anchor.start is not None and e.anchor.start < span[0]]
+    anchor = max(before, key=lambda e: (e.anchor.start if e.anchor else None) or 0) if before else None
+    if anchor is None:
+        raise InvalidInputError("A time relative to the previous event needs an event recorded before this passage.")
+    return EventTime(kind, value, precision, anchor_event_id=anchor.id)
