@@ -30,6 +30,8 @@ PAGES: list[tuple[str, str, str, str, Action | None]] = [
     ("Data", "participants.py", "Participants", "groups", Action.READ_TRANSCRIPTS),
     ("Analysis", "dashboard.py", "Dashboard", "bubble_chart", Action.VIEW_THEMES),
     ("Analysis", "agreement.py", "Agreement", "compare_arrows", Action.VIEW_AGREEMENT),
+    ("Analysis", "timeline.py", "Timeline", "timeline", None),
+    ("Analysis", "pathways.py", "Pathways", "route", Action.EXPORT),
     ("Reports", "review.py", "De-identification", "shield_person", Action.REVIEW_DEID),
     ("Reports", "export.py", "Export", "download", Action.EXPORT),
     ("Project", "audit.py", "Audit log", "policy", Action.VIEW_AUDIT),

@@ -488,6 +488,9 @@ _register_themes(app)
 from workbench.cli_events import register as _register_events  # noqa: E402
 
 _register_events(app)
+from workbench.cli_pathways import register as _register_pathways  # noqa: E402
+
+_register_pathways(app)
 
 
 def _quiet_broken_pipe() -> NoReturn:

@@ -15,7 +15,7 @@ from workbench.services.coding import open_for_coding
 from workbench.services.events import list_events
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
-from workbench.ui.components import code_session as cs
+from workbench.ui.components import code_state as cs
 
 
 @pytest.fixture(scope="module")

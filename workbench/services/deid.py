@@ -34,6 +34,7 @@ from workbench.deid.terms import Term, TermMatcher, normalize_term
 from workbench.domain.models import Transcript
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, LeakDetectedError, NotFoundError, UnreviewedCandidatesError
+from workbench.services.life_release import LIFE_EVENTS, LIFE_PATHS, LifeRelease, released_texts
 from workbench.services.workspace import Workspace
 from workbench.store.deid_repo import DeidRepo, Pseudonym, StoredDetection, StoredRelease, StoredTerm
 from workbench.store.repo import Repo
@@ -458,6 +459,8 @@ def release_texts(payload: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "attributes", "\n".join([str(participant["pseudonym"]), *map(str, participant["attributes"].values())])
     for quote in payload.get("quotes", []):
         yield "quotes", f"{quote['code']}\n{quote['participant']}\n{quote['quote']}"
+    for text in released_texts(payload):
+        yield "life events", text
     for transcript in payload.get("transcripts", []):
         yield "transcripts", f"{transcript['label']}\n{transcript['participant']}\n{transcript['text']}"
 
@@ -524,7 +527,10 @@ def release(ws: Workspace, *, on_progress: ProgressFn | None = None, threshold: 
                 on_progress(done, len(ids))
         base = builder.payload()
         base["minimums"] = {"threshold": threshold, "k": k}
-        base["verified"] = _verify_release(repo, {**base, "quotes": builder.quotes, "transcripts": builder.transcripts})
+        base["verified"] = _verify_release(
+            repo,
+            {**base, "quotes": builder.quotes, "transcripts": builder.transcripts, LIFE_EVENTS: builder.life_events},
+        )
         summary = {"interviews": len(ids), "quotes": len(builder.quotes),
                    "participants": len(base["participants"]), "replaced": builder.replaced}  # fmt: skip
         release_id = deid.add_release(base, builder.parts, summary, ws.user.id)
@@ -601,6 +607,8 @@ class _ReleaseBuilder:
         """(interview id, its quotes and transcript): sealed apart so shredding can delete them."""
         self.participant_labels: dict[str, str] = {}
         self.language = ws.project.language
+        self.life = LifeRelease(repo)
+        self.life_events: list[dict[str, Any]] = []
 
     @property
     def replaced(self) -> int:
@@ -631,9 +639,12 @@ class _ReleaseBuilder:
         label = f"Interview {len(self.transcripts) + 1}"
         text = {"label": label, "participant": participant, "language": language,
                 "text": replace_spans(transcript.text, replacements)}  # fmt: skip
+        events = self.life.for_interview(interview_id, self._participant,
+                                         lambda a, b: deidentify(transcript.text, a, b, replacements))  # fmt: skip
         self.quotes += quotes
         self.transcripts.append(text)
-        self.parts.append((interview_id, {"quotes": quotes, "transcript": text}))
+        self.life_events += events
+        self.parts.append((interview_id, {"quotes": quotes, "transcript": text, LIFE_EVENTS: events}))
 
     def payload(self) -> dict[str, Any]:
         """The project-wide part of the release (the interviews' shares are in ``parts``)."""
@@ -646,6 +657,7 @@ class _ReleaseBuilder:
             "codes": [{"id": c.id, "name": c.name, "parent_id": c.parent_id} for c in self.codes.values()],
             "attributes": {name: rule.describe() for name, rule in rules.items() if rule.kind != "drop"},
             "participants": participants,
+            LIFE_PATHS: self.life.base(self._participant),
         }
 
 

@@ -297,10 +297,12 @@ class DeidRepo:
         base = json.loads(cipher.open("deid_release", row.id, "payload", row.payload_enc))
         quotes: list[Any] = list(base.get("quotes", []))
         transcripts: list[Any] = list(base.get("transcripts", []))
+        life_events: list[Any] = []  # life events recorded from a passage of the interview (services.life_release)
         for part in self._parts(row.id, cipher, list(base.get("parts", []))):
             quotes += part["quotes"]
             transcripts.append(part["transcript"])
-        payload = {**base, "quotes": quotes, "transcripts": transcripts}
+            life_events += part.get("life_events", [])
+        payload = {**base, "quotes": quotes, "transcripts": transcripts, "life_events": life_events}
         return StoredRelease(row.id, as_utc(row.created_at), row.author, json.loads(row.summary), payload)
 
     def _parts(self, release_id: str, cipher: FieldCipher, expected: list[str]) -> list[dict[str, Any]]:
