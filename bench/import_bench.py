@@ -2,8 +2,9 @@
 
 The files are written to a temporary folder (half UTF-8, half cp1250, as a real
 Hungarian archive would be) and imported with the same service the CLI uses:
-read, detect the encoding, normalise, detect turns, split sentences with spaCy,
-encrypt every field and store in SQLite, one transaction per file. The process
+read, detect the encoding, normalise, detect turns, split sentences (spaCy's
+sentencizer rules, replayed in pure Python), encrypt every field and store in
+SQLite, one transaction per file. The process
 is pinned to one CPU where the OS allows it.
 
 Stage shares come from timing wrappers put around the functions each stage calls
@@ -98,7 +99,7 @@ def _run(directory: Path, folder: Path) -> tuple[float, dict[str, float], int]:
         sources, _ = collect_paths([folder])
         with (
             _timed(totals, imports, "extract_text", "extraction (read, decode, NFC)"),
-            _timed(totals, interviews, "segment_transcript", "segmentation (turns, spaCy sentences)"),
+            _timed(totals, interviews, "segment_transcript", "segmentation (turns, sentences)"),
             _timed(totals, FieldCipher, "seal", "encryption (AES-GCM)"),
         ):
             start = time.perf_counter()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import WORKBENCH, run
+from tests.cli.console import WORKBENCH, run
 from workbench.services.demo import DEMO_PASSPHRASE
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run
+from tests.cli.console import run
 from workbench.errors import InvalidInputError
 from workbench.services.atomic_file import write_atomically
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.console import run
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.test_cli import run
 from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.domain.models import Role
 from workbench.errors import InvalidInputError

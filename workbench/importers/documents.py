@@ -11,15 +11,16 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from odf.element import Element, Node
 from odf.namespaces import TEXTNS
-from odf.opendocument import load as load_odf
-from pypdf import PdfReader
-from striprtf.striprtf import rtf_to_text
+
+if TYPE_CHECKING:
+    from docx.table import Table
+    from odf.element import Element
+
+# The parsers are imported by the function for their format: a .txt import (or a command that
+# imports nothing) does not pay for pypdf, python-docx, odfpy and striprtf (issue 17).
 
 from workbench.errors import InvalidInputError
 from workbench.importers.safety import check_xml_parts, open_zip
@@ -45,6 +46,9 @@ def docx_text(name: str, data: bytes) -> str:
     """
     with open_zip(name, data, DOCX) as archive:
         check_xml_parts(name, archive, DOCX)
+    from docx import Document
+    from docx.text.paragraph import Paragraph
+
     document = Document(io.BytesIO(data))
     blocks: list[str] = []
     for item in document.iter_inner_content():
@@ -80,12 +84,16 @@ def odt_text(name: str, data: bytes) -> str:
     """Paragraphs and headings of the document body, in order (tables included)."""
     with open_zip(name, data, ODT) as archive:
         check_xml_parts(name, archive, ODT)
+    from odf.opendocument import load as load_odf
+
     document = load_odf(io.BytesIO(data))
     return join_blocks(_odt_paragraph_text(p) for p in _odt_paragraphs(document.text))
 
 
 def _odt_paragraphs(root: Element) -> Iterator[Element]:
     """Paragraph elements in document order, walked without recursion (nesting can be deep)."""
+    from odf.element import Node
+
     stack = [root]
     while stack:
         node = stack.pop()
@@ -99,6 +107,8 @@ def _odt_paragraphs(root: Element) -> Iterator[Element]:
 
 def _odt_paragraph_text(paragraph: Element) -> str:
     """odfpy's ``teletype.extractText``, iterative and with ``text:s`` repetition capped."""
+    from odf.element import Node
+
     parts: list[str] = []
     stack: list[Element] = list(reversed(paragraph.childNodes))
     while stack:
@@ -137,6 +147,8 @@ def rtf_text(name: str, data: bytes) -> str:
         source = data.decode(codec)
     except UnicodeDecodeError:
         source = data.decode("latin-1")  # RTF is 7-bit; stray 8-bit bytes must not stop the import
+    from striprtf.striprtf import rtf_to_text
+
     text: str = rtf_to_text(source, encoding=codec, errors="replace")  # type: ignore[no-untyped-call]
     return join_blocks(text.split("\n"))
 
@@ -151,6 +163,8 @@ def pdf_text(name: str, data: bytes) -> str:
     images but has no text refuses the whole file: importing the rest would store
     an interview with silent gaps.
     """
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
         raise InvalidInputError(f"{name}: the PDF is password-protected; save an unprotected copy and import that.")

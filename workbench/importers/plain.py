@@ -12,11 +12,12 @@ import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import webvtt
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+# webvtt and markdown-it are imported by the function for their format (start-up time, issue 17).
 
 from workbench.errors import InvalidInputError
 
@@ -28,6 +29,8 @@ def markdown_text(source: str) -> str:
     ``2003. januárban ...``, is an ordered list to CommonMark, and dropping the
     number would silently change what the participant said.
     """
+    from markdown_it import MarkdownIt
+
     blocks: list[str] = []
     prefix = ""
     for token in MarkdownIt("commonmark").parse(source):
@@ -75,6 +78,8 @@ def subtitle_text(name: str, source: str, kind: Literal["vtt", "srt"]) -> str:
     picked up by the ordinary turn detection. Line wraps inside a cue are for
     display only and become spaces.
     """
+    import webvtt
+
     label = "WebVTT" if kind == "vtt" else "SubRip (.srt)"
     try:
         captions = webvtt.from_buffer(io.StringIO(source), format=kind).captions

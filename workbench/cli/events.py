@@ -1,6 +1,6 @@
 """``workbench events ...``: record, list, edit, delete and export life events (issue 15).
 
-Registered on the main ``workbench`` app by ``workbench.cli``. The commands call
+Assembled into the ``workbench`` app by ``workbench.cli``. The commands call
 ``services/events.py``, which checks roles and writes the audit log. A time is given as
 ``--age``, ``--year``, ``--date``, or ``--after EVENT --offset YEARS`` (an event id, or an event
 type for the participant's earliest event of that type), each with ``--precision`` and, for a
@@ -19,15 +19,12 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from workbench.cli.common import ProjectDir, UserOption, handled, opened
+
 if TYPE_CHECKING:
     from workbench.domain.events import EventTime
     from workbench.services.workspace import Workspace
 
-ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
-UserOption = Annotated[
-    str | None,
-    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
-]
 EventArg = Annotated[str, typer.Argument(help="The event's id (or its first 4+ characters).", show_default=False)]
 AgeOpt = Annotated[float | None, typer.Option("--age", help="Age in years when it happened.")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="Calendar year.")]
@@ -48,10 +45,6 @@ MemoOpt = Annotated[str | None, typer.Option("--memo", help="A note on the event
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 events_app = typer.Typer(help="Life events: the dated steps of each participant's life.", no_args_is_help=True)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(events_app, name="events")
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -160,7 +153,6 @@ def events_add(
     user: UserOption = None,
 ) -> None:
     """Record a life event of a participant, optionally anchored on a span of one of their interviews."""
-    from workbench.cli import handled, opened
     from workbench.domain.events import Direction, LifeDomain
     from workbench.errors import InvalidInputError
     from workbench.services.events import add_event, propose_time_for_span
@@ -200,7 +192,6 @@ def events_list(
 ) -> None:
     """List life events with their resolved ages (JSON and CSV hold the quotes and memos)."""
     from workbench.analysis.tables import to_csv
-    from workbench.cli import handled, opened
     from workbench.services.events import EXPORT_COLUMNS, event_rows, list_events
 
     with handled(), opened(directory, user) as ws:
@@ -237,7 +228,6 @@ def events_edit(
     user: UserOption = None,
 ) -> None:
     """Change an event's type, time, domain, direction or memo (an empty --memo clears it)."""
-    from workbench.cli import handled, opened
     from workbench.domain.events import Direction, LifeDomain
     from workbench.services.events import EventChanges, edit_event, get_event
 
@@ -254,7 +244,6 @@ def events_edit(
 @events_app.command("delete")
 def events_delete(directory: ProjectDir, event: EventArg, user: UserOption = None) -> None:
     """Delete one life event."""
-    from workbench.cli import handled, opened
     from workbench.services.events import delete_event
 
     with handled(), opened(directory, user) as ws:
@@ -271,7 +260,6 @@ def events_export(
 ) -> None:
     """Write every life event (or one participant's) as JSON or CSV, with resolved ages and years."""
     from workbench.analysis.tables import to_csv
-    from workbench.cli import handled, opened
     from workbench.errors import InvalidInputError
     from workbench.services.atomic_file import write_atomically
     from workbench.services.events import EXPORT_COLUMNS, event_rows, list_events
@@ -298,7 +286,6 @@ def events_types(
     user: UserOption = None,
 ) -> None:
     """List the event types of the codebook's life-event family (``--install`` adds the shipped ones)."""
-    from workbench.cli import handled, opened
     from workbench.services.events import defaults_for, event_types, install_event_types
 
     with handled(), opened(directory, user) as ws:

@@ -1,8 +1,5 @@
 """``workbench agreement``, ``retrieve``, ``frequencies``, ``cooccurrence``, ``comparison``: analysis.
 
-Registered on the main ``workbench`` app by ``workbench.cli``; the helpers of that module (error
-handling, opening a project) are imported when a command runs.
-
 Tables are written as CSV (to ``-o FILE`` or standard output) through ``analysis.tables.to_csv``,
 which defuses cells a spreadsheet would run as formulas. A CSV of passages holds decrypted
 interview text, so the command says so on stderr; keep such files inside the secure environment.
@@ -17,33 +14,21 @@ from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
+from workbench.cli.common import JsonOption, ProjectDir, UserOption, echo_json, handled, opened
+
 if TYPE_CHECKING:
     from workbench.analysis.agreement import Level, ReliabilityData
     from workbench.domain.analysis import AgreementMeasures, AgreementReport
 
-ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
-UserOption = Annotated[
-    str | None,
-    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
-]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the CSV to this file (default: standard output).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 MAX_MATRIX_BYTES = 20 * 1024 * 1024
 E = TypeVar("E", bound=StrEnum)
 
 comparison_app = typer.Typer(
     help="Blind coding: open or close the coders' comparison (leads and admins).", no_args_is_help=True
 )
-
-
-def register(app: typer.Typer) -> None:
-    app.command("agreement")(agreement_command)
-    app.command("retrieve")(retrieve_command)
-    app.command("frequencies")(frequencies_command)
-    app.command("cooccurrence")(cooccurrence_command)
-    app.add_typer(comparison_app, name="comparison")
 
 
 def agreement_command(
@@ -65,7 +50,6 @@ def agreement_command(
     user: UserOption = None,
 ) -> None:
     """Inter-coder agreement (percent, Cohen's kappa, Krippendorff's alpha) of a project or of a matrix."""
-    from workbench.cli import handled, opened
     from workbench.domain.analysis import AgreementUnit
     from workbench.domain.models import SegmentKind
     from workbench.errors import InvalidInputError
@@ -83,7 +67,10 @@ def agreement_command(
         names = [c.strip() for c in coders.split(",")] if coders else None
         with opened(cast("Path", directory), user) as ws:
             report = agreement_report(ws, coders=names, unit=unit_value, segment_kind=kind)
-        typer.echo(json.dumps(_report_json(report), indent=2, ensure_ascii=False) if as_json else _report_text(report))
+        if as_json:
+            echo_json(_report_json(report))
+        else:
+            typer.echo(_report_text(report))
 
 
 def _choice(enum: type[E], value: str, option: str) -> E:
@@ -202,7 +189,6 @@ def retrieve_command(
 ) -> None:
     """Every coded passage of a code (and its sub-codes) across interviews, with context, as CSV."""
     from workbench.analysis.tables import PASSAGE_COLUMNS, passage_rows, to_csv
-    from workbench.cli import handled, opened
     from workbench.services.retrieval import coded_passages, find_code
 
     with handled():
@@ -238,7 +224,6 @@ def frequencies_command(
 ) -> None:
     """Code frequencies (codings, interviews, participants, per coder) as CSV, or a code-by-attribute matrix."""
     from workbench.analysis.tables import attribute_rows, frequency_columns, frequency_rows, to_csv
-    from workbench.cli import handled, opened
     from workbench.services.retrieval import code_by_attribute, code_frequencies
 
     with handled():
@@ -255,7 +240,6 @@ def frequencies_command(
 def cooccurrence_command(directory: ProjectDir, *, output: OutputOption = None, user: UserOption = None) -> None:
     """The code co-occurrence matrix (speaker turns two codes share) as CSV."""
     from workbench.analysis.tables import cooccurrence_rows, to_csv
-    from workbench.cli import handled, opened
     from workbench.services.retrieval import cooccurrence
 
     with handled():
@@ -265,7 +249,6 @@ def cooccurrence_command(directory: ProjectDir, *, output: OutputOption = None, 
 
 
 def _set_comparison(directory: Path, user: str | None, *, opened_: bool) -> None:
-    from workbench.cli import handled, opened
     from workbench.services.visibility import set_comparison_open
 
     with handled():

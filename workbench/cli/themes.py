@@ -24,22 +24,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-if TYPE_CHECKING:  # the services load numpy, torch and scikit-learn; keep `workbench --help` fast
+from workbench.cli.common import ProjectDir, UserOption, handled, opened
+
+if TYPE_CHECKING:  # the services load numpy, torch and scikit-learn: imported by the commands
     from workbench.services.themes import ThemeReport
 
-ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
-UserOption = Annotated[
-    str | None,
-    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
-]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same themes.")]
 MAX_INPUT_LINES = 200_000
 
 themes_app = typer.Typer(help="Theme clustering with sentence embeddings.", no_args_is_help=True)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(themes_app, name="themes")
 
 
 @themes_app.command("run")
@@ -58,7 +51,6 @@ def run_command(
     user: UserOption = None,
 ) -> None:
     """Cluster a project's participant turns into themes (leads and admins)."""
-    from workbench.cli import handled, opened
     from workbench.nlp.themes import ThemeParams
     from workbench.services.themes import report_json, run_themes
 
@@ -108,7 +100,6 @@ def cluster_command(
     seed: SeedOption = 42,
 ) -> None:
     """Cluster arbitrary texts (no project needed); -1 marks outliers."""
-    from workbench.cli import handled
     from workbench.nlp.themes import ThemeParams
     from workbench.services.themes import cluster_texts
 
@@ -170,7 +161,6 @@ def model_command(
     user: UserOption = None,
 ) -> None:
     """Show or set the project's embedding model (setting it: leads and admins)."""
-    from workbench.cli import handled, opened
     from workbench.services.themes import set_theme_model, theme_model
 
     with handled(), opened(directory, user) as ws:

@@ -1,13 +1,9 @@
-"""``workbench deid``, ``workbench export`` and ``workbench pii``: de-identification and anonymized exports.
+"""``workbench deid scan|entities|review|unflagged|dismiss|release``: de-identification review.
 
-Registered on the main app by ``workbench.cli``. ``deid`` commands run the review workflow
-(scan, known entities, decisions, unflagged words, release); ``export`` writes anonymized tables or a report
-from the latest release and refuses (exit 1, nothing written) when a disclosure check fails,
-or exit 2 when the acting user may not do what was asked (a ``.qdpx`` by a writer, a threshold
-or k below the release's minimums);
-``pii detect`` runs the detector over a JSON-lines file without a project, for benchmarks and
-batch use. Detected names are printed only by ``deid review list`` and ``entities list``, to
-the member who asked, never into logs.
+The review workflow: scan, known entities, decisions, unflagged words, release to report
+writers (``workbench export`` then writes from the release). Detected names are printed only
+by ``deid review list``, ``deid entities list`` and ``deid unflagged``, to the member who
+asked, never into logs.
 """
 
 from __future__ import annotations
@@ -18,25 +14,15 @@ from typing import Annotated
 
 import typer
 
-ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
-UserOption = Annotated[
-    str | None,
-    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
-]
+from workbench.cli.common import ProjectDir, UserOption, handled, opened
+
 TypeOption = Annotated[str, typer.Option("--type", "-t", help="PERSON, CITY, PLACE, INSTITUTION, ORGANIZATION, ...")]
 
 deid_app = typer.Typer(help="De-identification: scan, known names, review decisions, release.", no_args_is_help=True)
 entities_app = typer.Typer(help="Names, places and institutions to protect everywhere.", no_args_is_help=True)
 review_app = typer.Typer(help="Review detections: list, accept, reject, add a missed one.", no_args_is_help=True)
-pii_app = typer.Typer(help="Run the PII detector on files, without a project.", no_args_is_help=True)
 deid_app.add_typer(entities_app, name="entities")
 deid_app.add_typer(review_app, name="review")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(deid_app, name="deid")
-    app.add_typer(pii_app, name="pii")
-    app.command("export")(export_command)
 
 
 @deid_app.command("scan")
@@ -46,7 +32,6 @@ def scan_command(
     user: UserOption = None,
 ) -> None:
     """Detect identifiers in every interview (or the given ones) and store them for review."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import scan
 
     with handled():
@@ -69,7 +54,6 @@ def entities_add(
     user: UserOption = None,
 ) -> None:
     """Protect a name everywhere, in every inflected form; prints its tag."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import add_known_entity
 
     with handled():
@@ -85,7 +69,6 @@ def entities_import(
     user: UserOption = None,
 ) -> None:
     """Load known entities from a YAML file (all or none)."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import import_known_entities
 
     with handled():
@@ -101,7 +84,6 @@ def entities_list(
     user: UserOption = None,
 ) -> None:
     """List protected names with their tags (shows real names: for reviewers only)."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import list_known_entities
 
     with handled():
@@ -121,7 +103,6 @@ def review_list(
     user: UserOption = None,
 ) -> None:
     """List detections in context (id, type, text); accept or reject them by id."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import review_items
 
     with handled():
@@ -143,7 +124,6 @@ def review_accept(
     user: UserOption = None,
 ) -> None:
     """Accept detections: the text is then protected in every interview."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import decide
 
     with handled():
@@ -159,7 +139,6 @@ def review_reject(
     user: UserOption = None,
 ) -> None:
     """Reject false alarms: the same text is never proposed again."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import decide
 
     with handled():
@@ -172,7 +151,6 @@ def review_reject(
 def review_add(directory: ProjectDir, text: Annotated[str, typer.Argument(help="The missed text.")],
                kind: TypeOption = "PERSON", user: UserOption = None) -> None:  # fmt: skip
     """Add a name the detector missed; it is found in every interview."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import add_missed
 
     with handled():
@@ -193,7 +171,6 @@ def unflagged_command(
     Protect one with `deid review add TEXT --type ...` or dismiss it with `deid dismiss`; a
     release is refused while any is left.
     """
-    from workbench.cli import handled, opened
     from workbench.services.deid import unflagged_words
 
     with handled():
@@ -216,7 +193,6 @@ def dismiss_command(
     user: UserOption = None,
 ) -> None:
     """Dismiss unflagged candidates as not identifiers (project-wide, remembered, all or none)."""
-    from workbench.cli import handled, opened
     from workbench.services.deid import dismiss_unflagged
 
     with handled():
@@ -241,7 +217,6 @@ def release_command(
     raise them, never lower them. Refused (exit 1, nothing released) while an interview has
     unflagged words nobody protected or dismissed, unless ``--override-unreviewed``.
     """
-    from workbench.cli import handled, opened
     from workbench.services.deid import release
 
     with handled():
@@ -250,52 +225,3 @@ def release_command(
         typer.echo(f"Released {summary.quotes} quotes from {summary.interviews} interviews and "
                    f"{summary.participants} participants ({summary.replaced} identifiers replaced); "
                    f"release {summary.id[:8]}.")  # fmt: skip
-
-
-def export_command(
-    directory: ProjectDir,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx, docx or qdpx.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
-    *,
-    threshold: Annotated[
-        int | None, typer.Option(help="Suppress counts below this (default and minimum: the release's).")
-    ] = None,
-    k: Annotated[
-        int | None, typer.Option("--k", help="k-anonymity of exported attributes (default, minimum: the release's).")
-    ] = None,
-    table: Annotated[list[str] | None, typer.Option("--table", help="quotes, codes, code_by_attribute.")] = None,
-    attribute: Annotated[
-        list[str] | None, typer.Option("--attribute", "-a", help="Participant attribute to include.")
-    ] = None,
-    user: UserOption = None,
-) -> None:
-    """Write an anonymized export of the latest release; refused (nothing written) if a check fails."""
-    from workbench.cli import handled, opened
-    from workbench.services.exports import TABLES, ExportOptions, export_to_file
-
-    with handled():
-        options = ExportOptions(fmt.lower(), tuple(table or TABLES), tuple(attribute or ()), threshold, k)
-        with opened(directory, user) as ws:
-            export = export_to_file(ws, options, output)
-        typer.echo(f"Wrote {output} ({', '.join(export.tables)}; sha256 {export.sha256[:16]}…).")
-        if export.check:
-            typer.echo(export.check)
-
-
-@pii_app.command("detect")
-def pii_detect(
-    source: Annotated[Path, typer.Argument(help='JSON lines: {"id": ..., "text": ...}.')],
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSON lines with the spans found.")],
-    lang: Annotated[str, typer.Option("--lang", help="en or hu.")] = "hu",
-) -> None:
-    """Detect identifiers line by line (offsets in code points, end exclusive)."""
-    from workbench.cli import handled
-    from workbench.services.atomic_file import write_atomically
-    from workbench.services.deid import detect_lines
-
-    with handled():
-        lines = source.read_text(encoding="utf-8").splitlines()
-        write_atomically(
-            output, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in detect_lines(lines, lang)).encode()
-        )
-        typer.echo(f"Wrote {output}.")

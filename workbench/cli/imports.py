@@ -1,9 +1,5 @@
 """``workbench import`` and ``workbench participants``: bringing a project's material in.
 
-Registered on the main ``workbench`` app by ``workbench.cli``. The helpers of that
-module (error handling, opening a project) are imported when a command runs, so
-the two modules do not need each other at import time.
-
 A batch import prints one line per file as it goes (above a progress bar on
 stderr), then a summary; it exits 1 if any file was skipped, so a script notices.
 """
@@ -15,14 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-if TYPE_CHECKING:  # services load spaCy; importing them lazily keeps `workbench --help` fast
+from workbench.cli.common import ProjectDir, UserOption, handled, opened
+
+if TYPE_CHECKING:  # services are imported by the commands that use them (start-up time)
     from workbench.services.imports import Imported, ImportReport, Skipped
 
-ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
-UserOption = Annotated[
-    str | None,
-    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
-]
 MaxMbOption = Annotated[
     float | None,
     typer.Option(
@@ -31,11 +24,6 @@ MaxMbOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-def register(app: typer.Typer) -> None:
-    app.command("import")(import_command)
-    app.command("participants")(participants_command)
 
 
 def import_command(
@@ -58,7 +46,6 @@ def import_command(
     user: UserOption = None,
 ) -> None:
     """Import transcripts; a bad file is skipped with its reason and the rest goes on (exit 1 if any was skipped)."""
-    from workbench.cli import handled, opened
     from workbench.services.imports import collect_paths, import_files
 
     with handled():
@@ -127,7 +114,6 @@ def participants_command(
     user: UserOption = None,
 ) -> None:
     """Add or update participants and their attributes from a spreadsheet, all rows or none."""
-    from workbench.cli import handled, opened
     from workbench.errors import InvalidInputError
     from workbench.importers.safety import check_size, max_import_bytes
     from workbench.services.participants import import_participants

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.console import run
 from tests.refi.fixtures import nvivo_like
 from tests.refi.schemas import validate
-from tests.test_cli import run
 from workbench.paths import CODEBOOKS_DIR
 
 SUBCOMMANDS = {

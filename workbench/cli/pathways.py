@@ -1,7 +1,7 @@
 """``workbench pathways``: life paths as state sequences, their groups and typical sequences.
 
-Registered on the main ``workbench`` app by ``workbench.cli``; that module's helpers (error
-handling, opening a project) are imported when the command runs.
+Assembled into the ``workbench`` app by ``workbench.cli``; error handling and opening a project
+come from ``workbench.cli.common``.
 
 Two sources, two audiences:
 
@@ -20,18 +20,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from workbench.cli.common import ProjectDir, UserOption, handled, opened
+
 if TYPE_CHECKING:
     from workbench.services.pathways import PathwayView
-
-ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
-UserOption = Annotated[
-    str | None,
-    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
-]
-
-
-def register(app: typer.Typer) -> None:
-    app.command("pathways")(pathways_command)
 
 
 def pathways_command(
@@ -56,7 +48,6 @@ def pathways_command(
     user: UserOption = None,
 ) -> None:
     """Participants' life paths as state sequences by age band (or years since an anchor event), grouped."""
-    from workbench.cli import handled, opened
     from workbench.errors import InvalidInputError
 
     with handled():
@@ -134,7 +125,6 @@ def _emit(text: str, output: Path | None) -> None:
 
 def _release(directory: Path, user: str | None, *, align: str, fmt: str, width: int | None, table: str,
              attributes: list[str], k: int | None, output: Path | None) -> None:  # fmt: skip
-    from workbench.cli import opened
     from workbench.errors import InvalidInputError
     from workbench.services.sequence_exports import (
         SequenceExportOptions,

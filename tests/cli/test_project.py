@@ -1,4 +1,4 @@
-"""The `workbench` console script, run as a user would run it (a real subprocess)."""
+"""`workbench init|status|demo|shred|serve`, `passphrase` and `audit`, run as a user would (a real subprocess)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import os
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 from contextlib import closing
@@ -15,22 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.console import WORKBENCH, run
 from workbench.services.demo import DEMO_PASSPHRASE
 
-WORKBENCH = str(Path(sys.executable).parent / "workbench")
 COMMANDS = [[], ["init"], ["status"], ["demo"], ["passphrase"], ["passphrase", "change"], ["shred"], ["serve"],
             ["audit"], ["audit", "verify"], ["audit", "show"], ["user"], ["user", "add"], ["user", "remove"],
             ["user", "list"], ["user", "passwd"], ["user", "link"]]  # fmt: skip
-
-
-def run(*args: str | Path, passphrase: str | None = DEMO_PASSPHRASE, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
-    if passphrase is not None:
-        environ["WORKBENCH_PASSPHRASE"] = passphrase
-    environ.update(env)
-    return subprocess.run(
-        [WORKBENCH, *map(str, args)], capture_output=True, text=True, env=environ, stdin=subprocess.DEVNULL, timeout=120
-    )
 
 
 @pytest.fixture(scope="module")
@@ -155,39 +144,3 @@ def test_serve_starts_the_app_on_localhost(demo_dir: Path) -> None:
         server.stdout.close()
     with pytest.raises(OSError):  # the server itself stopped: nothing orphaned still listens
         urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-
-
-def test_user_add_list_remove(tmp_path: Path) -> None:
-    project = tmp_path / "p"
-    assert run("init", project, "--user", "zoe", passphrase="first passphrase").returncode == 0
-    added = run("user", "add", project, "rita", "--role", "researcher", passphrase="first passphrase",
-                WORKBENCH_NEW_PASSWORD="rita's own password")  # fmt: skip
-    assert added.returncode == 0 and "rita (researcher)" in added.stdout
-    listed = run("user", "list", project, passphrase="first passphrase").stdout.splitlines()
-    assert listed == ["rita\tresearcher", "zoe\tadmin"]
-    as_rita = run("user", "list", project, "--user", "rita", passphrase=None, WORKBENCH_PASSWORD="rita's own password")
-    assert as_rita.returncode == 0, as_rita.stderr
-    forbidden = run("user", "add", project, "x", "--user", "rita", "--no-password", passphrase="first passphrase")
-    assert forbidden.returncode == 2 and "may not manage keys" in forbidden.stderr
-    short = run("user", "add", project, "y", passphrase="first passphrase", WORKBENCH_NEW_PASSWORD="short")
-    assert short.returncode == 1 and "too short" in short.stderr
-    assert run("user", "remove", project, "rita", passphrase="first passphrase").returncode == 0
-    assert run("user", "list", project, passphrase="first passphrase").stdout.splitlines() == ["zoe\tadmin"]
-    gone = run("user", "list", project, "--user", "rita", passphrase=None, WORKBENCH_PASSWORD="rita's own password")
-    assert gone.returncode == 2
-    bad_role = run("user", "add", project, "y", "--role", "boss", passphrase="first passphrase")
-    assert bad_role.returncode == 2 and "boss" in bad_role.stderr
-
-
-def test_user_passwd_changes_only_that_members_password(tmp_path: Path) -> None:
-    project = tmp_path / "p"
-    assert run("init", project, "--user", "zoe", passphrase="first passphrase").returncode == 0
-    env = {"WORKBENCH_NEW_PASSWORD": "rita's own password"}
-    assert run("user", "add", project, "rita", passphrase="first passphrase", **env).returncode == 0
-    new_env = {"WORKBENCH_PASSWORD": "rita's own password", "WORKBENCH_NEW_PASSWORD": "rita's second password"}
-    changed = run("user", "passwd", project, "--user", "rita", passphrase=None, **new_env)
-    assert changed.returncode == 0 and "Password of rita changed" in changed.stdout
-    old = run("status", project, "--user", "rita", passphrase=None, WORKBENCH_PASSWORD="rita's own password")
-    new = run("status", project, "--user", "rita", passphrase=None, WORKBENCH_PASSWORD="rita's second password")
-    assert (old.returncode, new.returncode) == (2, 0)
-    assert run("status", project, passphrase="first passphrase").returncode == 0  # zoe is unaffected

@@ -1,9 +1,8 @@
-"""``workbench codebook ...`` and ``workbench qdpx ...``: shared codebooks and REFI-QDA exchange.
+"""``workbench codebook import|export|diff|push|list|history|restore|add|rename|move|merge|delete``.
 
-Registered on the main ``workbench`` app by ``workbench.cli``. Every change to the
-codebook is recorded as a version (``codebook history``) that ``codebook restore``
-can return to. Exports are written atomically (temporary file, then rename) and
-audited; imports print what the file held that could not be imported.
+Every change to the codebook is recorded as a version (``codebook history``) that
+``codebook restore`` can return to. Exports are written atomically (temporary file, then
+rename) and audited; imports print what the file held that could not be imported.
 """
 
 from __future__ import annotations
@@ -14,27 +13,12 @@ from typing import Annotated
 
 import typer
 
-ProjectDir = Annotated[Path, typer.Argument(help="The project directory.", show_default=False)]
-UserOption = Annotated[
-    str | None,
-    typer.Option("--user", "-u", envvar="WORKBENCH_USER", help="Acting user (default: the project's creator)."),
-]
+from workbench.cli.common import ProjectDir, UserOption, echo_warnings, handled, opened
+
 CodeArg = Annotated[str, typer.Argument(help="A code: its GUID (or 4+ first characters), key or exact name.")]
 
 codebook_app = typer.Typer(help="Edit, share and exchange the project's codebook (leads and admins edit).",
                            no_args_is_help=True)  # fmt: skip
-qdpx_app = typer.Typer(help="Exchange whole projects with NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx).",
-                       no_args_is_help=True)  # fmt: skip
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(codebook_app, name="codebook")
-    app.add_typer(qdpx_app, name="qdpx")
-
-
-def _warnings(warnings: list[str]) -> None:
-    for warning in warnings:
-        typer.secho(f"warning: {warning}", err=True, fg=typer.colors.YELLOW)
 
 
 @codebook_app.command("import")
@@ -44,7 +28,6 @@ def codebook_import(
     user: UserOption = None,
 ) -> None:
     """Pull a codebook into the project: new codes are added, codes with the same GUID updated."""
-    from workbench.cli import handled, opened
     from workbench.errors import InvalidInputError
     from workbench.services.codebook import import_codebook_file
 
@@ -53,7 +36,7 @@ def codebook_import(
             raise InvalidInputError(f"{file}: no such file.")
         with opened(directory, user) as ws:
             result = import_codebook_file(ws, file.name, file.read_bytes())
-        _warnings(result.warnings)
+        echo_warnings(result.warnings)
         if result.version is None:
             typer.echo(f"{file.name}: the project already has all {result.unchanged} codes; nothing changed.")
         else:
@@ -69,7 +52,6 @@ def codebook_export(
     user: UserOption = None,
 ) -> None:
     """Write the codebook as a shared YAML file or a REFI-QDA .qdc file."""
-    from workbench.cli import handled, opened
     from workbench.services.atomic_file import write_atomically
     from workbench.services.codebook import export_codebook
 
@@ -88,7 +70,6 @@ def codebook_diff(
     user: UserOption = None,
 ) -> None:
     """Show how the project's codebook differs from a shared file (exit 0 either way)."""
-    from workbench.cli import handled, opened
     from workbench.services.codebook import compare_with_shared
 
     with handled():
@@ -110,7 +91,6 @@ def codebook_push(
     user: UserOption = None,
 ) -> None:
     """Write the project's codebook back into a shared file as its next version (prints the diff)."""
-    from workbench.cli import handled, opened
     from workbench.services.codebook import push_to_shared
 
     with handled():
@@ -124,7 +104,6 @@ def codebook_push(
 @codebook_app.command("list")
 def codebook_list(directory: ProjectDir, user: UserOption = None) -> None:
     """Print the code tree with GUIDs and coding counts."""
-    from workbench.cli import handled, opened
     from workbench.services.codebook import codebook_overview
 
     with handled():
@@ -138,7 +117,6 @@ def codebook_list(directory: ProjectDir, user: UserOption = None) -> None:
 @codebook_app.command("history")
 def codebook_history(directory: ProjectDir, user: UserOption = None) -> None:
     """List the codebook's versions, newest first: who changed what, when."""
-    from workbench.cli import handled, opened
     from workbench.services.codebook import codebook_history as history
 
     with handled():
@@ -155,7 +133,6 @@ def codebook_restore(
     user: UserOption = None,
 ) -> None:
     """Make the codebook what it was at VERSION again (recorded as a new version; codings come back)."""
-    from workbench.cli import handled, opened
     from workbench.services.codebook import restore_version
 
     with handled():
@@ -177,7 +154,6 @@ def codebook_add(
     user: UserOption = None,
 ) -> None:
     """Add a code."""
-    from workbench.cli import handled, opened
     from workbench.domain.models import Code
     from workbench.services.codebook import create_code, resolve_code
 
@@ -194,7 +170,6 @@ def codebook_rename(directory: ProjectDir, code: CodeArg, new_name: str, user: U
     """Rename a code (its codings stay)."""
     from dataclasses import replace
 
-    from workbench.cli import handled, opened
     from workbench.services.codebook import resolve_code, update_code
 
     with handled():
@@ -212,7 +187,6 @@ def codebook_move(
     user: UserOption = None,
 ) -> None:
     """Move a code (with its sub-codes) under another code or to the top level."""
-    from workbench.cli import handled, opened
     from workbench.services.codebook import move_code, resolve_code
 
     with handled():
@@ -230,7 +204,6 @@ def codebook_merge(
     user: UserOption = None,
 ) -> None:
     """Merge CODE into INTO: codings move over, overlapping duplicates collapse, CODE is deleted."""
-    from workbench.cli import handled, opened
     from workbench.services.codebook import merge_codes, resolve_code
 
     with handled():
@@ -251,7 +224,6 @@ def codebook_delete(
     user: UserOption = None,
 ) -> None:
     """Delete a code; its sub-codes move up. A code with codings needs --yes; `codebook restore` undoes it."""
-    from workbench.cli import handled, opened
     from workbench.services.codebook import delete_code, resolve_code
 
     with handled():
@@ -260,66 +232,3 @@ def codebook_delete(
             result = delete_code(ws, found.id, confirm=yes)
         typer.echo(f"Deleted {found.name!r} ({result.archived} codings archived); undo with "
                    f"`workbench codebook restore {directory} {result.version - 1}`.")  # fmt: skip
-
-
-@qdpx_app.command("export")
-def qdpx_export(
-    directory: ProjectDir,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The .qdpx file to write.", show_default=False)],
-    crlf: Annotated[
-        bool, typer.Option("--crlf", help="CR LF line ends in the text sources (MAXQDA expects them).")
-    ] = False,
-    user: UserOption = None,
-) -> None:
-    """Export the whole project, decrypted, as REFI-QDA .qdpx (leads and admins; audited with its SHA-256)."""
-    from workbench.cli import handled, opened
-    from workbench.services.refi import export_qdpx
-
-    with handled():
-        with opened(directory, user) as ws:
-            report = export_qdpx(ws, output, crlf=crlf)
-        _warnings(report.warnings)
-        typer.echo(f"Wrote {output}: {report.sources} transcripts, {report.codes} codes, {report.cases} cases, "
-                   f"{report.codings} codings, {report.notes} notes. The file is NOT encrypted.")  # fmt: skip
-        typer.echo(f"SHA-256 {report.sha256}")
-
-
-@qdpx_app.command("import")
-def qdpx_import(
-    directory: ProjectDir,
-    file: Annotated[Path, typer.Argument(help="A .qdpx project from NVivo, ATLAS.ti, MAXQDA, QualCoder ...")],
-    split_names: Annotated[
-        str | None,
-        typer.Option(
-            "--split-names", help="Restore a code tree flattened into names, e.g. '::' for ATLAS.ti's 'Parent::Child'."
-        ),
-    ] = None,
-    user: UserOption = None,
-) -> None:
-    """Import a REFI-QDA project (codes, cases, transcripts, codings, notes), all or nothing."""
-    from workbench.cli import handled, opened
-    from workbench.errors import InvalidInputError
-    from workbench.refi.safety import default_limits
-    from workbench.services.refi import import_qdpx
-
-    with handled():
-        if not file.is_file():
-            raise InvalidInputError(f"{file}: no such file.")
-        limit = default_limits().max_archive
-        if file.stat().st_size > limit:
-            raise InvalidInputError(f"{file.name}: larger than the {limit // 2**20} MB limit (WORKBENCH_MAX_QDPX_MB).")
-        with opened(directory, user) as ws:
-            report = import_qdpx(ws, file.name, file.read_bytes(), split_names=split_names)
-        _warnings(report.warnings)
-        for line in report.coders:
-            typer.echo(f"coders: {line}")
-        standard = len([p for p in report.positions if ": code points (" in p])
-        if standard:
-            typer.echo(f"positions: {standard} {'source' if standard == 1 else 'sources'} read as the standard "
-                       "defines (code points).")  # fmt: skip
-        for line in (p for p in report.positions if ": code points (" not in p):
-            typer.echo(f"positions: {line}")
-        typer.echo(f"Imported {file.name}: {report.codes_added} codes, {report.participants_added} participants "
-                   f"({report.participants_updated} updated), {report.interviews} transcripts, {report.codings} "
-                   f"codings, {report.memos} memos.")  # fmt: skip
-        typer.echo(f"In the file: {report.summary()}.")
