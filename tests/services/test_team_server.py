@@ -15,9 +15,12 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -172,3 +175,51 @@ def test_two_processes_code_one_postgresql_project(pg_project: Path, tmp_path: P
     )  # fmt: skip
     assert cli.returncode == 0, cli.stderr
     assert "intact" in cli.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(port: int, server: subprocess.Popen[bytes], deadline: float) -> bool:
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                return bool(response.status == 200)
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                return False
+            time.sleep(0.5)
+
+
+def test_two_serve_processes_run_on_one_postgresql_project(pg_project: Path) -> None:
+    """The deployment of deploy/README.md: two `workbench serve` processes, one database."""
+    ports = [_free_port(), _free_port()]
+    workbench = str(Path(sys.executable).with_name("workbench"))
+    command = [workbench, "serve", str(pg_project), "--port"]
+    quiet = subprocess.DEVNULL
+    servers = [
+        subprocess.Popen([*command, str(port)], env=os.environ.copy(), stdout=quiet, stderr=quiet) for port in ports
+    ]
+    try:
+        deadline = time.monotonic() + 90
+        assert [_healthy(port, server, deadline) for port, server in zip(ports, servers, strict=True)] == [True, True]
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)
+
+
+def test_the_team_proxy_sends_the_same_headers_and_pins_sessions() -> None:
+    """deploy/Caddyfile.team keeps the single-process proxy's headers and is sticky over both processes."""
+    single = (REPO_ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    team = (REPO_ROOT / "deploy" / "Caddyfile.team").read_text(encoding="utf-8")
+    headers = [re.search(r"header \{.*?\n\t\}", text, re.S) for text in (single, team)]
+    assert headers[0] is not None and headers[1] is not None
+    assert headers[0].group(0) == headers[1].group(0)
+    assert re.search(r"reverse_proxy 127\.0\.0\.1:8501 127\.0\.0\.1:8502 \{[^}]*lb_policy cookie", team)
+    unit = (REPO_ROOT / "deploy" / "workbench@.service").read_text(encoding="utf-8")
+    assert "--port %i --host 127.0.0.1" in unit and "LimitCORE=0" in unit
