@@ -170,8 +170,8 @@ def measure_cli(directory: Path, facts: dict[str, str], work: Path, runs: int) -
     out["cli cooccurrence"] = _median(lambda: _cli("cooccurrence", str(directory), "-o", str(work / "c.csv")), runs)
     out["cli qdpx export"] = _median(lambda: _cli("qdpx", "export", str(directory), "-o", str(qdpx)), runs)
     target = work / "imported"
-    env = {**os.environ, "WORKBENCH_PASSPHRASE": PASSPHRASE}
-    with _fresh_database():
+    with _fresh_database():  # the environment is read inside: on PostgreSQL it names the new schema
+        env = {**os.environ, "WORKBENCH_PASSPHRASE": PASSPHRASE}
         subprocess.run([WORKBENCH, "init", str(target), "--user", "admin", "--lang", "hu"], env=env, check=True,
                        capture_output=True)  # fmt: skip
         out["cli qdpx import (fresh project)"] = _median(
