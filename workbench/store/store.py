@@ -115,6 +115,10 @@ def new_location(directory: Path) -> ProjectLocation:
     return ProjectLocation(directory, uuid.uuid4().hex, backend)
 
 
+_WRITER_LOCK = "SELECT pg_advisory_xact_lock(hashtext('workbench.write:' || current_schema()))"
+"""One writer at a time per project schema on PostgreSQL (``Store.write``)."""
+
+
 class Store:
     """Owns the engine of one project database; hands out transactions."""
 
@@ -158,19 +162,38 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read transaction (a consistent snapshot)."""
-        with self._errors(), self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A read transaction (a consistent snapshot).
+
+        PostgreSQL's default (read committed) gives each statement its own snapshot: a read
+        that checks an interview's manifest and then its codings could straddle another
+        process's commit and report tampering that never happened (two `serve` processes on
+        one database, tests/services/test_team_server.py). Repeatable read is one snapshot.
+        """
+        with self._errors(), self.engine.connect() as plain:
+            conn = plain.execution_options(isolation_level="REPEATABLE READ") if self.backend == "postgresql" else plain
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: all or nothing, one writer at a time."""
+        """A write transaction: all or nothing, one writer at a time.
+
+        SQLite's ``BEGIN IMMEDIATE`` excludes other writers for the whole transaction. On
+        PostgreSQL a transaction-scoped advisory lock, keyed by the project's schema, does the
+        same, so every statement of a write sees everything committed before it began and no
+        other writer commits in between: a manifest check cannot see half of another
+        process's change, and the twin of a coding another process just stored is refused
+        clearly instead of failing on the unique constraint.
+        """
         with self._errors(), self.engine.connect() as plain:
             conn = plain.execution_options(workbench_write=True)
             with conn.begin():
                 if self.backend == "postgresql":
                     timeout_ms = int(self._busy_timeout_s * 1000)
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+                    conn.exec_driver_sql(
+                        "SELECT pg_advisory_xact_lock(hashtext('workbench.write:' || current_schema()))"
+                    )
                 yield conn
 
     @contextmanager

@@ -1,0 +1,306 @@
+"""Scale benchmark: a research centre's year of work, and how the costs grow with it.
+
+    .venv/bin/python -m bench.scale_bench --interviews 25,50,100,150 --backend sqlite
+    .venv/bin/python -m bench.scale_bench --interviews 10,25 --words 2000 --backend postgresql
+
+For each size a project is generated through the services the app uses (``init_project``,
+``add_user``, ``add_participants``, ``install_codebook``, ``add_transcript``, the Code page's
+``insert_new_codings`` with one audit entry per coding, ``add_interview_memo``): N interviews of
+``--words`` generated Hungarian-like words, 60 codes, 250 codings per interview by five coders
+(each coder codes the same 50 passages, agreeing on the code 70% of the time, so agreement has
+something to measure) and two memos per interview. Then it measures
+
+* through the CLI, start-up included (median of ``--runs``): cold unlock (``status``), agreement
+  of the five coders, ``retrieve`` of the most used code, ``cooccurrence``, ``.qdpx`` export and
+  import into a fresh project, a de-identified release (``deid release``, which scans every
+  interview once: the slowest step by far), XLSX export;
+* in-process, the service calls behind each page (server time without Streamlit's rendering):
+  Overview (``project_status``), Code page on the largest transcript (``open_for_coding`` +
+  ``interview_codings``), Retrieve, Dashboard (frequencies, co-occurrence, code by attribute),
+  Agreement, Codebook, and the resident memory a session adds when it opens the largest transcript.
+
+The figures are medians in seconds; the growth table divides each by its value at the smallest
+size, next to the ratio of sizes, so a cost that grows faster than the project shows at once.
+No figure here is a pass/fail test; record dated results in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from workbench.domain.attributes import AttributeDef, AttributeType
+from workbench.domain.models import Code, Role
+
+PASSPHRASE = "scale benchmark passphrase"
+CODERS = ("coder1", "coder2", "coder3", "coder4", "coder5")
+LEAD = "lead"
+CODES = 60
+PASSAGES = 50  # per interview, each coded by all five coders: 250 codings per interview
+AGREE = 0.7
+WORDS = [
+    "börtön", "család", "iskola", "munka", "barát", "apám", "anyám", "város", "utca", "bíróság", "ítélet", "csoport",
+    "hit", "harag", "jövő", "nevelőintézet", "testvér", "nagymama", "kocsma", "edző", "gyár", "falu", "rendőr",
+    "ügyvéd", "levél", "látogatás",
+]  # fmt: skip
+PG_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+WORKBENCH = str(Path(sys.executable).with_name("workbench"))
+
+
+def password(name: str) -> str:
+    return f"scale-bench-{name}-pw"
+
+
+def make_transcript(words: int, rng: random.Random) -> str:
+    turns, count, speaker = [], 0, 0
+    while count < words:
+        sentences = [
+            " ".join(rng.choices(WORDS, k=rng.randint(6, 18))).capitalize() + "." for _ in range(rng.randint(1, 6))
+        ]
+        turn = " ".join(sentences)
+        count += len(turn.split())
+        turns.append(f"{'K' if speaker == 0 else 'V'}: {turn}")
+        speaker ^= 1
+    return "\n\n".join(turns)
+
+
+# -- generation --------------------------------------------------------------------------------
+
+
+def generate(directory: Path, interviews: int, words: int) -> dict[str, str]:
+    """Build the project through the app's services; returns facts the measurements need."""
+    from workbench.services.codebook import install_codebook
+    from workbench.services.coding import add_interview_memo, insert_new_codings
+    from workbench.services.interviews import add_transcript
+    from workbench.services.participants import add_participants
+    from workbench.services.projects import init_project, open_project
+    from workbench.services.users import add_user, set_password
+    from workbench.store import coding_repo
+
+    rng = random.Random(150)
+    ws = init_project(directory, PASSPHRASE, "admin", language="hu", name="scale bench")
+    codes = [Code(str(uuid.uuid4()), f"Code {i:02d}", key=f"c{i:02d}") for i in range(CODES)]
+    try:
+        set_password(ws, "admin", password("admin"))
+        for name in CODERS:
+            add_user(ws, name, Role.RESEARCHER, password(name))
+        add_user(ws, LEAD, Role.LEAD, password(LEAD))
+        install_codebook(ws, codes, "scale bench codebook")
+        groups = ("a", "b", "c")
+        definition = AttributeDef("group", AttributeType.CATEGORY, groups)
+        add_participants(ws, [definition], {f"P{i:03d}": {"group": groups[i % 3]} for i in range(interviews)})
+        ids = [
+            add_transcript(ws, make_transcript(words, rng), title=f"Interview {i:03d}", language="hu",
+                           participant_code=f"P{i:03d}")
+            for i in range(interviews)
+        ]  # fmt: skip
+    finally:
+        ws.close()
+    weights = [1.0 / (rank + 1) for rank in range(CODES)]  # a few codes are used far more than the rest
+    for coder in CODERS:
+        cws = open_project(directory, password(coder), coder)
+        try:
+            for n, interview_id in enumerate(ids):
+                passage_rng = random.Random(n)  # the same passages and base codes for every coder
+                with cws.write() as repo:
+                    text = coding_repo.interview_text(repo, interview_id)
+                    spans = []
+                    for _ in range(PASSAGES):
+                        start = passage_rng.randrange(0, max(1, len(text) - 400))
+                        end = start + passage_rng.randrange(40, 400)
+                        base = passage_rng.choices(range(CODES), weights)[0]
+                        chosen = base if rng.random() < AGREE else rng.randrange(CODES)
+                        spans.append((codes[chosen].id, start, min(end + rng.randrange(0, 20), len(text))))
+                    added = insert_new_codings(cws, repo, interview_id, text, spans)
+                    for c in added:
+                        cws.audit(repo, "coding added", "coding", c.id, interview=interview_id, code=c.code_id,
+                                  start=c.start, end=c.end)  # fmt: skip
+                if coder in CODERS[:2]:
+                    add_interview_memo(cws, interview_id, f"Generated memo by {coder} on interview {n}.")
+        finally:
+            cws.close()
+    return {"code": codes[0].key or "", "largest": ids[0]}
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+def _median(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _cli(*args: str, user: str = "admin", secret: str | None = None) -> None:
+    env = {**os.environ, "WORKBENCH_PASSWORD": secret or password(user), "WORKBENCH_USER": user}
+    done = subprocess.run([WORKBENCH, *args], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"workbench {args[0]} exited {done.returncode}: {done.stderr.strip()[-300:]}")
+
+
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_cli(directory: Path, facts: dict[str, str], work: Path, runs: int, *, release: bool) -> dict[str, float]:
+    qdpx = work / "project.qdpx"
+    out: dict[str, float] = {}
+    out["cli unlock (status)"] = _median(lambda: _cli("status", str(directory)), runs)
+    out["cli agreement 5 coders"] = _median(lambda: _cli("agreement", str(directory), user=LEAD), runs)
+    out["cli retrieve (top code)"] = _median(
+        lambda: _cli("retrieve", str(directory), "--code", facts["code"], "-o", str(work / "r.csv"), user=LEAD), runs
+    )
+    out["cli cooccurrence"] = _median(lambda: _cli("cooccurrence", str(directory), "-o", str(work / "c.csv")), runs)
+    out["cli qdpx export"] = _median(lambda: _cli("qdpx", "export", str(directory), "-o", str(qdpx)), runs)
+    target = work / "imported"
+    with _fresh_database():  # the environment is read inside: on PostgreSQL it names the new schema
+        env = {**os.environ, "WORKBENCH_PASSPHRASE": PASSPHRASE}
+        subprocess.run([WORKBENCH, "init", str(target), "--user", "admin", "--lang", "hu"], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        out["cli qdpx import (fresh project)"] = _median(
+            lambda: _cli("qdpx", "import", str(target), str(qdpx), secret=PASSPHRASE), 1
+        )
+    if release:  # the scan reads every word once with the NER model: minutes at full size
+        out["cli deid release (scans all)"] = _median(
+            lambda: _cli("deid", "release", str(directory), "--override-unreviewed"), 1
+        )
+        out["cli export xlsx"] = _median(
+            lambda: _cli("export", str(directory), "-f", "xlsx", "-o", str(work / "e.xlsx")), runs
+        )
+    return out
+
+
+def measure_services(directory: Path, facts: dict[str, str], runs: int) -> dict[str, float]:
+    from workbench.services.agreement import agreement_report
+    from workbench.services.codebook import codebook_overview
+    from workbench.services.coding import interview_codings, open_for_coding
+    from workbench.services.projects import open_project, project_status
+    from workbench.services.retrieval import (
+        code_by_attribute,
+        code_frequencies,
+        coded_passages,
+        cooccurrence,
+        find_code,
+    )
+
+    out: dict[str, float] = {}
+    out["svc unlock (open_project)"] = _median(lambda: open_project(directory, password(LEAD), LEAD).close(), runs)
+    ws = open_project(directory, password(LEAD), LEAD)
+    try:
+        code = find_code(ws, facts["code"])
+        out["page Overview"] = _median(lambda: project_status(ws), runs)
+        out["page Code (largest)"] = _median(
+            lambda: (open_for_coding(ws, facts["largest"]), interview_codings(ws, facts["largest"])), runs
+        )
+        out["page Retrieve (top code)"] = _median(lambda: coded_passages(ws, code.id), runs)
+        out["page Codebook"] = _median(lambda: codebook_overview(ws), runs)
+        out["page Dashboard"] = _median(
+            lambda: (code_frequencies(ws), cooccurrence(ws), code_by_attribute(ws, "group")), runs
+        )
+        out["page Agreement 5 coders"] = _median(lambda: agreement_report(ws), runs)
+    finally:
+        ws.close()
+    before = _rss_mib()
+    sessions = [open_project(directory, password(c), c) for c in CODERS]
+    held = [(open_for_coding(s, facts["largest"]), interview_codings(s, facts["largest"])) for s in sessions]
+    out["MiB per session (RSS)"] = (_rss_mib() - before) / len(sessions)
+    del held
+    for s in sessions:
+        s.close()
+    return out
+
+
+@contextmanager
+def _fresh_database() -> Iterator[None]:
+    """On PostgreSQL each project gets its own schema (dropped afterwards); SQLite needs nothing."""
+    if not os.environ.get("SCALE_BENCH_PG"):
+        yield
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"scale_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    previous = os.environ.get("WORKBENCH_DATABASE_URL")
+    os.environ["WORKBENCH_DATABASE_URL"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("WORKBENCH_DATABASE_URL", None)
+        else:
+            os.environ["WORKBENCH_DATABASE_URL"] = previous
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run_size(interviews: int, words: int, runs: int, cli_runs: int, *, release: bool = True) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp, _fresh_database():
+        work = Path(tmp)
+        start = time.perf_counter()
+        facts = generate(work / "project", interviews, words)
+        figures = {"generate (services)": time.perf_counter() - start}
+        figures.update(measure_services(work / "project", facts, runs))
+        figures.update(measure_cli(work / "project", facts, work, cli_runs, release=release))
+        return figures
+
+
+def _table(sizes: list[int], results: dict[int, dict[str, float]], words: int) -> str:
+    names = list(results[sizes[0]])
+    head = f"{'measure':<34}" + "".join(f"{n:>10}" for n in sizes)
+    lines = [f"seconds (MiB for memory), {words:,} words per interview", head]
+    for name in names:
+        lines.append(f"{name:<34}" + "".join(f"{results[n][name]:>10.2f}" for n in sizes))
+    lines += ["", "growth (value / value at the smallest size)", head,
+              f"{'size':<34}" + "".join(f"{n / sizes[0]:>10.1f}" for n in sizes)]  # fmt: skip
+    for name in names:
+        base = results[sizes[0]][name] or 1e-9
+        lines.append(f"{name:<34}" + "".join(f"{results[n][name] / base:>10.1f}" for n in sizes))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--interviews", default="25,50,100,150", help="comma-separated project sizes")
+    parser.add_argument("--words", type=int, default=10_000, help="words per interview")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions per in-process measure (median)")
+    parser.add_argument("--cli-runs", type=int, default=3, help="repetitions per CLI measure (median)")
+    parser.add_argument("--no-release", action="store_true", help="skip the release and the XLSX export (NER scan)")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(n) for n in args.interviews.split(","))
+    if args.backend == "postgresql":
+        os.environ["SCALE_BENCH_PG"] = "1"
+    else:
+        os.environ.pop("WORKBENCH_DATABASE_URL", None)
+    results: dict[int, dict[str, float]] = {}
+    for n in sizes:
+        began = time.perf_counter()
+        results[n] = run_size(n, args.words, args.runs, args.cli_runs, release=not args.no_release)
+        print(f"{n} interviews: {time.perf_counter() - began:.0f} s in all", file=sys.stderr, flush=True)
+    print(f"scale benchmark, {args.backend}, {time.strftime('%Y-%m-%d')}, "
+          f"median of {args.runs} in-process, {args.cli_runs} through the CLI (import and release: 1 run)")  # fmt: skip
+    print(_table(sizes, results, args.words))
+
+
+if __name__ == "__main__":
+    main()
