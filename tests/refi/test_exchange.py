@@ -102,7 +102,9 @@ def test_text_transform_hook_moves_selections_with_the_text(
     first, _ = add_two_transcripts(project)
     start = TRANSCRIPT_A.index("violet umbrella")
     with project.write() as repo:
-        repo.add_coding(repo.transcript(first), code.id, project.user.id, start, start + len("violet umbrella"))
+        repo.codings.add(
+            repo.interviews.transcript(first), code.id, project.user.id, start, start + len("violet umbrella")
+        )
 
     def redact(_interview: str, text: str) -> Transformed:
         old = "Kisrétfalva"

@@ -202,8 +202,8 @@ def test_an_inner_project_file_with_another_name_is_read(builder: Builder) -> No
 def test_a_coder_stored_under_an_earlier_safe_key_is_found_again(project: Workspace) -> None:
     """Earlier versions stored "Anna Kovács" as "Anna_Kovács": the key still finds that member."""
     with project.write() as repo:
-        earlier = repo.add_user("Anna_Kovács", Role.RESEARCHER)
-        repo.remove_user(earlier.id)
+        earlier = repo.users.add("Anna_Kovács", Role.RESEARCHER)
+        repo.users.remove(earlier.id)
     report = import_qdpx(project, "nvivo.qdpx", nvivo_like()[0])
     view = view_transcript(project, report.interview_ids[0])
     assert {c.coder for c in view.codings} == {"Anna_Kovács"}

@@ -23,10 +23,10 @@ from workbench.services.workspace import Workspace
 def _code(ws: Workspace, interview: str, code_id: str, quote: str, *, coder: str | None = None,
           memo: str | None = None, offset: int = 0) -> None:  # fmt: skip
     with ws.write() as repo:
-        transcript = repo.transcript(interview)
+        transcript = repo.interviews.transcript(interview)
         start = transcript.text.index(quote) + offset
-        coder_id = repo.user_by_name(coder).id if coder else ws.user.id  # type: ignore[union-attr]
-        repo.add_coding(transcript, code_id, coder_id, start, start + len(quote), memo=memo)
+        coder_id = repo.users.by_name(coder).id if coder else ws.user.id  # type: ignore[union-attr]
+        repo.codings.add(transcript, code_id, coder_id, start, start + len(quote), memo=memo)
 
 
 def _codings(ws: Workspace, interview: str) -> list[tuple[str, str, str, str | None]]:

@@ -25,7 +25,6 @@ from workbench.services.projects import audit_log, init_project, open_project, s
 from workbench.services.users import add_user
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s
-from workbench.store.embedding_repo import EmbeddingRepo
 
 VISITS = [
     "My daughter visits me every second Sunday and it keeps me going.",
@@ -97,7 +96,7 @@ def _codes(ws: Workspace) -> dict[str, Code]:
 
 def _code_sentence(ws: Workspace, interview_id: str, sentence: str, code: Code) -> None:
     with ws.read() as repo:
-        text = repo.transcript(interview_id).text
+        text = repo.interviews.transcript(interview_id).text
     start = text.index(sentence)
     add_coding(ws, interview_id, code.id, start, start + len(sentence))
 
@@ -164,7 +163,7 @@ def test_embeddings_and_runs_are_only_ciphertext_at_rest(
     assert hashlib.sha256(VISITS[0].encode()).hexdigest().encode() not in stored, "no bare hash of a text"
     with ws.read() as repo:
         rows = repo.conn.execute(select(s.embedding)).all()
-        store = EmbeddingRepo(repo)
+        store = repo.embeddings
         mac = store.text_mac(VISITS[0])
         interview_id = next(r.interview_id for r in rows if r.text_mac == mac)
         decrypted = store.vectors(interview_id, minilm.model_id)[mac]
@@ -181,7 +180,7 @@ def test_shredding_an_interview_kills_its_embeddings_and_discards_runs(
     themes.run_themes(project, embedder=minilm)
     shred_interview(project, first)
     with project.read() as repo, pytest.raises(ShreddedError):
-        EmbeddingRepo(repo).vectors(first, minilm.model_id)
+        repo.embeddings.vectors(first, minilm.model_id)
     assert themes.latest_themes(project) is None
     with project.read() as repo:
         assert repo.conn.execute(select(s.theme_run)).all() == []
@@ -196,7 +195,7 @@ def test_the_mac_is_keyed_per_project(tmp_path: Path, monkeypatch: pytest.Monkey
     for name in ("one", "two"):
         ws = init_project(tmp_path / name, PASSPHRASE, "zed", language="en", kdf=FAST_KDF)
         with ws.read() as repo:
-            macs.append(EmbeddingRepo(repo).text_mac("Yes."))
+            macs.append(repo.embeddings.text_mac("Yes."))
         ws.close()
     assert macs[0] != macs[1] and hashlib.sha256(b"Yes.").hexdigest() not in macs
 
@@ -280,21 +279,21 @@ def test_only_participant_segments_are_read_for_themes_in_transcript_order(proje
     add_transcript(project, "Interviewer: Hello there.\n\nParticipant: Short one.\n\nParticipant: " + TRAINING[3],
                    title="C")  # fmt: skip
     with project.read() as repo:
-        summaries = [i for i in repo.interview_summaries() if i.shredded_at is None]
+        summaries = [i for i in repo.interviews.summaries() if i.shredded_at is None]
         assert {i.id for i in summaries} >= set(ids)
         for kind in (SegmentKind.TURN, SegmentKind.SENTENCE):
             expected = [
                 (i.id, seg.start, seg.end, seg.text)
                 for i in summaries
-                for seg in repo.transcript(i.id).segments
+                for seg in repo.interviews.transcript(i.id).segments
                 if seg.kind is kind and seg.role is SpeakerRole.PARTICIPANT
             ]
-            found = EmbeddingRepo(repo).participant_segments([i.id for i in summaries], kind.value)
+            found = repo.interviews.participant_segments([i.id for i in summaries], kind.value)
             assert found == expected and len(found) >= 9
             backwards = [i.id for i in reversed(summaries)]
-            reordered = EmbeddingRepo(repo).participant_segments(backwards, kind.value)
+            reordered = repo.interviews.participant_segments(backwards, kind.value)
             assert reordered == sorted(found, key=lambda f: backwards.index(f[0]))  # stable: positions kept
-        assert EmbeddingRepo(repo).participant_segments([], SegmentKind.TURN.value) == []
+        assert repo.interviews.participant_segments([], SegmentKind.TURN.value) == []
         turns = {u.text for u in themes._participant_units(repo, summaries, SegmentKind.TURN)}
     assert "Short one." not in turns and TRAINING[3] in turns and "Hello there." not in turns
 

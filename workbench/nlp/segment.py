@@ -13,9 +13,9 @@ import spacy
 from spacy.language import Language
 
 from workbench.domain.models import SUPPORTED_LANGUAGES, SegmentKind
+from workbench.domain.records import SegmentDraft
 from workbench.domain.transcript import detect_turns
 from workbench.errors import InvalidInputError
-from workbench.store.repo import SegmentDraft
 
 
 @lru_cache(maxsize=4)

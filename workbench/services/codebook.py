@@ -37,13 +37,12 @@ from workbench.domain.codebook import (
 )
 from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
+from workbench.domain.records import CodingChange, CodingRecord, VersionRecord
 from workbench.errors import ConfirmationRequiredError, InvalidInputError, NotFoundError, ShreddedError
 from workbench.refi.codes import color_of
 from workbench.refi.qdc import read_qdc, write_qdc
 from workbench.services.atomic_file import write_atomically
 from workbench.services.workspace import Workspace
-from workbench.store.codebook_repo import CodebookStore, CodingChange, VersionRecord
-from workbench.store.coding_repo import CodingRecord
 from workbench.store.repo import Repo
 from workbench.yaml_guard import load_untrusted_yaml
 
@@ -139,9 +138,9 @@ def _collect(source: str, entries: list[Any], parent: str | None, language: str,
 class _Change:
     """Collects what one codebook change does to codings, as net (before, after) per coding."""
 
-    def __init__(self, store: CodebookStore) -> None:
-        self.store = store
-        self.version = store.repo.codebook_version() + 1
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self.version = repo.codebook.current_version() + 1
         self._before: dict[str, str | None] = {}
         self._after: dict[str, str | None] = {}
 
@@ -150,22 +149,22 @@ class _Change:
         self._after[coding_id] = after
 
     def move(self, coding_id: str, code_id: str) -> bool:
-        current = self.store.current_code_of(coding_id)
+        current = self.repo.codings.current_code_of(coding_id)
         if current is None or current == code_id:
             return False
-        self.store.move_coding(coding_id, code_id)
+        self.repo.codings.move(coding_id, code_id)
         self._touch(coding_id, current, code_id)
         return True
 
     def archive(self, coding_id: str) -> bool:
-        current = self.store.current_code_of(coding_id)
-        if current is None or not self.store.archive_coding(coding_id, self.version):
+        current = self.repo.codings.current_code_of(coding_id)
+        if current is None or not self.repo.codings.archive(coding_id, self.version):
             return False
         self._touch(coding_id, current, None)
         return True
 
     def unarchive(self, coding_id: str, code_id: str) -> bool:
-        if not self.store.unarchive_coding(coding_id, code_id):
+        if not self.repo.codings.unarchive(coding_id, code_id):
             return False
         self._touch(coding_id, None, code_id)
         return True
@@ -179,37 +178,37 @@ class _Change:
     def undo(self, changes: Sequence[CodingChange]) -> None:
         """Invert a recorded version: archive what it created, move back, bring back what it archived."""
         for coding_id, before, after in changes:
-            if before is None and after is not None and self.store.current_code_of(coding_id) == after:
+            if before is None and after is not None and self.repo.codings.current_code_of(coding_id) == after:
                 self.archive(coding_id)
         for coding_id, before, after in changes:
-            if before is not None and after is not None and self.store.current_code_of(coding_id) == after:
+            if before is not None and after is not None and self.repo.codings.current_code_of(coding_id) == after:
                 self.move(coding_id, before)
         for coding_id, before, after in changes:
-            if before is not None and after is None and self.store.is_archived(coding_id):
+            if before is not None and after is None and self.repo.codings.is_archived(coding_id):
                 self.unarchive(coding_id, before)
 
 
 def _live(repo: Repo) -> list[Code]:
-    return tree_order(repo.codes())
+    return tree_order(repo.codebook.codes())
 
 
 def _commit(ws: Workspace, change: _Change, before: Snapshot, summary: str, **detail: object) -> int:
     """Record the version (snapshot after the change, what changed) and its audit entry."""
-    repo = change.store.repo
-    after = snapshot(repo.codes())
+    repo = change.repo
+    after = snapshot(repo.codebook.codes())
     lines = describe_changes(before, after)
     text = summary if not lines or summary else "; ".join(lines)
-    version = change.store.add_version(ws.user.id, text, after, change.net())
+    version = change.repo.codebook.add_version(ws.user.id, text, after, change.net())
     ws.audit(repo, "codebook changed", "codebook", str(version), changes=len(lines), codings=len(change.net()),
              **detail)  # fmt: skip
     return version
 
 
-def _reorder(store: CodebookStore, live: Sequence[Code]) -> None:
+def _reorder(repo: Repo, live: Sequence[Code]) -> None:
     """Positions follow the tree (parents before children); deleted codes go after the live ones."""
     ordered = [c.id for c in tree_order(live)]
-    deleted = [code_id for code_id, (_, gone) in store.all_codes().items() if gone and code_id not in ordered]
-    store.set_order(ordered + deleted)
+    deleted = [code_id for code_id, (_, gone) in repo.codebook.all_codes().items() if gone and code_id not in ordered]
+    repo.codebook.set_order(ordered + deleted)
 
 
 def _clean_code(code: Code) -> Code:
@@ -244,15 +243,14 @@ def install_codebook(ws: Workspace, codes: list[Code], summary: str) -> int:
     """Add new codes to the project and record a new codebook version; returns the version."""
     require(ws.user, Action.EDIT_CODEBOOK)
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        existing = store.all_codes()
+        existing = repo.codebook.all_codes()
         clash = [c.name for c in codes if c.id in existing]
         if clash:
             raise InvalidInputError(f"These codes are already in the project: {', '.join(clash[:5])}.")
-        before = snapshot(repo.codes())
-        change = _Change(store)
+        before = snapshot(repo.codebook.codes())
+        change = _Change(repo)
         for position, code in enumerate(codes, start=len(existing)):
-            store.insert_code(_clean_code(code), position)
+            repo.codebook.add_code(_clean_code(code), position)
         return _commit(ws, change, before, summary, added=len(codes))
 
 
@@ -265,22 +263,21 @@ def pull_codebook(ws: Workspace, codes: Sequence[Code], source: str, warnings: S
     require(ws.user, Action.EDIT_CODEBOOK)
     cleaned = [_clean_code(c) for c in codes]
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        existing = store.all_codes()
-        before = snapshot(repo.codes())
-        change = _Change(store)
+        existing = repo.codebook.all_codes()
+        before = snapshot(repo.codebook.codes())
+        change = _Change(repo)
         added: list[str] = []
         updated: list[str] = []
         for code in cleaned:
             if code.id not in existing:
-                store.insert_code(code, len(existing) + len(added))
+                repo.codebook.add_code(code, len(existing) + len(added))
                 added.append(code.name)
             elif existing[code.id][1] or existing[code.id][0] != code:
-                store.write_code(code)
+                repo.codebook.write_code(code)
                 updated.append(code.name)
         if not added and not updated:
             return PullResult([], [], len(cleaned), None, list(warnings))
-        _reorder(store, repo.codes())
+        _reorder(repo, repo.codebook.codes())
         version = _commit(ws, change, before, f"Pulled {source}: {len(added)} added, {len(updated)} updated",
                           added=len(added), updated=len(updated))  # fmt: skip
     return PullResult(added, updated, len(cleaned) - len(added) - len(updated), version, list(warnings))
@@ -289,21 +286,20 @@ def pull_codebook(ws: Workspace, codes: Sequence[Code], source: str, warnings: S
 def merge_codes_in(ws: Workspace, repo: Repo, codes: Sequence[Code], summary: str) -> tuple[int, int | None]:
     """Inside the caller's transaction: add the codes the project lacks (reviving deleted ones) and
     record a version if anything changed. Returns (codes added, version or None)."""
-    store = CodebookStore(repo)
-    existing = store.all_codes()
-    before = snapshot(repo.codes())
-    change = _Change(store)
+    existing = repo.codebook.all_codes()
+    before = snapshot(repo.codebook.codes())
+    change = _Change(repo)
     added = 0
     for code in (_clean_code(c) for c in codes):
         if code.id not in existing:
-            store.insert_code(code, len(existing) + added)
+            repo.codebook.add_code(code, len(existing) + added)
             added += 1
         elif existing[code.id][1]:
-            store.write_code(code)
+            repo.codebook.write_code(code)
             added += 1
     if not added:
         return 0, None
-    _reorder(store, repo.codes())
+    _reorder(repo, repo.codebook.codes())
     return added, _commit(ws, change, before, summary, added=added)
 
 
@@ -326,16 +322,15 @@ def create_code(ws: Workspace, code: Code) -> Code:
     require(ws.user, Action.EDIT_CODEBOOK)
     code = _clean_code(code)
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        existing = store.all_codes()
+        existing = repo.codebook.all_codes()
         if code.id in existing or not _GUID.match(code.id):
             raise InvalidInputError("A new code needs a new GUID.")
         if code.parent_id is not None:
-            store.live_code(code.parent_id)
-        before = snapshot(repo.codes())
-        change = _Change(store)
-        store.insert_code(code, len(existing))
-        _reorder(store, repo.codes())
+            repo.codebook.live_code(code.parent_id)
+        before = snapshot(repo.codebook.codes())
+        change = _Change(repo)
+        repo.codebook.add_code(code, len(existing))
+        _reorder(repo, repo.codebook.codes())
         _commit(ws, change, before, "")
     return code
 
@@ -345,18 +340,17 @@ def update_code(ws: Workspace, code: Code) -> Code:
     require(ws.user, Action.EDIT_CODEBOOK)
     code = _clean_code(code)
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        current = store.live_code(code.id)
+        current = repo.codebook.live_code(code.id)
         code = replace(code, parent_id=current.parent_id)
         if code == current:
             return current
-        if current.codable and not code.codable and store.coding_count([code.id]):
+        if current.codable and not code.codable and repo.codings.count([code.id]):
             raise InvalidInputError(
                 f"{current.name!r} has codings, so it cannot become a grouping node; move or merge them first."
             )
-        before = snapshot(repo.codes())
-        change = _Change(store)
-        store.write_code(code)
+        before = snapshot(repo.codebook.codes())
+        change = _Change(repo)
+        repo.codebook.write_code(code)
         _commit(ws, change, before, "")
     return code
 
@@ -365,19 +359,18 @@ def move_code(ws: Workspace, code_id: str, new_parent: str | None, *, before_sib
     """Move a code (with its sub-codes) under another parent, or to the top level with ``None``."""
     require(ws.user, Action.EDIT_CODEBOOK)
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        code = store.live_code(code_id)
+        code = repo.codebook.live_code(code_id)
         if new_parent is not None:
-            store.live_code(new_parent)
-        live = repo.codes()
+            repo.codebook.live_code(new_parent)
+        live = repo.codebook.codes()
         check_move(live, code_id, new_parent)
         before = snapshot(live)
-        change = _Change(store)
+        change = _Change(repo)
         moved = replace(code, parent_id=new_parent)
-        store.write_code(moved)
+        repo.codebook.write_code(moved)
         others = [c for c in tree_order(live) if c.id != code_id]
         index = next((i for i, c in enumerate(others) if c.id == before_sibling), len(others))
-        _reorder(store, [*others[:index], moved, *others[index:]])
+        _reorder(repo, [*others[:index], moved, *others[index:]])
         _commit(ws, change, before, "")
 
 
@@ -399,49 +392,48 @@ def merge_codes(ws: Workspace, source_id: str, target_id: str) -> MergeResult:
     if source_id == target_id:
         raise InvalidInputError("A code cannot be merged into itself.")
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        source, target = store.live_code(source_id), store.live_code(target_id)
-        live = repo.codes()
+        source, target = repo.codebook.live_code(source_id), repo.codebook.live_code(target_id)
+        live = repo.codebook.codes()
         if target_id in descendants(live, source_id):
             raise InvalidInputError(f"{target.name!r} is a sub-code of {source.name!r}; move it out before merging.")
         before = snapshot(live)
-        change = _Change(store)
-        refs = store.coding_refs([source_id])
+        change = _Change(repo)
+        refs = repo.codings.refs([source_id])
         moved = 0
         for ref in refs:
-            if store.span_taken(ref, target_id):
+            if repo.codings.span_taken(ref, target_id):
                 change.archive(ref.id)
             elif change.move(ref.id, target_id):
                 moved += 1
         for child in (c for c in live if c.parent_id == source_id):
-            store.write_code(replace(child, parent_id=target_id))
+            repo.codebook.write_code(replace(child, parent_id=target_id))
         if not target.codable and refs:
-            store.write_code(replace(target, codable=True))
-        store.write_code(source, deleted=True)
-        collapsed = _collapse_overlaps(repo, store, change, target_id, {r.interview_id for r in refs})
-        _reorder(store, repo.codes())
+            repo.codebook.write_code(replace(target, codable=True))
+        repo.codebook.write_code(source, deleted=True)
+        collapsed = _collapse_overlaps(repo, change, target_id, {r.interview_id for r in refs})
+        _reorder(repo, repo.codebook.codes())
         summary = f"Merged {source.name!r} into {target.name!r} ({len(refs)} codings)"
         version = _commit(ws, change, before, summary, merged=source_id, into=target_id)
     return MergeResult(moved, collapsed + len(refs) - moved, version)
 
 
-def _collapse_overlaps(repo: Repo, store: CodebookStore, change: _Change, code_id: str, interviews: set[str]) -> int:
+def _collapse_overlaps(repo: Repo, change: _Change, code_id: str, interviews: set[str]) -> int:
     collapsed = 0
     for interview_id in sorted(interviews):
-        groups = _overlapping(store.coding_refs([code_id], interview_id))
+        groups = _overlapping(repo.codings.refs([code_id], interview_id))
         if not groups:
             continue
         try:
-            transcript = repo.transcript(interview_id)
+            transcript = repo.interviews.transcript(interview_id)
         except ShreddedError:
             continue
-        memos = {c.id: c.memo for c in repo.codings(interview_id) if c.memo}
+        memos = {c.id: c.memo for c in repo.codings.of_interview(interview_id) if c.memo}
         for group in groups:
             for ref in group:
                 change.archive(ref.id)
             memo = "\n\n".join(m for m in (memos.get(r.id) for r in group) if m) or None
             start, end = min(r.start for r in group), max(r.end for r in group)
-            union = repo.add_coding(transcript, code_id, group[0].coder_id, start, end, memo=memo)
+            union = repo.codings.add(transcript, code_id, group[0].coder_id, start, end, memo=memo)
             change.created(union.id, code_id)
             collapsed += len(group) - 1
     return collapsed
@@ -473,23 +465,22 @@ def split_code(ws: Workspace, code_id: str, new_code: Code, coding_ids: Iterable
     require(ws.user, Action.EDIT_CODEBOOK)
     chosen = set(coding_ids)
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        original = store.live_code(code_id)
-        refs = {r.id for r in store.coding_refs([code_id])}
+        original = repo.codebook.live_code(code_id)
+        refs = {r.id for r in repo.codings.refs([code_id])}
         foreign = chosen - refs
         if foreign:
             raise InvalidInputError(f"{len(foreign)} of the chosen codings do not belong to {original.name!r}.")
         new_code = _clean_code(replace(new_code, parent_id=original.parent_id, codable=True))
-        if new_code.id in store.all_codes():
+        if new_code.id in repo.codebook.all_codes():
             raise InvalidInputError("The new code needs a new GUID.")
-        before = snapshot(repo.codes())
-        change = _Change(store)
-        store.insert_code(new_code, len(store.all_codes()))
+        before = snapshot(repo.codebook.codes())
+        change = _Change(repo)
+        repo.codebook.add_code(new_code, len(repo.codebook.all_codes()))
         for coding_id in sorted(chosen):
             change.move(coding_id, new_code.id)
-        live = [c for c in tree_order(repo.codes()) if c.id != new_code.id]
+        live = [c for c in tree_order(repo.codebook.codes()) if c.id != new_code.id]
         index = next(i for i, c in enumerate(live) if c.id == code_id) + 1 + len(descendants(live, code_id))
-        _reorder(store, [*live[:index], new_code, *live[index:]])
+        _reorder(repo, [*live[:index], new_code, *live[index:]])
         _commit(ws, change, before, f"Split {len(chosen)} codings of {original.name!r} into {new_code.name!r}")
     return new_code
 
@@ -510,24 +501,23 @@ def delete_code(ws: Workspace, code_id: str, *, confirm: bool = False) -> Delete
     """
     require(ws.user, Action.EDIT_CODEBOOK)
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        code = store.live_code(code_id)
-        refs = store.coding_refs([code_id])
+        code = repo.codebook.live_code(code_id)
+        refs = repo.codings.refs([code_id])
         if refs and not confirm:
             raise ConfirmationRequiredError(
                 f"{code.name!r} has {len(refs)} coding(s); deleting it archives them (restore the previous "
                 "codebook version to get them back). Confirm to delete.",
                 count=len(refs),
             )
-        live = repo.codes()
+        live = repo.codebook.codes()
         before = snapshot(live)
-        change = _Change(store)
+        change = _Change(repo)
         children = [c for c in live if c.parent_id == code_id]
         for child in children:
-            store.write_code(replace(child, parent_id=code.parent_id))
+            repo.codebook.write_code(replace(child, parent_id=code.parent_id))
         archived = sum(change.archive(ref.id) for ref in refs)
-        store.write_code(code, deleted=True)
-        _reorder(store, repo.codes())
+        repo.codebook.write_code(code, deleted=True)
+        _reorder(repo, repo.codebook.codes())
         version = _commit(ws, change, before, f"Deleted {code.name!r} ({archived} codings archived)")
     return DeleteResult(archived, len(children), version)
 
@@ -549,7 +539,7 @@ def codebook_history(ws: Workspace) -> list[VersionInfo]:
     """Every version, newest first."""
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        records = CodebookStore(repo).versions()
+        records = repo.codebook.versions()
     return [VersionInfo(r.version, r.author, r.created_at, r.summary, len(r.snapshot), len(r.changes)) for r in records]
 
 
@@ -557,9 +547,8 @@ def version_changes(ws: Workspace, version: int) -> list[str]:
     """What ``version`` changed compared with the version before it, line by line."""
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        store = CodebookStore(repo)
-        record = store.version(version)
-        previous = store.version(version - 1).snapshot if version > 1 else []
+        record = repo.codebook.version(version)
+        previous = repo.codebook.version(version - 1).snapshot if version > 1 else []
     return describe_changes(previous, record.snapshot, detail=True)
 
 
@@ -579,36 +568,35 @@ def restore_version(ws: Workspace, version: int) -> RestoreResult:
     """
     require(ws.user, Action.EDIT_CODEBOOK)
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        current = repo.codebook_version()
+        current = repo.codebook.current_version()
         if not 1 <= version < current:
             raise InvalidInputError(f"Choose a version between 1 and {current - 1} (version {current} is current).")
-        target = store.version(version)
-        before = snapshot(repo.codes())
-        change = _Change(store)
+        target = repo.codebook.version(version)
+        before = snapshot(repo.codebook.codes())
+        change = _Change(repo)
         for number in range(current, version, -1):
-            change.undo(store.version(number).changes)
-        _apply_snapshot(store, change, target)
+            change.undo(repo.codebook.version(number).changes)
+        _apply_snapshot(repo, change, target)
         net = change.net()
         new_version = _commit(ws, change, before, f"Restored version {version}", restored=version)
     return RestoreResult(new_version, sum(a is not None for _, _, a in net), sum(a is None for _, _, a in net))
 
 
-def _apply_snapshot(store: CodebookStore, change: _Change, target: VersionRecord) -> None:
-    existing = store.all_codes()
+def _apply_snapshot(repo: Repo, change: _Change, target: VersionRecord) -> None:
+    existing = repo.codebook.all_codes()
     wanted = {str(e["id"]): e for e in target.snapshot}
     for entry in target.snapshot:
         code_id = str(entry["id"])
         if code_id in existing:
-            store.write_code(code_from_dict(entry, existing[code_id][0]))
+            repo.codebook.write_code(code_from_dict(entry, existing[code_id][0]))
         else:
-            store.insert_code(code_from_dict(entry), len(existing))
+            repo.codebook.add_code(code_from_dict(entry), len(existing))
     for code_id, (code, deleted) in existing.items():
         if code_id not in wanted and not deleted:
-            for ref in store.coding_refs([code_id]):
+            for ref in repo.codings.refs([code_id]):
                 change.archive(ref.id)
-            store.write_code(code, deleted=True)
-    _reorder(store, [code_from_dict(e) for e in target.snapshot])
+            repo.codebook.write_code(code, deleted=True)
+    _reorder(repo, [code_from_dict(e) for e in target.snapshot])
 
 
 # -- reading the codebook ------------------------------------------------------------------
@@ -617,7 +605,7 @@ def _apply_snapshot(store: CodebookStore, change: _Change, target: VersionRecord
 def list_codes(ws: Workspace) -> list[Code]:
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        return repo.codes()
+        return repo.codebook.codes()
 
 
 @dataclass(frozen=True)
@@ -631,8 +619,8 @@ def codebook_overview(ws: Workspace) -> list[CodebookEntry]:
     """The code tree in display order, each code with its depth and number of codings."""
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        codes = repo.codes()
-        counts = repo.coding_counts()[2]
+        codes = repo.codebook.codes()
+        counts = repo.codings.counts()[2]
     children: dict[str | None, list[Code]] = {}
     for code in codes:
         children.setdefault(code.parent_id, []).append(code)
@@ -674,12 +662,11 @@ def codings_of_code(ws: Workspace, code_id: str) -> list[CodingLine]:
     require(ws.user, Action.READ_TRANSCRIPTS)
     lines: list[CodingLine] = []
     with ws.write() as repo:
-        store = CodebookStore(repo)
-        store.live_code(code_id)
-        titles = {s.id: s for s in repo.interview_summaries()}
-        for interview_id in sorted({r.interview_id for r in store.coding_refs([code_id])}):
+        repo.codebook.live_code(code_id)
+        titles = {s.id: s for s in repo.interviews.summaries()}
+        for interview_id in sorted({r.interview_id for r in repo.codings.refs([code_id])}):
             summary = titles[interview_id]
-            codings = [] if summary.shredded_at else repo.codings(interview_id)
+            codings = [] if summary.shredded_at else repo.codings.of_interview(interview_id)
             lines += [CodingLine(c.id, f"{summary.short_id} {summary.title}", c.coder, c.start, c.end, c.text)
                       for c in codings if c.code_id == code_id]  # fmt: skip
         ws.audit(repo, "codings listed", "code", code_id, count=len(lines))
@@ -703,7 +690,7 @@ def compare_with_shared(ws: Workspace, path: Path) -> Comparison:
     document = _load_yaml(path.name, _read_file(path))
     shared = snapshot(_codes_from_document(path.name, document, ws.project.language))
     with ws.read() as repo:
-        project = snapshot(repo.codes())
+        project = snapshot(repo.codebook.codes())
     lines = describe_changes(shared, project, detail=True)
     return Comparison(int(document.get("version") or 1), lines)
 
@@ -736,7 +723,7 @@ def push_to_shared(ws: Workspace, path: Path, output: Path | None = None) -> Pus
     language = ws.project.language
     shared = snapshot(_codes_from_document(path.name, document, language))
     with ws.write() as repo:
-        codes = tree_order(repo.codes())
+        codes = tree_order(repo.codebook.codes())
         lines = describe_changes(shared, snapshot(codes), detail=True)
         if not lines:
             raise InvalidInputError(f"{path.name} already matches the project's codebook; nothing to push.")
@@ -747,7 +734,7 @@ def push_to_shared(ws: Workspace, path: Path, output: Path | None = None) -> Pus
         header = "".join(line + "\n" for line in raw.decode("utf-8-sig").splitlines() if line.startswith("#"))
         target = output or path
         write_atomically(target, (header + _dump(document)).encode("utf-8"))
-        ws.audit(repo, "codebook pushed", "codebook", str(repo.codebook_version()), file=target.name,
+        ws.audit(repo, "codebook pushed", "codebook", str(repo.codebook.current_version()), file=target.name,
                  file_version=version, changes=len(lines))  # fmt: skip
     return PushResult(target, version, lines)
 
@@ -815,8 +802,8 @@ def export_codebook(ws: Workspace, fmt: str) -> bytes:
     """The project's codebook as a shared ``yaml`` file (project language) or a REFI-QDA ``qdc`` file."""
     require(ws.user, Action.VIEW_STATUS)
     with ws.write() as repo:
-        codes = tree_order(repo.codes())
-        version = repo.codebook_version()
+        codes = tree_order(repo.codebook.codes())
+        version = repo.codebook.current_version()
         ws.audit(repo, "codebook exported", "codebook", str(version), format=fmt)
     if fmt == "qdc":
         return write_qdc(codes)

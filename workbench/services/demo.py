@@ -25,7 +25,6 @@ from workbench.services.participants import add_participants
 from workbench.services.projects import LOGIN_HINT_KEY, init_project
 from workbench.services.users import add_user, set_password
 from workbench.services.workspace import Workspace
-from workbench.store.settings import set_setting
 from workbench.store.store import remove_project_files
 
 DEMO_PASSPHRASE = "fictional-demo-only"  # noqa: S105 - printed on purpose; demo data is fictional
@@ -93,7 +92,7 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
     for name, role in DEMO_MEMBERS:
         add_user(ws, name, role, demo_password(name))
     with ws.write() as repo:
-        set_setting(repo.conn, LOGIN_HINT_KEY, DEMO_HINT, ws.user.id)
+        repo.settings.set(LOGIN_HINT_KEY, DEMO_HINT, ws.user.id)
     people = _load("participants.yaml")
     definitions = [
         AttributeDef(a["name"], AttributeType(a["type"]), tuple(a.get("categories", ()))) for a in people["attributes"]
@@ -107,14 +106,14 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
     codings = _load("codings.yaml")["codings"]
     coding_count = 0
     with ws.write() as repo:
-        coders = {u.name: u.id for u in repo.users()}
+        coders = {u.name: u.id for u in repo.users.current()}
         for item in manifest:
             text = (DEMO_DATA_DIR / "interviews" / item["file"]).read_text(encoding="utf-8")
             interview_id = add_transcript_in(
                 ws, repo, text, title=item["title"], language=item["language"],
                 participant_code=item["participant"], wave=item.get("wave"), source_format="txt",
             )  # fmt: skip
-            transcript = repo.transcript(interview_id)
+            transcript = repo.interviews.transcript(interview_id)
             for entry in (c for c in codings if c["file"] == item["file"]):
                 start = transcript.text.find(normalize(entry["quote"]))
                 if start < 0:
@@ -122,7 +121,7 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
                 end = start + len(normalize(entry["quote"]))
                 for index, coder in enumerate(entry["coders"]):
                     memo = entry.get("memo") if index == 0 else None
-                    repo.add_coding(transcript, code_ids[entry["code"]], coders[coder], start, end, memo=memo)
+                    repo.codings.add(transcript, code_ids[entry["code"]], coders[coder], start, end, memo=memo)
                     coding_count += 1
         ws.audit(repo, "demo populated", "project", ws.project.id, codings=coding_count)
     return DemoResult(ws, len(manifest), len(participants), len(codes), coding_count)

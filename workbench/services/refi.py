@@ -60,8 +60,6 @@ from workbench.services.atomic_file import staged
 from workbench.services.codebook import merge_codes_in
 from workbench.services.interviews import add_transcript_in
 from workbench.services.workspace import Workspace
-from workbench.store import exchange_repo
-from workbench.store.codebook_repo import CodebookStore
 from workbench.store.repo import Repo
 
 _NS = uuid.UUID("6d1c1a52-5f3e-4d8e-9d37-0b6f2f3c9a41")  # namespace for GUIDs we derive
@@ -164,20 +162,20 @@ def export_qdpx_bytes(ws: Workspace, *, action: Action = Action.EXPORT_PROJECT) 
 def build_exchange(ws: Workspace, repo: Repo, hooks: _Hooks) -> tuple[RefiProject, dict[str, int], list[str]]:
     """The project as a ``RefiProject`` (decrypted), with counts and warnings."""
     warnings: list[str] = []
-    users = exchange_repo.all_users(repo)
-    codes = repo.codes()
+    users = repo.users.everyone()
+    codes = repo.codebook.codes()
     project = RefiProject(name=ws.project.name, creating_user=guid(ws.user.id), created=ws.project.created_at)
     project.users = [RefiUser(guid(u.id), u.name) for u in users]
     project.codes = refi_codes.to_refi(codes)
-    definitions = list(repo.attribute_defs().values())
+    definitions = list(repo.participants.attribute_defs().values())
     project.variables = [_variable(attr_id, d) for attr_id, d in definitions]
     project.variables += [RefiVariable(_derived("variable", "wave"), WAVE_VARIABLE, "Integer"),
                           RefiVariable(_derived("variable", "language"), LANGUAGE_VARIABLE, "Text")]  # fmt: skip
     by_name = {u.name: u for u in users}
     counts = Counter[str]()
-    participants = {p.code: p for p in repo.participants()}
+    participants = {p.code: p for p in repo.participants.all()}
     sources: dict[str | None, list[str]] = {}
-    for summary in repo.interview_summaries():
+    for summary in repo.interviews.summaries():
         if summary.shredded_at is not None:
             counts["shredded"] += 1
             continue
@@ -229,18 +227,18 @@ class _Export:
 
 
 def _source(repo: Repo, interview_id: str, export: _Export) -> RefiTextSource:
-    transcript = repo.transcript(interview_id)
+    transcript = repo.interviews.transcript(interview_id)
     text, offsets = transcript.text, None
     if export.hooks.text is not None:
         transformed = export.hooks.text(interview_id, text)
         _check_offsets(transformed, len(text))
         text, offsets = transformed.text, transformed.offsets
-    importer = exchange_repo.importers(repo).get(interview_id)
+    importer = repo.interviews.importers().get(interview_id)
     summary = transcript.summary
     source = RefiTextSource(guid(interview_id), summary.title, text, created=summary.imported_at,
                             user=guid(importer) if importer else None)  # fmt: skip
     selections: dict[tuple[int, int], RefiSelection] = {}
-    for coding in repo.codings(interview_id):
+    for coding in repo.codings.of_interview(interview_id):
         if coding.suggested:
             export.counts["suggested"] += 1
             continue
@@ -263,7 +261,7 @@ def _source(repo: Repo, interview_id: str, export: _Export) -> RefiTextSource:
         selections[start, end].codings.append(refi_coding)
         export.counts["codings"] += 1
     source.selections = [selections[k] for k in sorted(selections)]
-    for memo in exchange_repo.memo_rows(repo, interview_id):
+    for memo in repo.memos.of_interview(interview_id):
         text = _note_text(memo.text, export.hooks)
         note = RefiNote(guid(memo.id), "Memo", text, guid(memo.author_id), memo.created_at)
         export.project.notes.append(note)
@@ -355,7 +353,6 @@ class _Importer:
         self.report.warnings.append(what)
 
     def run(self, repo: Repo) -> None:
-        self.store = CodebookStore(repo)
         self._users(repo)
         self._codes(repo)
         self._cases(repo)
@@ -392,15 +389,15 @@ class _Importer:
 
     def _users(self, repo: Repo) -> None:
         created = []
-        members = exchange_repo.all_users(repo)
+        members = repo.users.everyone()
         for refi_user in self.project.users:
             name = display_name(refi_user)
-            user = exchange_repo.user_by_any_name(repo, name)
+            user = repo.users.by_any_name(name)
             if user is None:  # an earlier import may have stored the name as its safe key
                 user = next((u for u in members if user_key(u.name) == user_key(name)), None)
             if user is None:
-                user = repo.add_user(name, Role.RESEARCHER)
-                repo.remove_user(user.id)
+                user = repo.users.add(name, Role.RESEARCHER)
+                repo.users.remove(user.id)
                 members.append(user)
                 created.append(name)
             self.users[refi_user.guid] = user.id
@@ -435,14 +432,14 @@ class _Importer:
         added, _ = merge_codes_in(self.ws, repo, codes, f"Imported the codebook of {self.project.name or 'a project'}")
         self.report.codes_added = added
         self.account.codes.imported = len(codes) - self.created_parents
-        self.codes = {c.id for c in repo.codes()}
+        self.codes = {c.id for c in repo.codebook.codes()}
 
     # cases and participants ----------------------------------------------------------------
 
     def _cases(self, repo: Repo) -> None:
         variables = {v.guid: v for v in self.project.variables}
-        defs = {n: d for n, (_, d) in repo.attribute_defs().items()}
-        taken = {p.code for p in repo.participant_codes()}
+        defs = {n: d for n, (_, d) in repo.participants.attribute_defs().items()}
+        taken = {p.code for p in repo.participants.codes()}
         renamed = nameless = 0
         for case in self.project.cases:
             code = case.name.strip()
@@ -476,10 +473,10 @@ class _Importer:
     def _store_case(self, repo: Repo, code: str, values: dict[str, AttributeValue], taken: set[str]) -> None:
         if code in taken:
             if values:
-                repo.set_participant_attributes(code, values)
+                repo.participants.set_attributes(code, values)
             self.report.participants_updated += 1
         else:
-            repo.add_participant(code, dict(values))
+            repo.participants.add(code, dict(values))
             taken.add(code)
             self.report.participants_added += 1
 
@@ -503,7 +500,7 @@ class _Importer:
 
     def _define(self, repo: Repo, defs: dict[str, AttributeDef], definition: AttributeDef) -> AttributeDef:
         if definition.name not in defs:
-            repo.define_attribute(definition)
+            repo.participants.define_attribute(definition)
             defs[definition.name] = definition
         return defs[definition.name]
 
@@ -532,7 +529,7 @@ class _Importer:
         self.report.interviews += 1
         self.account.sources.imported += 1
         self.report.interview_ids.append(interview_id)
-        self.transcript = repo.transcript(interview_id)
+        self.transcript = repo.interviews.transcript(interview_id)
         self.seen: set[tuple[str, str, int, int]] = set()
         for selection, span in zip(source.selections, placement.spans, strict=True):
             self._selection(repo, selection, span)
@@ -603,10 +600,10 @@ class _Importer:
             return False
         self.seen.add(key)
         memo = "\n\n".join([*extra, *self.note_texts(coding.note_refs)]) or None
-        stored = repo.add_coding(self.transcript, coding.code, coder, span[0], span[1], memo=memo)
+        stored = repo.codings.add(self.transcript, coding.code, coder, span[0], span[1], memo=memo)
         when = coding.created or (selection.created if selection else None)
         if when is not None:
-            self.store.set_created_at("coding", stored.id, when)
+            repo.codings.set_created_at(stored.id, when)
         self.report.codings += 1
         self.account.codings.imported += 1
         return True
@@ -635,9 +632,9 @@ class _Importer:
         return texts
 
     def _memo(self, repo: Repo, interview_id: str, author: str, text: str, when: dt.datetime | None = None) -> None:
-        memo_id = repo.add_memo(interview_id, author, text)
+        memo_id = repo.memos.add(interview_id, author, text)
         if when is not None:
-            self.store.set_created_at("memo", memo_id, when)
+            repo.memos.set_created_at(memo_id, when)
         self.report.memos += 1
 
     def _finish(self) -> None:

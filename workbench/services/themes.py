@@ -8,7 +8,7 @@
   researcher (marked ``suggested``), ``reject_suggestion`` remembers a no.
 - ``cluster_texts``: the same pipeline for arbitrary texts (``workbench themes cluster``).
 
-Embeddings are stored per interview, model and text (``EmbeddingRepo``), so a re-run embeds only
+Embeddings are stored per interview, model and text (``repo.embeddings``), so a re-run embeds only
 what is new. Long work happens between two short transactions: texts are read and decrypted,
 the model runs with no database lock held, then vectors, run and audit entry are written
 together. Blind coding is respected: codes, examples and "uncoded" are judged only from the
@@ -36,9 +36,7 @@ from workbench.nlp.themes import OUTLIER, Clustering, ThemeParams, cluster
 from workbench.services.retrieval import descendants
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
-from workbench.store.embedding_repo import EmbeddingRepo
 from workbench.store.repo import Repo
-from workbench.store.settings import get_setting, set_setting
 
 MODEL_SETTING = "themes.model"
 SCOPE_TURNS = "participant-turns"
@@ -137,10 +135,10 @@ def _model_in(ws: Workspace, repo: Repo, found: dict[str, float] | None = None) 
     ``found`` are the detected language shares of the texts about to be embedded; the English-only
     model is chosen only when every interview is declared English and the text is detected so.
     """
-    configured = get_setting(repo.conn, MODEL_SETTING, None)
+    configured = repo.settings.get(MODEL_SETTING, None)
     if configured:
         return str(configured)
-    languages = {ws.project.language} | {i.language for i in repo.interview_summaries() if i.shredded_at is None}
+    languages = {ws.project.language} | {i.language for i in repo.interviews.summaries() if i.shredded_at is None}
     if languages - {"en"}:
         return embed.MULTILINGUAL_E5
     return embed.pick_model(found or {}, ws.project.language)
@@ -176,8 +174,8 @@ def model_check(ws: Workspace) -> ModelCheck:
     """The model, whether a lead chose it, and a warning when it does not cover the transcripts' language."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:
-        configured = bool(get_setting(repo.conn, MODEL_SETTING, None))
-        run = EmbeddingRepo(repo).latest_run(SCOPE_TURNS)
+        configured = bool(repo.settings.get(MODEL_SETTING, None))
+        run = repo.embeddings.latest_run(SCOPE_TURNS)
         found: dict[str, float] = dict(run.payload.get("languages", {})) if run is not None else {}
         if not found:
             declared = Counter(i.language for i in _live(repo))
@@ -193,7 +191,7 @@ def set_theme_model(ws: Workspace, model: str) -> str:
     model = model.strip()
     model_id = embed.model_id(model)  # refuses unknown names and folders without a model
     with ws.write() as repo:
-        set_setting(repo.conn, MODEL_SETTING, model, ws.user.id)
+        repo.settings.set(MODEL_SETTING, model, ws.user.id)
         ws.audit(repo, "theme model changed", "project", ws.project.id, model=model_id)
     return model_id
 
@@ -205,7 +203,7 @@ def _embed(
     repo: Repo, units: Sequence[Unit], embedder: embed.Embedder, on_progress: ProgressFn | None
 ) -> tuple[np.ndarray[Any, np.dtype[np.float32]], dict[str, dict[str, np.ndarray[Any, Any]]]]:
     """Vectors of ``units`` (stored ones decrypted, the others computed) and the new ones per interview."""
-    store = EmbeddingRepo(repo)
+    store = repo.embeddings
     macs = [store.text_mac(u.text) for u in units]
     known: dict[str, dict[str, np.ndarray[Any, Any]]] = {
         iid: store.vectors(iid, embedder.model_id) for iid in sorted({u.interview_id for u in units})
@@ -230,7 +228,7 @@ def _embed(
 
 
 def _save_vectors(repo: Repo, model_id: str, new: dict[str, dict[str, np.ndarray[Any, Any]]]) -> int:
-    store = EmbeddingRepo(repo)
+    store = repo.embeddings
     return sum(store.add_vectors(iid, model_id, vectors) for iid, vectors in new.items())
 
 
@@ -254,18 +252,20 @@ class _Corpus:
 
 
 def _live(repo: Repo) -> list[InterviewSummary]:
-    return [i for i in repo.interview_summaries() if i.shredded_at is None]
+    return [i for i in repo.interviews.summaries() if i.shredded_at is None]
 
 
 def _visible_codings(
     repo: Repo, interviews: Iterable[InterviewSummary], visible: frozenset[str] | None
 ) -> dict[str, list[Coding]]:
-    return {i.id: [c for c in repo.codings(i.id) if visible is None or c.coder in visible] for i in interviews}
+    return {
+        i.id: [c for c in repo.codings.of_interview(i.id) if visible is None or c.coder in visible] for i in interviews
+    }
 
 
 def _participant_units(repo: Repo, interviews: Iterable[InterviewSummary], kind: SegmentKind) -> list[Unit]:
     """Participants' segments of ``kind`` with at least ``MIN_WORDS`` words; only their texts are decrypted."""
-    found = EmbeddingRepo(repo).participant_segments([i.id for i in interviews], kind.value)
+    found = repo.interviews.participant_segments([i.id for i in interviews], kind.value)
     return [Unit(iid, start, end, text) for iid, start, end, text in found if len(text.split()) >= MIN_WORDS]
 
 
@@ -279,7 +279,7 @@ def _family(codes: Sequence[Code], ref: str) -> Code:
 def _corpus(ws: Workspace, repo: Repo, code_family: str | None) -> _Corpus:
     interviews = _live(repo)
     codings = _visible_codings(repo, interviews, coders_visible_to(ws))
-    codes = repo.codes()
+    codes = repo.codebook.codes()
     by_id = {i.id: i for i in interviews}
     if code_family is None:
         units = _participant_units(repo, interviews, SegmentKind.TURN)
@@ -329,7 +329,7 @@ def run_themes(
         if on_progress is not None:
             on_progress("saving", 0, 1)
         stored = _save_vectors(repo, embedder.model_id, new)
-        store = EmbeddingRepo(repo)
+        store = repo.embeddings
         run_id = store.save_run(corpus.scope, embedder.model_id, ws.user.id, corpus.interviews, payload)
         run = store.latest_run(corpus.scope)
         ws.audit(repo, "themes run", "theme_run", run_id, model=embedder.model_id, items=len(corpus.units),
@@ -384,15 +384,15 @@ def latest_themes(ws: Workspace, *, code_family: str | None = None) -> ThemeRepo
     """The last stored run of this scope; a run that includes a since-shredded interview is discarded."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:  # a page shows this on every rerun: no write lock unless a run must go
-        scope = SCOPE_TURNS if code_family is None else f"family:{_family(repo.codes(), code_family).id}"
-        store = EmbeddingRepo(repo)
+        scope = SCOPE_TURNS if code_family is None else f"family:{_family(repo.codebook.codes(), code_family).id}"
+        store = repo.embeddings
         run = store.latest_run(scope)
         stale = run is not None and store.run_is_stale(run.interview_ids)
     if run is None:
         return None
     if stale:
         with ws.write() as repo:
-            EmbeddingRepo(repo).delete_runs(scope)
+            repo.embeddings.delete_runs(scope)
             ws.audit(repo, "theme run discarded", "theme_run", run.id, reason="interview shredded")
         return None
     return _report(run.id, run.created_at, run.payload)
@@ -402,14 +402,16 @@ def prevalence_attributes(ws: Workspace) -> list[str]:
     """Participant attributes a theme can be broken down by (categories, integers, dates)."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:
-        return [name for name, (_id, d) in repo.attribute_defs().items() if d.type is not AttributeType.TEXT]
+        return [
+            name for name, (_id, d) in repo.participants.attribute_defs().items() if d.type is not AttributeType.TEXT
+        ]
 
 
 def theme_prevalence(ws: Workspace, report: ThemeReport, attribute: str) -> list[dict[str, object]]:
     """Items per theme and value of one participant attribute (rows: theme, value, items, share)."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:
-        defs = repo.attribute_defs()
+        defs = repo.participants.attribute_defs()
         if attribute not in defs:
             raise NotFoundError(f"There is no participant attribute {attribute!r} in this project.")
         definition = defs[attribute][1]
@@ -417,7 +419,7 @@ def theme_prevalence(ws: Workspace, report: ThemeReport, attribute: str) -> list
             raise InvalidInputError(f"{attribute!r} is free text; choose a category, integer or date attribute.")
         values = {
             p.code: definition.encode(definition.parse(p.attributes[attribute]))
-            for p in repo.participants()
+            for p in repo.participants.all()
             if attribute in p.attributes
         }
     labels = {t.id: t.label for t in report.themes}
@@ -497,12 +499,12 @@ def suggestions(
     with ws.read() as repo:
         interviews = _live(repo)
         codings = _visible_codings(repo, interviews, coders_visible_to(ws))
-        codes = [c for c in repo.codes() if c.codable and (code_id is None or c.id == code_id)]
+        codes = [c for c in repo.codebook.codes() if c.codable and (code_id is None or c.id == code_id)]
         if code_id is not None and not codes:
             raise NotFoundError(f"There is no codable code with the id {code_id}.")
         sentences = _participant_units(repo, interviews, SegmentKind.SENTENCE)
         examples = _examples(codings, {c.id for c in codes})
-        decided = EmbeddingRepo(repo).decided(ws.user.id)
+        decided = repo.embeddings.decided(ws.user.id)
         embedder = embedder or embed.load_embedder(_model_in(ws, repo))
         units = sentences + [u for group in examples.values() for u in group]
         vectors, new = _embed(repo, units, embedder, on_progress)
@@ -577,16 +579,16 @@ def accept_suggestion(ws: Workspace, suggestion: Suggestion) -> Coding:
     """Code the suggested sentence for the acting user; the coding is marked ``suggested``."""
     require(ws.user, Action.CODE)
     with ws.write() as repo:
-        code = next((c for c in repo.codes() if c.id == suggestion.code_id), None)
+        code = next((c for c in repo.codebook.codes() if c.id == suggestion.code_id), None)
         if code is None or not code.codable:
             raise NotFoundError(f"There is no codable code with the id {suggestion.code_id}.")
         span = (suggestion.interview_id, suggestion.start, suggestion.end)
-        mine = [c for c in repo.codings(suggestion.interview_id) if c.coder == ws.user.name]
+        mine = [c for c in repo.codings.of_interview(suggestion.interview_id) if c.coder == ws.user.name]
         if any(c.code_id == code.id and (c.start, c.end) == span[1:] for c in mine):
             raise InvalidInputError("You have already coded this passage with this code.")
-        coding = repo.add_coding(repo.transcript(suggestion.interview_id), code.id, ws.user.id, suggestion.start,
-                                 suggestion.end, suggested=True)  # fmt: skip
-        EmbeddingRepo(repo).decide(ws.user.id, code.id, span, "accepted")
+        transcript = repo.interviews.transcript(suggestion.interview_id)
+        coding = repo.codings.add(transcript, code.id, ws.user.id, suggestion.start, suggestion.end, suggested=True)
+        repo.embeddings.decide(ws.user.id, code.id, span, "accepted")
         ws.audit(repo, "suggestion accepted", "coding", coding.id, interview=suggestion.interview_id, code=code.id)
     return coding
 
@@ -595,9 +597,9 @@ def reject_suggestion(ws: Workspace, suggestion: Suggestion) -> None:
     """Remember that the acting user does not want this sentence suggested for this code again."""
     require(ws.user, Action.CODE)
     with ws.write() as repo:
-        repo.resolve_interview(suggestion.interview_id)
+        repo.interviews.resolve(suggestion.interview_id)
         span = (suggestion.interview_id, suggestion.start, suggestion.end)
-        EmbeddingRepo(repo).decide(ws.user.id, suggestion.code_id, span, "rejected")
+        repo.embeddings.decide(ws.user.id, suggestion.code_id, span, "rejected")
         ws.audit(repo, "suggestion rejected", "code", suggestion.code_id, interview=suggestion.interview_id)
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from workbench.domain.models import Code, Coding, Role, SegmentKind, Transcript
+from workbench.domain.records import InterviewMemo
 from workbench.errors import InvalidInputError, WorkbenchError
 from workbench.services.coding import (
     MAX_MEMO_CHARS,
@@ -45,7 +46,6 @@ from workbench.services.coding_search import (
     search_segments,
 )
 from workbench.services.workspace import Workspace
-from workbench.store.coding_repo import InterviewMemo
 from workbench.ui import session
 from workbench.ui.components.markup import Numbered, code_numbers
 from workbench.ui.components.text_view import raw_event, read_event
