@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbench.services.codebook import list_codes
+from workbench.services.codebook.queries import list_codes
 from workbench.services.themes import Suggestion, accept_suggestion, reject_suggestion, suggestions
 from workbench.ui import session
 from workbench.ui.safe_text import md, quote

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from workbench.domain.models import Code
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.interviews import add_transcript
 from workbench.services.workspace import Workspace
 

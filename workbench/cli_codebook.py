@@ -46,7 +46,7 @@ def codebook_import(
     """Pull a codebook into the project: new codes are added, codes with the same GUID updated."""
     from workbench.cli import handled, opened
     from workbench.errors import InvalidInputError
-    from workbench.services.codebook import import_codebook_file
+    from workbench.services.codebook.sync import import_codebook_file
 
     with handled():
         if not file.is_file():
@@ -71,7 +71,7 @@ def codebook_export(
     """Write the codebook as a shared YAML file or a REFI-QDA .qdc file."""
     from workbench.cli import handled, opened
     from workbench.services.atomic_file import write_atomically
-    from workbench.services.codebook import export_codebook
+    from workbench.services.codebook.sync import export_codebook
 
     with handled():
         chosen = fmt or ("qdc" if output.suffix.lower() == ".qdc" else "yaml")
@@ -89,7 +89,7 @@ def codebook_diff(
 ) -> None:
     """Show how the project's codebook differs from a shared file (exit 0 either way)."""
     from workbench.cli import handled, opened
-    from workbench.services.codebook import compare_with_shared
+    from workbench.services.codebook.sync import compare_with_shared
 
     with handled():
         with opened(directory, user) as ws:
@@ -111,7 +111,7 @@ def codebook_push(
 ) -> None:
     """Write the project's codebook back into a shared file as its next version (prints the diff)."""
     from workbench.cli import handled, opened
-    from workbench.services.codebook import push_to_shared
+    from workbench.services.codebook.sync import push_to_shared
 
     with handled():
         with opened(directory, user) as ws:
@@ -125,7 +125,7 @@ def codebook_push(
 def codebook_list(directory: ProjectDir, user: UserOption = None) -> None:
     """Print the code tree with GUIDs and coding counts."""
     from workbench.cli import handled, opened
-    from workbench.services.codebook import codebook_overview
+    from workbench.services.codebook.queries import codebook_overview
 
     with handled():
         with opened(directory, user) as ws:
@@ -139,7 +139,7 @@ def codebook_list(directory: ProjectDir, user: UserOption = None) -> None:
 def codebook_history(directory: ProjectDir, user: UserOption = None) -> None:
     """List the codebook's versions, newest first: who changed what, when."""
     from workbench.cli import handled, opened
-    from workbench.services.codebook import codebook_history as history
+    from workbench.services.codebook.versions import codebook_history as history
 
     with handled():
         with opened(directory, user) as ws:
@@ -156,7 +156,7 @@ def codebook_restore(
 ) -> None:
     """Make the codebook what it was at VERSION again (recorded as a new version; codings come back)."""
     from workbench.cli import handled, opened
-    from workbench.services.codebook import restore_version
+    from workbench.services.codebook.versions import restore_version
 
     with handled():
         with opened(directory, user) as ws:
@@ -179,7 +179,8 @@ def codebook_add(
     """Add a code."""
     from workbench.cli import handled, opened
     from workbench.domain.models import Code
-    from workbench.services.codebook import create_code, resolve_code
+    from workbench.services.codebook.edits import create_code
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:
@@ -195,7 +196,8 @@ def codebook_rename(directory: ProjectDir, code: CodeArg, new_name: str, user: U
     from dataclasses import replace
 
     from workbench.cli import handled, opened
-    from workbench.services.codebook import resolve_code, update_code
+    from workbench.services.codebook.edits import update_code
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:
@@ -213,7 +215,8 @@ def codebook_move(
 ) -> None:
     """Move a code (with its sub-codes) under another code or to the top level."""
     from workbench.cli import handled, opened
-    from workbench.services.codebook import move_code, resolve_code
+    from workbench.services.codebook.edits import move_code
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:
@@ -231,7 +234,8 @@ def codebook_merge(
 ) -> None:
     """Merge CODE into INTO: codings move over, overlapping duplicates collapse, CODE is deleted."""
     from workbench.cli import handled, opened
-    from workbench.services.codebook import merge_codes, resolve_code
+    from workbench.services.codebook.edits import merge_codes
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:
@@ -252,7 +256,8 @@ def codebook_delete(
 ) -> None:
     """Delete a code; its sub-codes move up. A code with codings needs --yes; `codebook restore` undoes it."""
     from workbench.cli import handled, opened
-    from workbench.services.codebook import delete_code, resolve_code
+    from workbench.services.codebook.edits import delete_code
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:

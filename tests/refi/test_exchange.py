@@ -19,7 +19,7 @@ from tests.refi.fixtures import archive as make_archive
 from tests.refi.schemas import validate
 from workbench.domain.models import Role
 from workbench.errors import InvalidInputError, PermissionDeniedError
-from workbench.services.codebook import codebook_overview, list_codes
+from workbench.services.codebook.queries import codebook_overview, list_codes
 from workbench.services.demo import DemoResult
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import list_participants

@@ -23,7 +23,7 @@ from tests.refi.schemas import validate
 from workbench.domain.models import Code, Role
 from workbench.refi.positions import STANDARD, Span, place
 from workbench.refi.qdpx import read_qdpx
-from workbench.services.codebook import codebook_overview
+from workbench.services.codebook.queries import codebook_overview
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import list_participants
 from workbench.services.refi import ImportReport, export_qdpx, import_qdpx

@@ -16,7 +16,7 @@ from tests.deid.fixtures import build, writer_session
 from workbench.domain.models import Code
 from workbench.errors import DisclosureRiskError, LeakDetectedError, NotFoundError
 from workbench.services import deid
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.exports import ExportOptions, export_to_file, file_texts
 from workbench.services.projects import audit_log
 from workbench.services.workspace import Workspace

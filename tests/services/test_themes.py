@@ -18,7 +18,7 @@ from workbench.errors import PermissionDeniedError, ShreddedError
 from workbench.nlp import embed
 from workbench.nlp.themes import ThemeParams
 from workbench.services import themes
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.coding import add_coding
 from workbench.services.interviews import add_transcript
 from workbench.services.projects import audit_log, init_project, open_project, shred_interview

@@ -18,7 +18,8 @@ from workbench.domain.models import Role
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
 from workbench.paths import CODEBOOKS_DIR, DEMO_DATA_DIR
-from workbench.services.codebook import install_codebook, read_codebook
+from workbench.services.codebook.file_format import read_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.deid import import_known_entities, release
 from workbench.services.interviews import add_transcript_in
 from workbench.services.participants import add_participants

@@ -57,7 +57,7 @@ from workbench.refi.positions import STANDARD, Placement, Span, place
 from workbench.refi.qdpx import read_qdpx, write_qdpx
 from workbench.refi.safety import RefiLimits
 from workbench.services.atomic_file import staged
-from workbench.services.codebook import merge_codes_in
+from workbench.services.codebook.sync import merge_codes_in
 from workbench.services.interviews import add_transcript_in
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
