@@ -18,7 +18,8 @@ from workbench.services.codebook.edits import create_code, delete_code, merge_co
 from workbench.services.codebook.queries import CodebookEntry, codebook_overview, codings_of_code
 from workbench.services.codebook.sync import compare_with_shared, export_codebook, import_codebook_file
 from workbench.services.codebook.versions import codebook_history, restore_version, version_changes
-from workbench.services.refi import export_qdpx_bytes, import_qdpx
+from workbench.services.refi_export import export_qdpx_bytes
+from workbench.services.refi_import import import_qdpx
 from workbench.ui import session
 from workbench.ui.render import safe_color
 from workbench.ui.safe_text import md

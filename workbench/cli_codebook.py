@@ -278,7 +278,7 @@ def qdpx_export(
 ) -> None:
     """Export the whole project, decrypted, as REFI-QDA .qdpx (leads and admins; audited with its SHA-256)."""
     from workbench.cli import handled, opened
-    from workbench.services.refi import export_qdpx
+    from workbench.services.refi_export import export_qdpx
 
     with handled():
         with opened(directory, user) as ws:
@@ -305,7 +305,7 @@ def qdpx_import(
     from workbench.cli import handled, opened
     from workbench.errors import InvalidInputError
     from workbench.refi.safety import default_limits
-    from workbench.services.refi import import_qdpx
+    from workbench.services.refi_import import import_qdpx
 
     with handled():
         if not file.is_file():

@@ -21,10 +21,12 @@ from workbench.domain.models import Role
 from workbench.errors import InvalidInputError, PermissionDeniedError
 from workbench.services.codebook.queries import codebook_overview, list_codes
 from workbench.services.demo import DemoResult
+from workbench.services.export_hooks import Transformed
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import list_participants
 from workbench.services.projects import audit_log, open_project
-from workbench.services.refi import Transformed, export_qdpx, export_qdpx_bytes, import_qdpx
+from workbench.services.refi_export import export_qdpx, export_qdpx_bytes
+from workbench.services.refi_import import import_qdpx
 from workbench.services.users import add_user
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s

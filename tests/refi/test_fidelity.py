@@ -26,7 +26,8 @@ from workbench.refi.qdpx import read_qdpx
 from workbench.services.codebook.queries import codebook_overview
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import list_participants
-from workbench.services.refi import ImportReport, export_qdpx, import_qdpx
+from workbench.services.refi_export import export_qdpx
+from workbench.services.refi_import import ImportReport, import_qdpx
 from workbench.services.workspace import Workspace
 from workbench.ui.render import legend_html, safe_color
 

@@ -32,6 +32,7 @@ from workbench.domain.models import Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import Pseudonym, StoredDetection, StoredRelease, StoredTerm
 from workbench.errors import InvalidInputError, LeakDetectedError, NotFoundError, UnreviewedCandidatesError
+from workbench.services.export_hooks import ExportHooks, Transformed
 from workbench.services.workspace import Workspace
 from workbench.store.deid import DeidRepo
 from workbench.store.repo import Repo
@@ -643,11 +644,9 @@ class _ReleaseBuilder:
         }
 
 
-def qdpx_hooks(ws: Workspace, repo: Repo) -> Any:
+def qdpx_hooks(ws: Workspace, repo: Repo) -> ExportHooks:
     """Transforms for the REFI-QDA exporter: de-identified transcripts and memos, generalized attributes."""
     require(ws.user, Action.RELEASE)
-    from workbench.services.refi import Transformed, _Hooks
-
     deid = repo.deid
     replacer = _Replacer(deid)
     languages = {i.id: i.language for i in repo.interviews.summaries()}
@@ -665,7 +664,7 @@ def qdpx_hooks(ws: Workspace, repo: Repo) -> Any:
     def attributes(code: str, _: Mapping[str, object]) -> Mapping[str, object]:
         return values.get(code, {})
 
-    return _Hooks(text, note, attributes)
+    return ExportHooks(text, note, attributes)
 
 
 def deidentify(text: str, start: int, end: int, replacements: list[tuple[int, int, str]]) -> str:

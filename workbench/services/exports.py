@@ -632,7 +632,7 @@ def _qdpx_export(ws: Workspace, note: ProgressFn) -> ExportFile:
         )
     from workbench.refi.qdpx import write_qdpx
     from workbench.services.deid import qdpx_hooks
-    from workbench.services.refi import build_exchange
+    from workbench.services.refi_export import build_exchange
 
     note("Building the project")
     with ws.write() as repo:
