@@ -17,7 +17,7 @@ from workbench.domain.models import Code, Role, SegmentKind, SpeakerRole
 from workbench.errors import PermissionDeniedError, ShreddedError
 from workbench.nlp import embed
 from workbench.nlp.themes import ThemeParams
-from workbench.services import themes
+from workbench.services import code_suggestions, themes
 from workbench.services.codebook.sync import install_codebook
 from workbench.services.coding import add_coding
 from workbench.services.interviews import add_transcript
@@ -226,17 +226,17 @@ def test_suggestions_accept_and_reject(project: Workspace, minilm: embed.Embedde
     bob = open_project(Path(project.location.directory), PASSPHRASE, "bob")
     _code_sentence(bob, first, VISITS[0], codes["family"])
     _code_sentence(bob, first, RECRUITMENT[0], codes["recruitment"])
-    found = themes.suggestions(bob, embedder=minilm, per_code=2)
+    found = code_suggestions.suggestions(bob, embedder=minilm, per_code=2)
     family = [x for x in found if x.code_id == codes["family"].id]
     assert family and family[0].text in VISITS[1:3] and family[0].example == VISITS[0]
     assert all(x.text != VISITS[0] for x in found), "coded passages are not suggested again"
     recruitment = [x for x in found if x.code_id == codes["recruitment"].id]
     assert recruitment and recruitment[0].text in RECRUITMENT[1:3]
 
-    coding = themes.accept_suggestion(bob, family[0])
+    coding = code_suggestions.accept_suggestion(bob, family[0])
     assert coding.suggested and coding.coder == "bob" and coding.text == family[0].text
-    themes.reject_suggestion(bob, recruitment[0])
-    later = {(x.code_id, x.text) for x in themes.suggestions(bob, embedder=minilm, per_code=2)}
+    code_suggestions.reject_suggestion(bob, recruitment[0])
+    later = {(x.code_id, x.text) for x in code_suggestions.suggestions(bob, embedder=minilm, per_code=2)}
     assert (codes["family"].id, family[0].text) not in later
     assert (codes["recruitment"].id, recruitment[0].text) not in later
     actions = [e.action for e in audit_log(project).entries]
@@ -256,8 +256,8 @@ def test_blind_coding_keeps_other_coders_examples_out_of_suggestions(
     bob = open_project(Path(project.location.directory), PASSPHRASE, "bob")
     carol = open_project(Path(project.location.directory), PASSPHRASE, "carol")
     _code_sentence(bob, first, VISITS[0], codes["family"])
-    assert [x for x in themes.suggestions(carol, embedder=minilm) if x.code_id == codes["family"].id] == []
-    assert [x for x in themes.suggestions(bob, embedder=minilm) if x.code_id == codes["family"].id]
+    assert [x for x in code_suggestions.suggestions(carol, embedder=minilm) if x.code_id == codes["family"].id] == []
+    assert [x for x in code_suggestions.suggestions(bob, embedder=minilm) if x.code_id == codes["family"].id]
     bob.close()
     carol.close()
 
@@ -294,7 +294,7 @@ def test_only_participant_segments_are_read_for_themes_in_transcript_order(proje
             reordered = repo.interviews.participant_segments(backwards, kind.value)
             assert reordered == sorted(found, key=lambda f: backwards.index(f[0]))  # stable: positions kept
         assert repo.interviews.participant_segments([], SegmentKind.TURN.value) == []
-        turns = {u.text for u in themes._participant_units(repo, summaries, SegmentKind.TURN)}
+        turns = {u.text for u in themes.participant_units(repo, summaries, SegmentKind.TURN)}
     assert "Short one." not in turns and TRAINING[3] in turns and "Hello there." not in turns
 
 
