@@ -245,8 +245,8 @@ def pipeline_costs(texts: list[str], interviews: int = 40, per_interview: int = 
 
         def ours_embed() -> None:
             with ws.write() as repo:
-                _, new = themes._embed(repo, units, embedder, None)
-                themes._save_vectors(repo, embedder.model_id, new)
+                _, new = themes.embed_units(repo, units, embedder, None)
+                themes.save_vectors(repo, embedder.model_id, new)
 
         bare_runs, ours_runs = [], []
         for _ in range(ROUNDS):  # alternate, so a change in machine load hits both alike

@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest  # noqa: TID251 - the benchmark drives 
 
 from bench.store_bench import make_transcript
 from workbench.domain.models import Code
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.coding import apply_codes, open_for_coding
 from workbench.services.coding_search import Passage, code_passages
 from workbench.services.interviews import add_transcript

@@ -80,13 +80,12 @@ def make_transcript(words: int, rng: random.Random) -> str:
 
 def generate(directory: Path, interviews: int, words: int) -> dict[str, str]:
     """Build the project through the app's services; returns facts the measurements need."""
-    from workbench.services.codebook import install_codebook
+    from workbench.services.codebook.sync import install_codebook
     from workbench.services.coding import add_interview_memo, insert_new_codings
     from workbench.services.interviews import add_transcript
     from workbench.services.participants import add_participants
     from workbench.services.projects import init_project, open_project
     from workbench.services.users import add_user, set_password
-    from workbench.store import coding_repo
 
     rng = random.Random(150)
     ws = init_project(directory, PASSPHRASE, "admin", language="hu", name="scale bench")
@@ -114,7 +113,7 @@ def generate(directory: Path, interviews: int, words: int) -> dict[str, str]:
             for n, interview_id in enumerate(ids):
                 passage_rng = random.Random(n)  # the same passages and base codes for every coder
                 with cws.write() as repo:
-                    text = coding_repo.interview_text(repo, interview_id)
+                    text = repo.interviews.text(interview_id)
                     spans = []
                     for _ in range(PASSAGES):
                         start = passage_rng.randrange(0, max(1, len(text) - 400))
@@ -189,7 +188,7 @@ def measure_cli(directory: Path, facts: dict[str, str], work: Path, runs: int, *
 
 def measure_services(directory: Path, facts: dict[str, str], runs: int) -> dict[str, float]:
     from workbench.services.agreement import agreement_report
-    from workbench.services.codebook import codebook_overview
+    from workbench.services.codebook.queries import codebook_overview
     from workbench.services.coding import interview_codings, open_for_coding
     from workbench.services.projects import open_project, project_status
     from workbench.services.retrieval import (

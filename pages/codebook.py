@@ -14,24 +14,12 @@ from workbench.domain.models import Code
 from workbench.domain.permissions import Action, allowed
 from workbench.errors import ConfirmationRequiredError
 from workbench.paths import CODEBOOKS_DIR
-from workbench.services.codebook import (
-    CodebookEntry,
-    codebook_history,
-    codebook_overview,
-    codings_of_code,
-    compare_with_shared,
-    create_code,
-    delete_code,
-    export_codebook,
-    import_codebook_file,
-    merge_codes,
-    move_code,
-    restore_version,
-    split_code,
-    update_code,
-    version_changes,
-)
-from workbench.services.refi import export_qdpx_bytes, import_qdpx
+from workbench.services.codebook.edits import create_code, delete_code, merge_codes, move_code, split_code, update_code
+from workbench.services.codebook.queries import CodebookEntry, codebook_overview, codings_of_code
+from workbench.services.codebook.sync import compare_with_shared, export_codebook, import_codebook_file
+from workbench.services.codebook.versions import codebook_history, restore_version, version_changes
+from workbench.services.refi_export import export_qdpx_bytes
+from workbench.services.refi_import import import_qdpx
 from workbench.ui import session
 from workbench.ui.render import safe_color
 from workbench.ui.safe_text import md

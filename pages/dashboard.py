@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from workbench.analysis.tables import cooccurrence_rows, frequency_rows, progress_rows, to_csv
-from workbench.services.codebook import list_codes
+from workbench.services.codebook.queries import list_codes
 from workbench.services.retrieval import code_frequencies, coding_progress, cooccurrence
 from workbench.services.themes import (
     latest_themes,

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from workbench.services.codebook import list_codes
-from workbench.services.themes import Suggestion, accept_suggestion, reject_suggestion, suggestions
+from workbench.services.code_suggestions import Suggestion, accept_suggestion, reject_suggestion, suggestions
+from workbench.services.codebook.queries import list_codes
 from workbench.ui import session
 from workbench.ui.safe_text import md, quote
 from workbench.ui.unlock import require_workspace

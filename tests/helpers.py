@@ -9,7 +9,7 @@ import urllib.request
 import uuid
 
 from workbench.domain.models import Code
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.interviews import add_transcript
 from workbench.services.workspace import Workspace
 

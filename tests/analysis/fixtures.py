@@ -49,7 +49,7 @@ def demo_workspace(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
 def as_user(ws: Workspace, name: str) -> Workspace:
     """The same unlocked project, acting as another member (for role and blind-coding tests)."""
     with ws.read() as repo:
-        user = repo.user_by_name(name)
+        user = repo.users.by_name(name)
     if user is None:
         raise UnknownUserError(name)
     return dataclasses.replace(ws, user=user)

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import Server, sign_in, wait_idle
 from tests.conftest import PASSPHRASE, REPO_ROOT
 from workbench.domain.models import Code
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.projects import open_project
 from workbench.ui.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 

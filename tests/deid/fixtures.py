@@ -46,7 +46,7 @@ def build(ws: Workspace) -> tuple[str, str]:
             (second, TEXT_2, QUOTE_2, codes[2]),
         ):
             start = text.index(quote)
-            repo.add_coding(repo.transcript(interview_id), code.id, ws.user.id, start, start + len(quote))
+            repo.codings.add(repo.interviews.transcript(interview_id), code.id, ws.user.id, start, start + len(quote))
     add_user(ws, "wanda", Role.WRITER)
     return first, second
 
@@ -56,7 +56,7 @@ def writer_session(ws: Workspace) -> Workspace:
     with ws.read() as repo:
         release_id = release_key_id_readonly(repo.conn)
         release_key = repo.keyring.data_key(repo.conn, release_id, "released material")
-        writer = repo.user_by_name("wanda")
+        writer = repo.users.by_name("wanda")
     assert writer is not None
     keyring = Keyring(ws.keyring.project_id, None, ws.keyring.master_version, _audit_key=ws.keyring.audit_key())
     keyring._data_keys[release_id] = release_key

@@ -19,12 +19,14 @@ from tests.refi.fixtures import archive as make_archive
 from tests.refi.schemas import validate
 from workbench.domain.models import Role
 from workbench.errors import InvalidInputError, PermissionDeniedError
-from workbench.services.codebook import codebook_overview, list_codes
+from workbench.services.codebook.queries import codebook_overview, list_codes
 from workbench.services.demo import DemoResult
+from workbench.services.export_hooks import Transformed
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import list_participants
 from workbench.services.projects import audit_log, open_project
-from workbench.services.refi import Transformed, export_qdpx, export_qdpx_bytes, import_qdpx
+from workbench.services.refi_export import export_qdpx, export_qdpx_bytes
+from workbench.services.refi_import import import_qdpx
 from workbench.services.users import add_user
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s
@@ -103,7 +105,9 @@ def test_text_transform_hook_moves_selections_with_the_text(
     first, _ = add_two_transcripts(project)
     start = TRANSCRIPT_A.index("violet umbrella")
     with project.write() as repo:
-        repo.add_coding(repo.transcript(first), code.id, project.user.id, start, start + len("violet umbrella"))
+        repo.codings.add(
+            repo.interviews.transcript(first), code.id, project.user.id, start, start + len("violet umbrella")
+        )
 
     def redact(_interview: str, text: str) -> Transformed:
         old = "Kisrétfalva"

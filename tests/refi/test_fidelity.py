@@ -23,10 +23,11 @@ from tests.refi.schemas import validate
 from workbench.domain.models import Code, Role
 from workbench.refi.positions import STANDARD, Span, place
 from workbench.refi.qdpx import read_qdpx
-from workbench.services.codebook import codebook_overview
+from workbench.services.codebook.queries import codebook_overview
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import list_participants
-from workbench.services.refi import ImportReport, export_qdpx, import_qdpx
+from workbench.services.refi_export import export_qdpx
+from workbench.services.refi_import import ImportReport, import_qdpx
 from workbench.services.workspace import Workspace
 from workbench.ui.render import legend_html, safe_color
 
@@ -202,8 +203,8 @@ def test_an_inner_project_file_with_another_name_is_read(builder: Builder) -> No
 def test_a_coder_stored_under_an_earlier_safe_key_is_found_again(project: Workspace) -> None:
     """Earlier versions stored "Anna Kovács" as "Anna_Kovács": the key still finds that member."""
     with project.write() as repo:
-        earlier = repo.add_user("Anna_Kovács", Role.RESEARCHER)
-        repo.remove_user(earlier.id)
+        earlier = repo.users.add("Anna_Kovács", Role.RESEARCHER)
+        repo.users.remove(earlier.id)
     report = import_qdpx(project, "nvivo.qdpx", nvivo_like()[0])
     view = view_transcript(project, report.interview_ids[0])
     assert {c.coder for c in view.codings} == {"Anna_Kovács"}

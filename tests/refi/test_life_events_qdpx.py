@@ -12,8 +12,9 @@ from tests.refi.schemas import validate
 from workbench.services.demo import DemoResult, create_demo
 from workbench.services.events import event_rows, list_events
 from workbench.services.projects import init_project
-from workbench.services.refi import export_qdpx, import_qdpx
 from workbench.services.refi_events import MARKER
+from workbench.services.refi_export import export_qdpx
+from workbench.services.refi_import import import_qdpx
 
 
 def _comparable(rows: list[dict[str, object]]) -> list[tuple[object, ...]]:
@@ -49,7 +50,7 @@ def test_demo_events_round_trip_through_qdpx(tmp_path: Path, monkeypatch: pytest
 
 
 def test_an_anonymised_export_leaves_events_out_and_says_so(demo: DemoResult, tmp_path: Path) -> None:
-    from workbench.services.refi import Transformed
+    from workbench.services.export_hooks import Transformed
 
     def same(_: str, text: str) -> Transformed:
         return Transformed(text, list(range(len(text) + 1)))

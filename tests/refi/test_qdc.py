@@ -10,7 +10,7 @@ from workbench.errors import InvalidInputError
 from workbench.paths import CODEBOOKS_DIR
 from workbench.refi.codes import compose_description, parse_description
 from workbench.refi.qdc import read_qdc, write_qdc
-from workbench.services.codebook import read_codebook
+from workbench.services.codebook.file_format import read_codebook
 
 
 @pytest.mark.parametrize("name", ["radicalization-indicators.yaml", "life-path.yaml"])

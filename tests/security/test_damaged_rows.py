@@ -21,7 +21,7 @@ from workbench.services.interviews import view_transcript
 from workbench.services.projects import project_status
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s
-from workbench.store.repo import DAMAGED_TITLE
+from workbench.store.interviews import DAMAGED_TITLE
 
 
 def _flip_title_byte(ws: Workspace, interview_id: str) -> None:

@@ -18,7 +18,6 @@ from tests.deid.fixtures import build
 from workbench.services import deid
 from workbench.services.interviews import add_transcript
 from workbench.services.projects import init_project
-from workbench.store.deid_repo import DeidRepo
 
 WORD = "5918-3"  # a locker code: the detector flags capitalised words, not this
 
@@ -39,7 +38,7 @@ def test_a_dismissed_word_is_not_in_the_database_file_in_clear(tmp_path: Path,
     deid.dismiss_unflagged(project, [WORD])
     assert WORD not in {w.text for w in deid.unflagged_words(project)}
     with project.read() as repo:
-        stored = [t for t in DeidRepo(repo).terms() if t.text == WORD]
+        stored = [t for t in repo.deid.terms() if t.text == WORD]
     assert [t.status for t in stored] == ["rejected"], "the dismissal is a sealed review decision"
     project.close()
     raw = _project_bytes(tmp_path / "project")

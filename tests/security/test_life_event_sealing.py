@@ -124,7 +124,7 @@ def test_moving_an_event_or_changing_its_metadata_makes_it_fail_to_open(
             if column == "recorder_id":  # another member: the project's default user is the only one
                 from workbench.domain.models import Role
 
-                value = repo.add_user("mallory", Role.RESEARCHER).id
+                value = repo.users.add("mallory", Role.RESEARCHER).id
         repo.conn.execute(update(s.life_event).where(s.life_event.c.id == anchored).values({column: value}))
     with pytest.raises(IntegrityError):
         ev.list_events(project)

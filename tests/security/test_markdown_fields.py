@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PASSPHRASE
 from tests.ui.apptest import close, demo_project, new_app, open_page, serve
 from workbench.domain.models import Code
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.coding import add_interview_memo
 from workbench.services.interviews import add_transcript
 from workbench.services.projects import open_project

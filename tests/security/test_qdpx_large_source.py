@@ -14,7 +14,7 @@ import random
 import zipfile
 
 from workbench.refi.safety import RefiLimits
-from workbench.services.refi import import_qdpx
+from workbench.services.refi_import import import_qdpx
 from workbench.services.workspace import Workspace
 
 BIG = "a1b2c3d4-0000-4000-8000-000000000001"

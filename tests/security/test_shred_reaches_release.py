@@ -24,8 +24,6 @@ from workbench.services.exports import ExportOptions, export_to_file, file_texts
 from workbench.services.projects import shred_interview
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s
-from workbench.store.deid_repo import DeidRepo
-from workbench.store.embedding_repo import EmbeddingRepo
 from workbench.store.keys import FieldCipher, release_key_id_readonly
 
 # Words of the first interview that survive de-identification (in its quote and its transcript).
@@ -40,13 +38,13 @@ def _release_for_two_participants(ws: Workspace) -> None:
 def _derived_copies(ws: Workspace, interview_id: str) -> None:
     """What the app derives from an interview besides the release: vectors, a theme run, a decision."""
     with ws.write() as repo:
-        store = EmbeddingRepo(repo)
+        store = repo.embeddings
         store.add_vectors(interview_id, "test-model", {store.text_mac("x"): np.ones(4, dtype=np.float32)})
         snippet = "Kovácsnak dolgoztam, később Kovácsékhoz költöztem"
         payload = {"model": "test-model", "scope": "participant turns", "themes": [],
                    "items": [{"interview": interview_id, "snippet": snippet}]}  # fmt: skip
         store.save_run("participant-turns", "test-model", ws.user.id, [interview_id], payload)
-        code_id = repo.codes()[0].id
+        code_id = repo.codebook.codes()[0].id
         store.decide(ws.user.id, code_id, (interview_id, 0, 5), "rejected")
 
 
@@ -98,12 +96,12 @@ def test_a_shredded_interview_is_gone_from_exports_releases_and_derived_data(
     assert "legjobb barátom" in _everything_the_release_key_opens(project)
 
     with project.read() as repo:
-        found = DeidRepo(repo).detections()
+        found = repo.deid.detections()
     only_first = {normalize_term(d.text) for d in found if d.interview_id == first and d.pseudonym_id is None}
     only_first -= {normalize_term(d.text) for d in found if d.interview_id == second}
     assert only_first, "the first interview has detections of its own (their real text is in the pseudonym map)"
     with project.read() as repo:
-        assert only_first <= {p.value for p in DeidRepo(repo).pseudonyms().values()}
+        assert only_first <= {p.value for p in repo.deid.pseudonyms().values()}
 
     sealed = _ciphertexts_of(project, first)
 
@@ -127,7 +125,7 @@ def test_a_shredded_interview_is_gone_from_exports_releases_and_derived_data(
             rows = repo.conn.execute(select(table).where(table.c.interview_id == first)).all()
             assert rows == [], f"{table.name} still holds rows of the shredded interview"
         assert repo.conn.execute(select(s.deid_scan).where(s.deid_scan.c.interview_id == second)).all()
-        remaining = {p.value for p in DeidRepo(repo).pseudonyms().values()}
+        remaining = {p.value for p in repo.deid.pseudonyms().values()}
         assert not only_first & remaining, "the pseudonym map still holds texts found only in the interview"
         assert "kovács" in remaining, "known names stay protected project-wide"
     release = deid.latest_release(writer_session(project))

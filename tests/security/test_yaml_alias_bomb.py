@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import InvalidInputError
-from workbench.services.codebook import parse_codebook_yaml
+from workbench.services.codebook.file_format import parse_codebook_yaml
 from workbench.services.deid import import_known_entities
 from workbench.services.workspace import Workspace
 from workbench.yaml_guard import load_untrusted_yaml
@@ -54,7 +54,7 @@ def test_the_nine_level_bomb_is_refused_without_expanding(tmp_path: Path) -> Non
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, ({1 << 30}, {1 << 30}))
         from workbench.errors import InvalidInputError
-        from workbench.services.codebook import read_codebook
+        from workbench.services.codebook.file_format import read_codebook
         try:
             codes = read_codebook(__import__("pathlib").Path({str(source)!r}), "en")
         except InvalidInputError as exc:

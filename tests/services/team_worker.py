@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import InvalidInputError
-from workbench.services.codebook import update_code
+from workbench.services.codebook.edits import update_code
 from workbench.services.coding import apply_codes, codebook, interview_codings, set_coding_memo
 from workbench.services.projects import open_project
 from workbench.services.workspace import Workspace

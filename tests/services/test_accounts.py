@@ -60,11 +60,11 @@ def test_a_writers_password_cannot_decrypt_transcripts_even_below_the_services(p
         assert not wanda.keyring.full
         with wanda.read() as repo:
             with pytest.raises(KeyScopeError, match="release key"):
-                repo.transcript(first)  # bypassing every permission check
+                repo.interviews.transcript(first)  # bypassing every permission check
             cipher = repo.keyring.cipher(repo.conn, release, "released material")
             assert cipher.open("t", "r1", "quote", sealed) == "[PERSON 1] said"
-            assert {i.title for i in repo.interview_summaries()} == {
-                f"Interview {i.id[:8]}" for i in repo.interview_summaries()
+            assert {i.title for i in repo.interviews.summaries()} == {
+                f"Interview {i.id[:8]}" for i in repo.interviews.summaries()
             }  # titles may name people: a writer sees ids only
         with pytest.raises(PermissionDeniedError):
             view_transcript(wanda, first)

@@ -22,10 +22,10 @@ shared_demo = pytest.fixture(scope="module", params=BACKENDS)(demo_workspace)
 
 def _all_codings(ws: Workspace) -> tuple[dict[str, int], dict[str, list[Coding]], dict[str, list[tuple[int, int]]]]:
     with ws.read() as repo:
-        summaries = [s for s in repo.interview_summaries() if s.shredded_at is None]
+        summaries = [s for s in repo.interviews.summaries() if s.shredded_at is None]
         lengths = {s.id: s.char_count for s in summaries}
-        codings = {s.id: repo.codings(s.id) for s in summaries}
-        turns = {s.id: [(t.start, t.end) for t in repo.transcript(s.id).turns] for s in summaries}
+        codings = {s.id: repo.codings.of_interview(s.id) for s in summaries}
+        turns = {s.id: [(t.start, t.end) for t in repo.interviews.transcript(s.id).turns] for s in summaries}
     return lengths, codings, turns
 
 
@@ -173,9 +173,9 @@ def two_coders(project: Workspace) -> tuple[Workspace, str, str, str]:
 
 def _code(ws: Workspace, interview_id: str, code_id: str, coder: str, span: tuple[int, int]) -> None:
     with ws.write() as repo:
-        user = repo.user_by_name(coder)
+        user = repo.users.by_name(coder)
         assert user is not None
-        repo.add_coding(repo.transcript(interview_id), code_id, user.id, *span)
+        repo.codings.add(repo.interviews.transcript(interview_id), code_id, user.id, *span)
 
 
 def test_an_interview_one_coder_has_not_coded_is_missing_not_disagreement(

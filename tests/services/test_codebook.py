@@ -13,7 +13,7 @@ from tests.helpers import add_codes, add_two_transcripts
 from workbench.domain.models import Code, Role
 from workbench.errors import ConfirmationRequiredError, InvalidInputError, PermissionDeniedError
 from workbench.paths import CODEBOOKS_DIR
-from workbench.services import codebook as cb
+from workbench.services.codebook import edits, file_format, queries, sync, versions
 from workbench.services.interviews import view_transcript
 from workbench.services.projects import open_project
 from workbench.services.users import add_user
@@ -23,10 +23,10 @@ from workbench.services.workspace import Workspace
 def _code(ws: Workspace, interview: str, code_id: str, quote: str, *, coder: str | None = None,
           memo: str | None = None, offset: int = 0) -> None:  # fmt: skip
     with ws.write() as repo:
-        transcript = repo.transcript(interview)
+        transcript = repo.interviews.transcript(interview)
         start = transcript.text.index(quote) + offset
-        coder_id = repo.user_by_name(coder).id if coder else ws.user.id  # type: ignore[union-attr]
-        repo.add_coding(transcript, code_id, coder_id, start, start + len(quote), memo=memo)
+        coder_id = repo.users.by_name(coder).id if coder else ws.user.id  # type: ignore[union-attr]
+        repo.codings.add(transcript, code_id, coder_id, start, start + len(quote), memo=memo)
 
 
 def _codings(ws: Workspace, interview: str) -> list[tuple[str, str, str, str | None]]:
@@ -34,44 +34,44 @@ def _codings(ws: Workspace, interview: str) -> list[tuple[str, str, str, str | N
 
 
 def _names(ws: Workspace) -> list[tuple[int, str]]:
-    return [(e.depth, e.code.name) for e in cb.codebook_overview(ws)]
+    return [(e.depth, e.code.name) for e in queries.codebook_overview(ws)]
 
 
 def test_create_rename_recolour_and_history_records_author_and_changes(project: Workspace) -> None:
     group, grievance, turning = add_codes(project)
-    new = cb.create_code(project, Code(str(uuid.uuid4()), "  Hope ", parent_id=group.id, color="#abc"))
+    new = edits.create_code(project, Code(str(uuid.uuid4()), "  Hope ", parent_id=group.id, color="#abc"))
     assert new.name == "Hope" and new.color == "#AABBCC"
-    cb.update_code(project, Code(grievance.id, "Grievance (personal)", color="#112233", definition="Wrong done.",
+    edits.update_code(project, Code(grievance.id, "Grievance (personal)", color="#112233", definition="Wrong done.",
                                  parent_id="ignored"))  # fmt: skip
     assert _names(project) == [(0, "Group"), (1, "Grievance (personal)"), (1, "Hope"), (0, "Turning point")]
-    history = cb.codebook_history(project)
+    history = versions.codebook_history(project)
     assert [h.version for h in history] == [3, 2, 1] and {h.author for h in history} == {"alice"}
     assert "renamed 'Grievance' to 'Grievance (personal)'" in history[0].summary
-    lines = cb.version_changes(project, 3)
+    lines = versions.version_changes(project, 3)
     assert any("recoloured" in line for line in lines) and any("definition" in line for line in lines)
     with pytest.raises(InvalidInputError, match="colour"):
-        cb.update_code(project, Code(turning.id, "Turning point", color="blue"))
+        edits.update_code(project, Code(turning.id, "Turning point", color="blue"))
     with pytest.raises(InvalidInputError, match="name"):
-        cb.create_code(project, Code(str(uuid.uuid4()), "   "))
+        edits.create_code(project, Code(str(uuid.uuid4()), "   "))
 
 
 def test_renaming_keeps_codings_and_a_coded_code_cannot_become_a_group(project: Workspace) -> None:
     _, grievance, _ = add_codes(project)
     first, _ = add_two_transcripts(project)
     _code(project, first, grievance.id, "violet umbrella")
-    cb.update_code(project, Code(grievance.id, "Renamed", color=grievance.color))
-    assert [e.count for e in cb.codebook_overview(project) if e.code.name == "Renamed"] == [1]
+    edits.update_code(project, Code(grievance.id, "Renamed", color=grievance.color))
+    assert [e.count for e in queries.codebook_overview(project) if e.code.name == "Renamed"] == [1]
     with pytest.raises(InvalidInputError, match="has codings"):
-        cb.update_code(project, Code(grievance.id, "Renamed", color=grievance.color, codable=False))
+        edits.update_code(project, Code(grievance.id, "Renamed", color=grievance.color, codable=False))
 
 
 def test_move_within_the_hierarchy_refuses_cycles(project: Workspace) -> None:
     group, grievance, turning = add_codes(project)
-    cb.move_code(project, turning.id, grievance.id)
+    edits.move_code(project, turning.id, grievance.id)
     assert _names(project) == [(0, "Group"), (1, "Grievance"), (2, "Turning point")]
     with pytest.raises(InvalidInputError, match="under itself"):
-        cb.move_code(project, group.id, turning.id)
-    cb.move_code(project, turning.id, None, before_sibling=group.id)
+        edits.move_code(project, group.id, turning.id)
+    edits.move_code(project, turning.id, None, before_sibling=group.id)
     assert _names(project) == [(0, "Turning point"), (0, "Group"), (1, "Grievance")]
 
 
@@ -84,7 +84,7 @@ def test_merge_moves_codings_collapses_overlaps_and_restore_undoes_it(project: W
     _code(project, first, turning.id, "The teacher with", coder="rita")  # another coder: kept apart
     _code(project, first, grievance.id, "The teacher with", coder="rita")  # exact duplicate after the merge
     before = _codings(project, first)
-    result = cb.merge_codes(project, turning.id, grievance.id)
+    result = edits.merge_codes(project, turning.id, grievance.id)
     assert result.collapsed == 2
     after = _codings(project, first)
     assert after == sorted([
@@ -92,13 +92,13 @@ def test_merge_moves_codings_collapses_overlaps_and_restore_undoes_it(project: W
         (grievance.id, "rita", "The teacher with", None),
     ])  # fmt: skip
     assert "Turning point" not in [n for _, n in _names(project)]
-    cb.restore_version(project, result.version - 1)
+    versions.restore_version(project, result.version - 1)
     assert _codings(project, first) == before
     assert "Turning point" in [n for _, n in _names(project)]
     with pytest.raises(InvalidInputError, match="into itself"):
-        cb.merge_codes(project, grievance.id, grievance.id)
+        edits.merge_codes(project, grievance.id, grievance.id)
     with pytest.raises(InvalidInputError, match="sub-code"):
-        cb.merge_codes(project, group.id, grievance.id)
+        edits.merge_codes(project, group.id, grievance.id)
 
 
 def test_split_moves_the_chosen_codings_to_a_new_sibling(project: Workspace) -> None:
@@ -106,15 +106,15 @@ def test_split_moves_the_chosen_codings_to_a_new_sibling(project: Workspace) -> 
     first, second = add_two_transcripts(project)
     _code(project, first, grievance.id, "violet umbrella")
     _code(project, second, grievance.id, "kék kecske")
-    lines = cb.codings_of_code(project, grievance.id)
+    lines = queries.codings_of_code(project, grievance.id)
     chosen = [line.id for line in lines if line.quote == "kék kecske"]
-    new = cb.split_code(project, grievance.id, Code(str(uuid.uuid4()), "Animals", color="#00AA00"), chosen)
+    new = edits.split_code(project, grievance.id, Code(str(uuid.uuid4()), "Animals", color="#00AA00"), chosen)
     assert new.parent_id == group.id
     assert _names(project) == [(0, "Group"), (1, "Grievance"), (1, "Animals"), (0, "Turning point")]
     assert [c[2] for c in _codings(project, second)] == ["kék kecske"]
     assert _codings(project, second)[0][0] == new.id
     with pytest.raises(InvalidInputError, match="do not belong"):
-        cb.split_code(project, grievance.id, Code(str(uuid.uuid4()), "X"), chosen)
+        edits.split_code(project, grievance.id, Code(str(uuid.uuid4()), "X"), chosen)
 
 
 def test_delete_asks_for_confirmation_and_restore_brings_codings_back(project: Workspace) -> None:
@@ -122,21 +122,21 @@ def test_delete_asks_for_confirmation_and_restore_brings_codings_back(project: W
     first, _ = add_two_transcripts(project)
     _code(project, first, grievance.id, "violet umbrella", memo="a memo")
     with pytest.raises(ConfirmationRequiredError, match="1 coding") as refused:
-        cb.delete_code(project, grievance.id)
+        edits.delete_code(project, grievance.id)
     assert refused.value.count == 1 and len(_codings(project, first)) == 1
-    deleted = cb.delete_code(project, group.id)  # no codings of its own: its child moves up
+    deleted = edits.delete_code(project, group.id)  # no codings of its own: its child moves up
     assert deleted.children_moved == 1 and _names(project) == [(0, "Grievance"), (0, "Turning point")]
-    result = cb.delete_code(project, grievance.id, confirm=True)
+    result = edits.delete_code(project, grievance.id, confirm=True)
     assert result.archived == 1 and _codings(project, first) == []
-    restored = cb.restore_version(project, result.version - 1)
+    restored = versions.restore_version(project, result.version - 1)
     assert restored.restored_codings == 1
     assert _codings(project, first) == [(grievance.id, "alice", "violet umbrella", "a memo")]
     # restoring the very first version undoes the group's deletion as well, and is itself undoable
-    cb.restore_version(project, 1)
+    versions.restore_version(project, 1)
     assert _names(project) == [(0, "Group"), (1, "Grievance"), (0, "Turning point")]
-    cb.restore_version(project, result.version)
+    versions.restore_version(project, result.version)
     assert _codings(project, first) == [] and _names(project) == [(0, "Turning point")]
-    cb.restore_version(project, 1)
+    versions.restore_version(project, 1)
     assert len(_codings(project, first)) == 1
     del turning
 
@@ -147,10 +147,10 @@ def test_only_leads_and_admins_edit(project: Workspace) -> None:
     rita = open_project(project.location.directory, PASSPHRASE, "rita")
     try:
         with pytest.raises(PermissionDeniedError):
-            cb.update_code(rita, Code(grievance.id, "x"))
+            edits.update_code(rita, Code(grievance.id, "x"))
         with pytest.raises(PermissionDeniedError):
-            cb.delete_code(rita, grievance.id, confirm=True)
-        assert cb.codebook_history(rita)  # reading the history is fine
+            edits.delete_code(rita, grievance.id, confirm=True)
+        assert versions.codebook_history(rita)  # reading the history is fine
     finally:
         rita.close()
 
@@ -158,39 +158,39 @@ def test_only_leads_and_admins_edit(project: Workspace) -> None:
 def test_pull_compare_and_push_a_shared_file(project: Workspace, tmp_path: Path) -> None:
     shared = tmp_path / "life-path.yaml"
     shared.write_bytes((CODEBOOKS_DIR / "life-path.yaml").read_bytes())
-    pulled = cb.import_codebook_file(project, shared.name, shared.read_bytes())
+    pulled = sync.import_codebook_file(project, shared.name, shared.read_bytes())
     assert len(pulled.added) == 12 and pulled.version == 1
-    assert cb.import_codebook_file(project, shared.name, shared.read_bytes()).version is None  # nothing new
-    assert cb.compare_with_shared(project, shared).lines == []
-    education = cb.resolve_code(project, "education")
-    cb.update_code(project, Code(**{**education.__dict__, "name": "Schooling", "definition": "School years."}))
-    cb.delete_code(project, cb.resolve_code(project, "work").id)
-    cb.create_code(project, Code(str(uuid.uuid4()), "Military service", color="#445566", definition="Army."))
-    lines = cb.compare_with_shared(project, shared).lines
+    assert sync.import_codebook_file(project, shared.name, shared.read_bytes()).version is None  # nothing new
+    assert sync.compare_with_shared(project, shared).lines == []
+    education = queries.resolve_code(project, "education")
+    edits.update_code(project, Code(**{**education.__dict__, "name": "Schooling", "definition": "School years."}))
+    edits.delete_code(project, queries.resolve_code(project, "work").id)
+    edits.create_code(project, Code(str(uuid.uuid4()), "Military service", color="#445566", definition="Army."))
+    lines = sync.compare_with_shared(project, shared).lines
     assert "renamed 'Education' to 'Schooling'" in lines and "removed 'Work and livelihood'" in lines
     assert "added 'Military service' under the top level" in lines
     assert any(line.startswith("    + School years.") for line in lines)
-    pushed = cb.push_to_shared(project, shared)
+    pushed = sync.push_to_shared(project, shared)
     assert pushed.version == 2
     document = yaml.safe_load(shared.read_text(encoding="utf-8"))
     assert shared.read_text(encoding="utf-8").startswith("# Shared codebook")
     entries = {e["key"]: e for e in document["codes"]}
     assert entries["education"]["name"] == {"en": "Schooling", "hu": "Tanulás, iskola"}
     assert entries["military_service"]["name"] == {"en": "Military service"} and "work" not in entries
-    assert cb.compare_with_shared(project, shared).lines == []
+    assert sync.compare_with_shared(project, shared).lines == []
     with pytest.raises(InvalidInputError, match="already matches"):
-        cb.push_to_shared(project, shared)
+        sync.push_to_shared(project, shared)
 
 
 def test_export_yaml_and_qdc_read_back_into_another_project(project: Workspace) -> None:
     add_codes(project)
     for fmt, name in (("yaml", "book.yaml"), ("qdc", "book.qdc")):
-        data = cb.export_codebook(project, fmt)
-        codes = (cb.parse_codebook_yaml(name, data, "en") if fmt == "yaml"
+        data = sync.export_codebook(project, fmt)
+        codes = (file_format.parse_codebook_yaml(name, data, "en") if fmt == "yaml"
                  else __import__("workbench.refi.qdc", fromlist=["read_qdc"]).read_qdc(name, data)[0])  # fmt: skip
         assert [(c.id, c.name, c.parent_id, c.codable) for c in codes] == [
-            (c.id, c.name, c.parent_id, c.codable) for c in cb.list_codes(project)]  # fmt: skip
+            (c.id, c.name, c.parent_id, c.codable) for c in queries.list_codes(project)]  # fmt: skip
     with pytest.raises(InvalidInputError, match="format"):
-        cb.export_codebook(project, "csv")
+        sync.export_codebook(project, "csv")
     with pytest.raises(InvalidInputError, match=r"\.yaml"):
-        cb.import_codebook_file(project, "book.txt", b"x")
+        sync.import_codebook_file(project, "book.txt", b"x")

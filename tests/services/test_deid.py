@@ -98,7 +98,7 @@ def test_writers_read_released_material_only(built: tuple[Workspace, str, str]) 
     with pytest.raises(PermissionDeniedError):
         view_transcript(writer, first)
     with writer.read() as repo, pytest.raises(KeyScopeError):
-        repo.transcript(first)
+        repo.interviews.transcript(first)
     with pytest.raises(PermissionDeniedError, match=Action.RELEASE.value):
         deid.release(writer)
     with pytest.raises(PermissionDeniedError):

@@ -10,7 +10,7 @@ from workbench.domain.events import Direction, EventTime, LifeDomain, Precision,
 from workbench.domain.models import Code, Role
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from workbench.services import events as ev
-from workbench.services.codebook import create_code
+from workbench.services.codebook.edits import create_code
 from workbench.services.participants import add_participants
 from workbench.services.projects import audit_log, open_project
 from workbench.services.users import add_user

@@ -16,7 +16,7 @@ from tests.deid.fixtures import build, writer_session
 from workbench.domain.models import Code
 from workbench.errors import DisclosureRiskError, LeakDetectedError, NotFoundError
 from workbench.services import deid
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.exports import ExportOptions, export_to_file, file_texts
 from workbench.services.projects import audit_log
 from workbench.services.workspace import Workspace
@@ -90,8 +90,8 @@ def test_a_name_that_slipped_through_is_refused(released: Workspace, tmp_path: P
     slipped = Code(str(uuid.uuid4()), "Kovácsék ügye", color="#123456")
     install_codebook(released, [slipped], "a code named after a person")
     with released.write() as repo:
-        interview = repo.interview_summaries()[0].id
-        repo.add_coding(repo.transcript(interview), slipped.id, released.user.id, 0, 2)
+        interview = repo.interviews.summaries()[0].id
+        repo.codings.add(repo.interviews.transcript(interview), slipped.id, released.user.id, 0, 2)
     with pytest.raises(LeakDetectedError, match=r"release was refused.*1 in code names.*Nothing was released") as no:
         deid.release(released)
     assert "Kovács" not in str(no.value)
@@ -112,8 +112,8 @@ def test_csv_cells_cannot_become_formulas(released: Workspace, tmp_path: Path) -
     code = Code(str(uuid.uuid4()), "=HYPERLINK(1)", color="#123456")
     install_codebook(released, [code], "hostile code name")
     with released.write() as repo:
-        interview = repo.interview_summaries()[1].id
-        repo.add_coding(repo.transcript(interview), code.id, released.user.id, 0, 2)
+        interview = repo.interviews.summaries()[1].id
+        repo.codings.add(repo.interviews.transcript(interview), code.id, released.user.id, 0, 2)
     deid.release(released)
     path = tmp_path / "q.csv"
     export_to_file(released, ExportOptions("csv", tables=("quotes",), threshold=1), path)

@@ -26,12 +26,12 @@ shared_demo = pytest.fixture(scope="module", params=BACKENDS)(demo_workspace)
 
 def _codings(ws: Workspace) -> list[Coding]:
     with ws.read() as repo:
-        return [c for s in repo.interview_summaries() for c in repo.codings(s.id)]
+        return [c for s in repo.interviews.summaries() for c in repo.codings.of_interview(s.id)]
 
 
 def _codes(ws: Workspace) -> dict[str, Code]:
     with ws.read() as repo:
-        return {c.key or c.id: c for c in repo.codes()}
+        return {c.key or c.id: c for c in repo.codebook.codes()}
 
 
 def test_passages_of_a_group_code_include_its_sub_codes_with_context(shared_demo: Workspace) -> None:
@@ -43,7 +43,7 @@ def test_passages_of_a_group_code_include_its_sub_codes_with_context(shared_demo
     assert len(passages) == len(expected) > 0
     assert coded_passages(shared_demo, group.id, include_children=False) == []
     with shared_demo.read() as repo:
-        texts = {s.id: repo.transcript(s.id).text for s in repo.interview_summaries()}
+        texts = {s.id: repo.interviews.transcript(s.id).text for s in repo.interviews.summaries()}
     for p in passages:
         text = texts[p.interview_id]
         assert p.text == text[p.start : p.end]
@@ -61,7 +61,7 @@ def test_passages_filter_by_coder_and_participant_attribute(shared_demo: Workspa
     assert {p.coder for p in every} == {"anna", "bence"}
     assert only_anna and {p.coder for p in only_anna} == {"anna"}
     with shared_demo.read() as repo:
-        violent = {p.code for p in repo.participants() if p.attributes.get("offence_category") == "violent"}
+        violent = {p.code for p in repo.participants.all() if p.attributes.get("offence_category") == "violent"}
     filtered = coded_passages(shared_demo, code.id, participant_filter={"offence_category": "violent"})
     assert filtered and {p.participant_code for p in filtered} <= violent
     assert len(filtered) == sum(1 for p in every if p.participant_code in violent)
@@ -103,9 +103,9 @@ def test_cooccurrence_counts_turns_shared_by_two_codes(shared_demo: Workspace) -
     assert size >= 10
     with shared_demo.read() as repo:
         per_turn: list[set[str]] = []
-        for s in repo.interview_summaries():
-            codings = repo.codings(s.id)
-            for t in repo.transcript(s.id).turns:
+        for s in repo.interviews.summaries():
+            codings = repo.codings.of_interview(s.id)
+            for t in repo.interviews.transcript(s.id).turns:
                 per_turn.append({c.code_id for c in codings if c.start < t.end and c.end > t.start})
     for i, a in enumerate(matrix.code_ids):
         for j, b in enumerate(matrix.code_ids):

@@ -17,15 +17,14 @@ from workbench.domain.models import Code, Role, SegmentKind, SpeakerRole
 from workbench.errors import PermissionDeniedError, ShreddedError
 from workbench.nlp import embed
 from workbench.nlp.themes import ThemeParams
-from workbench.services import themes
-from workbench.services.codebook import install_codebook
+from workbench.services import code_suggestions, themes
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.coding import add_coding
 from workbench.services.interviews import add_transcript
 from workbench.services.projects import audit_log, init_project, open_project, shred_interview
 from workbench.services.users import add_user
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s
-from workbench.store.embedding_repo import EmbeddingRepo
 
 VISITS = [
     "My daughter visits me every second Sunday and it keeps me going.",
@@ -97,7 +96,7 @@ def _codes(ws: Workspace) -> dict[str, Code]:
 
 def _code_sentence(ws: Workspace, interview_id: str, sentence: str, code: Code) -> None:
     with ws.read() as repo:
-        text = repo.transcript(interview_id).text
+        text = repo.interviews.transcript(interview_id).text
     start = text.index(sentence)
     add_coding(ws, interview_id, code.id, start, start + len(sentence))
 
@@ -164,7 +163,7 @@ def test_embeddings_and_runs_are_only_ciphertext_at_rest(
     assert hashlib.sha256(VISITS[0].encode()).hexdigest().encode() not in stored, "no bare hash of a text"
     with ws.read() as repo:
         rows = repo.conn.execute(select(s.embedding)).all()
-        store = EmbeddingRepo(repo)
+        store = repo.embeddings
         mac = store.text_mac(VISITS[0])
         interview_id = next(r.interview_id for r in rows if r.text_mac == mac)
         decrypted = store.vectors(interview_id, minilm.model_id)[mac]
@@ -181,7 +180,7 @@ def test_shredding_an_interview_kills_its_embeddings_and_discards_runs(
     themes.run_themes(project, embedder=minilm)
     shred_interview(project, first)
     with project.read() as repo, pytest.raises(ShreddedError):
-        EmbeddingRepo(repo).vectors(first, minilm.model_id)
+        repo.embeddings.vectors(first, minilm.model_id)
     assert themes.latest_themes(project) is None
     with project.read() as repo:
         assert repo.conn.execute(select(s.theme_run)).all() == []
@@ -196,7 +195,7 @@ def test_the_mac_is_keyed_per_project(tmp_path: Path, monkeypatch: pytest.Monkey
     for name in ("one", "two"):
         ws = init_project(tmp_path / name, PASSPHRASE, "zed", language="en", kdf=FAST_KDF)
         with ws.read() as repo:
-            macs.append(EmbeddingRepo(repo).text_mac("Yes."))
+            macs.append(repo.embeddings.text_mac("Yes."))
         ws.close()
     assert macs[0] != macs[1] and hashlib.sha256(b"Yes.").hexdigest() not in macs
 
@@ -227,17 +226,17 @@ def test_suggestions_accept_and_reject(project: Workspace, minilm: embed.Embedde
     bob = open_project(Path(project.location.directory), PASSPHRASE, "bob")
     _code_sentence(bob, first, VISITS[0], codes["family"])
     _code_sentence(bob, first, RECRUITMENT[0], codes["recruitment"])
-    found = themes.suggestions(bob, embedder=minilm, per_code=2)
+    found = code_suggestions.suggestions(bob, embedder=minilm, per_code=2)
     family = [x for x in found if x.code_id == codes["family"].id]
     assert family and family[0].text in VISITS[1:3] and family[0].example == VISITS[0]
     assert all(x.text != VISITS[0] for x in found), "coded passages are not suggested again"
     recruitment = [x for x in found if x.code_id == codes["recruitment"].id]
     assert recruitment and recruitment[0].text in RECRUITMENT[1:3]
 
-    coding = themes.accept_suggestion(bob, family[0])
+    coding = code_suggestions.accept_suggestion(bob, family[0])
     assert coding.suggested and coding.coder == "bob" and coding.text == family[0].text
-    themes.reject_suggestion(bob, recruitment[0])
-    later = {(x.code_id, x.text) for x in themes.suggestions(bob, embedder=minilm, per_code=2)}
+    code_suggestions.reject_suggestion(bob, recruitment[0])
+    later = {(x.code_id, x.text) for x in code_suggestions.suggestions(bob, embedder=minilm, per_code=2)}
     assert (codes["family"].id, family[0].text) not in later
     assert (codes["recruitment"].id, recruitment[0].text) not in later
     actions = [e.action for e in audit_log(project).entries]
@@ -257,8 +256,8 @@ def test_blind_coding_keeps_other_coders_examples_out_of_suggestions(
     bob = open_project(Path(project.location.directory), PASSPHRASE, "bob")
     carol = open_project(Path(project.location.directory), PASSPHRASE, "carol")
     _code_sentence(bob, first, VISITS[0], codes["family"])
-    assert [x for x in themes.suggestions(carol, embedder=minilm) if x.code_id == codes["family"].id] == []
-    assert [x for x in themes.suggestions(bob, embedder=minilm) if x.code_id == codes["family"].id]
+    assert [x for x in code_suggestions.suggestions(carol, embedder=minilm) if x.code_id == codes["family"].id] == []
+    assert [x for x in code_suggestions.suggestions(bob, embedder=minilm) if x.code_id == codes["family"].id]
     bob.close()
     carol.close()
 
@@ -280,22 +279,22 @@ def test_only_participant_segments_are_read_for_themes_in_transcript_order(proje
     add_transcript(project, "Interviewer: Hello there.\n\nParticipant: Short one.\n\nParticipant: " + TRAINING[3],
                    title="C")  # fmt: skip
     with project.read() as repo:
-        summaries = [i for i in repo.interview_summaries() if i.shredded_at is None]
+        summaries = [i for i in repo.interviews.summaries() if i.shredded_at is None]
         assert {i.id for i in summaries} >= set(ids)
         for kind in (SegmentKind.TURN, SegmentKind.SENTENCE):
             expected = [
                 (i.id, seg.start, seg.end, seg.text)
                 for i in summaries
-                for seg in repo.transcript(i.id).segments
+                for seg in repo.interviews.transcript(i.id).segments
                 if seg.kind is kind and seg.role is SpeakerRole.PARTICIPANT
             ]
-            found = EmbeddingRepo(repo).participant_segments([i.id for i in summaries], kind.value)
+            found = repo.interviews.participant_segments([i.id for i in summaries], kind.value)
             assert found == expected and len(found) >= 9
             backwards = [i.id for i in reversed(summaries)]
-            reordered = EmbeddingRepo(repo).participant_segments(backwards, kind.value)
+            reordered = repo.interviews.participant_segments(backwards, kind.value)
             assert reordered == sorted(found, key=lambda f: backwards.index(f[0]))  # stable: positions kept
-        assert EmbeddingRepo(repo).participant_segments([], SegmentKind.TURN.value) == []
-        turns = {u.text for u in themes._participant_units(repo, summaries, SegmentKind.TURN)}
+        assert repo.interviews.participant_segments([], SegmentKind.TURN.value) == []
+        turns = {u.text for u in themes.participant_units(repo, summaries, SegmentKind.TURN)}
     assert "Short one." not in turns and TRAINING[3] in turns and "Hello there." not in turns
 
 

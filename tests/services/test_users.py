@@ -10,7 +10,7 @@ from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.helpers import add_codes, add_two_transcripts
 from workbench.domain.models import Code, Role
 from workbench.errors import InvalidInputError, PermissionDeniedError, WrongPassphraseError
-from workbench.services.codebook import install_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.coding import add_coding
 from workbench.services.interviews import add_transcript, view_transcript
 from workbench.services.projects import audit_log, change_passphrase, open_project, project_status, shred_interview

@@ -8,7 +8,6 @@ from alembic.migration import MigrationContext
 from tests.conftest import Backend
 from workbench.services.workspace import Workspace
 from workbench.store.schema import metadata
-from workbench.store.settings import all_settings, get_setting, set_setting
 
 
 def test_migrated_schema_has_no_drift_from_the_declared_tables(project: Workspace, backend: Backend) -> None:
@@ -24,9 +23,9 @@ def test_migrated_schema_has_no_drift_from_the_declared_tables(project: Workspac
 
 def test_settings_round_trip_and_overwrite(project: Workspace) -> None:
     with project.write() as repo:
-        assert get_setting(repo.conn, "themes.model", "default") == "default"
-        set_setting(repo.conn, "themes.model", {"name": "x", "dims": 384}, project.user.id)
-        set_setting(repo.conn, "themes.model", {"name": "y"}, project.user.id)
+        assert repo.settings.get("themes.model", "default") == "default"
+        repo.settings.set("themes.model", {"name": "x", "dims": 384}, project.user.id)
+        repo.settings.set("themes.model", {"name": "y"}, project.user.id)
     with project.read() as repo:
-        assert get_setting(repo.conn, "themes.model") == {"name": "y"}
-        assert all_settings(repo.conn) == {"themes.model": {"name": "y"}}
+        assert repo.settings.get("themes.model") == {"name": "y"}
+        assert repo.settings.all() == {"themes.model": {"name": "y"}}

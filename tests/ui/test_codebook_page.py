@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE, REPO_ROOT
 from tests.ui.apptest import close, demo_project, new_app, open_page, serve
-from workbench.services.codebook import codebook_history, resolve_code
+from workbench.services.codebook.queries import resolve_code
+from workbench.services.codebook.versions import codebook_history
 from workbench.services.projects import audit_log, open_project
 
 PAGE = "pages/codebook.py"

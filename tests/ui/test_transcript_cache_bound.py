@@ -10,7 +10,7 @@ from __future__ import annotations
 from workbench.domain.models import Transcript
 from workbench.services.demo import DemoResult
 from workbench.services.projects import project_status
-from workbench.ui.components import code_session as cs
+from workbench.ui.components import code_state as cs
 
 
 def _held_transcripts(obj: object) -> list[Transcript]:

@@ -29,7 +29,7 @@ def codebook_import(
 ) -> None:
     """Pull a codebook into the project: new codes are added, codes with the same GUID updated."""
     from workbench.errors import InvalidInputError
-    from workbench.services.codebook import import_codebook_file
+    from workbench.services.codebook.sync import import_codebook_file
 
     with handled():
         if not file.is_file():
@@ -53,7 +53,7 @@ def codebook_export(
 ) -> None:
     """Write the codebook as a shared YAML file or a REFI-QDA .qdc file."""
     from workbench.services.atomic_file import write_atomically
-    from workbench.services.codebook import export_codebook
+    from workbench.services.codebook.sync import export_codebook
 
     with handled():
         chosen = fmt or ("qdc" if output.suffix.lower() == ".qdc" else "yaml")
@@ -70,7 +70,7 @@ def codebook_diff(
     user: UserOption = None,
 ) -> None:
     """Show how the project's codebook differs from a shared file (exit 0 either way)."""
-    from workbench.services.codebook import compare_with_shared
+    from workbench.services.codebook.sync import compare_with_shared
 
     with handled():
         with opened(directory, user) as ws:
@@ -91,7 +91,7 @@ def codebook_push(
     user: UserOption = None,
 ) -> None:
     """Write the project's codebook back into a shared file as its next version (prints the diff)."""
-    from workbench.services.codebook import push_to_shared
+    from workbench.services.codebook.sync import push_to_shared
 
     with handled():
         with opened(directory, user) as ws:
@@ -104,7 +104,7 @@ def codebook_push(
 @codebook_app.command("list")
 def codebook_list(directory: ProjectDir, user: UserOption = None) -> None:
     """Print the code tree with GUIDs and coding counts."""
-    from workbench.services.codebook import codebook_overview
+    from workbench.services.codebook.queries import codebook_overview
 
     with handled():
         with opened(directory, user) as ws:
@@ -117,7 +117,7 @@ def codebook_list(directory: ProjectDir, user: UserOption = None) -> None:
 @codebook_app.command("history")
 def codebook_history(directory: ProjectDir, user: UserOption = None) -> None:
     """List the codebook's versions, newest first: who changed what, when."""
-    from workbench.services.codebook import codebook_history as history
+    from workbench.services.codebook.versions import codebook_history as history
 
     with handled():
         with opened(directory, user) as ws:
@@ -133,7 +133,7 @@ def codebook_restore(
     user: UserOption = None,
 ) -> None:
     """Make the codebook what it was at VERSION again (recorded as a new version; codings come back)."""
-    from workbench.services.codebook import restore_version
+    from workbench.services.codebook.versions import restore_version
 
     with handled():
         with opened(directory, user) as ws:
@@ -155,7 +155,8 @@ def codebook_add(
 ) -> None:
     """Add a code."""
     from workbench.domain.models import Code
-    from workbench.services.codebook import create_code, resolve_code
+    from workbench.services.codebook.edits import create_code
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:
@@ -170,7 +171,8 @@ def codebook_rename(directory: ProjectDir, code: CodeArg, new_name: str, user: U
     """Rename a code (its codings stay)."""
     from dataclasses import replace
 
-    from workbench.services.codebook import resolve_code, update_code
+    from workbench.services.codebook.edits import update_code
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:
@@ -187,7 +189,8 @@ def codebook_move(
     user: UserOption = None,
 ) -> None:
     """Move a code (with its sub-codes) under another code or to the top level."""
-    from workbench.services.codebook import move_code, resolve_code
+    from workbench.services.codebook.edits import move_code
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:
@@ -204,7 +207,8 @@ def codebook_merge(
     user: UserOption = None,
 ) -> None:
     """Merge CODE into INTO: codings move over, overlapping duplicates collapse, CODE is deleted."""
-    from workbench.services.codebook import merge_codes, resolve_code
+    from workbench.services.codebook.edits import merge_codes
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:
@@ -224,7 +228,8 @@ def codebook_delete(
     user: UserOption = None,
 ) -> None:
     """Delete a code; its sub-codes move up. A code with codings needs --yes; `codebook restore` undoes it."""
-    from workbench.services.codebook import delete_code, resolve_code
+    from workbench.services.codebook.edits import delete_code
+    from workbench.services.codebook.queries import resolve_code
 
     with handled():
         with opened(directory, user) as ws:

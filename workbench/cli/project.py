@@ -69,7 +69,7 @@ def status(
 
 def _warn_damaged(report: ProjectStatus) -> None:
     """One damaged interview does not hide the rest: it is listed as damaged, with a warning (exit 0)."""
-    from workbench.store.repo import DAMAGED_TITLE
+    from workbench.store.interviews import DAMAGED_TITLE
 
     damaged = [i.summary.short_id for i in report.interviews if i.summary.title == DAMAGED_TITLE]
     if damaged:
@@ -81,7 +81,7 @@ def _warn_damaged(report: ProjectStatus) -> None:
 
 
 def _status_json(report: ProjectStatus) -> dict[str, object]:
-    from workbench.store.repo import DAMAGED_TITLE
+    from workbench.store.interviews import DAMAGED_TITLE
 
     return {
         "project": {"id": report.project.id, "name": report.project.name, "language": report.project.language,

@@ -28,7 +28,7 @@ def export(
     user: UserOption = None,
 ) -> None:
     """Export the whole project, decrypted, as REFI-QDA .qdpx (leads and admins; audited with its SHA-256)."""
-    from workbench.services.refi import export_qdpx
+    from workbench.services.refi_export import export_qdpx
 
     with handled():
         with opened(directory, user) as ws:
@@ -54,7 +54,7 @@ def import_(
     """Import a REFI-QDA project (codes, cases, transcripts, codings, notes), all or nothing."""
     from workbench.errors import InvalidInputError
     from workbench.refi.safety import default_limits
-    from workbench.services.refi import import_qdpx
+    from workbench.services.refi_import import import_qdpx
 
     with handled():
         if not file.is_file():

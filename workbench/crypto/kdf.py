@@ -1,4 +1,4 @@
-"""Passphrase to key-encryption key with Argon2id.
+"""Key derivation: passphrase to key-encryption key (Argon2id), and sub-keys for purposes (HKDF).
 
 The defaults are RFC 9106's second recommended option (t=3, m=64 MiB, p=4):
 memory-hard enough to slow guessing on GPUs, yet about half a second on a laptop.
@@ -12,8 +12,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass
+from enum import Enum
 
 from argon2.low_level import Type, hash_secret_raw
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from workbench.errors import InvalidInputError
 
@@ -75,3 +78,30 @@ def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
         hash_len=32,
         type=Type.ID,
     )
+
+
+class Purpose(Enum):
+    """Every sub-key the workbench derives, with its HKDF label: the one registry of labels.
+
+    A label is part of every key derived with it, so changing one makes existing projects
+    unreadable (manifests, audit chain, pseudonym MACs, embedding ids): never edit a value,
+    add a new member with a new version instead. ``tests/crypto/test_kdf_labels.py`` pins them.
+    The comment after each says which root key it is derived from.
+    """
+
+    MANIFEST = b"workbench manifest v1"  # an interview's data key: the MAC over its codings and memos
+    AUDIT_CHAIN = b"workbench audit chain v1"  # the master key: the audit chain's HMAC (writers hold it too)
+    AUDIT_ANCHOR = b"workbench audit anchor v1"  # the master key: the audit anchor (writers never hold it)
+    DEID_MAC = b"workbench deid mac v1"  # the de-identification key: MACs to find equal names unopened
+    SURROGATES = b"workbench surrogates v1"  # the de-identification key: stable made-up replacement names
+    LEAK_CHECK = b"workbench leak check v2"  # the de-identification key: the release leak check's fingerprints
+    EMBEDDING_TEXT_ID = b"workbench embedding text id v1"  # the master key: embedding rows' text MACs
+
+
+def derive_key(root: bytes, purpose: Purpose) -> bytes:
+    """The 256-bit sub-key of ``root`` for ``purpose`` (HKDF-SHA256, no salt, the purpose's label as info).
+
+    One root key is never used directly for two jobs: each job gets its own derived key, so
+    a MAC computed for one purpose can never stand in for another's.
+    """
+    return HKDF(hashes.SHA256(), 32, salt=None, info=purpose.value).derive(root)

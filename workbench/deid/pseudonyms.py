@@ -1,7 +1,7 @@
 """Replacement text for detected spans: consistent tags, or consistent realistic surrogates.
 
 A project numbers each distinct real entity per type (``[PERSON 3]``, ``[CITY 2]``); the
-numbering lives in the encrypted pseudonym map (``store.deid_repo``), so the same entity gets
+numbering lives in the encrypted pseudonym map (``store.deid``), so the same entity gets
 the same tag in every interview and every export. Surrogates (Faker, ``hu_HU`` or ``en_US``)
 are derived from a keyed hash of the tag, so they are stable without being stored and cannot
 be recomputed by anyone without the project's de-identification key.

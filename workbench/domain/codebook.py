@@ -82,17 +82,6 @@ def tree_order(codes: Sequence[Code]) -> list[Code]:
     return ordered
 
 
-def depth_of(codes: Sequence[Code]) -> dict[str, int]:
-    by_id = {c.id: c for c in codes}
-    depths: dict[str, int] = {}
-    for code in codes:
-        depth, current, guard = 0, code.parent_id, 0
-        while current is not None and current in by_id and guard <= len(codes):
-            depth, current, guard = depth + 1, by_id[current].parent_id, guard + 1
-        depths[code.id] = depth
-    return depths
-
-
 def descendants(codes: Sequence[Code], code_id: str) -> set[str]:
     """Ids of every code below ``code_id`` (not including it)."""
     children: dict[str | None, list[str]] = {}

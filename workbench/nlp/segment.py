@@ -8,9 +8,9 @@ by ``workbench.nlp.sentences`` so that importing a transcript does not load spaC
 from __future__ import annotations
 
 from workbench.domain.models import SegmentKind
+from workbench.domain.records import SegmentDraft
 from workbench.domain.transcript import detect_turns
 from workbench.nlp.sentences import rules, sentence_spans
-from workbench.store.repo import SegmentDraft
 
 
 def segment_transcript(text: str, language: str) -> list[SegmentDraft]:

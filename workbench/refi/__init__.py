@@ -9,5 +9,5 @@
     project    the project.qde XML (urn:QDA-XML:project:1.0)
     qdpx       the zip: project.qde plus sources/<guid>.txt
 
-Nothing here touches the database or the keys; ``workbench.services.refi`` does.
+Nothing here touches the database or the keys; ``workbench.services.refi_export`` and ``refi_import`` do.
 """

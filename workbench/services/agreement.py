@@ -36,7 +36,6 @@ from workbench.errors import InvalidInputError, NotFoundError
 from workbench.services.retrieval import VisibleCodings, load_visible
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
-from workbench.store.analysis import segment_spans
 
 Units = tuple[stats.Matrix, stats.Matrix]
 
@@ -56,7 +55,7 @@ def agreement_report(
     visible = coders_visible_to(ws)
     with ws.read() as repo:
         data = load_visible(repo, visible)
-        segments = segment_spans(repo, segment_kind) if unit is AgreementUnit.SEGMENT else {}
+        segments = repo.interviews.segment_spans(segment_kind) if unit is AgreementUnit.SEGMENT else {}
     chosen = choose_coders(data, coders)
     used = [c for c in data.codes if any(x.code_id == c.id and x.coder in chosen for x in data.all())]
     per_code = {code.id: _code_units(data, code.id, chosen, unit, segments) for code in used}
@@ -173,7 +172,7 @@ def compare_coders(
             relevant = [c for c in data.codings[summary.id] if c.code_id == code_id and c.coder in here]
             if len(here) < 2 or not relevant:
                 continue
-            text = repo.transcript(summary.id).text
+            text = repo.interviews.transcript(summary.id).text
             for group in overlapping_groups(relevant, lambda c: (c.start, c.end)):
                 start, end = min(c.start for c in group), max(c.end for c in group)
                 before, after = context(text, start, end, context_chars)

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from workbench.domain.models import Code, Coding, Segment, Transcript
 from workbench.domain.permissions import Action, may_change_coding, may_delete_memo, require
+from workbench.domain.records import CodingRecord, InterviewMemo
 from workbench.domain.text import check_span
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
-from workbench.store import coding_repo
-from workbench.store.coding_repo import CodingRecord, InterviewMemo
 from workbench.store.repo import Repo
 
 MAX_MEMO_CHARS = 20_000
@@ -42,8 +41,8 @@ def open_for_coding(ws: Workspace, interview_ref: str) -> Transcript:
     """Decrypt one transcript with its segments for the Code page; the opening is audited."""
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.write() as repo:
-        interview_id = repo.resolve_interview(interview_ref)
-        transcript = repo.transcript(interview_id)
+        interview_id = repo.interviews.resolve(interview_ref)
+        transcript = repo.interviews.transcript(interview_id)
         ws.audit(repo, "transcript viewed", "interview", interview_id, purpose="coding")
     return transcript
 
@@ -53,8 +52,8 @@ def interview_codings(ws: Workspace, interview_id: str) -> InterviewCodings:
     require(ws.user, Action.READ_TRANSCRIPTS)
     visible = coders_visible_to(ws)
     with ws.read() as repo:
-        codings = repo.codings(interview_id)
-        memos = coding_repo.interview_memos(repo, interview_id)
+        codings = repo.codings.of_interview(interview_id)
+        memos = repo.memos.of_interview(interview_id)
     if visible is not None:
         codings = [c for c in codings if c.coder in visible]
     return InterviewCodings(codings, memos)
@@ -64,7 +63,7 @@ def codebook(ws: Workspace) -> list[Code]:
     """The project's codes in codebook order (groups included, so the tree can be shown)."""
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.read() as repo:
-        return repo.codes()
+        return repo.codebook.codes()
 
 
 # -- applying codes --------------------------------------------------------------
@@ -96,9 +95,9 @@ def apply_codes(
     require(ws.user, Action.CODE)
     memo = _clean_memo(memo)
     with ws.write() as repo:
-        interview_id = repo.resolve_interview(interview_ref)
+        interview_id = repo.interviews.resolve(interview_ref)
         codes = codable_codes(repo, code_ids)
-        text = coding_repo.interview_text(repo, interview_id)
+        text = repo.interviews.text(interview_id)
         check_span(len(text), start, end)
         added = insert_new_codings(ws, repo, interview_id, text, [(c.id, start, end) for c in codes], memo=memo)
         if not added:
@@ -113,7 +112,7 @@ def code_segment(ws: Workspace, segment_id: str, code_ids: Sequence[str]) -> lis
     """Apply codes to a whole speaker turn or sentence, chosen by its segment id."""
     require(ws.user, Action.CODE)
     with ws.read() as repo:
-        interview_id, _kind, start, end = coding_repo.segment_span(repo, segment_id)
+        interview_id, _kind, start, end = repo.interviews.segment_span(segment_id)
     return apply_codes(ws, interview_id, code_ids, start, end)
 
 
@@ -126,16 +125,16 @@ def insert_new_codings(
     *,
     memo: str | None = None,
 ) -> list[Coding]:
-    existing = coding_repo.existing_keys(repo, interview_id, ws.user.id)
+    existing = repo.codings.existing_keys(interview_id, ws.user.id)
     fresh = [span for span in dict.fromkeys(spans) if span not in existing]
-    return coding_repo.insert_codings(repo, interview_id, text, ws.user, fresh, memo=memo)
+    return repo.codings.add_many(interview_id, text, ws.user, fresh, memo=memo)
 
 
 def codable_codes(repo: Repo, code_ids: Sequence[str]) -> list[Code]:
     """The codes to apply, in the order given, each checked to exist and to be codable."""
     if not code_ids:
         raise InvalidInputError("Choose at least one code to apply.")
-    codes = {c.id: c for c in repo.codes()}
+    codes = {c.id: c for c in repo.codebook.codes()}
     chosen = []
     for code_id in dict.fromkeys(code_ids):
         code = codes.get(code_id)
@@ -154,7 +153,7 @@ def remove_coding(ws: Workspace, coding_id: str) -> None:
     require(ws.user, Action.CODE)
     with ws.write() as repo:
         record = _changeable(ws, repo, coding_id)
-        coding_repo.delete_coding(repo, coding_id)
+        repo.codings.delete(coding_id)
         ws.audit(repo, "coding removed", "coding", coding_id, interview=record.interview_id, code=record.code_id)
 
 
@@ -163,13 +162,13 @@ def adjust_coding(ws: Workspace, coding_id: str, start: int, end: int) -> None:
     require(ws.user, Action.CODE)
     with ws.write() as repo:
         record = _changeable(ws, repo, coding_id)
-        text = coding_repo.interview_text(repo, record.interview_id)
+        text = repo.interviews.text(record.interview_id)
         check_span(len(text), start, end)
         if (start, end) == (record.start, record.end):
             return
-        if (record.code_id, start, end) in coding_repo.existing_keys(repo, record.interview_id, record.coder_id):
+        if (record.code_id, start, end) in repo.codings.existing_keys(record.interview_id, record.coder_id):
             raise InvalidInputError("This coder already applied the same code to exactly that span.")
-        coding_repo.update_span(repo, record, text, start, end)
+        repo.codings.update_span(record, text, start, end)
         ws.audit(repo, "coding adjusted", "coding", coding_id, interview=record.interview_id,
                  before=[record.start, record.end], after=[start, end])  # fmt: skip
 
@@ -180,13 +179,13 @@ def set_coding_memo(ws: Workspace, coding_id: str, memo: str | None) -> None:
     memo = _clean_memo(memo)
     with ws.write() as repo:
         record = _changeable(ws, repo, coding_id)
-        coding_repo.set_memo(repo, record, memo)
+        repo.codings.set_memo(record, memo)
         ws.audit(repo, "coding memo set" if memo else "coding memo cleared", "coding", coding_id,
                  interview=record.interview_id)  # fmt: skip
 
 
 def _changeable(ws: Workspace, repo: Repo, coding_id: str) -> CodingRecord:
-    record = coding_repo.coding_record(repo, coding_id)
+    record = repo.codings.record(coding_id)
     if not may_change_coding(ws.user, record.coder_id):
         raise PermissionDeniedError(
             f"{ws.user.name} is a researcher and may change only their own codings; ask a lead."
@@ -204,9 +203,9 @@ def add_interview_memo(ws: Workspace, interview_ref: str, text: str) -> str:
     if memo is None:
         raise InvalidInputError("The memo is empty.")
     with ws.write() as repo:
-        interview_id = repo.resolve_interview(interview_ref)
-        coding_repo.interview_text(repo, interview_id)  # refuses a shredded interview
-        memo_id = repo.add_memo(interview_id, ws.user.id, memo)
+        interview_id = repo.interviews.resolve(interview_ref)
+        repo.interviews.text(interview_id)  # refuses a shredded interview
+        memo_id = repo.memos.add(interview_id, ws.user.id, memo)
         ws.audit(repo, "memo added", "memo", memo_id, interview=interview_id)
     return memo_id
 
@@ -215,10 +214,10 @@ def delete_interview_memo(ws: Workspace, memo_id: str) -> None:
     """Delete a memo: researchers their own, leads and admins any."""
     require(ws.user, Action.CODE)
     with ws.write() as repo:
-        author_id, interview_id = coding_repo.memo_author(repo, memo_id)
+        author_id, interview_id = repo.memos.author_of(memo_id)
         if not may_delete_memo(ws.user, author_id):
             raise PermissionDeniedError(f"{ws.user.name} may delete only their own memos; ask a lead.")
-        coding_repo.delete_memo(repo, memo_id)
+        repo.memos.delete(memo_id)
         ws.audit(repo, "memo deleted", "memo", memo_id, interview=interview_id or "")
 
 

@@ -26,7 +26,6 @@ from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
 from workbench.services.coding import codable_codes, insert_new_codings
 from workbench.services.workspace import Workspace
-from workbench.store import coding_repo
 
 MAX_QUERY_CHARS = 200
 DEFAULT_LIMIT = 500
@@ -148,8 +147,8 @@ def search_segments(ws: Workspace, query: str, options: SearchOptions | None = N
     options = options or SearchOptions()
     patterns = compile_query(query, options)
     with ws.read() as repo:
-        labels = {i.id: _label(i.participant_code, i.wave, i.title) for i in repo.interview_summaries()}
-        segments = coding_repo.segments_of_kind(repo, options.kind, options.interview_ids)
+        labels = {i.id: _label(i.participant_code, i.wave, i.title) for i in repo.interviews.summaries()}
+        segments = repo.interviews.segments_of_kind(options.kind, options.interview_ids)
     hits: list[SearchHit] = []
     for item in segments:
         seg = item.segment
@@ -181,11 +180,11 @@ def code_passages(ws: Workspace, code_ids: Sequence[str], passages: Sequence[Pas
         codes = codable_codes(repo, code_ids)
         by_interview: dict[str, list[tuple[str, int, int]]] = {}
         for p in passages:
-            by_interview.setdefault(repo.resolve_interview(p.interview_id), []).extend(
+            by_interview.setdefault(repo.interviews.resolve(p.interview_id), []).extend(
                 (c.id, p.start, p.end) for c in codes
             )
         for interview_id, spans in by_interview.items():
-            text = coding_repo.interview_text(repo, interview_id)
+            text = repo.interviews.text(interview_id)
             wanted += len(set(spans))
             created = insert_new_codings(ws, repo, interview_id, text, spans)
             added += len(created)

@@ -21,9 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from workbench.deid.disclosure import DEFAULT_K, DEFAULT_THRESHOLD
 from workbench.deid.generalize import SETTING_KEY as GENERALIZE_KEY
 from workbench.deid.generalize import Rule, generalize, parse_rules
@@ -33,12 +30,13 @@ from workbench.deid.spans import ENTITY_TYPES, Span, entity_type, resolve_overla
 from workbench.deid.terms import Term, TermMatcher, normalize_term
 from workbench.domain.models import Transcript
 from workbench.domain.permissions import Action, require
+from workbench.domain.records import Pseudonym, StoredDetection, StoredRelease, StoredTerm
 from workbench.errors import InvalidInputError, LeakDetectedError, NotFoundError, UnreviewedCandidatesError
+from workbench.services.export_hooks import ExportHooks, Transformed
 from workbench.services.life_release import LIFE_EVENTS, LIFE_PATHS, LifeRelease, released_texts
 from workbench.services.workspace import Workspace
-from workbench.store.deid_repo import DeidRepo, Pseudonym, StoredDetection, StoredRelease, StoredTerm
+from workbench.store.deid import DeidRepo
 from workbench.store.repo import Repo
-from workbench.store.settings import get_setting
 
 if TYPE_CHECKING:
     from workbench.deid.engine import Detector
@@ -102,7 +100,7 @@ def add_known_entity(ws: Workspace, text: str, kind: str, *, participant_code: s
     with ws.write() as repo:
         found = _add_entity(repo, ws.user.id, text, entity_type(kind), participant_code=participant_code,
                             aliases=names, origin="intake")  # fmt: skip
-        _refresh_terms(DeidRepo(repo))
+        _refresh_terms(repo.deid)
         ws.audit(repo, "deid entity added", "deid_pseudonym", found.id, entity_type=found.entity_type,
                  aliases=len(names))  # fmt: skip
     return tag(found.entity_type, found.number)
@@ -129,7 +127,7 @@ def import_known_entities(ws: Workspace, path: Path) -> int:
             _add_entity(repo, ws.user.id, str(entry["text"]), entity_type(str(entry["type"])),
                         participant_code=str(code) if code else None,
                         aliases=tuple(str(a) for a in entry.get("aliases") or ()), origin="intake")  # fmt: skip
-        _refresh_terms(DeidRepo(repo))
+        _refresh_terms(repo.deid)
         ws.audit(repo, "deid entities imported", "project", ws.project.id, count=len(entries))
     return len(entries)
 
@@ -141,10 +139,10 @@ def _add_entity(repo: Repo, user_id: str, text: str, kind: str, *, participant_c
         raise InvalidInputError("The name to protect is empty.")
     participant_id = None
     if participant_code:
-        participant_id = repo.participant_id(participant_code)
+        participant_id = repo.participants.id_of(participant_code)
         if participant_id is None:
             raise NotFoundError(f"There is no participant {participant_code!r} in this project.")
-    deid = DeidRepo(repo)
+    deid = repo.deid
     pseudonym = deid.pseudonym_for(kind, normalize_term(text))
     surfaces = [text, *aliases]
     if kind == "PERSON":  # a full name's parts are found alone too ("Zsolt" for "Horváth Zsolt")
@@ -159,7 +157,7 @@ def list_known_entities(ws: Workspace, *, include_rejected: bool = False) -> lis
     """Accepted names grouped by pseudonym (and, on request, rejected false alarms)."""
     require(ws.user, Action.REVIEW_DEID)
     with ws.read() as repo:
-        deid = DeidRepo(repo)
+        deid = repo.deid
         pseudonyms = deid.pseudonyms()
         groups: dict[str, list[StoredTerm]] = {}
         rejected: list[StoredTerm] = []
@@ -191,7 +189,7 @@ def _matchers(deid: DeidRepo) -> tuple[TermMatcher, TermMatcher]:
 
 
 def _readable_interviews(repo: Repo) -> list[str]:
-    return [i.id for i in repo.interview_summaries() if i.shredded_at is None]
+    return [i.id for i in repo.interviews.summaries() if i.shredded_at is None]
 
 
 def scan(ws: Workspace, interview_refs: Iterable[str] | None = None, *,
@@ -203,12 +201,12 @@ def scan(ws: Workspace, interview_refs: Iterable[str] | None = None, *,
 
     detector = shared_detector()
     with ws.write() as repo:
-        deid = DeidRepo(repo)
-        ids = [repo.resolve_interview(r) for r in interview_refs] if interview_refs else _readable_interviews(repo)
+        deid = repo.deid
+        ids = [repo.interviews.resolve(r) for r in interview_refs] if interview_refs else _readable_interviews(repo)
         known, rejected = _matchers(deid)
         total = 0
         for done, interview_id in enumerate(ids, start=1):
-            transcript = repo.transcript(interview_id)
+            transcript = repo.interviews.transcript(interview_id)
             spans = detector.detect(transcript.text, transcript.summary.language, known, rejected)
             total += deid.replace_detections(interview_id, transcript.text, spans)
             if on_progress:
@@ -234,7 +232,7 @@ def _refresh_terms(deid: DeidRepo) -> None:
     for interview_id in _readable_interviews(deid.repo):
         if interview_id not in scanned:
             continue
-        text = deid.repo.transcript(interview_id).text
+        text = deid.repo.interviews.transcript(interview_id).text
         refused = [(m.start, m.end) for m in rejected.find(text)]
         kept = [
             Span(d.start, d.end, d.entity_type, d.score, d.recognizer, d.pseudonym_id)
@@ -259,8 +257,8 @@ def review_items(ws: Workspace, *, status: str | None = None, interview_ref: str
     """Detections with their context, for the review queue (pending first)."""
     require(ws.user, Action.REVIEW_DEID)
     with ws.read() as repo:
-        deid = DeidRepo(repo)
-        interview_id = repo.resolve_interview(interview_ref) if interview_ref else None
+        deid = repo.deid
+        interview_id = repo.interviews.resolve(interview_ref) if interview_ref else None
         decisions = deid.term_macs()
         texts: dict[str, str] = {}
         items = []
@@ -269,7 +267,7 @@ def review_items(ws: Workspace, *, status: str | None = None, interview_ref: str
             if status is not None and current != status:
                 continue
             if d.interview_id not in texts:
-                texts[d.interview_id] = repo.transcript(d.interview_id).text
+                texts[d.interview_id] = repo.interviews.transcript(d.interview_id).text
             text = texts[d.interview_id]
             items.append(ReviewItem(d.id, d.interview_id, d.start, d.end, d.text,
                                     text[max(0, d.start - _CONTEXT) : d.start], text[d.end : d.end + _CONTEXT],
@@ -291,7 +289,7 @@ def apply_decisions(ws: Workspace, decisions: Iterable[tuple[str, str, str | Non
     if any(d not in DECISIONS for _, d, _ in wanted):
         raise InvalidInputError("Each decision must be accept or reject.")
     with ws.write() as repo:
-        deid = DeidRepo(repo)
+        deid = repo.deid
         by_id = {d.id: d for d in deid.detections()}
         for ref, decision, kind in wanted:
             detection_id = deid.resolve_detection(ref)
@@ -315,7 +313,7 @@ def add_missed(ws: Workspace, text: str, kind: str) -> str:
     require(ws.user, Action.REVIEW_DEID)
     with ws.write() as repo:
         found = _add_entity(repo, ws.user.id, text, entity_type(kind), origin="added")
-        _refresh_terms(DeidRepo(repo))
+        _refresh_terms(repo.deid)
         ws.audit(repo, "deid span added", "deid_term", found.id, entity_type=found.entity_type)
     return tag(found.entity_type, found.number)
 
@@ -339,8 +337,8 @@ def unflagged_words(ws: Workspace, interview_ref: str | None = None) -> list[Unf
     require(ws.user, Action.REVIEW_DEID)
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.read() as repo:
-        deid = DeidRepo(repo)
-        ids = [repo.resolve_interview(interview_ref)] if interview_ref else _readable_interviews(repo)
+        deid = repo.deid
+        ids = [repo.interviews.resolve(interview_ref)] if interview_ref else _readable_interviews(repo)
         return _unflagged_in(deid, ids)
 
 
@@ -351,7 +349,7 @@ def _unflagged_in(deid: DeidRepo, ids: Iterable[str]) -> list[UnflaggedWord]:
     scanned = deid.scanned()
     result = []
     for interview_id in (i for i in ids if i in scanned):
-        text = deid.repo.transcript(interview_id).text
+        text = deid.repo.interviews.transcript(interview_id).text
         covered = [(d.start, d.end) for d in deid.detections(interview_id)]
         covered += [(m.start, m.end) for m in rejected.find(text)]
         result += [UnflaggedWord(interview_id, *found) for found in unflagged(text, covered)]
@@ -363,7 +361,7 @@ def unreviewed_counts(ws: Workspace) -> dict[str, int]:
     require(ws.user, Action.REVIEW_DEID)
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.read() as repo:
-        deid = DeidRepo(repo)
+        deid = repo.deid
         ids = [i for i in _readable_interviews(repo) if i in deid.scanned()]
         return _counts(ids, _unflagged_in(deid, ids))
 
@@ -390,7 +388,7 @@ def dismiss_unflagged(ws: Workspace, texts: Iterable[str]) -> int:
     if not wanted or not all(wanted):
         raise InvalidInputError("Give at least one word to dismiss (empty words are not accepted).")
     with ws.write() as repo:
-        deid = DeidRepo(repo)
+        deid = repo.deid
         kinds = {w.text: w.kind for w in _unflagged_in(deid, _readable_interviews(repo))}
         accepted = {mac for mac, status in deid.term_macs().items() if status == ACCEPTED}
         missing = sum(1 for t in wanted if t not in kinds or deid.mac(t) in accepted)
@@ -413,7 +411,7 @@ def _refuse_unreviewed(repo: Repo, counts: Mapping[str, int]) -> None:
     waiting = {i: n for i, n in counts.items() if n}
     if not waiting:
         return
-    titles = {i.id: i.title for i in repo.interview_summaries()}
+    titles = {i.id: i.title for i in repo.interviews.summaries()}
     listed = "; ".join(f"{titles.get(i, 'interview')} ({i[:8]}): {n}" for i, n in waiting.items())
     raise UnreviewedCandidatesError(
         f"The release was refused: {len(waiting)} interview(s) have unflagged words nobody reviewed ({listed}). "
@@ -434,7 +432,7 @@ def check_key(repo: Repo) -> bytes:
     computed in memory by a full session and never stored, so a writer has nothing to test
     guessed names against.
     """
-    return HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench leak check v2").derive(DeidRepo(repo).cipher().key)
+    return repo.deid.leak_key()
 
 
 def current_fingerprints(repo: Repo, key: bytes, *, include_codes: bool = True) -> Fingerprints:
@@ -443,9 +441,9 @@ def current_fingerprints(repo: Repo, key: bytes, *, include_codes: bool = True) 
     Exported tables name participants by export pseudonym (``Participant 3``), never by their
     project code; a ``.qdpx`` keeps the codes as case names, so it leaves them out.
     """
-    terms = [Term(t.id, t.text, t.entity_type) for t in DeidRepo(repo).terms() if t.status == ACCEPTED]
+    terms = [Term(t.id, t.text, t.entity_type) for t in repo.deid.terms() if t.status == ACCEPTED]
     if include_codes:
-        terms += [Term(p.id, p.code, "ID", inflect=False) for p in repo.participant_codes()]
+        terms += [Term(p.id, p.code, "ID", inflect=False) for p in repo.participants.codes()]
     return fingerprints(terms, key)
 
 
@@ -508,13 +506,13 @@ def release(ws: Workspace, *, on_progress: ProgressFn | None = None, threshold: 
     from workbench.deid.engine import shared_detector
 
     with ws.write() as repo:
-        deid = DeidRepo(repo)
+        deid = repo.deid
         ids = _readable_interviews(repo)
         unscanned = [i for i in ids if i not in deid.scanned()]
         if unscanned:
             known, rejected = _matchers(deid)
             for interview_id in unscanned:
-                transcript = repo.transcript(interview_id)
+                transcript = repo.interviews.transcript(interview_id)
                 spans = shared_detector().detect(transcript.text, transcript.summary.language, known, rejected)
                 deid.replace_detections(interview_id, transcript.text, spans)
         unreviewed = {i: n for i, n in _counts(ids, _unflagged_in(deid, ids)).items() if n}
@@ -522,7 +520,7 @@ def release(ws: Workspace, *, on_progress: ProgressFn | None = None, threshold: 
             _refuse_unreviewed(repo, unreviewed)
         builder = _ReleaseBuilder(ws, repo, deid)
         for done, interview_id in enumerate(ids, start=1):
-            builder.add_interview(repo.transcript(interview_id))
+            builder.add_interview(repo.interviews.transcript(interview_id))
             if on_progress:
                 on_progress(done, len(ids))
         base = builder.payload()
@@ -550,7 +548,7 @@ class _Replacer:
         self.deid = deid
         self.decisions = deid.term_macs()
         self.pseudonyms = deid.pseudonyms()
-        self.surrogates = get_setting(deid.conn, REPLACEMENT_KEY, "tags") == "surrogates"
+        self.surrogates = deid.repo.settings.get(REPLACEMENT_KEY, "tags") == "surrogates"
         self.surrogate_key = deid.surrogate_key() if self.surrogates else b""
         self.replaced = 0
 
@@ -584,10 +582,10 @@ class _Replacer:
 
 def _generalized(repo: Repo) -> tuple[dict[str, Rule], dict[str, dict[str, str]]]:
     """The generalization rules and every participant's generalized attributes, by code."""
-    definitions = [d for _, d in repo.attribute_defs().values()]
-    rules = parse_rules(get_setting(repo.conn, GENERALIZE_KEY, {}), definitions)
+    definitions = [d for _, d in repo.participants.attribute_defs().values()]
+    rules = parse_rules(repo.settings.get(GENERALIZE_KEY, {}), definitions)
     values: dict[str, dict[str, str]] = {}
-    for p in repo.participants():
+    for p in repo.participants.all():
         attributes = {name: generalize(p.attributes.get(name), rule) for name, rule in rules.items()}
         values[p.code] = {k: v for k, v in attributes.items() if v is not None}
     return rules, values
@@ -600,7 +598,7 @@ class _ReleaseBuilder:
         self.repo = repo
         self.deid = deid
         self.replacer = _Replacer(deid)
-        self.codes = {c.id: c for c in repo.codes()}
+        self.codes = {c.id: c for c in repo.codebook.codes()}
         self.quotes: list[dict[str, Any]] = []
         self.transcripts: list[dict[str, Any]] = []
         self.parts: list[tuple[str, dict[str, Any]]] = []
@@ -627,7 +625,7 @@ class _ReleaseBuilder:
         language = transcript.summary.language
         replacements = self.replacer.for_interview(interview_id, language)
         participant = self._participant(transcript.summary.participant_code)
-        codings = {(c.code_id, c.start, c.end) for c in self.repo.codings(interview_id)}
+        codings = {(c.code_id, c.start, c.end) for c in self.repo.codings.of_interview(interview_id)}
         quotes = []
         for code_id, start, end in sorted(codings, key=lambda c: (c[1], c[2], c[0])):
             code = self.codes.get(code_id)
@@ -661,14 +659,12 @@ class _ReleaseBuilder:
         }
 
 
-def qdpx_hooks(ws: Workspace, repo: Repo) -> Any:
+def qdpx_hooks(ws: Workspace, repo: Repo) -> ExportHooks:
     """Transforms for the REFI-QDA exporter: de-identified transcripts and memos, generalized attributes."""
     require(ws.user, Action.RELEASE)
-    from workbench.services.refi import Transformed, _Hooks
-
-    deid = DeidRepo(repo)
+    deid = repo.deid
     replacer = _Replacer(deid)
-    languages = {i.id: i.language for i in repo.interview_summaries()}
+    languages = {i.id: i.language for i in repo.interviews.summaries()}
     _, values = _generalized(repo)
 
     def text(interview_id: str, original: str) -> Transformed:
@@ -683,7 +679,7 @@ def qdpx_hooks(ws: Workspace, repo: Repo) -> Any:
     def attributes(code: str, _: Mapping[str, object]) -> Mapping[str, object]:
         return values.get(code, {})
 
-    return _Hooks(text, note, attributes)
+    return ExportHooks(text, note, attributes)
 
 
 def deidentify(text: str, start: int, end: int, replacements: list[tuple[int, int, str]]) -> str:
@@ -698,12 +694,7 @@ def latest_release(ws: Workspace) -> StoredRelease | None:
     """The newest released material (readable with the release key alone)."""
     require(ws.user, Action.EXPORT)
     with ws.read() as repo:
-        return DeidRepo(repo).latest_release()
-
-
-def release_summary_json(release: StoredRelease) -> str:
-    return json.dumps({"id": release.id, "created_at": release.created_at.isoformat(), "by": release.created_by,
-                       **release.summary})  # fmt: skip
+        return repo.deid.latest_release()
 
 
 def detect_lines(lines: Iterable[str], language: str) -> Iterator[dict[str, object]]:

@@ -18,14 +18,14 @@ from workbench.domain.models import Role
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
 from workbench.paths import CODEBOOKS_DIR, DEMO_DATA_DIR
-from workbench.services.codebook import install_codebook, read_codebook
+from workbench.services.codebook.file_format import read_codebook
+from workbench.services.codebook.sync import install_codebook
 from workbench.services.deid import import_known_entities, release
 from workbench.services.interviews import add_transcript_in
 from workbench.services.participants import add_participants
 from workbench.services.projects import LOGIN_HINT_KEY, init_project
 from workbench.services.users import add_user, set_password
 from workbench.services.workspace import Workspace
-from workbench.store.settings import set_setting
 from workbench.store.store import remove_project_files
 
 DEMO_PASSPHRASE = "fictional-demo-only"  # noqa: S105 - printed on purpose; demo data is fictional
@@ -95,7 +95,7 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
     for name, role in DEMO_MEMBERS:
         add_user(ws, name, role, demo_password(name))
     with ws.write() as repo:
-        set_setting(repo.conn, LOGIN_HINT_KEY, DEMO_HINT, ws.user.id)
+        repo.settings.set(LOGIN_HINT_KEY, DEMO_HINT, ws.user.id)
     people = _load("participants.yaml")
     definitions = [
         AttributeDef(a["name"], AttributeType(a["type"]), tuple(a.get("categories", ()))) for a in people["attributes"]
@@ -111,7 +111,7 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
     coding_count = 0
     interview_ids: dict[str, str] = {}
     with ws.write() as repo:
-        coders = {u.name: u.id for u in repo.users()}
+        coders = {u.name: u.id for u in repo.users.current()}
         for item in manifest:
             text = (DEMO_DATA_DIR / "interviews" / item["file"]).read_text(encoding="utf-8")
             interview_id = add_transcript_in(
@@ -119,7 +119,7 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
                 participant_code=item["participant"], wave=item.get("wave"), source_format="txt",
             )  # fmt: skip
             interview_ids[item["file"]] = interview_id
-            transcript = repo.transcript(interview_id)
+            transcript = repo.interviews.transcript(interview_id)
             for entry in (c for c in codings if c["file"] == item["file"]):
                 start = transcript.text.find(normalize(entry["quote"]))
                 if start < 0:
@@ -127,7 +127,7 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
                 end = start + len(normalize(entry["quote"]))
                 for index, coder in enumerate(entry["coders"]):
                     memo = entry.get("memo") if index == 0 else None
-                    repo.add_coding(transcript, code_ids[entry["code"]], coders[coder], start, end, memo=memo)
+                    repo.codings.add(transcript, code_ids[entry["code"]], coders[coder], start, end, memo=memo)
                     coding_count += 1
         ws.audit(repo, "demo populated", "project", ws.project.id, codings=coding_count)
     events = _add_life_events(ws, interview_ids)
@@ -142,9 +142,9 @@ def _add_life_events(ws: Workspace, interview_ids: dict[str, str]) -> int:
 
     entries = _load("life_events.yaml")["events"]
     with ws.write() as repo:
-        users = {u.name: u.id for u in repo.users()}
+        users = {u.name: u.id for u in repo.users.current()}
         types = {c.key: c.id for c in event_types_in(repo)}
-        version = repo.codebook_version()
+        version = repo.codebook.current_version()
         refs: dict[str, str] = {}
         for entry in entries:
             spec = entry["time"]
@@ -156,14 +156,14 @@ def _add_life_events(ws: Workspace, interview_ids: dict[str, str]) -> int:
                 kind = TimeKind.AGE if "age" in spec else TimeKind.YEAR
                 time = EventTime(kind, float(spec["age" if "age" in spec else "year"]), precision)
             interview_id = interview_ids[entry["file"]]
-            text = repo.transcript(interview_id).text
+            text = repo.interviews.transcript(interview_id).text
             quote = normalize(entry["quote"])
             start = text.find(quote)
             if start < 0:
                 raise InvalidInputError(f"Demo life-event quote not found in {entry['file']}.")
             domain, direction = defaults_for(entry["type"])
             event = LifeEvent(
-                id=new_id(), participant_id=repo.participant_id(entry["participant"]) or "",
+                id=new_id(), participant_id=repo.participants.id_of(entry["participant"]) or "",
                 participant_code=entry["participant"], type=entry["type"], type_code_id=types[entry["type"]],
                 domain=LifeDomain(entry.get("domain", domain)), direction=Direction(entry.get("direction", direction)),
                 time=time, recorder=entry["recorder"], created_at=utcnow(), memo=entry.get("memo", ""),

@@ -34,7 +34,6 @@ from workbench.domain.text import check_span
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from workbench.paths import CODEBOOKS_DIR
 from workbench.services.workspace import Workspace
-from workbench.store import coding_repo
 from workbench.store.events import EventRecord
 from workbench.store.keys import new_id, utcnow
 from workbench.store.repo import Repo
@@ -79,7 +78,7 @@ class EventChanges:
 
 def event_types_in(repo: Repo) -> list[Code]:
     """The codable codes below the life-event family node(s), in codebook order."""
-    codes = repo.codes()
+    codes = repo.codebook.codes()
     families = [c for c in codes if c.key == LIFE_EVENT_FAMILY_KEY]
     below: set[str] = set()
     for family in families:
@@ -95,7 +94,8 @@ def event_types(ws: Workspace) -> list[Code]:
 
 def install_event_types(ws: Workspace) -> int | None:
     """Pull the shipped life-event family into the codebook (new codebook version); None if it was there."""
-    from workbench.services.codebook import pull_codebook, read_codebook
+    from workbench.services.codebook.file_format import read_codebook
+    from workbench.services.codebook.sync import pull_codebook
 
     codes = read_codebook(CODEBOOKS_DIR / LIFE_EVENTS_CODEBOOK, ws.project.language)
     return pull_codebook(ws, codes, LIFE_EVENTS_CODEBOOK).version
@@ -152,7 +152,7 @@ def birth_year_of(participant: Participant, *, today: dt.date | None = None) -> 
 
 
 def _participant(repo: Repo, code: str) -> Participant:
-    for participant in repo.participants():
+    for participant in repo.participants.all():
         if participant.code == code:
             return participant
     raise NotFoundError(f"There is no participant {code!r} in this project; `workbench participants list` lists them.")
@@ -187,7 +187,7 @@ def add_event(
             raise InvalidInputError("Say whose event it is: give a participant, or an interview that has one.")
         if owner is not None and owner != code:
             raise InvalidInputError(f"That interview belongs to {owner}, not to {code}.")
-        participant_id = repo.participant_id(code)
+        participant_id = repo.participants.id_of(code)
         if participant_id is None:
             raise NotFoundError(f"There is no participant {code!r} in this project.")
         kind = _event_type(repo, type_ref)
@@ -206,7 +206,7 @@ def add_event(
             created_at=utcnow(),
             memo=memo,
             anchor=anchor,
-            codebook_version=repo.codebook_version(),
+            codebook_version=repo.codebook.current_version(),
         )
         repo.events.add(event, ws.user.id)
         interview_id = anchor.interview_id if anchor else None
@@ -223,10 +223,10 @@ def list_events(
     with ws.read() as repo:
         participant_id = None
         if participant_code is not None:
-            participant_id = repo.participant_id(participant_code)
+            participant_id = repo.participants.id_of(participant_code)
             if participant_id is None:
                 raise NotFoundError(f"There is no participant {participant_code!r} in this project.")
-        interview_id = repo.resolve_interview(interview_ref) if interview_ref else None
+        interview_id = repo.interviews.resolve(interview_ref) if interview_ref else None
         return repo.events.list(participant_id, interview_id)
 
 
@@ -243,7 +243,7 @@ def edit_event(ws: Workspace, event_ref: str, changes: EventChanges) -> LifeEven
         event_id = repo.events.resolve(event_ref)
         _changeable(ws, repo, event_id)
         current = repo.events.get(event_id)
-        updated = replace(current, codebook_version=repo.codebook_version())
+        updated = replace(current, codebook_version=repo.codebook.current_version())
         if changes.type is not None:
             kind = _event_type(repo, changes.type)
             updated = replace(updated, type=_type_key(kind), type_code_id=kind.id)
@@ -269,7 +269,7 @@ def delete_event(ws: Workspace, event_ref: str) -> str:
         event_id = repo.events.resolve(event_ref)
         record = _changeable(ws, repo, event_id)
         repo.events.delete(event_id)
-        code = next((p.code for p in repo.participant_codes() if p.id == record.participant_id), "")
+        code = next((p.code for p in repo.participants.codes() if p.id == record.participant_id), "")
         ws.audit(repo, "life event deleted", "life_event", event_id, participant=code)
         return event_id
 
@@ -291,13 +291,13 @@ def _anchor(
         if start is not None or end is not None:
             raise InvalidInputError("A span needs the interview it is in.")
         return None, None
-    interview_id = repo.resolve_interview(interview_ref)
-    summary = next(s for s in repo.interview_summaries() if s.id == interview_id)
+    interview_id = repo.interviews.resolve(interview_ref)
+    summary = next(s for s in repo.interviews.summaries() if s.id == interview_id)
     quote = ""
     if start is not None or end is not None:
         if start is None or end is None:
             raise InvalidInputError("Give both the start and the end of the span.")
-        text = coding_repo.interview_text(repo, interview_id)
+        text = repo.interviews.text(interview_id)
         check_span(len(text), start, end)
         quote = text[start:end]
     return EventAnchor(interview_id, start, end, summary.wave, quote), summary.participant_code
@@ -335,7 +335,7 @@ def event_rows(ws: Workspace, events: Sequence[LifeEvent]) -> list[dict[str, obj
     """One flat row per event with its resolved age and year (JSON and CSV exports, ``events list``)."""
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.read() as repo:
-        births = {p.id: birth_year_of(p) for p in repo.participants()}
+        births = {p.id: birth_year_of(p) for p in repo.participants.all()}
         wanted = {e.participant_id for e in events}
         context = [e for e in repo.events.list() if e.participant_id in wanted]  # relative times need their anchors
     by_participant: dict[str, list[LifeEvent]] = {}
@@ -379,8 +379,8 @@ def propose_time_for_span(ws: Workspace, interview_ref: str, start: int, end: in
 
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.read() as repo:
-        interview_id = repo.resolve_interview(interview_ref)
-        transcript = repo.transcript(interview_id)
+        interview_id = repo.interviews.resolve(interview_ref)
+        transcript = repo.interviews.transcript(interview_id)
         check_span(len(transcript.text), start, end)
         turn = next((t for t in transcript.turns if t.start <= start < t.end), None)
         found = propose_time(transcript.text[start:end], transcript.summary.language)
@@ -388,7 +388,7 @@ def propose_time_for_span(ws: Workspace, interview_ref: str, start: int, end: in
             found = propose_time(turn.text, transcript.summary.language)
         if found is None:
             return None
-        participant_id = repo.participant_id(transcript.summary.participant_code or "")
+        participant_id = repo.participants.id_of(transcript.summary.participant_code or "")
         reference = _interview_year(repo, transcript.summary.participant_code) or transcript.summary.imported_at.year
         return _settle(repo, found.time, participant_id, reference, interview_id=interview_id, before=start)
 
@@ -410,7 +410,7 @@ def time_from_text(ws: Workspace, text: str, *, participant_code: str, language:
             "No time was recognised in that text; give an age, a year, a date or a time relative to an event."
         )
     with ws.read() as repo:
-        participant_id = repo.participant_id(participant_code)
+        participant_id = repo.participants.id_of(participant_code)
         if participant_id is None:
             raise NotFoundError(f"There is no participant {participant_code!r} in this project.")
         return _settle(repo, found.time, participant_id, dt.date.today().year)

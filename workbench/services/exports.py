@@ -51,6 +51,7 @@ from workbench.deid.disclosure import (
 )
 from workbench.deid.leaks import count_leaks
 from workbench.domain.permissions import Action, allowed, require
+from workbench.domain.records import StoredRelease
 from workbench.errors import (
     BelowReleaseMinimumError,
     DisclosureRiskError,
@@ -62,7 +63,6 @@ from workbench.errors import (
 from workbench.services.atomic_file import staged
 from workbench.services.deid import check_key, current_fingerprints
 from workbench.services.workspace import Workspace
-from workbench.store.deid_repo import DeidRepo, StoredRelease
 from workbench.store.keys import release_key_id_readonly
 
 FORMATS = ("csv", "xlsx", "docx", "qdpx")
@@ -170,7 +170,7 @@ def _may_export_qdpx(ws: Workspace) -> bool:
 
 def _latest(ws: Workspace, *, required: bool = True) -> StoredRelease | None:
     with ws.read() as repo:
-        release = DeidRepo(repo).latest_release() if release_key_id_readonly(repo.conn) else None
+        release = repo.deid.latest_release() if release_key_id_readonly(repo.conn) else None
     if release is None and required:
         raise NotFoundError(
             "Nothing has been released yet: a lead reviews the de-identification and releases it "
@@ -632,7 +632,7 @@ def _qdpx_export(ws: Workspace, note: ProgressFn) -> ExportFile:
         )
     from workbench.refi.qdpx import write_qdpx
     from workbench.services.deid import qdpx_hooks
-    from workbench.services.refi import build_exchange
+    from workbench.services.refi_export import build_exchange
 
     note("Building the project")
     with ws.write() as repo:

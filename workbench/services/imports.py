@@ -181,7 +181,7 @@ def _check_participant(ws: Workspace, participant_code: str | None, wave: int | 
     if participant_code is None:
         return
     with ws.read() as repo:
-        if repo.participant_id(participant_code) is None:
+        if repo.participants.id_of(participant_code) is None:
             raise NotFoundError(
                 f"There is no participant {participant_code!r}; add participants first "
                 "(`workbench participants DIR --attributes FILE`)."

@@ -63,11 +63,11 @@ def add_transcript_in(
     language = language or ws.project.language
     participant_id = None
     if participant_code:
-        participant_id = repo.participant_id(participant_code)
+        participant_id = repo.participants.id_of(participant_code)
         if participant_id is None:
             raise NotFoundError(f"There is no participant {participant_code!r}; add the participant first.")
     segments = segment_transcript(text, language)
-    interview_id = repo.add_interview(
+    interview_id = repo.interviews.add(
         title=normalize(title),
         text=text,
         language=language,
@@ -84,17 +84,20 @@ def add_transcript_in(
 def list_interviews(ws: Workspace) -> list[InterviewSummary]:
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        return repo.interview_summaries()
+        return repo.interviews.summaries()
 
 
 def view_transcript(ws: Workspace, interview_ref: str) -> TranscriptView:
     """Decrypt one transcript with its codings and memos; the viewing is audited."""
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.write() as repo:
-        interview_id = repo.resolve_interview(interview_ref)
-        transcript = repo.transcript(interview_id)
-        codings = repo.codings(interview_id)
-        codes = {c.id: c for c in repo.codes()}
-        memos = [(author, text, when.isoformat(timespec="minutes")) for author, text, when in repo.memos(interview_id)]
+        interview_id = repo.interviews.resolve(interview_ref)
+        transcript = repo.interviews.transcript(interview_id)
+        codings = repo.codings.of_interview(interview_id)
+        codes = {c.id: c for c in repo.codebook.codes()}
+        memos = [
+            (memo.author, memo.text, memo.created_at.isoformat(timespec="minutes"))
+            for memo in repo.memos.of_interview(interview_id)
+        ]
         ws.audit(repo, "transcript viewed", "interview", interview_id)
     return TranscriptView(transcript, codings, codes, memos)

@@ -34,9 +34,9 @@ class LifeRelease:
         from workbench.services.events import birth_year_of
         from workbench.services.pathways import age_at_interview
 
-        participants = list(repo.participants())
+        participants = list(repo.participants.all())
         events: list[LifeEvent] = list(repo.events.list())
-        self.names = {c.id: c.name for c in repo.codes()}
+        self.names = {c.id: c.name for c in repo.codebook.codes()}
         self.ends = {p.code: age_at_interview(p) for p in participants}
         self.ages: dict[str, float] = {}
         for p in participants:

@@ -42,8 +42,8 @@ def add_participants(
     require(ws.user, Action.IMPORT)
     with ws.write() as repo:
         for definition in definitions:
-            repo.define_attribute(definition)
-        added = [repo.add_participant(code, dict(attrs)) for code, attrs in participants.items()]
+            repo.participants.define_attribute(definition)
+        added = [repo.participants.add(code, dict(attrs)) for code, attrs in participants.items()]
         ws.audit(repo, "participants added", "participant", "", count=len(added))
     return added
 
@@ -51,21 +51,21 @@ def add_participants(
 def list_participants(ws: Workspace) -> list[Participant]:
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.read() as repo:
-        return repo.participants()
+        return repo.participants.all()
 
 
 def participant_codes(ws: Workspace) -> list[str]:
     """The pseudonymous codes only (stored in the clear), for pickers; nothing is decrypted."""
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        return [p.code for p in repo.participant_codes()]
+        return [p.code for p in repo.participants.codes()]
 
 
 def attribute_definitions(ws: Workspace) -> list[AttributeDef]:
     """The project's attribute definitions in display order (no participant data)."""
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        return [definition for _, definition in repo.attribute_defs().values()]
+        return [definition for _, definition in repo.participants.attribute_defs().values()]
 
 
 def import_participants(ws: Workspace, name: str, data: bytes, *, max_mb: float | None = None) -> ParticipantChanges:
@@ -78,10 +78,10 @@ def import_participants(ws: Workspace, name: str, data: bytes, *, max_mb: float 
     require(ws.user, Action.IMPORT)
     table = read_table(name, data, language=ws.project.language, max_bytes=max_import_bytes(max_mb))
     with ws.write() as repo:
-        existing = {n: definition for n, (_, definition) in repo.attribute_defs().items()}
+        existing = {n: definition for n, (_, definition) in repo.participants.attribute_defs().items()}
         sheet = parse_participants(name, table, existing)
         for definition in sheet.new_definitions:
-            repo.define_attribute(definition)
+            repo.participants.define_attribute(definition)
         added, updated = _apply(repo, sheet.participants)
         ws.audit(repo, "participants imported", "participant", "", added=len(added), updated=len(updated),
                  attributes=len(sheet.new_definitions))  # fmt: skip
@@ -98,8 +98,8 @@ def save_participants(ws: Workspace, rows: Sequence[Mapping[str, object]]) -> Pa
     """
     require(ws.user, Action.IMPORT)
     with ws.write() as repo:
-        defs = {n: definition for n, (_, definition) in repo.attribute_defs().items()}
-        current = {p.code: p.attributes for p in repo.participants()}
+        defs = {n: definition for n, (_, definition) in repo.participants.attribute_defs().items()}
+        current = {p.code: p.attributes for p in repo.participants.all()}
         changes, errors = _table_changes(rows, defs, current)
         if errors:
             shown = [f"  {e}" for e in errors[:_MAX_REPORTED]]
@@ -145,10 +145,10 @@ def _apply(repo: Repo, participants: Mapping[str, Mapping[str, AttributeValue | 
     added: list[str] = []
     updated: list[str] = []
     for code, values in participants.items():
-        if repo.participant_id(code) is None:
-            repo.add_participant(code, {k: v for k, v in values.items() if v is not None})
+        if repo.participants.id_of(code) is None:
+            repo.participants.add(code, {k: v for k, v in values.items() if v is not None})
             added.append(code)
         elif values:
-            repo.set_participant_attributes(code, values)
+            repo.participants.set_attributes(code, values)
             updated.append(code)
     return added, updated

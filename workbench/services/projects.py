@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbench.crypto.kdf import KdfParams
@@ -25,8 +25,8 @@ from workbench.errors import (
     WrongPassphraseError,
 )
 from workbench.services.workspace import Workspace
-from workbench.store import accounts, audit, sealing
-from workbench.store import schema as s
+from workbench.store import audit, sealing
+from workbench.store.accounts import UNKNOWN_USER, AccountRepo
 from workbench.store.keys import (
     Keyring,
     add_passphrase_slot,
@@ -38,7 +38,6 @@ from workbench.store.keys import (
     utcnow,
 )
 from workbench.store.repo import Repo
-from workbench.store.settings import get_setting
 from workbench.store.store import Store, new_location, read_location, remove_project_files, write_location
 
 MIN_PASSPHRASE_LENGTH = 10
@@ -94,17 +93,9 @@ def init_project(
         with store.write() as conn:
             store.migrate_in(conn)
             repo = Repo(conn, keyring)
-            conn.execute(
-                insert(s.project).values(
-                    id=location.project_id,
-                    name=name or directory.resolve().name,
-                    language=language,
-                    created_at=utcnow(),
-                    master_key_version=1,
-                )
-            )
-            user = repo.add_user(user_name, Role.ADMIN)
-            conn.execute(update(s.project).values(default_user_id=user.id))
+            repo.project.create(location.project_id, name or directory.resolve().name, language)
+            user = repo.users.add(user_name, Role.ADMIN)
+            repo.project.set_default_user(user.id)
             add_passphrase_slot(conn, master_key, passphrase, kdf or KdfParams())
             audit.record(
                 conn,
@@ -116,7 +107,7 @@ def init_project(
                 detail=dict(sealing.CREATED_MARKER),
                 new_anchors=True,
             )
-            info = repo.project(location.backend)
+            info = repo.project.info(location.backend)
         write_location(location)
     except BaseException:
         store.dispose()
@@ -146,18 +137,18 @@ def open_project(directory: Path, secret: str, user_name: str | None = None, *, 
     try:
         store.check_schema()
         with store.write() as conn:  # check the limit and reserve this attempt in one transaction
-            accounts.lock_signins(conn, location.project_id)
-            repo = Repo(conn, Keyring(location.project_id, None))
-            info = repo.project(location.backend)
+            repo = Repo(conn, Keyring(location.project_id, None))  # no keys yet: sign-in needs none
+            repo.accounts.lock_signins(location.project_id)
+            info = repo.project.info(location.backend)
             if info.id != location.project_id:
                 raise NotAProjectError(
                     f"The database does not belong to the project in {directory} "
                     "(its project id differs); check WORKBENCH_DATABASE_URL."
                 )
             user = _member_or_none(repo, user_name)
-            _check_rate(conn, user.name if user else None, client)
-            attempt = accounts.record_failure(
-                conn, user.name if user else accounts.UNKNOWN_USER, client, pending=user is not None
+            _check_rate(repo.accounts, user.name if user else None, client)
+            attempt = repo.accounts.record_failure(
+                user.name if user else UNKNOWN_USER, client, pending=user is not None
             )
         keyring: Keyring | None = None
         method = ""
@@ -166,18 +157,19 @@ def open_project(directory: Path, secret: str, user_name: str | None = None, *, 
                 keyring, method = _unlock_as(conn, location.project_id, user, secret)
         if user is None or keyring is None:
             with store.write() as conn:
-                accounts.confirm_failure(conn, attempt)
+                Repo(conn, Keyring(location.project_id, None)).accounts.confirm_failure(attempt)
             raise WrongPassphraseError(
                 "The user name or password is wrong (passwords are case-sensitive). "
                 "Check both and try again; after several failures sign-in pauses for a while."
             )
         upgraded = False
         with store.write() as conn:
-            accounts.release_attempt(conn, attempt)
+            repo = Repo(conn, keyring)
+            repo.accounts.release_attempt(attempt)
             if keyring.full and sealing.needs_upgrade(conn):
                 sealing.upgrade_sealing(conn, keyring, user.name)  # one transaction with the sign-in
                 upgraded = True
-            accounts.fold_failures(conn, keyring)
+            repo.accounts.fold_failures()
             audit.record(
                 conn, keyring, user.name, "login", object_type="user", object_id=user.id,
                 detail={"client": client, "with": method},
@@ -203,7 +195,7 @@ def login_hint(directory: Path) -> str | None:
     store = Store(location.database_url())
     try:
         with store.read() as conn:
-            hint = get_setting(conn, LOGIN_HINT_KEY)
+            hint = Repo(conn, Keyring(location.project_id, None)).settings.get(LOGIN_HINT_KEY)
     except (WorkbenchError, SQLAlchemyError):  # an older schema without settings: no hint
         return None
     finally:
@@ -213,15 +205,15 @@ def login_hint(directory: Path) -> str | None:
 
 def _member_or_none(repo: Repo, user_name: str | None) -> User | None:
     if user_name and user_name.strip():
-        return repo.user_by_name(user_name.strip())
-    default_id = repo.default_user_id()
-    user = repo.user_by_id(default_id) if default_id else None
-    if user is None or repo.user_by_name(user.name) is None:  # the creator may have been removed
+        return repo.users.by_name(user_name.strip())
+    default_id = repo.project.default_user_id()
+    user = repo.users.by_id(default_id) if default_id else None
+    if user is None or repo.users.by_name(user.name) is None:  # the creator may have been removed
         raise UnknownUserError("Name the acting user with --user or WORKBENCH_USER.")
     return user
 
 
-def _check_rate(conn: Connection, user_name: str | None, client: str) -> None:
+def _check_rate(accounts: AccountRepo, user_name: str | None, client: str) -> None:
     """Refuse the attempt if the member or the client is over its limit (attempts in progress count).
 
     A member's limit counts their failures from everywhere, except that the CLI counts only the
@@ -235,8 +227,8 @@ def _check_rate(conn: Connection, user_name: str | None, client: str) -> None:
         user_client = CLI_CLIENT if client == CLI_CLIENT else None
         checks.insert(0, (f"user {user_name}", user_name, user_client, MAX_FAILURES_PER_USER))
     for who, name, from_client, limit in checks:
-        if accounts.failures_since(conn, since, user_name=name, client=from_client) >= limit:
-            oldest = accounts.oldest_failure_since(conn, since, user_name=name, client=from_client)
+        if accounts.failures_since(since, user_name=name, client=from_client) >= limit:
+            oldest = accounts.oldest_failure_since(since, user_name=name, client=from_client)
             wait = (oldest + SIGNIN_WINDOW - utcnow()) if oldest else SIGNIN_WINDOW
             minutes = max(1, int(wait.total_seconds() // 60) + 1)
             raise TooManyAttemptsError(
@@ -247,7 +239,7 @@ def _check_rate(conn: Connection, user_name: str | None, client: str) -> None:
 
 def _unlock_as(conn: Connection, project_id: str, user: User, secret: str) -> tuple[Keyring | None, str]:
     """The keys ``secret`` opens for ``user``: their own slot first, then the project passphrase."""
-    stored = accounts.password_hash(conn, user.id)
+    stored = Repo(conn, Keyring(project_id, None)).accounts.password_hash(user.id)
     if stored is not None and verify_password(stored, secret):
         keyring = unlock_user_slot(conn, project_id, user.id, secret)
         if keyring is not None:
@@ -258,21 +250,21 @@ def _unlock_as(conn: Connection, project_id: str, user: User, secret: str) -> tu
 def project_status(ws: Workspace) -> ProjectStatus:
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        per_interview, per_coder, _per_code = repo.coding_counts()
-        segments = repo.segment_counts()
+        per_interview, per_coder, _per_code = repo.codings.counts()
+        segments = repo.interviews.segment_counts()
         interviews = [
             InterviewStatus(summary, segments.get(summary.id, 0), per_interview.get(summary.id, 0))
-            for summary in repo.interview_summaries(damaged_ok=True)
+            for summary in repo.interviews.summaries(damaged_ok=True)
         ]
         return ProjectStatus(
             project=ws.project,
-            users=repo.users(),
+            users=repo.users.current(),
             interviews=interviews,
-            participants=repo.participant_codes(),
-            code_count=len(repo.codes()),
+            participants=repo.participants.codes(),
+            code_count=len(repo.codebook.codes()),
             coding_count=sum(per_interview.values()),
             codings_by_coder=dict(per_coder),
-            codebook_version=repo.codebook_version(),
+            codebook_version=repo.codebook.current_version(),
         )
 
 
@@ -296,19 +288,16 @@ def shred_interview(ws: Workspace, interview_ref: str) -> tuple[str, dt.datetime
     """
     require(ws.user, Action.SHRED)
     with ws.write() as repo:
-        interview_id = repo.resolve_interview(interview_ref)
+        interview_id = repo.interviews.resolve(interview_ref)
         when = _shred_interview_in(ws, repo, interview_id)
     ws.store.checkpoint()
     return interview_id, when
 
 
 def _shred_interview_in(ws: Workspace, repo: Repo, interview_id: str) -> dt.datetime:
-    from workbench.store.deid_repo import DeidRepo
-    from workbench.store.embedding_repo import EmbeddingRepo
-
-    key_id = repo.interview_data_key(interview_id)
-    releases = DeidRepo(repo).erase_interview(interview_id)
-    runs = EmbeddingRepo(repo).erase_interview(interview_id)
+    key_id = repo.interviews.data_key_id(interview_id)
+    releases = repo.deid.erase_interview(interview_id)
+    runs = repo.embeddings.erase_interview(interview_id)
     events = repo.events.erase_interview(interview_id)
     when = shred_data_key(repo.conn, ws.keyring, key_id, ws.user.id)
     for run_id in runs:
@@ -326,27 +315,19 @@ def shred_participant(ws: Workspace, code: str) -> tuple[list[str], dt.datetime]
     own data key is destroyed. The row keeps only the pseudonymous code, so that the audit log and
     interview list can still say that a participant existed and was shredded.
     """
-    from sqlalchemy import delete, select
-
     require(ws.user, Action.SHRED)
     with ws.write() as repo:
-        row = repo.conn.execute(select(s.participant).where(s.participant.c.code == code)).one_or_none()
-        if row is None:
+        found = repo.participants.key_of(code)
+        if found is None:
             raise InvalidInputError(f"There is no participant {code!r} in this project.")
-        interviews = [
-            str(r.id)
-            for r in repo.conn.execute(
-                select(s.interview.c.id)
-                .join(s.data_key, s.data_key.c.id == s.interview.c.data_key_id)
-                .where(s.interview.c.participant_id == row.id, s.data_key.c.shredded_at.is_(None))
-            )
-        ]
+        participant_id, key_id = found
+        interviews = repo.interviews.unshredded_of(participant_id)
         for interview_id in interviews:
             _shred_interview_in(ws, repo, interview_id)
-        events = repo.events.erase_participant(row.id)
-        repo.conn.execute(delete(s.participant_attribute).where(s.participant_attribute.c.participant_id == row.id))
-        when = shred_data_key(repo.conn, ws.keyring, row.data_key_id, ws.user.id)
-        ws.audit(repo, "participant shredded", "participant", row.id, code=code, interviews=len(interviews),
+        events = repo.events.erase_participant(participant_id)
+        repo.participants.erase_attributes(participant_id)
+        when = shred_data_key(repo.conn, ws.keyring, key_id, ws.user.id)
+        ws.audit(repo, "participant shredded", "participant", participant_id, code=code, interviews=len(interviews),
                  life_events=events)  # fmt: skip
     ws.store.checkpoint()
     return interviews, when

@@ -155,11 +155,11 @@ class EventImporter:
         event type of this project is skipped (and counted by the caller as not imported).
         """
         ids = {p.old_id: p.new_id for p in self.pending}
-        version = repo.codebook_version()
+        version = repo.codebook.current_version()
         stored = 0
         for item in self.pending:
             code = participant_of.get(item.interview_id)
-            participant_id = repo.participant_id(code) if code else None
+            participant_id = repo.participants.id_of(code) if code else None
             key = type_keys.get(item.code_id)
             if participant_id is None or code is None or key is None:
                 continue

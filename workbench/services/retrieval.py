@@ -37,7 +37,6 @@ from workbench.domain.permissions import Action, allowed, require
 from workbench.errors import InvalidInputError, NotFoundError
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
-from workbench.store.analysis import segment_spans
 from workbench.store.repo import Repo
 
 MISSING_VALUE = "(missing)"
@@ -61,19 +60,20 @@ class VisibleCodings:
 
 def load_visible(repo: Repo, visible: frozenset[str] | None, coders: Collection[str] | None = None) -> VisibleCodings:
     """Codings of live interviews, restricted to visible coders (and to ``coders`` if given)."""
-    interviews = [i for i in repo.interview_summaries() if i.shredded_at is None]
+    interviews = [i for i in repo.interviews.summaries() if i.shredded_at is None]
     allowed_coders = visible if coders is None else set(coders) if visible is None else visible & set(coders)
     codings = {
-        i.id: [c for c in repo.codings(i.id) if allowed_coders is None or c.coder in allowed_coders] for i in interviews
+        i.id: [c for c in repo.codings.of_interview(i.id) if allowed_coders is None or c.coder in allowed_coders]
+        for i in interviews
     }
-    return VisibleCodings(interviews, codings, repo.codes())
+    return VisibleCodings(interviews, codings, repo.codebook.codes())
 
 
 def find_code(ws: Workspace, ref: str) -> Code:
     """A code by its key, its id or its exact name (case-insensitive), as a user would type it."""
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        codes = repo.codes()
+        codes = repo.codebook.codes()
     found = match_code(codes, ref)  # key, id, name or the short id `codebook list` prints
     if found is not None:
         return found
@@ -118,7 +118,7 @@ def coded_passages(
             chosen = [c for c in data.codings[summary.id] if c.code_id in wanted]
             if summary.id not in keep or not chosen:
                 continue
-            text = repo.transcript(summary.id).text
+            text = repo.interviews.transcript(summary.id).text
             for c in chosen:
                 before, after = context(text, c.start, c.end, context_chars)
                 passages.append(CodedPassage(
@@ -135,7 +135,7 @@ def _matching_interviews(
 ) -> set[str]:
     if not participant_filter:
         return {i.id for i in interviews}
-    defs = repo.attribute_defs()
+    defs = repo.participants.attribute_defs()
     wanted: dict[str, set[object]] = {}
     for name, raw in participant_filter.items():
         if name not in defs:
@@ -144,7 +144,7 @@ def _matching_interviews(
         wanted[name] = {defs[name][1].parse(v) for v in values}
     codes = {
         p.code
-        for p in repo.participants()
+        for p in repo.participants.all()
         if all(name in p.attributes and p.attributes[name] in accepted for name, accepted in wanted.items())
     }
     return {i.id for i in interviews if i.participant_code in codes}
@@ -207,7 +207,7 @@ def cooccurrence(ws: Workspace) -> CooccurrenceMatrix:
     visible = coders_visible_to(ws)
     with ws.read() as repo:
         data = load_visible(repo, visible)
-        turns = segment_spans(repo, SegmentKind.TURN)
+        turns = repo.interviews.segment_spans(SegmentKind.TURN)
     pairs: Counter[tuple[str, str]] = Counter()
     for summary in data.interviews:
         for found in _codes_per_turn(turns.get(summary.id, []), data.codings[summary.id]):
@@ -225,7 +225,7 @@ def code_by_attribute(ws: Workspace, attribute_name: str) -> CodeAttributeMatrix
     require(ws.user, Action.READ_TRANSCRIPTS)
     visible = coders_visible_to(ws)
     with ws.read() as repo:
-        defs = repo.attribute_defs()
+        defs = repo.participants.attribute_defs()
         if attribute_name not in defs:
             raise NotFoundError(f"There is no participant attribute {attribute_name!r} in this project.")
         definition = defs[attribute_name][1]
@@ -234,7 +234,7 @@ def code_by_attribute(ws: Workspace, attribute_name: str) -> CodeAttributeMatrix
                 f"{attribute_name!r} is free text; group by a category, integer or date attribute instead."
             )
         data = load_visible(repo, visible)
-        participants = repo.participants()
+        participants = repo.participants.all()
     value_of = {
         p.code: definition.encode(definition.parse(p.attributes[attribute_name]))
         if attribute_name in p.attributes
@@ -277,7 +277,7 @@ def coding_progress(ws: Workspace) -> list[CodingProgress]:
     visible = coders_visible_to(ws)
     with ws.read() as repo:
         data = load_visible(repo, visible)
-        turns = segment_spans(repo, SegmentKind.TURN)
+        turns = repo.interviews.segment_spans(SegmentKind.TURN)
     coders = sorted({c.coder for c in data.all()} | ({ws.user.name} if allowed(ws.user, Action.CODE) else set()))
     if visible is not None:
         coders = [c for c in coders if c in visible]

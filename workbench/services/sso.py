@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError, WorkbenchError
 from workbench.services.workspace import Workspace
-from workbench.store.settings import get_setting, set_setting
+from workbench.store.keys import Keyring
+from workbench.store.repo import Repo
 from workbench.store.store import Store, read_location
 
 SSO_USERS_KEY = "auth.sso_users"
@@ -34,11 +35,11 @@ def link_sso(ws: Workspace, name: str, email: str) -> None:
     require(ws.user, Action.MANAGE_KEYS)
     email = _normal(email)
     with ws.write() as repo:
-        if repo.user_by_name(name) is None:
+        if repo.users.by_name(name) is None:
             raise NotFoundError(f"There is no user {name!r} in this project.")
-        links = dict(get_setting(repo.conn, SSO_USERS_KEY, {}))
+        links = dict(repo.settings.get(SSO_USERS_KEY, {}))
         links[email] = name
-        set_setting(repo.conn, SSO_USERS_KEY, links, ws.user.id)
+        repo.settings.set(SSO_USERS_KEY, links, ws.user.id)
         ws.audit(repo, "user changed", "user", name, sso_linked=True)
 
 
@@ -50,7 +51,7 @@ def sso_member(directory: Path, email: str | None) -> str | None:
     store = Store(location.database_url())
     try:
         with store.read() as conn:
-            links = get_setting(conn, SSO_USERS_KEY, {})
+            links = Repo(conn, Keyring(location.project_id, None)).settings.get(SSO_USERS_KEY, {})
     except (WorkbenchError, SQLAlchemyError):
         return None
     finally:

@@ -1,18 +1,17 @@
-"""Themes across interviews, their links to the codebook, and coding suggestions.
+"""Themes across interviews and their links to the codebook (suggestions are ``code_suggestions``).
 
 - ``run_themes``: embed the participants' turns (or the passages coded under one code family),
   cluster them into themes (``workbench.nlp.themes``), count the codes in each theme, and store
   the run encrypted. Leads and admins only: it reads every transcript.
-- ``suggestions``: for each code, uncoded participant sentences that are semantically close to
-  the code's coded examples; ``accept_suggestion`` turns one into a normal coding by the acting
-  researcher (marked ``suggested``), ``reject_suggestion`` remembers a no.
 - ``cluster_texts``: the same pipeline for arbitrary texts (``workbench themes cluster``).
+- the embedding model of the project (``theme_model``, ``set_theme_model``, ``model_check``) and the
+  units both themes and suggestions embed (``participant_units``, ``embed_units``, ``save_vectors``).
 
-Embeddings are stored per interview, model and text (``EmbeddingRepo``), so a re-run embeds only
+Embeddings are stored per interview, model and text (``repo.embeddings``), so a re-run embeds only
 what is new. Long work happens between two short transactions: texts are read and decrypted,
 the model runs with no database lock held, then vectors, run and audit entry are written
-together. Blind coding is respected: codes, examples and "uncoded" are judged only from the
-codings the acting user may see.
+together. Blind coding is respected: codes and "uncoded" are judged only from the codings the
+acting user may see.
 """
 
 from __future__ import annotations
@@ -36,18 +35,20 @@ from workbench.nlp.themes import OUTLIER, Clustering, ThemeParams, cluster
 from workbench.services.retrieval import descendants
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
-from workbench.store.embedding_repo import EmbeddingRepo
 from workbench.store.repo import Repo
-from workbench.store.settings import get_setting, set_setting
 
 MODEL_SETTING = "themes.model"
+
+
 SCOPE_TURNS = "participant-turns"
+
+
 SNIPPET_CHARS = 160
+
+
 MIN_WORDS = 3
 """Turns shorter than this ("Yes.", "I don't know.") carry no theme and are left out."""
-SUGGESTION_Z = 1.0
-"""A sentence is suggested when its similarity to a code's examples is this many standard
-deviations above the average sentence's: a threshold that means the same for every model."""
+
 
 ProgressFn = Callable[[str, int, int], None]
 """(stage, done, total): stages are "reading", "embedding", "clustering", "saving"."""
@@ -107,40 +108,22 @@ class ThemeReport:
         return sum(1 for i in self.items if i.theme == OUTLIER)
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    code_id: str
-    code_name: str
-    interview_id: str
-    interview_title: str
-    participant_code: str | None
-    start: int
-    end: int
-    text: str
-    score: float
-    example: str
-    """The coded example the sentence is closest to."""
-
-
-# -- model ------------------------------------------------------------------------------------
-
-
 def theme_model(ws: Workspace) -> str:
     """The project's embedding model: its setting, else the one the transcripts' languages call for."""
     with ws.read() as repo:
-        return _model_in(ws, repo)
+        return model_for(ws, repo)
 
 
-def _model_in(ws: Workspace, repo: Repo, found: dict[str, float] | None = None) -> str:
+def model_for(ws: Workspace, repo: Repo, found: dict[str, float] | None = None) -> str:
     """The configured model, else: multilingual when any interview is declared non-English, else by ``found``.
 
     ``found`` are the detected language shares of the texts about to be embedded; the English-only
     model is chosen only when every interview is declared English and the text is detected so.
     """
-    configured = get_setting(repo.conn, MODEL_SETTING, None)
+    configured = repo.settings.get(MODEL_SETTING, None)
     if configured:
         return str(configured)
-    languages = {ws.project.language} | {i.language for i in repo.interview_summaries() if i.shredded_at is None}
+    languages = {ws.project.language} | {i.language for i in repo.interviews.summaries() if i.shredded_at is None}
     if languages - {"en"}:
         return embed.MULTILINGUAL_E5
     return embed.pick_model(found or {}, ws.project.language)
@@ -176,14 +159,14 @@ def model_check(ws: Workspace) -> ModelCheck:
     """The model, whether a lead chose it, and a warning when it does not cover the transcripts' language."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:
-        configured = bool(get_setting(repo.conn, MODEL_SETTING, None))
-        run = EmbeddingRepo(repo).latest_run(SCOPE_TURNS)
+        configured = bool(repo.settings.get(MODEL_SETTING, None))
+        run = repo.embeddings.latest_run(SCOPE_TURNS)
         found: dict[str, float] = dict(run.payload.get("languages", {})) if run is not None else {}
         if not found:
-            declared = Counter(i.language for i in _live(repo))
+            declared = Counter(i.language for i in live_interviews(repo))
             total = sum(declared.values())
             found = {code: round(n / total, 4) for code, n in declared.most_common()} if total else {}
-        model = _model_in(ws, repo, found)
+        model = model_for(ws, repo, found)
     return ModelCheck(model, configured, found, coverage_warning(model, found))
 
 
@@ -193,19 +176,16 @@ def set_theme_model(ws: Workspace, model: str) -> str:
     model = model.strip()
     model_id = embed.model_id(model)  # refuses unknown names and folders without a model
     with ws.write() as repo:
-        set_setting(repo.conn, MODEL_SETTING, model, ws.user.id)
+        repo.settings.set(MODEL_SETTING, model, ws.user.id)
         ws.audit(repo, "theme model changed", "project", ws.project.id, model=model_id)
     return model_id
 
 
-# -- embedding with the encrypted cache ---------------------------------------------------------
-
-
-def _embed(
+def embed_units(
     repo: Repo, units: Sequence[Unit], embedder: embed.Embedder, on_progress: ProgressFn | None
 ) -> tuple[np.ndarray[Any, np.dtype[np.float32]], dict[str, dict[str, np.ndarray[Any, Any]]]]:
     """Vectors of ``units`` (stored ones decrypted, the others computed) and the new ones per interview."""
-    store = EmbeddingRepo(repo)
+    store = repo.embeddings
     macs = [store.text_mac(u.text) for u in units]
     known: dict[str, dict[str, np.ndarray[Any, Any]]] = {
         iid: store.vectors(iid, embedder.model_id) for iid in sorted({u.interview_id for u in units})
@@ -229,8 +209,8 @@ def _embed(
     return matrix, dict(new)
 
 
-def _save_vectors(repo: Repo, model_id: str, new: dict[str, dict[str, np.ndarray[Any, Any]]]) -> int:
-    store = EmbeddingRepo(repo)
+def save_vectors(repo: Repo, model_id: str, new: dict[str, dict[str, np.ndarray[Any, Any]]]) -> int:
+    store = repo.embeddings
     return sum(store.add_vectors(iid, model_id, vectors) for iid, vectors in new.items())
 
 
@@ -238,9 +218,6 @@ def _stage(on_progress: ProgressFn | None, stage: str) -> Callable[[int, int], N
     if on_progress is None:
         return None
     return lambda done, total: on_progress(stage, done, total)
-
-
-# -- what gets clustered ----------------------------------------------------------------------
 
 
 @dataclass
@@ -253,19 +230,21 @@ class _Corpus:
     scope_label: str
 
 
-def _live(repo: Repo) -> list[InterviewSummary]:
-    return [i for i in repo.interview_summaries() if i.shredded_at is None]
+def live_interviews(repo: Repo) -> list[InterviewSummary]:
+    return [i for i in repo.interviews.summaries() if i.shredded_at is None]
 
 
-def _visible_codings(
+def visible_codings(
     repo: Repo, interviews: Iterable[InterviewSummary], visible: frozenset[str] | None
 ) -> dict[str, list[Coding]]:
-    return {i.id: [c for c in repo.codings(i.id) if visible is None or c.coder in visible] for i in interviews}
+    return {
+        i.id: [c for c in repo.codings.of_interview(i.id) if visible is None or c.coder in visible] for i in interviews
+    }
 
 
-def _participant_units(repo: Repo, interviews: Iterable[InterviewSummary], kind: SegmentKind) -> list[Unit]:
+def participant_units(repo: Repo, interviews: Iterable[InterviewSummary], kind: SegmentKind) -> list[Unit]:
     """Participants' segments of ``kind`` with at least ``MIN_WORDS`` words; only their texts are decrypted."""
-    found = EmbeddingRepo(repo).participant_segments([i.id for i in interviews], kind.value)
+    found = repo.interviews.participant_segments([i.id for i in interviews], kind.value)
     return [Unit(iid, start, end, text) for iid, start, end, text in found if len(text.split()) >= MIN_WORDS]
 
 
@@ -277,12 +256,12 @@ def _family(codes: Sequence[Code], ref: str) -> Code:
 
 
 def _corpus(ws: Workspace, repo: Repo, code_family: str | None) -> _Corpus:
-    interviews = _live(repo)
-    codings = _visible_codings(repo, interviews, coders_visible_to(ws))
-    codes = repo.codes()
+    interviews = live_interviews(repo)
+    codings = visible_codings(repo, interviews, coders_visible_to(ws))
+    codes = repo.codebook.codes()
     by_id = {i.id: i for i in interviews}
     if code_family is None:
-        units = _participant_units(repo, interviews, SegmentKind.TURN)
+        units = participant_units(repo, interviews, SegmentKind.TURN)
         return _Corpus(units, by_id, codings, codes, SCOPE_TURNS, "participant turns")
     family = _family(codes, code_family)
     wanted = descendants(codes, family.id)
@@ -292,9 +271,6 @@ def _corpus(ws: Workspace, repo: Repo, code_family: str | None) -> _Corpus:
             if c.code_id in wanted:
                 spans.setdefault((summary.id, c.start, c.end), Unit(summary.id, c.start, c.end, c.text))
     return _Corpus(list(spans.values()), by_id, codings, codes, f"family:{family.id}", f"code family {family.name}")
-
-
-# -- theme runs -------------------------------------------------------------------------------
 
 
 def run_themes(
@@ -314,9 +290,9 @@ def run_themes(
         texts = [u.text for u in corpus.units]
         detected = language.detect_all(texts)
         found = language.shares(texts, detected)
-        model = _model_in(ws, repo, found)
+        model = model_for(ws, repo, found)
         embedder = embedder or embed.load_embedder(model)
-        vectors, new = _embed(repo, corpus.units, embedder, on_progress)
+        vectors, new = embed_units(repo, corpus.units, embedder, on_progress)
     if on_progress is not None:
         on_progress("clustering", 0, 1)
     languages = [corpus.interviews[u.interview_id].language for u in corpus.units]
@@ -328,8 +304,8 @@ def run_themes(
     with ws.write() as repo:
         if on_progress is not None:
             on_progress("saving", 0, 1)
-        stored = _save_vectors(repo, embedder.model_id, new)
-        store = EmbeddingRepo(repo)
+        stored = save_vectors(repo, embedder.model_id, new)
+        store = repo.embeddings
         run_id = store.save_run(corpus.scope, embedder.model_id, ws.user.id, corpus.interviews, payload)
         run = store.latest_run(corpus.scope)
         ws.audit(repo, "themes run", "theme_run", run_id, model=embedder.model_id, items=len(corpus.units),
@@ -344,7 +320,7 @@ def _payload(corpus: _Corpus, result: Clustering, model_id: str) -> dict[str, An
     items = []
     code_counts: dict[int, Counter[str]] = defaultdict(Counter)
     for unit, theme, (x, y) in zip(corpus.units, result.labels, result.coords, strict=True):
-        found = {c.code_id for c in corpus.codings.get(unit.interview_id, []) if _covers(unit, c)}
+        found = {c.code_id for c in corpus.codings.get(unit.interview_id, []) if unit_covers(unit, c)}
         code_counts[theme].update(names[c] for c in found if c in names)
         summary = corpus.interviews[unit.interview_id]
         items.append({"interview": unit.interview_id, "participant": summary.participant_code, "start": unit.start,
@@ -357,7 +333,7 @@ def _payload(corpus: _Corpus, result: Clustering, model_id: str) -> dict[str, An
     return {"model": model_id, "scope": corpus.scope_label, "items": items, "themes": themes}
 
 
-def _covers(unit: Unit, coding: Coding) -> bool:
+def unit_covers(unit: Unit, coding: Coding) -> bool:
     return overlaps((unit.start, unit.end), (coding.start, coding.end))
 
 
@@ -384,15 +360,15 @@ def latest_themes(ws: Workspace, *, code_family: str | None = None) -> ThemeRepo
     """The last stored run of this scope; a run that includes a since-shredded interview is discarded."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:  # a page shows this on every rerun: no write lock unless a run must go
-        scope = SCOPE_TURNS if code_family is None else f"family:{_family(repo.codes(), code_family).id}"
-        store = EmbeddingRepo(repo)
+        scope = SCOPE_TURNS if code_family is None else f"family:{_family(repo.codebook.codes(), code_family).id}"
+        store = repo.embeddings
         run = store.latest_run(scope)
         stale = run is not None and store.run_is_stale(run.interview_ids)
     if run is None:
         return None
     if stale:
         with ws.write() as repo:
-            EmbeddingRepo(repo).delete_runs(scope)
+            repo.embeddings.delete_runs(scope)
             ws.audit(repo, "theme run discarded", "theme_run", run.id, reason="interview shredded")
         return None
     return _report(run.id, run.created_at, run.payload)
@@ -402,14 +378,16 @@ def prevalence_attributes(ws: Workspace) -> list[str]:
     """Participant attributes a theme can be broken down by (categories, integers, dates)."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:
-        return [name for name, (_id, d) in repo.attribute_defs().items() if d.type is not AttributeType.TEXT]
+        return [
+            name for name, (_id, d) in repo.participants.attribute_defs().items() if d.type is not AttributeType.TEXT
+        ]
 
 
 def theme_prevalence(ws: Workspace, report: ThemeReport, attribute: str) -> list[dict[str, object]]:
     """Items per theme and value of one participant attribute (rows: theme, value, items, share)."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:
-        defs = repo.attribute_defs()
+        defs = repo.participants.attribute_defs()
         if attribute not in defs:
             raise NotFoundError(f"There is no participant attribute {attribute!r} in this project.")
         definition = defs[attribute][1]
@@ -417,7 +395,7 @@ def theme_prevalence(ws: Workspace, report: ThemeReport, attribute: str) -> list
             raise InvalidInputError(f"{attribute!r} is free text; choose a category, integer or date attribute.")
         values = {
             p.code: definition.encode(definition.parse(p.attributes[attribute]))
-            for p in repo.participants()
+            for p in repo.participants.all()
             if attribute in p.attributes
         }
     labels = {t.id: t.label for t in report.themes}
@@ -440,9 +418,6 @@ def record_download(ws: Workspace, table: str) -> None:
     require(ws.user, Action.VIEW_THEMES)
     with ws.write() as repo:
         ws.audit(repo, "dashboard table downloaded", "dashboard", table)
-
-
-# -- arbitrary texts (CLI) --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -479,126 +454,6 @@ def cluster_texts(
     stems = language.fill_unknown(detected, language.dominant(found, "en"))
     result = cluster(vectors, texts, params, text_languages=stems)
     return TextThemes(result, embedder.model_id, found, coverage_warning(chosen, found))
-
-
-# -- suggestions ------------------------------------------------------------------------------
-
-
-def suggestions(
-    ws: Workspace,
-    *,
-    code_id: str | None = None,
-    per_code: int = 5,
-    embedder: embed.Embedder | None = None,
-    on_progress: ProgressFn | None = None,
-) -> list[Suggestion]:
-    """Uncoded participant sentences close to each code's coded examples, best first per code."""
-    require(ws.user, Action.CODE)
-    with ws.read() as repo:
-        interviews = _live(repo)
-        codings = _visible_codings(repo, interviews, coders_visible_to(ws))
-        codes = [c for c in repo.codes() if c.codable and (code_id is None or c.id == code_id)]
-        if code_id is not None and not codes:
-            raise NotFoundError(f"There is no codable code with the id {code_id}.")
-        sentences = _participant_units(repo, interviews, SegmentKind.SENTENCE)
-        examples = _examples(codings, {c.id for c in codes})
-        decided = EmbeddingRepo(repo).decided(ws.user.id)
-        embedder = embedder or embed.load_embedder(_model_in(ws, repo))
-        units = sentences + [u for group in examples.values() for u in group]
-        vectors, new = _embed(repo, units, embedder, on_progress)
-    per_code_vectors: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}
-    offset = len(sentences)
-    for key, group in examples.items():
-        per_code_vectors[key] = vectors[offset : offset + len(group)]
-        offset += len(group)
-    found = _rank(codes, sentences, examples, sentence_vectors=vectors[: len(sentences)],
-                  example_vectors=per_code_vectors, codings=codings, decided=decided, per_code=per_code)  # fmt: skip
-    titles = {i.id: (i.title, i.participant_code) for i in interviews}
-    with ws.write() as repo:
-        _save_vectors(repo, embedder.model_id, new)
-        ws.audit(repo, "suggestions listed", "code", code_id or "", suggestions=len(found))
-    return [
-        Suggestion(code.id, code.name, unit.interview_id, *titles[unit.interview_id], unit.start, unit.end, unit.text,
-                   score, example.text)
-        for code, unit, score, example in found
-    ]  # fmt: skip
-
-
-def _examples(codings: dict[str, list[Coding]], code_ids: set[str]) -> dict[str, list[Unit]]:
-    found: dict[str, dict[tuple[str, int, int], Unit]] = defaultdict(dict)
-    for interview_id, items in codings.items():
-        for c in items:
-            if c.code_id in code_ids:
-                found[c.code_id].setdefault((interview_id, c.start, c.end), Unit(interview_id, c.start, c.end, c.text))
-    return {code_id: list(spans.values()) for code_id, spans in found.items()}
-
-
-def _rank(
-    codes: Sequence[Code],
-    sentences: Sequence[Unit],
-    examples: dict[str, list[Unit]],
-    *,
-    sentence_vectors: np.ndarray[Any, np.dtype[np.float32]],
-    example_vectors: dict[str, np.ndarray[Any, np.dtype[np.float32]]],
-    codings: dict[str, list[Coding]],
-    decided: set[tuple[str, str, int, int]],
-    per_code: int,
-) -> list[tuple[Code, Unit, float, Unit]]:
-    found: list[tuple[Code, Unit, float, Unit]] = []
-    for code in codes:
-        group = examples.get(code.id, [])
-        if not group or not sentences:
-            continue
-        sims = sentence_vectors @ example_vectors[code.id].T
-        open_ = [i for i, unit in enumerate(sentences) if not _taken(unit, code.id, codings, decided)]
-        for index, score in _best(sims.max(axis=1), open_, per_code):
-            found.append((code, sentences[index], score, group[int(sims[index].argmax())]))
-    return found
-
-
-def _taken(unit: Unit, code_id: str, codings: dict[str, list[Coding]], decided: set[tuple[str, str, int, int]]) -> bool:
-    """Already coded with the code (by a visible coder), or accepted or rejected before."""
-    if (code_id, unit.interview_id, unit.start, unit.end) in decided:
-        return True
-    return any(c.code_id == code_id and _covers(unit, c) for c in codings.get(unit.interview_id, []))
-
-
-def _best(scores: np.ndarray[Any, Any], candidates: list[int], count: int) -> list[tuple[int, float]]:
-    """The top ``count`` candidates that stand out: above mean + z * sd of all the candidates' scores."""
-    if len(candidates) < 2:
-        return []
-    pool = scores[candidates]
-    cutoff = float(pool.mean() + SUGGESTION_Z * pool.std())
-    ranked = sorted(candidates, key=lambda i: (-float(scores[i]), i))
-    return [(i, round(float(scores[i]), 4)) for i in ranked[:count] if float(scores[i]) > cutoff]
-
-
-def accept_suggestion(ws: Workspace, suggestion: Suggestion) -> Coding:
-    """Code the suggested sentence for the acting user; the coding is marked ``suggested``."""
-    require(ws.user, Action.CODE)
-    with ws.write() as repo:
-        code = next((c for c in repo.codes() if c.id == suggestion.code_id), None)
-        if code is None or not code.codable:
-            raise NotFoundError(f"There is no codable code with the id {suggestion.code_id}.")
-        span = (suggestion.interview_id, suggestion.start, suggestion.end)
-        mine = [c for c in repo.codings(suggestion.interview_id) if c.coder == ws.user.name]
-        if any(c.code_id == code.id and (c.start, c.end) == span[1:] for c in mine):
-            raise InvalidInputError("You have already coded this passage with this code.")
-        coding = repo.add_coding(repo.transcript(suggestion.interview_id), code.id, ws.user.id, suggestion.start,
-                                 suggestion.end, suggested=True)  # fmt: skip
-        EmbeddingRepo(repo).decide(ws.user.id, code.id, span, "accepted")
-        ws.audit(repo, "suggestion accepted", "coding", coding.id, interview=suggestion.interview_id, code=code.id)
-    return coding
-
-
-def reject_suggestion(ws: Workspace, suggestion: Suggestion) -> None:
-    """Remember that the acting user does not want this sentence suggested for this code again."""
-    require(ws.user, Action.CODE)
-    with ws.write() as repo:
-        repo.resolve_interview(suggestion.interview_id)
-        span = (suggestion.interview_id, suggestion.start, suggestion.end)
-        EmbeddingRepo(repo).decide(ws.user.id, suggestion.code_id, span, "rejected")
-        ws.audit(repo, "suggestion rejected", "code", suggestion.code_id, interview=suggestion.interview_id)
 
 
 def report_json(report: ThemeReport) -> dict[str, Any]:

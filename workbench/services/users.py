@@ -16,7 +16,6 @@ from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedE
 from workbench.services.password_policy import refuse_weak
 from workbench.services.projects import check_user_name
 from workbench.services.workspace import Workspace
-from workbench.store import accounts
 from workbench.store.keys import (
     MASTER_SCOPE,
     RELEASE_SCOPE,
@@ -49,7 +48,7 @@ def add_user(ws: Workspace, name: str, role: Role, password: str | None = None) 
     if password is not None:
         check_password(password, user_name=name)
     with ws.write() as repo:
-        user = repo.add_user(check_user_name(name), role)
+        user = repo.users.add(check_user_name(name), role)
         if password is not None:
             _set_credentials(ws, repo, user, password)
         ws.audit(repo, "user added", "user", user.id, role=role.value, password=password is not None)
@@ -68,7 +67,7 @@ def set_password(ws: Workspace, name: str, new_password: str, *, current_passwor
         if user.id != ws.user.id:
             require(ws.user, Action.MANAGE_KEYS)
         elif current_password is not None:
-            stored = accounts.password_hash(repo.conn, user.id)
+            stored = repo.accounts.password_hash(user.id)
             if stored is None or not verify_password(stored, current_password):
                 raise PermissionDeniedError("The current password is not right; the password was not changed.")
         _set_credentials(ws, repo, user, new_password)
@@ -86,22 +85,22 @@ def remove_user(ws: Workspace, name: str) -> None:
         user = _member(repo, name)
         if user.id == ws.user.id:
             raise InvalidInputError("You cannot remove yourself; ask another admin.")
-        if user.role is Role.ADMIN and sum(u.role is Role.ADMIN for u in repo.users()) <= 1:
+        if user.role is Role.ADMIN and sum(u.role is Role.ADMIN for u in repo.users.current()) <= 1:
             raise InvalidInputError("The last admin cannot be removed.")
         delete_user_slots(repo.conn, user.id)
-        accounts.set_password_hash(repo.conn, user.id, None)
-        repo.remove_user(user.id)
+        repo.accounts.set_password_hash(user.id, None)
+        repo.users.remove(user.id)
         ws.audit(repo, "user removed", "user", user.id)
 
 
 def list_users(ws: Workspace) -> list[User]:
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
-        return repo.users()
+        return repo.users.current()
 
 
 def _member(repo: Repo, name: str) -> User:
-    user = repo.user_by_name(name)
+    user = repo.users.by_name(name)
     if user is None:
         raise NotFoundError(f"There is no user {name!r} in this project.")
     return user
@@ -109,5 +108,5 @@ def _member(repo: Repo, name: str) -> User:
 
 def _set_credentials(ws: Workspace, repo: Repo, user: User, password: str) -> None:
     kdf = passphrase_kdf(repo.conn)
-    accounts.set_password_hash(repo.conn, user.id, hash_password(password, kdf))
+    repo.accounts.set_password_hash(user.id, hash_password(password, kdf))
     set_user_slot(repo.conn, ws.keyring, user.id, password, slot_scope(user.role))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from workbench.domain.models import Role
 from workbench.domain.permissions import Action, require
 from workbench.services.workspace import Workspace
-from workbench.store.settings import get_setting, set_setting
 
 BLIND_KEY = "coding.blind"
 COMPARISON_KEY = "coding.comparison_open"
@@ -20,7 +19,7 @@ COMPARISON_KEY = "coding.comparison_open"
 def blind_state(ws: Workspace) -> tuple[bool, bool]:
     """(blind coding on, comparison opened by a lead)."""
     with ws.read() as repo:
-        return bool(get_setting(repo.conn, BLIND_KEY, True)), bool(get_setting(repo.conn, COMPARISON_KEY, False))
+        return bool(repo.settings.get(BLIND_KEY, True)), bool(repo.settings.get(COMPARISON_KEY, False))
 
 
 def coders_visible_to(ws: Workspace) -> frozenset[str] | None:
@@ -36,7 +35,7 @@ def coders_visible_to(ws: Workspace) -> frozenset[str] | None:
 def set_blind_coding(ws: Workspace, *, blind: bool) -> None:
     require(ws.user, Action.MANAGE_CODING_RULES)
     with ws.write() as repo:
-        set_setting(repo.conn, BLIND_KEY, blind, ws.user.id)
+        repo.settings.set(BLIND_KEY, blind, ws.user.id)
         ws.audit(repo, "coding rules changed", "project", ws.project.id, blind=blind)
 
 
@@ -44,5 +43,5 @@ def set_comparison_open(ws: Workspace, *, opened: bool) -> None:
     """Open (or close again) the comparison: researchers then see each other's codings."""
     require(ws.user, Action.MANAGE_CODING_RULES)
     with ws.write() as repo:
-        set_setting(repo.conn, COMPARISON_KEY, opened, ws.user.id)
+        repo.settings.set(COMPARISON_KEY, opened, ws.user.id)
         ws.audit(repo, "comparison opened" if opened else "comparison closed", "project", ws.project.id)

@@ -26,12 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from workbench.crypto.aead import LEGACY_VERSION, Aad, AuthenticationFailed, new_key, open_sealed, seal
-from workbench.crypto.kdf import KdfParams, derive_kek, new_salt
+from workbench.crypto.kdf import KdfParams, Purpose, derive_kek, derive_key, new_salt
 from workbench.errors import IntegrityError, KeyScopeError, NotFoundError, ShreddedError, WrongPassphraseError
 from workbench.store.schema import data_key, key_slot
 
@@ -99,7 +97,7 @@ class FieldCipher:
 
     def mac(self, message: bytes) -> bytes:
         """An HMAC under a key derived from this data key (for manifests of many rows)."""
-        sub = HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench manifest v1").derive(self.key)
+        sub = derive_key(self.key, Purpose.MANIFEST)
         return hmac.new(sub, message, hashlib.sha256).digest()
 
 
@@ -134,7 +132,7 @@ class Keyring:
         """A key for the audit chain's HMAC, derived so the master key itself is never used twice."""
         if self._audit_key is None:
             master = self.require_master()
-            self._audit_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench audit chain v1").derive(master)
+            self._audit_key = derive_key(master, Purpose.AUDIT_CHAIN)
         return self._audit_key
 
     def mac(self, message: bytes) -> bytes:
@@ -148,7 +146,7 @@ class Keyring:
         member holding the master key last wrote.
         """
         master = self.require_master()
-        return HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench audit anchor v1").derive(master)
+        return derive_key(master, Purpose.AUDIT_ANCHOR)
 
     def anchor_mac(self, message: bytes) -> bytes:
         return hmac.new(self.anchor_key(), message, hashlib.sha256).digest()
@@ -321,11 +319,6 @@ def set_user_slot(conn: Connection, keyring: Keyring, user_id: str, password: st
 
 def delete_user_slots(conn: Connection, user_id: str) -> None:
     conn.execute(delete(key_slot).where(key_slot.c.kind == USER_SLOT, key_slot.c.user_id == user_id))
-
-
-def has_user_slot(conn: Connection, user_id: str) -> bool:
-    row = conn.execute(select(key_slot.c.id).where(key_slot.c.kind == USER_SLOT, key_slot.c.user_id == user_id)).first()
-    return row is not None
 
 
 def rewrap_passphrase_slots(conn: Connection, keyring: Keyring, new_passphrase: str, kdf: KdfParams) -> None:

@@ -13,9 +13,9 @@ import streamlit as st
 
 from workbench.domain.models import Code, Coding
 from workbench.domain.permissions import may_change_coding, may_delete_memo
+from workbench.domain.records import InterviewMemo
 from workbench.services.coding import MAX_MEMO_CHARS
 from workbench.services.workspace import Workspace
-from workbench.store.coding_repo import InterviewMemo
 from workbench.ui.components.code_callbacks import (
     add_memo,
     adjust_selected,

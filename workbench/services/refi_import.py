@@ -1,39 +1,23 @@
-"""REFI-QDA project exchange: a whole project to and from ``.qdpx`` (NVivo, ATLAS.ti, MAXQDA, QualCoder).
-
-Export decrypts the project into a user-requested file: it is written to a temporary
-file beside the target and renamed into place only after the export is recorded in
-the audit log together with the file's SHA-256. GUIDs are derived from our row ids,
-so exporting the same project twice gives the same GUIDs.
+"""REFI-QDA import: a ``.qdpx`` archive from another tool into the project.
 
 Import treats the archive as hostile (see ``workbench.refi.safety``), runs in one
 transaction (a file that fails leaves nothing behind), and stores everything through
 the encrypted paths: transcripts via ``add_transcript_in``, attributes and memos
-sealed under their participant's or interview's key, codings via ``Repo.add_coding``.
+sealed under their participant's or interview's key, codings via ``repo.codings``.
 Whatever the file holds that this workbench cannot represent is listed in the
 report's warnings (section 7 of the standard).
-
-Anonymised exports reuse ``export_qdpx`` with a ``text_transform`` that returns the
-new text of each transcript and, for every offset of the old text, its offset in the
-new one; selections are carried over through that mapping (a selection whose text
-was removed entirely is dropped and counted in the warnings). ``note_transform`` and
-``attribute_transform`` do the same for memos and participant attributes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
-import itertools
 import re
-import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from workbench.domain.attributes import AttributeDef, AttributeType, AttributeValue
-from workbench.domain.models import Participant, Role, User
+from workbench.domain.models import Role
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
@@ -43,272 +27,26 @@ from workbench.refi.model import (
     Account,
     RefiCase,
     RefiCoding,
-    RefiNote,
     RefiProject,
     RefiSelection,
     RefiTextSource,
     RefiUser,
-    RefiValue,
     RefiVariable,
     counted,
     not_imported,
 )
 from workbench.refi.positions import STANDARD, Placement, Span, place
-from workbench.refi.qdpx import read_qdpx, write_qdpx
+from workbench.refi.qdpx import read_qdpx
 from workbench.refi.safety import RefiLimits
 from workbench.services import refi_events
-from workbench.services.atomic_file import staged
-from workbench.services.codebook import merge_codes_in
+from workbench.services.codebook.sync import merge_codes_in
 from workbench.services.events import event_types_in
 from workbench.services.interviews import add_transcript_in
+from workbench.services.refi_export import CASE_NAME_ATTRIBUTE, CATEGORIES_PREFIX, LANGUAGE_VARIABLE, WAVE_VARIABLE
 from workbench.services.workspace import Workspace
-from workbench.store import exchange_repo
-from workbench.store.codebook_repo import CodebookStore
 from workbench.store.repo import Repo
 
-_NS = uuid.UUID("6d1c1a52-5f3e-4d8e-9d37-0b6f2f3c9a41")  # namespace for GUIDs we derive
-WAVE_VARIABLE = "Interview wave"
-LANGUAGE_VARIABLE = "Interview language"
-CASE_NAME_ATTRIBUTE = "case name"
-_CATEGORIES = "Categories:"
 _USER_NAME_BAD = re.compile(r"[^\w.@-]+")
-
-
-@dataclass(frozen=True)
-class Transformed:
-    """A transcript after a transform; ``offsets[i]`` is where old offset ``i`` lands (len(old) + 1 entries)."""
-
-    text: str
-    offsets: Sequence[int]
-
-
-TextTransform = Callable[[str, str], Transformed]
-"""(interview id, transcript text) -> the text to export and its offset mapping."""
-NoteTransform = Callable[[str], str]
-AttributeTransform = Callable[[str, Mapping[str, object]], Mapping[str, object]]
-"""(participant code, attributes) -> the attributes to export."""
-
-
-@dataclass(frozen=True)
-class ExportReport:
-    sha256: str
-    sources: int
-    codes: int
-    cases: int
-    codings: int
-    notes: int
-    warnings: list[str] = field(default_factory=list)
-
-
-def guid(row_id: str) -> str:
-    """A REFI GUID for one of our ids: 32-hex ids are UUIDs already; anything else is hashed stably."""
-    try:
-        return str(uuid.UUID(hex=row_id))
-    except ValueError:
-        return str(uuid.uuid5(_NS, row_id))
-
-
-def _derived(*parts: object) -> str:
-    return str(uuid.uuid5(_NS, ":".join(str(p) for p in parts)))
-
-
-# -- export ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Hooks:
-    text: TextTransform | None = None
-    note: NoteTransform | None = None
-    attributes: AttributeTransform | None = None
-
-
-def export_qdpx(
-    ws: Workspace,
-    path: Path,
-    *,
-    text_transform: TextTransform | None = None,
-    note_transform: NoteTransform | None = None,
-    attribute_transform: AttributeTransform | None = None,
-    action: Action = Action.EXPORT_PROJECT,
-    crlf: bool = False,
-) -> ExportReport:
-    """Write the project to ``path`` as ``.qdpx``; audited with the file's SHA-256.
-
-    ``action`` is the permission the export needs: the full decrypted export needs
-    EXPORT_PROJECT; an anonymised export may name the action that allows it. ``crlf``
-    writes CR LF line ends into the text sources (for MAXQDA), offsets counted to match.
-    """
-    require(ws.user, action)
-    hooks = _Hooks(text_transform, note_transform, attribute_transform)
-    with staged(path) as file:
-        with ws.write() as repo:
-            project, counts, warnings = build_exchange(ws, repo, hooks)
-            write_qdpx(file.stream, project, crlf=crlf)
-            digest = file.digest()
-            ws.audit(repo, "project exported", "project", ws.project.id, file=path.name, sha256=digest,
-                     transformed=text_transform is not None, **counts)  # fmt: skip
-        file.commit()
-    return ExportReport(digest, warnings=warnings, **counts)
-
-
-def export_qdpx_bytes(ws: Workspace, *, action: Action = Action.EXPORT_PROJECT) -> tuple[bytes, ExportReport]:
-    """The same export in memory, for a browser download (audited the same way)."""
-    require(ws.user, action)
-    buffer = io.BytesIO()
-    with ws.write() as repo:
-        project, counts, warnings = build_exchange(ws, repo, _Hooks())
-        write_qdpx(buffer, project)
-        digest = hashlib.sha256(buffer.getvalue()).hexdigest()
-        ws.audit(repo, "project exported", "project", ws.project.id, file="(download)", sha256=digest, **counts)
-    return buffer.getvalue(), ExportReport(digest, warnings=warnings, **counts)
-
-
-def build_exchange(ws: Workspace, repo: Repo, hooks: _Hooks) -> tuple[RefiProject, dict[str, int], list[str]]:
-    """The project as a ``RefiProject`` (decrypted), with counts and warnings."""
-    warnings: list[str] = []
-    users = exchange_repo.all_users(repo)
-    codes = repo.codes()
-    project = RefiProject(name=ws.project.name, creating_user=guid(ws.user.id), created=ws.project.created_at)
-    project.users = [RefiUser(guid(u.id), u.name) for u in users]
-    project.codes = refi_codes.to_refi(codes)
-    definitions = list(repo.attribute_defs().values())
-    project.variables = [_variable(attr_id, d) for attr_id, d in definitions]
-    project.variables += [RefiVariable(_derived("variable", "wave"), WAVE_VARIABLE, "Integer"),
-                          RefiVariable(_derived("variable", "language"), LANGUAGE_VARIABLE, "Text")]  # fmt: skip
-    by_name = {u.name: u for u in users}
-    counts = Counter[str]()
-    participants = {p.code: p for p in repo.participants()}
-    sources: dict[str | None, list[str]] = {}
-    by_interview: dict[str, RefiTextSource] = {}
-    for summary in repo.interview_summaries():
-        if summary.shredded_at is not None:
-            counts["shredded"] += 1
-            continue
-        source = _source(repo, summary.id, _Export(by_name, project, hooks, counts))
-        project.sources.append(source)
-        by_interview[summary.id] = source
-        sources.setdefault(summary.participant_code, []).append(source.guid)
-        _source_values(source, summary.wave, summary.language)
-    warnings += _life_events(repo, project, by_interview, hooks, {u.name: guid(u.id) for u in users})
-    attr_ids = {d.name: attr_id for attr_id, d in definitions}
-    project.cases = [_case(p, attr_ids, sources.get(p.code, []), hooks) for p in participants.values()]
-    if counts["shredded"]:
-        shredded = counted(counts["shredded"], "shredded interview")
-        warnings.append(f"{shredded} left out: they can no longer be decrypted.")
-    if counts["suggested"]:
-        warnings.append(f"{counted(counts['suggested'], 'machine suggestion')} left out: nobody confirmed them.")
-    if counts["dropped"]:
-        warnings.append(f"{counted(counts['dropped'], 'coding')} left out: the transform removed all their text.")
-    summary_counts = {"sources": len(project.sources), "codes": len(codes), "cases": len(project.cases),
-                      "codings": counts["codings"], "notes": len(project.notes)}  # fmt: skip
-    return project, summary_counts, warnings
-
-
-def _life_events(
-    repo: Repo, project: RefiProject, sources: dict[str, RefiTextSource], hooks: _Hooks, users: dict[str, str]
-) -> list[str]:
-    """Carry the life events as codings with notes (``services/refi_events.py``); warnings for what is left out.
-
-    Only the full export carries them: an anonymised export has no life events (their times and
-    memos are not de-identified).
-    """
-    count = sum(repo.events.count_by_participant().values())
-    if not count:
-        return []
-    if hooks.text is not None or hooks.note is not None or hooks.attributes is not None or not repo.keyring.full:
-        return [f"{counted(count, 'life event')} left out: an anonymised export carries no life events."]
-    owners = [(s.id, s.participant_code) for s in repo.interview_summaries() if s.id in sources]
-    _, left_out = refi_events.export_events(repo, project, sources, refi_events.first_sources(owners), users)
-    if left_out:
-        return [f"{counted(left_out, 'life event')} left out: its participant has no exported interview."]
-    return []
-
-
-def _variable(attr_id: str, definition: AttributeDef) -> RefiVariable:
-    kind = {AttributeType.INTEGER: "Integer", AttributeType.DATE: "Date"}.get(definition.type, "Text")
-    description = f"{_CATEGORIES} " + " | ".join(definition.categories) if definition.categories else ""
-    return RefiVariable(guid(attr_id), definition.name, kind, description)
-
-
-def _source_values(source: RefiTextSource, wave: int | None, language: str) -> None:
-    if wave is not None:
-        source.values.append(RefiValue(_derived("variable", "wave"), wave))
-    source.values.append(RefiValue(_derived("variable", "language"), language))
-
-
-def _case(participant: Participant, attr_ids: Mapping[str, str], refs: list[str], hooks: _Hooks) -> RefiCase:
-    attributes: Mapping[str, object] = participant.attributes
-    if hooks.attributes is not None:
-        attributes = hooks.attributes(participant.code, attributes)
-    values = [RefiValue(guid(attr_ids[name]), value) for name, value in attributes.items()
-              if name in attr_ids and isinstance(value, str | int | dt.date)]  # fmt: skip
-    return RefiCase(guid(participant.id), participant.code, values=values, source_refs=refs)
-
-
-@dataclass
-class _Export:
-    users: Mapping[str, User]
-    project: RefiProject
-    hooks: _Hooks
-    counts: Counter[str]
-
-
-def _source(repo: Repo, interview_id: str, export: _Export) -> RefiTextSource:
-    transcript = repo.transcript(interview_id)
-    text, offsets = transcript.text, None
-    if export.hooks.text is not None:
-        transformed = export.hooks.text(interview_id, text)
-        _check_offsets(transformed, len(text))
-        text, offsets = transformed.text, transformed.offsets
-    importer = exchange_repo.importers(repo).get(interview_id)
-    summary = transcript.summary
-    source = RefiTextSource(guid(interview_id), summary.title, text, created=summary.imported_at,
-                            user=guid(importer) if importer else None)  # fmt: skip
-    selections: dict[tuple[int, int], RefiSelection] = {}
-    for coding in repo.codings(interview_id):
-        if coding.suggested:
-            export.counts["suggested"] += 1
-            continue
-        start, end = (coding.start, coding.end) if offsets is None else (offsets[coding.start], offsets[coding.end])
-        if start >= end:
-            export.counts["dropped"] += 1
-            continue
-        coder = export.users.get(coding.coder)
-        coder_guid = guid(coder.id) if coder else None
-        if (start, end) not in selections:
-            selection_guid = _derived("selection", interview_id, coding.start, coding.end)
-            selections[start, end] = RefiSelection(selection_guid, start, end, user=coder_guid,
-                                                   created=coding.created_at)  # fmt: skip
-        refi_coding = RefiCoding(guid(coding.id), coding.code_id, coder_guid, coding.created_at)
-        if coding.memo:
-            note = RefiNote(_derived("coding memo", coding.id), "Coding memo", _note_text(coding.memo, export.hooks),
-                            coder_guid, coding.created_at)  # fmt: skip
-            export.project.notes.append(note)
-            refi_coding.note_refs.append(note.guid)
-        selections[start, end].codings.append(refi_coding)
-        export.counts["codings"] += 1
-    source.selections = [selections[k] for k in sorted(selections)]
-    for memo in exchange_repo.memo_rows(repo, interview_id):
-        text = _note_text(memo.text, export.hooks)
-        note = RefiNote(guid(memo.id), "Memo", text, guid(memo.author_id), memo.created_at)
-        export.project.notes.append(note)
-        source.note_refs.append(note.guid)
-    return source
-
-
-def _note_text(text: str, hooks: _Hooks) -> str:
-    return hooks.note(text) if hooks.note is not None else text
-
-
-def _check_offsets(transformed: Transformed, old_length: int) -> None:
-    offsets = transformed.offsets
-    if len(offsets) != old_length + 1 or offsets[0] != 0 or offsets[-1] != len(transformed.text):
-        raise InvalidInputError("The text transform returned an offset mapping that does not fit the text.")
-    if any(b < a for a, b in itertools.pairwise(offsets)):
-        raise InvalidInputError("The text transform returned offsets that go backwards.")
-
-
-# -- import ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -384,7 +122,6 @@ class _Importer:
         self.report.warnings.append(what)
 
     def run(self, repo: Repo) -> None:
-        self.store = CodebookStore(repo)
         self._users(repo)
         self._codes(repo)
         self._cases(repo)
@@ -399,7 +136,7 @@ class _Importer:
         """The workbench's own life events (codings with a ``Life event`` note) become events again."""
         if not self.life_events.pending:
             return
-        owners = {s.id: s.participant_code for s in repo.interview_summaries() if s.id in self.report.interview_ids}
+        owners = {s.id: s.participant_code for s in repo.interviews.summaries() if s.id in self.report.interview_ids}
         stored = self.life_events.store(repo, owners, self.event_types)
         self.report.life_events = stored
         self.used_notes |= self.life_events.used_notes
@@ -436,15 +173,15 @@ class _Importer:
 
     def _users(self, repo: Repo) -> None:
         created = []
-        members = exchange_repo.all_users(repo)
+        members = repo.users.everyone()
         for refi_user in self.project.users:
             name = display_name(refi_user)
-            user = exchange_repo.user_by_any_name(repo, name)
+            user = repo.users.by_any_name(name)
             if user is None:  # an earlier import may have stored the name as its safe key
                 user = next((u for u in members if user_key(u.name) == user_key(name)), None)
             if user is None:
-                user = repo.add_user(name, Role.RESEARCHER)
-                repo.remove_user(user.id)
+                user = repo.users.add(name, Role.RESEARCHER)
+                repo.users.remove(user.id)
                 members.append(user)
                 created.append(name)
             self.users[refi_user.guid] = user.id
@@ -479,14 +216,14 @@ class _Importer:
         added, _ = merge_codes_in(self.ws, repo, codes, f"Imported the codebook of {self.project.name or 'a project'}")
         self.report.codes_added = added
         self.account.codes.imported = len(codes) - self.created_parents
-        self.codes = {c.id for c in repo.codes()}
+        self.codes = {c.id for c in repo.codebook.codes()}
 
     # cases and participants ----------------------------------------------------------------
 
     def _cases(self, repo: Repo) -> None:
         variables = {v.guid: v for v in self.project.variables}
-        defs = {n: d for n, (_, d) in repo.attribute_defs().items()}
-        taken = {p.code for p in repo.participant_codes()}
+        defs = {n: d for n, (_, d) in repo.participants.attribute_defs().items()}
+        taken = {p.code for p in repo.participants.codes()}
         renamed = nameless = 0
         for case in self.project.cases:
             code = case.name.strip()
@@ -520,10 +257,10 @@ class _Importer:
     def _store_case(self, repo: Repo, code: str, values: dict[str, AttributeValue], taken: set[str]) -> None:
         if code in taken:
             if values:
-                repo.set_participant_attributes(code, values)
+                repo.participants.set_attributes(code, values)
             self.report.participants_updated += 1
         else:
-            repo.add_participant(code, dict(values))
+            repo.participants.add(code, dict(values))
             taken.add(code)
             self.report.participants_added += 1
 
@@ -547,7 +284,7 @@ class _Importer:
 
     def _define(self, repo: Repo, defs: dict[str, AttributeDef], definition: AttributeDef) -> AttributeDef:
         if definition.name not in defs:
-            repo.define_attribute(definition)
+            repo.participants.define_attribute(definition)
             defs[definition.name] = definition
         return defs[definition.name]
 
@@ -576,7 +313,7 @@ class _Importer:
         self.report.interviews += 1
         self.account.sources.imported += 1
         self.report.interview_ids.append(interview_id)
-        self.transcript = repo.transcript(interview_id)
+        self.transcript = repo.interviews.transcript(interview_id)
         self.seen: set[tuple[str, str, int, int]] = set()
         for selection, span in zip(source.selections, placement.spans, strict=True):
             self._selection(repo, selection, span)
@@ -652,10 +389,10 @@ class _Importer:
             return False
         self.seen.add(key)
         memo = "\n\n".join([*extra, *self.note_texts(coding.note_refs)]) or None
-        stored = repo.add_coding(self.transcript, coding.code, coder, span[0], span[1], memo=memo)
+        stored = repo.codings.add(self.transcript, coding.code, coder, span[0], span[1], memo=memo)
         when = coding.created or (selection.created if selection else None)
         if when is not None:
-            self.store.set_created_at("coding", stored.id, when)
+            repo.codings.set_created_at(stored.id, when)
         self.report.codings += 1
         self.account.codings.imported += 1
         return True
@@ -684,9 +421,9 @@ class _Importer:
         return texts
 
     def _memo(self, repo: Repo, interview_id: str, author: str, text: str, when: dt.datetime | None = None) -> None:
-        memo_id = repo.add_memo(interview_id, author, text)
+        memo_id = repo.memos.add(interview_id, author, text)
         if when is not None:
-            self.store.set_created_at("memo", memo_id, when)
+            repo.memos.set_created_at(memo_id, when)
         self.report.memos += 1
 
     def _finish(self) -> None:
@@ -731,8 +468,10 @@ def _definition(variable: RefiVariable) -> AttributeDef:
         return AttributeDef(name, AttributeType.INTEGER)
     if variable.type == "Date":
         return AttributeDef(name, AttributeType.DATE)
-    if variable.type == "Text" and variable.description.startswith(_CATEGORIES):
-        categories = tuple(c.strip() for c in variable.description.removeprefix(_CATEGORIES).split("|") if c.strip())
+    if variable.type == "Text" and variable.description.startswith(CATEGORIES_PREFIX):
+        categories = tuple(
+            c.strip() for c in variable.description.removeprefix(CATEGORIES_PREFIX).split("|") if c.strip()
+        )
         return AttributeDef(name, AttributeType.CATEGORY, categories)
     return AttributeDef(name, AttributeType.TEXT)
 

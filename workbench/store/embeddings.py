@@ -15,38 +15,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, insert, select
 
 from workbench.crypto.aead import Aad, AuthenticationFailed, open_sealed, seal
-from workbench.domain.models import SpeakerRole
+from workbench.crypto.kdf import Purpose, derive_key
+from workbench.domain.records import StoredRun
 from workbench.errors import IntegrityError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import create_data_key, new_id, utcnow
-from workbench.store.repo import Repo
-from workbench.store.sealing import segment_bind
+
+if TYPE_CHECKING:
+    from workbench.store.repo import Repo
 
 Vector = npt.NDArray[np.float32]
 Span = tuple[str, int, int]
 """(interview id, start, end)"""
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    id: str
-    scope: str
-    model: str
-    created_at: Any
-    interview_ids: list[str]
-    payload: dict[str, Any]
 
 
 class EmbeddingRepo:
@@ -55,47 +44,15 @@ class EmbeddingRepo:
     def __init__(self, repo: Repo) -> None:
         self.repo = repo
         self.conn = repo.conn
-        self._mac_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench embedding text id v1").derive(
-            repo.keyring.require_master()
-        )
+        self._mac_key = derive_key(repo.keyring.require_master(), Purpose.EMBEDDING_TEXT_ID)
 
     def text_mac(self, text: str) -> str:
         return hmac.new(self._mac_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    # -- texts to embed ----------------------------------------------------
-
-    def participant_segments(self, interview_ids: Sequence[str], kind: str) -> list[tuple[str, int, int, str]]:
-        """(interview id, start, end, text) of every participant segment of ``kind``, interviews in the
-        given order, segments in transcript order.
-
-        A theme run needs only these texts: reading whole transcripts (``Repo.transcript``) also
-        decrypts every interviewer turn, sentence, speaker name and title, which made that part of a
-        re-run several times slower. Plaintext stays in memory only.
-        """
-        if not interview_ids:
-            return []
-        seg = s.segment
-        rows = self.conn.execute(
-            select(seg, s.interview.c.data_key_id)
-            .join(s.interview, s.interview.c.id == seg.c.interview_id)
-            .where(
-                seg.c.interview_id.in_(list(interview_ids)),
-                seg.c.kind == kind,
-                seg.c.speaker_role == SpeakerRole.PARTICIPANT.value,
-            )
-            .order_by(seg.c.interview_id, seg.c.position)
-        ).all()
-        by_interview: dict[str, list[tuple[str, int, int, str]]] = {}
-        for row in rows:
-            cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, f"interview {row.interview_id[:8]}")
-            text = cipher.open("segment", row.id, "text", row.text_enc, segment_bind(row._mapping))
-            by_interview.setdefault(row.interview_id, []).append((row.interview_id, row.start, row.end, text))
-        return [item for iid in interview_ids for item in by_interview.get(iid, [])]
-
     # -- vectors -----------------------------------------------------------
 
     def _key_of(self, interview_id: str) -> tuple[str, bytes]:
-        key_id = self.repo.interview_data_key(interview_id)
+        key_id = self.repo.interviews.data_key_id(interview_id)
         return key_id, self.repo.keyring.data_key(self.conn, key_id, f"interview {interview_id[:8]}")
 
     def vectors(self, interview_id: str, model: str) -> dict[str, Vector]:

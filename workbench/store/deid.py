@@ -12,68 +12,26 @@ derived from the de-identification key; they let equal texts be found without de
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, func, insert, select, update
 
+from workbench.crypto.kdf import Purpose, derive_key
 from workbench.deid.spans import Span
 from workbench.deid.terms import normalize_term
+from workbench.domain.records import Pseudonym, StoredDetection, StoredRelease, StoredTerm
 from workbench.errors import IntegrityError, NotFoundError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import FieldCipher, create_data_key, new_id, release_key_id, utcnow
-from workbench.store.repo import Repo
+
+if TYPE_CHECKING:
+    from workbench.store.repo import Repo
 
 DEID_PURPOSE = "deid"
-
-
-@dataclass(frozen=True)
-class Pseudonym:
-    id: str
-    entity_type: str
-    number: int
-    value: str
-
-
-@dataclass(frozen=True)
-class StoredTerm:
-    id: str
-    text: str
-    entity_type: str
-    status: str  # accepted | rejected
-    origin: str  # intake | review | added
-    pseudonym_id: str | None
-    participant_code: str | None
-
-
-@dataclass(frozen=True)
-class StoredDetection:
-    id: str
-    interview_id: str
-    start: int
-    end: int
-    entity_type: str
-    score: float
-    recognizer: str
-    pseudonym_id: str | None
-    value_mac: str
-    text: str
-
-
-@dataclass(frozen=True)
-class StoredRelease:
-    id: str
-    created_at: dt.datetime
-    created_by: str
-    summary: dict[str, Any]
-    payload: dict[str, Any]
 
 
 class DeidRepo:
@@ -103,13 +61,15 @@ class DeidRepo:
 
     def mac(self, text: str) -> str:
         if self._mac_key is None:
-            self._mac_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench deid mac v1").derive(
-                self.cipher().key
-            )
+            self._mac_key = derive_key(self.cipher().key, Purpose.DEID_MAC)
         return hmac.new(self._mac_key, normalize_term(text).encode("utf-8"), hashlib.sha256).hexdigest()
 
     def surrogate_key(self) -> bytes:
-        return HKDF(hashes.SHA256(), 32, salt=None, info=b"workbench surrogates v1").derive(self.cipher().key)
+        return derive_key(self.cipher().key, Purpose.SURROGATES)
+
+    def leak_key(self) -> bytes:
+        """The key of the leak check's fingerprints: derived from the de-identification key, never stored."""
+        return derive_key(self.cipher().key, Purpose.LEAK_CHECK)
 
     # -- pseudonyms ------------------------------------------------------------------------
 
@@ -191,8 +151,7 @@ class DeidRepo:
     # -- detections ------------------------------------------------------------------------
 
     def replace_detections(self, interview_id: str, text: str, spans: list[Span]) -> int:
-        cipher = self.repo.keyring.cipher(self.conn, self.repo.interview_data_key(interview_id),
-                                          f"interview {interview_id[:8]}")  # fmt: skip
+        cipher = self.repo.interviews.cipher(interview_id)
         self.conn.execute(delete(s.deid_detection).where(s.deid_detection.c.interview_id == interview_id))
         rows = []
         for span in spans:
