@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workbench.domain.permissions import Action, allowed
-from workbench.services.deid import latest_release
+from workbench.services.deid_release import latest_release
 from workbench.services.pathways import MAX_GROUPS, align_choices, project_pathways
 from workbench.services.sequence_exports import SequenceExportOptions, sequence_export_for_download
 from workbench.ui import session

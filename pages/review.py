@@ -11,12 +11,12 @@ from workbench.services.deid import (
     apply_decisions,
     dismiss_unflagged,
     list_known_entities,
-    release,
     review_items,
     scan,
     unflagged_words,
     unreviewed_counts,
 )
+from workbench.services.deid_release import release
 from workbench.services.interviews import list_interviews
 from workbench.ui import session
 from workbench.ui.unlock import require_workspace

@@ -6,7 +6,7 @@ import pytest
 
 from tests.deid.fixtures import build
 from workbench.errors import NotFoundError, UnreviewedCandidatesError
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.interviews import add_transcript
 from workbench.services.projects import audit_log
 from workbench.services.workspace import Workspace
@@ -34,12 +34,12 @@ def test_release_is_refused_while_an_interview_has_unreviewed_candidates(project
     counts = deid.unreviewed_counts(project)
     assert counts[third] == 2 and sum(counts.values()) == 2
     with pytest.raises(UnreviewedCandidatesError) as refused:
-        deid.release(project, threshold=1, k=1)
+        deid_release.release(project, threshold=1, k=1)
     message = str(refused.value)
     assert "Interjú 3" in message and third[:8] in message and ": 2" in message
     assert "214" not in message and "5918" not in message, "the error never quotes the words"
     assert refused.value.counts == {third: 2}
-    assert deid.latest_release(project) is None, "nothing was released"
+    assert deid_release.latest_release(project) is None, "nothing was released"
 
 
 def test_dismissing_and_protecting_the_candidates_lets_the_release_through(project: Workspace) -> None:
@@ -49,8 +49,8 @@ def test_dismissing_and_protecting_the_candidates_lets_the_release_through(proje
     assert deid.dismiss_unflagged(project, ["5918-3"]) == 1
     assert deid.unreviewed_counts(project)[third] == 0, "the interview is reviewed"
     assert not deid.unflagged_words(project), "a dismissal is remembered"
-    deid.release(project, threshold=1, k=1)
-    release = deid.latest_release(project)
+    deid_release.release(project, threshold=1, k=1)
+    release = deid_release.latest_release(project)
     assert release is not None
     text = next(t["text"] for t in release.payload["transcripts"] if "cellám" in t["text"])
     assert "214" not in text and "5918-3" in text, "protected is replaced, dismissed is kept"
@@ -72,8 +72,8 @@ def test_only_current_candidates_can_be_dismissed(project: Workspace) -> None:
 def test_the_override_releases_and_is_audited_with_the_counts(project: Workspace) -> None:
     third = _project(project)
     _review_fixture(project, third)
-    summary = deid.release(project, threshold=1, k=1, override_unreviewed=True)
-    assert deid.latest_release(project) is not None
+    summary = deid_release.release(project, threshold=1, k=1, override_unreviewed=True)
+    assert deid_release.latest_release(project) is not None
     entries = audit_log(project).entries
     override = [e for e in entries if e.action == "deid release unreviewed override"]
     assert len(override) == 1

@@ -24,7 +24,7 @@ from tests.deid.fixtures import build
 from workbench.deid.leaks import fingerprints
 from workbench.deid.terms import Term
 from workbench.domain.models import Role
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.exports import ExportOptions, build_export, build_tables, unverified_texts
 from workbench.services.projects import open_project
 from workbench.services.users import add_user
@@ -78,7 +78,7 @@ def _project_with_names(project: Workspace) -> None:
     deid.add_known_entity(project, "Szeged", "CITY")
     deid.add_missed(project, "bandi", "PERSON")
     add_user(project, "wendy", Role.WRITER, PASSWORD)
-    deid.release(project)
+    deid_release.release(project)
 
 
 def test_a_writer_cannot_confirm_a_guessed_real_name(project: Workspace) -> None:
@@ -95,7 +95,7 @@ def test_the_writers_export_check_needs_no_names_and_still_refuses_foreign_text(
     writer = open_project(project.location.directory, PASSWORD, "wendy")
     try:
         export = build_export(writer, ExportOptions("csv"))
-        release = deid.latest_release(writer)
+        release = deid_release.latest_release(writer)
     finally:
         writer.close()
     assert release is not None
@@ -122,8 +122,8 @@ def test_the_upgrade_deletes_older_releases_that_carried_fingerprints(project: W
     try:
         with again.read() as repo:
             assert repo.conn.execute(select(s.deid_release)).all() == [], "an old release survived the upgrade"
-        assert deid.latest_release(again) is None
-        deid.release(again)  # the lead releases again, and the writer can export
-        assert deid.latest_release(again) is not None
+        assert deid_release.latest_release(again) is None
+        deid_release.release(again)  # the lead releases again, and the writer can export
+        assert deid_release.latest_release(again) is not None
     finally:
         again.close()

@@ -19,7 +19,7 @@ from sqlalchemy import inspect, select
 from tests.conftest import Backend
 from tests.deid.fixtures import build, writer_session
 from workbench.deid.terms import normalize_term
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.exports import ExportOptions, export_to_file, file_texts
 from workbench.services.projects import shred_interview
 from workbench.services.workspace import Workspace
@@ -32,7 +32,7 @@ MARKERS = ("dolgoztam", "költöztem", "legjobb barátom")
 
 def _release_for_two_participants(ws: Workspace) -> None:
     """The fixture has two participants: the lead lets every count through (minimums of 1)."""
-    deid.release(ws, threshold=1, k=1)
+    deid_release.release(ws, threshold=1, k=1)
 
 
 def _derived_copies(ws: Workspace, interview_id: str) -> None:
@@ -128,7 +128,7 @@ def test_a_shredded_interview_is_gone_from_exports_releases_and_derived_data(
         remaining = {p.value for p in repo.deid.pseudonyms().values()}
         assert not only_first & remaining, "the pseudonym map still holds texts found only in the interview"
         assert "kovács" in remaining, "known names stay protected project-wide"
-    release = deid.latest_release(writer_session(project))
+    release = deid_release.latest_release(writer_session(project))
     assert release is not None and release.summary["interviews"] == 1 and len(release.payload["quotes"]) == 1
     if backend.name == "sqlite":  # secure_delete and the checkpoint leave no copy in the file
         stored = b"".join(p.read_bytes() for p in project.location.directory.iterdir() if p.is_file())

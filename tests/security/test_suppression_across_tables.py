@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from tests.deid.fixtures import build, writer_session
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.exports import ExportOptions, ExportTable, build_tables, export_to_file
 from workbench.services.workspace import Workspace
 
@@ -83,7 +83,7 @@ def test_every_line_of_a_count_table_hides_none_or_at_least_two() -> None:
 def test_the_export_file_as_a_reader_sees_it(project: Workspace, tmp_path: Path) -> None:
     build(project)
     deid.add_known_entity(project, "Kovács", "PERSON")
-    deid.release(project)
+    deid_release.release(project)
     writer = writer_session(project)
     path = tmp_path / "report.xlsx"
     export_to_file(writer, ExportOptions("xlsx"), path)

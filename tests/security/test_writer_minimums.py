@@ -21,7 +21,7 @@ from tests.deid.fixtures import built_project, writer_session
 from tests.ui.apptest import close, new_app, open_page, serve
 from workbench.cli import app as cli
 from workbench.errors import PermissionDeniedError
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.exports import ExportOptions, export_to_file
 from workbench.services.projects import audit_log, open_project
 from workbench.services.workspace import Workspace
@@ -33,7 +33,9 @@ runner = CliRunner()
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
     # the lead's release, with the default minimums: threshold 5 and k 5
-    return built_project(tmp_path / "project", lambda ws: deid.add_known_entity(ws, "Kovács", "PERSON"), deid.release)
+    return built_project(
+        tmp_path / "project", lambda ws: deid.add_known_entity(ws, "Kovács", "PERSON"), deid_release.release
+    )
 
 
 def _export(directory: Path, target: Path, *options: str, user: str = "wanda") -> tuple[int, str]:
@@ -63,7 +65,7 @@ def test_the_service_refuses_whatever_calls_it(project_dir: Path, tmp_path: Path
         with pytest.raises(PermissionDeniedError, match="at least 5"):
             export_to_file(writer, ExportOptions("csv", threshold=1, k=1), tmp_path / "x.csv")
         assert not (tmp_path / "x.csv").exists()
-        deid.release(ws, threshold=1, k=1)  # only a new release by the lead lowers them
+        deid_release.release(ws, threshold=1, k=1)  # only a new release by the lead lowers them
         export_to_file(writer_session(ws), ExportOptions("csv", threshold=1, k=1), tmp_path / "x.csv")
     finally:
         ws.close()

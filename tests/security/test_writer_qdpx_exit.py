@@ -16,7 +16,7 @@ from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import built_project
 from workbench.cli import app as cli
 from workbench.errors import PermissionDeniedError
-from workbench.services import deid
+from workbench.services import deid_release
 from workbench.services.exports import ExportOptions, export_to_file
 from workbench.services.projects import open_project
 
@@ -26,7 +26,7 @@ runner = CliRunner()
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    directory = built_project(tmp_path / "project", deid.release)
+    directory = built_project(tmp_path / "project", deid_release.release)
     return directory
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.deid.fixtures import build, writer_session
 from workbench.domain.permissions import Action
 from workbench.errors import KeyScopeError, PermissionDeniedError
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.interviews import view_transcript
 from workbench.services.workspace import Workspace
 from workbench.store import schema as s
@@ -21,7 +21,7 @@ def built(project: Workspace) -> tuple[Workspace, str, str]:
 
 
 def _texts(ws: Workspace) -> str:
-    release = deid.latest_release(ws)
+    release = deid_release.latest_release(ws)
     assert release is not None
     return "\n".join(
         [q["quote"] for q in release.payload["quotes"]] + [t["text"] for t in release.payload["transcripts"]]
@@ -34,8 +34,8 @@ def test_known_names_get_the_same_tag_in_every_interview(built: tuple[Workspace,
     city = deid.add_known_entity(ws, "Szeged", "city")
     assert (person, city) == ("[PERSON 1]", "[CITY 1]")
     deid.scan(ws)
-    deid.release(ws)
-    release = deid.latest_release(ws)
+    deid_release.release(ws)
+    release = deid_release.latest_release(ws)
     assert release is not None
     quotes = {q["participant"]: q["quote"] for q in release.payload["quotes"]}
     assert quotes["Participant 1"] == "[PERSON 1] dolgoztam, később [PERSON 1] költöztem"
@@ -46,7 +46,7 @@ def test_known_names_get_the_same_tag_in_every_interview(built: tuple[Workspace,
     assert "[PERSON 1]" in _texts(ws) and not any(name in _texts(ws) for name in ("Kovács", "Szeged", "06 30"))
     assert release.payload["participants"][0]["attributes"] == {"age": "30-39"}, "free text (town) is dropped"
     deid.scan(ws)
-    deid.release(ws)
+    deid_release.release(ws)
     assert _texts(ws) == "\n".join(
         [q["quote"] for q in release.payload["quotes"]] + [t["text"] for t in release.payload["transcripts"]]
     ), "a second scan and release give the same tags"
@@ -56,7 +56,7 @@ def test_names_and_detections_are_stored_encrypted(built: tuple[Workspace, str, 
     ws, _, _ = built
     deid.add_known_entity(ws, "Kovács", "PERSON", aliases=["Kovi"])
     deid.scan(ws)
-    deid.release(ws)
+    deid_release.release(ws)
     with ws.read() as repo:
         tables = [s.deid_pseudonym, s.deid_term, s.deid_detection, s.deid_release, s.deid_scan]
         raw = b"".join(repr(tuple(row)).encode() for table in tables for row in repo.conn.execute(select(table)))
@@ -90,9 +90,9 @@ def test_decisions_apply_to_the_whole_project(built: tuple[Workspace, str, str])
 def test_writers_read_released_material_only(built: tuple[Workspace, str, str]) -> None:
     ws, first, _ = built
     deid.add_known_entity(ws, "Kovács", "PERSON")
-    deid.release(ws)
+    deid_release.release(ws)
     writer = writer_session(ws)
-    release = deid.latest_release(writer)
+    release = deid_release.latest_release(writer)
     assert release is not None and release.summary["quotes"] == 2
     assert not any("Kovács" in q["quote"] for q in release.payload["quotes"])
     with pytest.raises(PermissionDeniedError):
@@ -100,6 +100,6 @@ def test_writers_read_released_material_only(built: tuple[Workspace, str, str]) 
     with writer.read() as repo, pytest.raises(KeyScopeError):
         repo.interviews.transcript(first)
     with pytest.raises(PermissionDeniedError, match=Action.RELEASE.value):
-        deid.release(writer)
+        deid_release.release(writer)
     with pytest.raises(PermissionDeniedError):
         deid.scan(writer)

@@ -35,7 +35,8 @@ def test_a_failed_demo_leaves_nothing_and_a_rerun_works(
 
 def test_the_demo_release_needs_no_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every demo interview is reviewed (nothing unflagged is left), so its release goes through unforced."""
-    from workbench.services.deid import latest_release, unreviewed_counts
+    from workbench.services.deid import unreviewed_counts
+    from workbench.services.deid_release import latest_release
     from workbench.services.projects import audit_log
 
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from tests.deid.fixtures import build, writer_session
 from workbench.domain.models import Code
 from workbench.errors import DisclosureRiskError, LeakDetectedError, NotFoundError
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.codebook.sync import install_codebook
 from workbench.services.exports import ExportOptions, export_to_file, file_texts
 from workbench.services.projects import audit_log
@@ -28,7 +28,7 @@ def released(project: Workspace) -> Workspace:
     deid.add_known_entity(project, "Kovács", "PERSON")
     deid.add_known_entity(project, "Szeged", "CITY")
     deid.add_missed(project, "bandi", "PERSON")
-    deid.release(project)
+    deid_release.release(project)
     return project
 
 
@@ -86,16 +86,16 @@ def test_k_anonymity_failure_names_the_attribute_and_writes_nothing(released: Wo
 
 
 def test_a_name_that_slipped_through_is_refused(released: Workspace, tmp_path: Path) -> None:
-    before = deid.latest_release(released)
+    before = deid_release.latest_release(released)
     slipped = Code(str(uuid.uuid4()), "Kovácsék ügye", color="#123456")
     install_codebook(released, [slipped], "a code named after a person")
     with released.write() as repo:
         interview = repo.interviews.summaries()[0].id
         repo.codings.add(repo.interviews.transcript(interview), slipped.id, released.user.id, 0, 2)
     with pytest.raises(LeakDetectedError, match=r"release was refused.*1 in code names.*Nothing was released") as no:
-        deid.release(released)
+        deid_release.release(released)
     assert "Kovács" not in str(no.value)
-    after = deid.latest_release(released)
+    after = deid_release.latest_release(released)
     assert before is not None and after is not None and after.id == before.id, "the earlier release stays"
     deid.add_missed(released, "dolgoztam", "PERSON")  # a name known only after the release was made
     out = tmp_path / "out"
@@ -114,7 +114,7 @@ def test_csv_cells_cannot_become_formulas(released: Workspace, tmp_path: Path) -
     with released.write() as repo:
         interview = repo.interviews.summaries()[1].id
         repo.codings.add(repo.interviews.transcript(interview), code.id, released.user.id, 0, 2)
-    deid.release(released)
+    deid_release.release(released)
     path = tmp_path / "q.csv"
     export_to_file(released, ExportOptions("csv", tables=("quotes",), threshold=1), path)
     assert "'=HYPERLINK(1)" in [row[0] for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")))]
@@ -130,7 +130,7 @@ def test_every_export_is_audited_with_its_sha256(released: Workspace, tmp_path: 
 
 
 def test_a_writer_exports_released_material_with_the_release_key_alone(released: Workspace, tmp_path: Path) -> None:
-    deid.release(released, threshold=1, k=1)
+    deid_release.release(released, threshold=1, k=1)
     writer = writer_session(released)
     path = tmp_path / "writer.xlsx"
     export_to_file(writer, ExportOptions("xlsx"), path)

@@ -18,7 +18,7 @@ from tests.deid.fixtures import TEXT_1, build, built_project, writer_session
 from workbench.cli import app
 from workbench.domain.events import EventTime, Precision, TimeKind
 from workbench.errors import BelowReleaseMinimumError, PermissionDeniedError
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.events import add_event, event_types, install_event_types
 from workbench.services.interviews import list_interviews
 from workbench.services.life_release import LIFE_EVENTS, LIFE_PATHS
@@ -92,8 +92,8 @@ def test_timeline_has_lanes_quotes_and_the_passage(lives: Workspace) -> None:
 
 def test_a_writer_gets_released_sequences_only(lives: Workspace, tmp_path: Path) -> None:
     deid.add_known_entity(lives, "Kovács", "PERSON")
-    deid.release(lives, k=1)
-    release = deid.latest_release(lives)
+    deid_release.release(lives, k=1)
+    release = deid_release.latest_release(lives)
     assert release is not None
     released = release.payload[LIFE_PATHS]["lives"]
     assert {life["participant"] for life in released} == {"Participant 1", "Participant 2"}
@@ -120,17 +120,17 @@ def test_a_writer_gets_released_sequences_only(lives: Workspace, tmp_path: Path)
     assert export.rows == 2
     entry = next(e for e in audit_log(lives).entries if e.action == "sequence export")
     assert entry.detail["sha256"] == export.sha256 and entry.detail["rows"] == 2
-    deid.release(lives, k=2)
+    deid_release.release(lives, k=2)
     with pytest.raises(BelowReleaseMinimumError):
         export_to_file(writer_session(lives), SequenceExportOptions("csv", k=1), tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
 
 
 def test_shredding_the_interview_takes_its_events_out_of_the_release(lives: Workspace) -> None:
-    deid.release(lives, k=1)
+    deid_release.release(lives, k=1)
     p01 = next(i.id for i in list_interviews(lives) if i.participant_code == "P01")
     shred_interview(lives, p01)
-    release = deid.latest_release(lives)
+    release = deid_release.latest_release(lives)
     assert release is not None and release.payload[LIFE_EVENTS] == []
     writer = writer_session(lives)
     names = {c.key: c.name for c in event_types(lives)}
@@ -140,7 +140,7 @@ def test_shredding_the_interview_takes_its_events_out_of_the_release(lives: Work
 
 def test_a_writers_timeline_is_pseudonymized(lives: Workspace) -> None:
     deid.add_known_entity(lives, "Kovács", "PERSON")
-    deid.release(lives, k=1)
+    deid_release.release(lives, k=1)
     writer = writer_session(lives)
     assert released_timeline_participants(writer) == ["Participant 1", "Participant 2"]
     timeline = released_participant_timeline(writer, "Participant 1")
@@ -181,8 +181,8 @@ def test_a_name_left_in_an_event_quote_stops_the_release(lives: Workspace, monke
 
     monkeypatch.setattr(LifeRelease, "for_interview", raw)
     with pytest.raises(LeakDetectedError, match="life events"):
-        deid.release(lives, k=1)
-    assert deid.latest_release(lives) is None
+        deid_release.release(lives, k=1)
+    assert deid_release.latest_release(lives) is None
 
 
 def test_a_foreign_text_in_a_sequence_file_is_refused(lives: Workspace, monkeypatch: pytest.MonkeyPatch,
@@ -191,7 +191,7 @@ def test_a_foreign_text_in_a_sequence_file_is_refused(lives: Workspace, monkeypa
     from workbench.analysis import life_sequences
     from workbench.errors import LeakDetectedError
 
-    deid.release(lives, k=1)
+    deid_release.release(lives, k=1)
     monkeypatch.setitem(life_sequences.COURSE_OF_TYPE, "first_offence", "Kovács Béla")  # type: ignore[index]
     with pytest.raises(LeakDetectedError, match="not a released value"):
         export_to_file(writer_session(lives), SequenceExportOptions("csv"), tmp_path / "s.csv")
@@ -199,7 +199,7 @@ def test_a_foreign_text_in_a_sequence_file_is_refused(lives: Workspace, monkeypa
 
 
 def test_the_pathways_command_exports_released_sequences(tmp_path: Path) -> None:
-    directory = built_project(tmp_path / "p", record, lambda ws: deid.release(ws, k=1))
+    directory = built_project(tmp_path / "p", record, lambda ws: deid_release.release(ws, k=1))
     env = {k: None for k in os.environ if k.startswith("WORKBENCH_")}
     env |= {"WORKBENCH_PASSPHRASE": PASSPHRASE, "WORKBENCH_USER": "wanda"}
     runner = CliRunner()

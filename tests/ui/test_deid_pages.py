@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import built_project
 from tests.ui.apptest import close, new_app, open_page, serve
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.projects import open_project
 
 
@@ -36,7 +36,7 @@ def _button(at: AppTest, label: str) -> object:
 def _release(project_dir: Path) -> None:
     ws = open_project(project_dir, PASSPHRASE)
     try:
-        deid.release(ws)
+        deid_release.release(ws)
     finally:
         ws.close()
 

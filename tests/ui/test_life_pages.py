@@ -13,7 +13,7 @@ from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import TEXT_1, built_project
 from tests.services.test_pathways import PASSAGE, record
 from tests.ui.apptest import close, new_app, open_page, serve
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
 from workbench.services.workspace import Workspace
@@ -22,7 +22,7 @@ from workbench.ui.components import code_state as cs
 
 def _release(ws: Workspace) -> None:
     deid.add_known_entity(ws, "Kovács", "PERSON")
-    deid.release(ws, k=1)
+    deid_release.release(ws, k=1)
 
 
 @pytest.fixture(scope="module")

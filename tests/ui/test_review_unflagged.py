@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import built_project
 from tests.ui.apptest import close, new_app, open_page, serve
-from workbench.services import deid
+from workbench.services import deid, deid_release
 from workbench.services.interviews import add_transcript
 from workbench.services.projects import audit_log, open_project
 from workbench.services.workspace import Workspace
@@ -97,7 +97,7 @@ def test_the_minimums_set_on_the_page_are_sealed_into_the_release(app: AppTest, 
     assert not app.exception and any(s.value.startswith("Released") for s in app.success)
     ws = open_project(project_dir, PASSPHRASE)
     try:
-        stored = deid.latest_release(ws)
+        stored = deid_release.latest_release(ws)
     finally:
         ws.close()
     assert stored is not None

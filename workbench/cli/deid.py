@@ -217,7 +217,7 @@ def release_command(
     raise them, never lower them. Refused (exit 1, nothing released) while an interview has
     unflagged words nobody protected or dismissed, unless ``--override-unreviewed``.
     """
-    from workbench.services.deid import release
+    from workbench.services.deid_release import release
 
     with handled():
         with opened(directory, user) as ws:

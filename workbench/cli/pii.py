@@ -24,7 +24,7 @@ def detect(
 ) -> None:
     """Detect identifiers line by line (offsets in code points, end exclusive)."""
     from workbench.services.atomic_file import write_atomically
-    from workbench.services.deid import detect_lines
+    from workbench.services.pii import detect_lines
 
     with handled():
         lines = source.read_text(encoding="utf-8").splitlines()

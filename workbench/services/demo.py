@@ -20,7 +20,8 @@ from workbench.errors import InvalidInputError
 from workbench.paths import CODEBOOKS_DIR, DEMO_DATA_DIR
 from workbench.services.codebook.file_format import read_codebook
 from workbench.services.codebook.sync import install_codebook
-from workbench.services.deid import import_known_entities, release
+from workbench.services.deid import import_known_entities
+from workbench.services.deid_release import release
 from workbench.services.interviews import add_transcript_in
 from workbench.services.participants import add_participants
 from workbench.services.projects import LOGIN_HINT_KEY, init_project

@@ -1,7 +1,7 @@
 """The export hooks: how an exporter lets another service rewrite what it writes, without knowing how.
 
 The REFI-QDA exporter (``refi_export``) takes an ``ExportHooks``; de-identification
-(``workbench.services.deid.qdpx_hooks``) builds one that replaces names in transcripts and memos and
+(``workbench.services.deid_release.qdpx_hooks``) builds one that replaces names in transcripts and memos and
 generalizes attributes. A text hook returns the new text and, for every offset of the old text,
 its offset in the new one, so selections are carried over (a selection whose text was removed
 entirely is dropped and counted in the warnings).

@@ -1,6 +1,6 @@
 """Anonymized exports: quote tables, code frequencies and code-by-attribute tables.
 
-Every table is built from the latest *release* (``services.deid.release``), decrypted with
+Every table is built from the latest *release* (``services.deid_release.release``), decrypted with
 the release key alone, so a report writer's export never touches a transcript. Before any
 byte is written the export passes three gates:
 
@@ -61,7 +61,7 @@ from workbench.errors import (
     PermissionDeniedError,
 )
 from workbench.services.atomic_file import staged
-from workbench.services.deid import check_key, current_fingerprints
+from workbench.services.deid_release import check_key, current_fingerprints
 from workbench.services.workspace import Workspace
 from workbench.store.keys import release_key_id_readonly
 
@@ -631,7 +631,7 @@ def _qdpx_export(ws: Workspace, note: ProgressFn) -> ExportFile:
             "An anonymized .qdpx re-exports the transcripts, so only a lead or an admin can make one."
         )
     from workbench.refi.qdpx import write_qdpx
-    from workbench.services.deid import qdpx_hooks
+    from workbench.services.deid_release import qdpx_hooks
     from workbench.services.refi_export import build_exchange
 
     note("Building the project")

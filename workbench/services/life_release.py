@@ -1,6 +1,6 @@
 """Life events in a release: what report writers may know of the participants' life paths.
 
-The release builder (``services.deid._ReleaseBuilder``) calls :class:`LifeRelease` inside its
+The release builder (``services.deid_release._ReleaseBuilder``) calls :class:`LifeRelease` inside its
 transaction. Each event becomes a record ``{participant, age, type, direction, domain, wave,
 quote}`` under the participant's release pseudonym, with the age resolved now (the birth year is
 not released) and rounded to a year, and the quote de-identified like every released quote.

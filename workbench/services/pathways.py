@@ -223,7 +223,7 @@ def participant_timeline(ws: Workspace, participant_code: str, *, calendar: bool
 
 def released_timeline_participants(ws: Workspace) -> list[str]:
     """The pseudonyms a writer can pick on the Timeline page (from the latest release; [] before one)."""
-    from workbench.services.deid import latest_release
+    from workbench.services.deid_release import latest_release
     from workbench.services.life_release import released_participants
 
     release = latest_release(ws)
@@ -236,7 +236,7 @@ def released_participant_timeline(ws: Workspace, pseudonym: str) -> Timeline:
     Ages are whole years, there is no calendar axis (the birth year is not released) and no
     passage to open (writers do not read transcripts).
     """
-    from workbench.services.deid import latest_release
+    from workbench.services.deid_release import latest_release
     from workbench.services.life_release import released_timeline
 
     require(ws.user, Action.EXPORT)

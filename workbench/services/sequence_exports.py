@@ -1,6 +1,6 @@
 """Sequence tables for life-course researchers (STS wide, SPELL long), from the release only.
 
-Report writers never read life events themselves: a lead's release (``services.deid.release``)
+Report writers never read life events themselves: a lead's release (``services.deid_release.release``)
 carries each released participant's dated event types and directions under their release
 pseudonym (``services.life_release``), and this module turns them into state
 sequences (``analysis.life_sequences``) and passes them through sequence disclosure control
