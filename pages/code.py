@@ -49,9 +49,7 @@ with session.shown_errors():
         st.subheader("Codebook")
         find = st.text_input("Find a code", key=cs.FIND, placeholder="number or name", on_change=act.pick_numbers,
                              help="Numbers (3 or 3 7) and Enter add those codes; words filter the list.")  # fmt: skip
-        needle = (find or "").strip().casefold()
-        shown = [n for n in numbers.values() if not needle or needle in n.code.name.casefold()]
-        st.html(panels.codebook_html(shown, codes))
+        st.html(panels.codebook_html(codes, numbers, (find or "").strip().casefold()))
         st.multiselect("Codes to apply", list(numbers), key=cs.CHOSEN, format_func=lambda c: numbers[c].label)
         span = cs.pending()
         if span:

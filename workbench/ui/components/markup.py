@@ -40,9 +40,37 @@ class Numbered:
         return f"{self.number} · {self.code.name}"
 
 
+def code_tree(codes: Sequence[Code]) -> list[tuple[Code, int]]:
+    """The codes depth-first in codebook order, each with its depth (a code whose parent is gone is top level).
+
+    Every page that numbers or lists codes walks this one order, so a code has the same number
+    on the Code page, the Transcripts page and in every legend.
+    """
+    known = {c.id for c in codes}
+    children: dict[str | None, list[Code]] = defaultdict(list)
+    for code in codes:
+        children[code.parent_id if code.parent_id in known and code.parent_id != code.id else None].append(code)
+    ordered: list[tuple[Code, int]] = []
+    seen: set[str] = set()
+
+    def walk(parent: str | None, depth: int) -> None:
+        for code in children.get(parent, []):
+            if code.id not in seen:  # an imported codebook might hold a cycle
+                seen.add(code.id)
+                ordered.append((code, depth))
+                walk(code.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
 def code_numbers(codes: Sequence[Code]) -> dict[str, Numbered]:
-    """Number the codable codes 1, 2, ... in codebook order: the keys a coder types."""
-    codable = [c for c in codes if c.codable]
+    """Number the codable codes 1, 2, ... in tree order: the keys a coder types, on every page.
+
+    Grouping codes get no number: they cannot be applied, so a number for them would only
+    shift the numbers of the codes that can.
+    """
+    codable = [c for c, _ in code_tree(codes) if c.codable]
     return {c.id: Numbered(i + 1, c) for i, c in enumerate(codable)}
 
 
