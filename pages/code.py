@@ -6,7 +6,7 @@ from workbench.services.coding import codebook, interview_codings, uncoded_turns
 from workbench.services.coding_search import MatchMode
 from workbench.services.interviews import list_interviews
 from workbench.services.visibility import coders_visible_to
-from workbench.ui import session
+from workbench.ui import interview_url, session
 from workbench.ui.components import code_callbacks as act
 from workbench.ui.components import code_panels as panels
 from workbench.ui.components import code_state as cs
@@ -29,7 +29,9 @@ with session.shown_errors():
         i.id: f"{i.participant_code or '-'} · wave {i.wave or '-'} · {i.title} ({i.short_id})" for i in interviews
     }
     interview_id = st.selectbox("Interview", list(labels), format_func=labels.__getitem__, key=cs.INTERVIEW,
+                                index=interview_url.start_index(interviews),
                                 on_change=cs.on_interview_change)  # fmt: skip
+    interview_url.remember(next(i for i in interviews if i.id == interview_id))
     transcript = cs.transcript(ws, interview_id)
     state = interview_codings(ws, interview_id)
     codes = codebook(ws)

@@ -25,7 +25,7 @@ from workbench.services.retrieval import (
     cooccurrence,
 )
 from workbench.services.visibility import blind_state
-from workbench.ui import session
+from workbench.ui import interview_url, session
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
 
@@ -39,6 +39,7 @@ st.caption(
     "code was used; which codes share speaker turns; codes by participant attribute. Tables download as CSV."
 )
 with session.shown_errors():
+    interview_url.keep_in_url()
     blind, opened = blind_state(ws)
     if ws.user.role is Role.RESEARCHER and blind and not opened:
         st.info("Blind coding: you see only your own codings until a lead opens the comparison.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workbench.services.interviews import list_interviews, view_transcript
-from workbench.ui import session
+from workbench.ui import interview_url, session
 from workbench.ui.render import legend_html, transcript_html
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
@@ -19,7 +19,9 @@ with session.shown_errors():
     labels = {
         i.id: f"{i.participant_code or '-'} · wave {i.wave or '-'} · {i.title} ({i.short_id})" for i in interviews
     }
-    chosen = st.selectbox("Interview", list(labels), format_func=labels.__getitem__)
+    chosen = st.selectbox("Interview", list(labels), format_func=labels.__getitem__,
+                          index=interview_url.start_index(interviews))  # fmt: skip
+    interview_url.remember(next(i for i in interviews if i.id == chosen))
     view = view_transcript(ws, chosen)
     text_col, side_col = st.columns([3, 1])
     with text_col:
