@@ -120,8 +120,8 @@ def test_researcher_imports_codes_a_span_and_a_turn_adds_a_memo_and_sees_it_all_
     wait_idle(page)
     expect(page.get_by_text(f"{TITLE}.docx · docx")).to_be_visible(timeout=60_000)  # the preview
     shoot(page, "researcher-import-preview")
-    page.get_by_role("button", name="Import 1 file(s)").click()
-    expect(page.get_by_text("Imported 1 file(s).")).to_be_visible(timeout=90_000)
+    page.get_by_role("button", name="Import 1 file").click()
+    expect(page.get_by_text("Imported 1 file.")).to_be_visible(timeout=90_000)
     wait_idle(page)
     shoot(page, "researcher-imported")
 
