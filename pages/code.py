@@ -61,9 +61,12 @@ with session.shown_errors():
             st.caption("Nothing selected yet.")
         st.button("Apply", type="primary", key="code.apply", on_click=act.apply_chosen, shortcut="Mod+Enter",
                   icon=":material/sell:", help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
-        previous_col, next_col = st.columns(2)
-        previous_col.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,))
-        next_col.button("Next uncoded", key="code.next", on_click=act.move_uncoded, args=(True,))
+        # One under the other, each the column's width: side by side, half of a quarter of the page
+        # cut their labels off.
+        st.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,),
+                  icon=":material/arrow_upward:", width="stretch")  # fmt: skip
+        st.button("Next uncoded", key="code.next", on_click=act.move_uncoded, args=(True,),
+                  icon=":material/arrow_downward:", width="stretch")  # fmt: skip
         left = len(uncoded_turns(transcript.turns, state.codings))
         st.caption(f"{left} of {len(transcript.turns)} turns have none of the codings shown.")
         click = st.radio("A click in the text selects", ["sentence", "turn", "none"], key=cs.CLICK, horizontal=True)
