@@ -36,13 +36,42 @@ def _passage_html(p: ComparisonPassage) -> str:
     )
 
 
+def _formulas() -> None:
+    """The formulas in the app itself: a browser user cannot open docs/agreement.md."""
+    with st.expander("How these are computed"):
+        st.markdown(
+            "Each code gets a table of coders by units (speaker turns, sentences or characters): a coder's value "
+            "for a unit is 1 if one of their codings with the code overlaps it, else 0. A coder with no coding "
+            "at all in an interview is *missing* there, not 0, so an interview only one person has coded yet "
+            "is not counted as disagreement. *Overall* pools the units of every code (codes used often weigh "
+            "more); it is not the average of the per-code figures."
+        )
+        st.markdown("**Percent agreement.** For each unit *u* judged by $m_u$ coders, $n_{uv}$ of them giving value "
+                    "$v$: the share of agreeing coder pairs.")  # fmt: skip
+        st.latex(r"\text{percent} = \frac{\sum_u \sum_v n_{uv}(n_{uv}-1)/2}{\sum_u m_u(m_u-1)/2}")
+        st.markdown("**Cohen's kappa** (exactly two coders, over the units both judged): observed agreement "
+                    "$p_o$ against the agreement $p_e$ expected from each coder's own share of 1s and 0s. "
+                    "Undefined when both coders gave one and the same value throughout.")  # fmt: skip
+        st.latex(r"\kappa = \frac{p_o - p_e}{1 - p_e},\quad p_o = \frac{\sum_k c_{kk}}{N},\quad "
+                 r"p_e = \sum_k \frac{\text{row}_k}{N}\cdot\frac{\text{column}_k}{N}")  # fmt: skip
+        st.markdown("**Krippendorff's alpha** (any number of coders, missing values allowed; nominal level): "
+                    "from the coincidence matrix $o_{ck}$ of value pairs within units judged by two or more "
+                    "coders, observed disagreement $D_o$ against expected disagreement $D_e$.")  # fmt: skip
+        st.latex(r"\alpha = 1 - \frac{D_o}{D_e},\quad o_{ck} = \sum_u \frac{n_{uc}(n_{uk} - [c=k])}{m_u - 1},"
+                 r"\quad D_o = \sum_{c \ne k} o_{ck},\quad D_e = \frac{\sum_{c \ne k} n_c n_k}{n - 1}")  # fmt: skip
+        st.caption("Cohen (1960), Educational and Psychological Measurement 20(1); Krippendorff (2011), "
+                   "Computing Krippendorff's Alpha-Reliability. The workbench checks its figures against "
+                   "published worked examples.")  # fmt: skip
+
+
 ws = require_workspace()
 st.title("Agreement")
 st.caption(
     "Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha, per code and pooled over all codes. "
     "Each code is measured over all units and over only the units somebody coded with it, so text nobody "
-    "coded cannot inflate agreement. Formulas: docs/agreement.md."
+    "coded cannot inflate agreement. How each is computed is under *How these are computed*."
 )
+_formulas()
 with session.shown_errors():
     blind, opened = blind_state(ws)
     if not blind:

@@ -6,7 +6,7 @@ from workbench.services.coding import codebook, interview_codings, uncoded_turns
 from workbench.services.coding_search import MatchMode
 from workbench.services.interviews import list_interviews
 from workbench.services.visibility import coders_visible_to
-from workbench.ui import session
+from workbench.ui import interview_url, session
 from workbench.ui.components import code_callbacks as act
 from workbench.ui.components import code_panels as panels
 from workbench.ui.components import code_state as cs
@@ -30,7 +30,9 @@ with session.shown_errors():
         i.id: f"{i.participant_code or '-'} · wave {i.wave or '-'} · {i.title} ({i.short_id})" for i in interviews
     }
     interview_id = st.selectbox("Interview", list(labels), format_func=labels.__getitem__, key=cs.INTERVIEW,
+                                index=interview_url.start_index(interviews),
                                 on_change=cs.on_interview_change)  # fmt: skip
+    interview_url.remember(next(i for i in interviews if i.id == interview_id))
     transcript = cs.transcript(ws, interview_id)
     state = interview_codings(ws, interview_id)
     codes = codebook(ws)
@@ -50,9 +52,7 @@ with session.shown_errors():
         st.subheader("Codebook")
         find = st.text_input("Find a code", key=cs.FIND, placeholder="number or name", on_change=act.pick_numbers,
                              help="Numbers (3 or 3 7) and Enter add those codes; words filter the list.")  # fmt: skip
-        needle = (find or "").strip().casefold()
-        shown = [n for n in numbers.values() if not needle or needle in n.code.name.casefold()]
-        st.html(panels.codebook_html(shown, codes))
+        st.html(panels.codebook_html(codes, numbers, (find or "").strip().casefold()))
         st.multiselect("Codes to apply", list(numbers), key=cs.CHOSEN, format_func=lambda c: numbers[c].label)
         span = cs.pending()
         if span:
@@ -62,9 +62,12 @@ with session.shown_errors():
             st.caption("Nothing selected yet.")
         st.button("Apply", type="primary", key="code.apply", on_click=act.apply_chosen, shortcut="Mod+Enter",
                   icon=":material/sell:", help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
-        previous_col, next_col = st.columns(2)
-        previous_col.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,))
-        next_col.button("Next uncoded", key="code.next", on_click=act.move_uncoded, args=(True,))
+        # One under the other, each the column's width: side by side, half of a quarter of the page
+        # cut their labels off.
+        st.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,),
+                  icon=":material/arrow_upward:", width="stretch")  # fmt: skip
+        st.button("Next uncoded", key="code.next", on_click=act.move_uncoded, args=(True,),
+                  icon=":material/arrow_downward:", width="stretch")  # fmt: skip
         left = len(uncoded_turns(transcript.turns, state.codings))
         st.caption(f"{left} of {len(transcript.turns)} turns have none of the codings shown.")
         click = st.radio("A click in the text selects", ["sentence", "turn", "none"], key=cs.CLICK, horizontal=True)

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from workbench.domain.models import Code
+from workbench.domain.models import Code, Role
 from workbench.domain.permissions import Action, allowed
 from workbench.errors import ConfirmationRequiredError
 from workbench.paths import CODEBOOKS_DIR
@@ -20,10 +20,13 @@ from workbench.services.codebook.sync import compare_with_shared, export_codeboo
 from workbench.services.codebook.versions import codebook_history, restore_version, version_changes
 from workbench.services.refi_export import export_qdpx_bytes
 from workbench.services.refi_import import import_qdpx
+from workbench.services.retrieval import code_frequencies
+from workbench.services.visibility import coders_visible_to
 from workbench.ui import session
 from workbench.ui.render import safe_color
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
+from workbench.ui.wording import count
 
 _TOP = "(top level)"
 _DOWNLOAD = "codebook_download"
@@ -40,8 +43,22 @@ editor = allowed(ws.user, Action.EDIT_CODEBOOK)
 def _label(entry: CodebookEntry) -> str:
     # Em spaces: leading plain spaces would turn the label into a code block.
     indent = "\u2003" * entry.depth + ("↳ " if entry.depth else "")
-    noun = "coding" if entry.count == 1 else "codings"
-    return f"{indent}{md(entry.code.name)} · {entry.count} {noun}" + ("" if entry.code.codable else " (group)")
+    return f"{indent}{md(entry.code.name)} · {count(entry.count, 'coding')}" + (
+        "" if entry.code.codable else " (group)"
+    )
+
+
+def _visible_counts(entries: list[CodebookEntry]) -> list[CodebookEntry]:
+    """For a researcher coding blind: counts of her own codings only.
+
+    ``codebook_overview`` counts every coder's work; under blind coding another coder's count
+    of a code is exactly what the researcher must not learn before the comparison opens.
+    Writers do not code, so the project totals tell them nothing about anyone's judgement.
+    """
+    if ws.user.role is not Role.RESEARCHER or coders_visible_to(ws) is None:
+        return entries
+    own = {f.code_id: f.codings for f in code_frequencies(ws)}  # filtered by coders_visible_to
+    return [replace(e, count=own.get(e.code.id, 0)) for e in entries]
 
 
 def _browse(entries: list[CodebookEntry]) -> None:
@@ -98,7 +115,9 @@ def _structure(entry: CodebookEntry, codes: dict[str, CodebookEntry]) -> None:
             move_code(ws, code.id, None if parent == _TOP else parent)
             st.rerun()
     with merge_col:
-        target = st.selectbox("Merge into", others, key="merge_target", format_func=lambda i: codes[i].code.name)
+        # No code is chosen until the lead picks one: a pre-filled target is one click from a wrong merge.
+        target = st.selectbox("Merge into", others, index=None, key="merge_target", placeholder="Choose a code",
+                              format_func=lambda i: codes[i].code.name)  # fmt: skip
         if st.button("Merge", key="merge_button", help="Codings move to the chosen code; this code is deleted.") \
                 and target:  # fmt: skip
             result = merge_codes(ws, code.id, target)
@@ -206,7 +225,9 @@ with session.shown_errors():
     message = st.session_state.pop("codebook_message", None)
     if message:
         st.success(message)
-    entries = codebook_overview(ws)
+    entries = _visible_counts(codebook_overview(ws))
+    if ws.user.role is Role.RESEARCHER and coders_visible_to(ws) is not None:
+        st.caption("Blind coding is on: the counts are of your own codings until a lead opens the comparison.")
     browse_tab, history_tab, exchange_tab = st.tabs(["Codes", "History", "Exchange"])
     with browse_tab:
         _browse(entries)

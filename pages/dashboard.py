@@ -129,13 +129,17 @@ with session.shown_errors():
 
     st.subheader("Coding progress")
     progress_table = progress_rows(coding_progress(ws))
-    if progress_table:
+    # The chart's legend names only members who coded something: a lead with no codings is not a coder.
+    coding = {str(r["coder"]) for r in progress_table if int(str(r["codings"])) > 0}
+    if coding:
         share = [
             {"interview": f"{r['participant'] or '-'} {r['interview']}", "coder": r["coder"],
              "coded turns": r["coded turns"], "turns": r["turns"]}
             for r in progress_table
+            if r["coder"] in coding
         ]  # fmt: skip
         chart = px.bar(share, x="interview", y="coded turns", color="coder", barmode="group",
                        hover_data=["turns"])  # fmt: skip
         st.plotly_chart(chart, key="progress")
+    if progress_table:
         download("Progress CSV", progress_table, "coding-progress")

@@ -26,7 +26,7 @@ with session.shown_errors():
     choices = export_choices(ws)
     if choices.release_id is None or choices.released_at is None:
         st.info("Nothing has been released yet. A lead reviews the de-identification and releases it on the "
-                "Review page (or with `workbench deid release DIR`).")  # fmt: skip
+                "De-identification page (or with `workbench deid release DIR`).")  # fmt: skip
         st.stop()
     st.write(f"Release of {choices.released_at:%Y-%m-%d %H:%M} by {choices.released_by}: {choices.quotes} quotes.")
     tables = st.multiselect("Tables", list(TABLES), default=list(TABLES), format_func=lambda t: _LABELS[t])

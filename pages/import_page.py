@@ -5,11 +5,15 @@ written to disk. The uploader gets a fresh key after an import, so a rerun
 cannot store the same files twice.
 """
 
+from dataclasses import replace
+from pathlib import PurePath
+
 import streamlit as st
 
 from workbench.domain.models import SUPPORTED_LANGUAGES
 from workbench.domain.permissions import Action, allowed
 from workbench.importers import SUPPORTED_SUFFIXES
+from workbench.nlp import language
 from workbench.services.imports import (
     Imported,
     ImportReport,
@@ -19,12 +23,14 @@ from workbench.services.imports import (
     import_files,
     preview_files,
 )
-from workbench.services.participants import participant_codes
-from workbench.ui import session
+from workbench.services.participants import participant_codes, save_participants
+from workbench.ui import interview_url, session
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
+from workbench.ui.wording import count
 
 _ROUND, _REPORT = "import_round", "import_report"
+_NEW = "(new participant…)"
 _PREVIEW_TURNS = 30
 
 ws = require_workspace()
@@ -38,14 +44,40 @@ st.caption(
 
 def _show_report(report: ImportReport) -> None:
     if report.imported:
-        st.success(f"Imported {len(report.imported)} file(s).")
+        st.success(f"Imported {count(len(report.imported), 'file')}.")
         st.dataframe(
             [{"File": i.name, "Interview": i.interview_id[:8], "Format": i.source_format, "Words": i.words}
              for i in report.imported],
             hide_index=True,
         )  # fmt: skip
+        if allowed(ws.user, Action.CODE):
+            for i in report.imported:
+                st.page_link("pages/code.py", label=f"Open {md(i.name)} on the Code page", icon=":material/sell:",
+                              query_params={interview_url.PARAM: i.interview_id[:8]})  # fmt: skip
     for skipped in report.skipped:
         st.error(skipped.reason)
+
+
+def _detected(previews: list[Preview]) -> str | None:
+    """The language the files are written in, if the detector knows it and the workbench supports it.
+
+    A Hungarian transcript imported as English gets English sentence splitting and stop words,
+    so the language is read from the text itself rather than left at the project's default.
+    """
+    found = language.shares([p.text[:20_000] for p in previews])
+    code = language.dominant(found)
+    return code if code in SUPPORTED_LANGUAGES else None
+
+
+def _participant() -> str | None:
+    """The participant chosen, or a new code typed in (created when the files are imported)."""
+    known = participant_codes(ws)
+    choice = st.selectbox("Participant", [None, *known, _NEW], format_func=lambda c: c or "(none)",
+                          key="import_participant")  # fmt: skip
+    if choice != _NEW:
+        return choice
+    code = st.text_input("New participant code", key="import_new_participant", placeholder="e.g. P07").strip()
+    return code or None
 
 
 def _clock(seconds: float | None) -> str:
@@ -87,33 +119,42 @@ with session.shown_errors():
         accept_multiple_files=True,
         key=f"import_files_{st.session_state.get(_ROUND, 0)}",
     )
-    language_col, participant_col, wave_col = st.columns(3)
-    language = language_col.selectbox(
-        "Language", SUPPORTED_LANGUAGES, index=SUPPORTED_LANGUAGES.index(ws.project.language)
-    )
-    participant = participant_col.selectbox(
-        "Participant", [None, *participant_codes(ws)], format_func=lambda code: code or "(none)"
-    )
-    wave = wave_col.number_input("Wave", min_value=1, value=None, step=1, placeholder="(none)")
     if not uploads:
         st.info("No files chosen yet.")
         st.stop()
+    round_ = st.session_state.get(_ROUND, 0)
     sources = [ImportSource.from_bytes(upload.name, upload.getvalue()) for upload in uploads]
+    first = preview_files(ws, sources, language=ws.project.language)
+    detected = _detected([r for r in first if isinstance(r, Preview)])
+    chosen = detected or ws.project.language
+    language_col, participant_col, wave_col = st.columns(3)
+    # Keyed by the detected language: new files with another language get a fresh default.
+    lang = language_col.selectbox("Language", SUPPORTED_LANGUAGES, index=SUPPORTED_LANGUAGES.index(chosen),
+                                  key=f"import_language_{round_}_{chosen}",
+                                  help="Detected from the text" if detected else "The project's language")  # fmt: skip
+    with participant_col:
+        participant = _participant()
+    wave = wave_col.number_input("Wave", min_value=1, value=None, step=1, placeholder="(none)")
+    results = first if lang == ws.project.language else preview_files(ws, sources, language=lang)
     readable: list[ImportSource] = []
-    for source, result in zip(sources, preview_files(ws, sources, language=language), strict=True):
+    for n, (source, result) in enumerate(zip(sources, results, strict=True)):
         if isinstance(result, Preview):
+            title = st.text_input(f"Title of {md(source.name)}", value=PurePath(source.name).stem,
+                                  key=f"import_title_{round_}_{n}", max_chars=200)  # fmt: skip
             _show_preview(result)
-            readable.append(source)
+            readable.append(replace(source, title=title))
         else:
             st.error(result.reason)
-    if st.button(f"Import {len(readable)} file(s)", type="primary", disabled=not readable):
+    if st.button(f"Import {count(len(readable), 'file')}", type="primary", disabled=not readable):
         bar = st.progress(0.0, text="Importing...")
 
         def _advance(done: int, total: int, outcome: Imported | Skipped) -> None:
             bar.progress(done / total, text=f"{done} of {total}: {outcome.name}")
 
-        report = import_files(ws, readable, language=language, participant_code=participant,
+        if participant and participant not in participant_codes(ws):
+            save_participants(ws, [{"code": participant}])
+        report = import_files(ws, readable, language=lang, participant_code=participant,
                               wave=None if wave is None else int(wave), on_progress=_advance)  # fmt: skip
         st.session_state[_REPORT] = report
-        st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+        st.session_state[_ROUND] = round_ + 1
         st.rerun()

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from workbench.domain.models import Role
 from workbench.services.projects import project_status
+from workbench.services.retrieval import coding_progress
+from workbench.services.visibility import coders_visible_to
 from workbench.ui import session
 from workbench.ui.unlock import require_workspace
 
@@ -11,11 +14,19 @@ st.title("Overview")
 st.caption("Interviews, participants, codes and codings in this project. Counts are live.")
 with session.shown_errors():
     report = project_status(ws)
+    # A researcher coding blind sees only her own coding counts (as on every other page); a writer
+    # does not code, so a "codings per coder" chart says nothing to her.
+    own: dict[str, int] | None = None
+    if ws.user.role is Role.RESEARCHER and coders_visible_to(ws) is not None:
+        own = {}
+        for row in coding_progress(ws):
+            own[row.interview_id] = own.get(row.interview_id, 0) + row.codings
+        st.caption("Blind coding is on: coding counts are of your own codings until a lead opens the comparison.")
     cols = st.columns(4)
     cols[0].metric("Interviews", len(report.interviews))
     cols[1].metric("Participants", len(report.participants))
     cols[2].metric("Codes", report.code_count, help=f"Codebook version {report.codebook_version}")
-    cols[3].metric("Codings", report.coding_count)
+    cols[3].metric("Codings", report.coding_count if own is None else sum(own.values()))
     if not report.interviews:
         st.info("No interviews yet. Create a demo project with `workbench demo DIR` to explore the workbench.")
     else:
@@ -29,12 +40,12 @@ with session.shown_errors():
                     "Wave": i.summary.wave,
                     "Language": i.summary.language,
                     "Turns": i.segment_count,
-                    "Codings": i.coding_count,
+                    "Codings": i.coding_count if own is None else own.get(i.summary.id, 0),
                 }
                 for i in report.interviews
             ],
             hide_index=True,
         )
-    if report.codings_by_coder:
+    if report.codings_by_coder and own is None and ws.user.role is not Role.WRITER:
         st.subheader("Codings per coder")
         st.bar_chart(report.codings_by_coder, x_label="Coder", y_label="Codings")

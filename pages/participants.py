@@ -18,6 +18,7 @@ from workbench.services.participants import (
 )
 from workbench.ui import session
 from workbench.ui.unlock import require_workspace
+from workbench.ui.wording import count
 
 _EDITOR = "participants_editor"
 
@@ -29,20 +30,27 @@ st.caption(
 )
 
 
+def label(name: str) -> str:
+    """An attribute's key as a column heading: ``offence_category`` reads "Offence category"."""
+    words = name.replace("_", " ").replace("-", " ").split()
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else name
+
+
 def _column(definition: AttributeDef) -> object:
+    heading = label(definition.name)
     if definition.type is AttributeType.INTEGER:
-        return st.column_config.NumberColumn(definition.name, step=1, format="%d")
+        return st.column_config.NumberColumn(heading, step=1, format="%d")
     if definition.type is AttributeType.DATE:
-        return st.column_config.DateColumn(definition.name, format="YYYY-MM-DD")
+        return st.column_config.DateColumn(heading, format="YYYY-MM-DD")
     if definition.type is AttributeType.CATEGORY:
-        return st.column_config.SelectboxColumn(definition.name, options=list(definition.categories))
-    return st.column_config.TextColumn(definition.name)
+        return st.column_config.SelectboxColumn(heading, options=list(definition.categories))
+    return st.column_config.TextColumn(heading)
 
 
 def _changed(result: ParticipantChanges, verb: str) -> None:
-    parts = [f"{len(result.added)} participants added"] if result.added else []
-    parts += [f"{len(result.updated)} participants updated"] if result.updated else []
-    parts += [f"new attributes: {', '.join(d.name for d in result.defined)}"] if result.defined else []
+    parts = [f"{count(len(result.added), 'participant')} added"] if result.added else []
+    parts += [f"{count(len(result.updated), 'participant')} updated"] if result.updated else []
+    parts += [f"new attributes: {', '.join(label(d.name) for d in result.defined)}"] if result.defined else []
     st.success(f"{verb}: {'; '.join(parts)}." if parts else "Nothing changed.")
     if result.added or result.defined:
         st.session_state.pop(_EDITOR, None)
@@ -76,6 +84,7 @@ with session.shown_errors():
         column_config={**columns, **{d.name: _column(d) for d in definitions}},
         disabled=["code", "interviews"] if editable else True,
         hide_index=True,
+        width="stretch",  # the full width, so the last column is not cut off
         key=_EDITOR,
     )
     if editable and st.button("Save changes", type="primary"):

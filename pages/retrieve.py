@@ -14,6 +14,7 @@ from workbench.analysis.tables import (
     progress_rows,
     to_csv,
 )
+from workbench.domain.analysis import CodedPassage
 from workbench.domain.attributes import AttributeType
 from workbench.domain.models import Role
 from workbench.services.participants import attribute_definitions
@@ -25,9 +26,23 @@ from workbench.services.retrieval import (
     cooccurrence,
 )
 from workbench.services.visibility import blind_state
-from workbench.ui import session
+from workbench.ui import interview_url, session
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
+from workbench.ui.wording import count
+
+
+def _group(passages: list[CodedPassage]) -> list[list[CodedPassage]]:
+    """One entry per passage and code, holding every coder's coding of it (in first-seen order).
+
+    Several coders coding the same words with the same code is agreement, not several passages:
+    shown once, with who coded it, the list reads as the text does.
+    """
+    groups: dict[tuple[str, str, int, int], list[CodedPassage]] = {}
+    for p in passages:
+        groups.setdefault((p.interview_id, p.code_id, p.start, p.end), []).append(p)
+    return list(groups.values())
+
 
 VIEWS = ["Passages", "Frequencies", "Co-occurrence", "Code by attribute", "Progress"]
 MAX_SHOWN = 200
@@ -39,6 +54,7 @@ st.caption(
     "code was used; which codes share speaker turns; codes by participant attribute. Tables download as CSV."
 )
 with session.shown_errors():
+    interview_url.keep_in_url()
     blind, opened = blind_state(ws)
     if ws.user.role is Role.RESEARCHER and blind and not opened:
         st.info("Blind coding: you see only your own codings until a lead opens the comparison.")
@@ -63,24 +79,30 @@ with session.shown_errors():
                         filters[definition.name] = values
         passages = coded_passages(ws, code_id, include_children=include, coders=chosen or None,
                                   participant_filter=filters, context_chars=context)  # fmt: skip
-        st.caption(f"{len(passages)} passages in {len({p.interview_id for p in passages})} interviews.")
+        grouped = _group(passages)
+        interviews_hit = len({p.interview_id for p in passages})
+        st.caption(f"{count(len(grouped), 'passage')} ({count(len(passages), 'coding')}) in "
+                   f"{count(interviews_hit, 'interview')}.")  # fmt: skip
         st.download_button("Download CSV", to_csv(passage_rows(passages), PASSAGE_COLUMNS),
                            file_name="passages.csv", mime="text/csv",
                            help="Holds decrypted interview text: keep the file in the secure environment.")  # fmt: skip
-        for p in passages[:MAX_SHOWN]:
+        for same in grouped[:MAX_SHOWN]:
+            p = same[0]
+            coders = ", ".join(sorted({q.coder for q in same}))
             with st.container(border=True):
                 st.caption(f"{md(p.participant_code or '-')} · wave {md(p.wave or '-')} · {md(p.interview_title)} · "
-                           f"{md(p.code_name)} · {md(p.coder)}")  # fmt: skip
+                           f"{md(p.code_name)} · coded by {md(coders)}")  # fmt: skip
                 st.html(
                     f'<div style="line-height:1.6"><span style="color:#666">…{html.escape(p.before)}</span>'
                     f'<mark style="background:#FFE08A">{html.escape(p.text)}</mark>'
                     f'<span style="color:#666">{html.escape(p.after)}…</span></div>'
                 )
-                if p.memo:
-                    st.caption("Memo")
-                    st.text(p.memo)
-        if len(passages) > MAX_SHOWN:
-            st.caption(f"Showing the first {MAX_SHOWN}; the CSV holds all {len(passages)}.")
+                for q in same:
+                    if q.memo:
+                        st.caption(f"Memo ({md(q.coder)})")
+                        st.text(q.memo)
+        if len(grouped) > MAX_SHOWN:
+            st.caption(f"Showing the first {MAX_SHOWN}; the CSV holds all {count(len(passages), 'coding')}.")
 
     elif view == "Frequencies":
         rows = frequency_rows(frequencies)

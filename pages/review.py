@@ -18,11 +18,13 @@ from workbench.services.deid import (
 )
 from workbench.services.deid_release import release
 from workbench.services.interviews import list_interviews
-from workbench.ui import session
+from workbench.ui import session, wording
+from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
 
 _EDITOR = "deid_review_editor"
 _LIMIT = 200
+_UNDECIDED = "undecided"
 
 ws = require_workspace()
 st.title("De-identification review")
@@ -70,19 +72,23 @@ with session.shown_errors():
                     st.success(f"Released {summary.quotes} de-identified quotes from {summary.interviews} "
                                f"interviews ({summary.replaced} identifiers replaced).")  # fmt: skip
 
+    named = {i.id: f"{i.title} ({i.short_id})" for i in list_interviews(ws)}
     status = st.radio("Show", ["pending", "accepted", "rejected"], horizontal=True, key="deid_status")
     items = review_items(ws, status=status, limit=_LIMIT)
     if not items:
         st.info(f"No {status} detections. Scan the interviews to find identifiers.")
     else:
-        rows = [{"id": i.id[:12], "interview": i.interview_id[:8],
+        rows = [{"id": i.id[:12], "interview": named.get(i.interview_id, i.interview_id[:8]),
                  "context": f"…{i.before[-40:]}⟦{i.text}⟧{i.after[:40]}…",
-                 "type": i.entity_type, "found by": i.recognizer, "decision": ""} for i in items]  # fmt: skip
+                 "type": i.entity_type, "found by": i.recognizer, "decision": _UNDECIDED} for i in items]  # fmt: skip
         edited = st.data_editor(
             rows,
             column_config={
                 "type": st.column_config.SelectboxColumn("type", options=list(ENTITY_TYPES)),
-                "decision": st.column_config.SelectboxColumn("decision", options=["", "accept", "reject"]),
+                # A word, not an empty cell: the grid draws an empty value as "None".
+                "decision": st.column_config.SelectboxColumn(
+                    "decision", options=[_UNDECIDED, "accept", "reject"], required=True
+                ),
             },
             disabled=["id", "interview", "context", "found by"],
             hide_index=True,
@@ -91,10 +97,10 @@ with session.shown_errors():
         if st.button("Apply decisions", type="primary"):
             original = {r["id"]: r["type"] for r in rows}
             chosen = [(r["id"], r["decision"], r["type"] if r["type"] != original[r["id"]] else None)
-                      for r in edited if r["decision"]]  # fmt: skip
+                      for r in edited if r["decision"] in ("accept", "reject")]  # fmt: skip
             count = apply_decisions(ws, chosen)
             st.session_state.pop(_EDITOR, None)
-            st.success(f"Applied {count} decision(s) to the whole project.")
+            st.success(f"Applied {wording.count(count, 'decision')} to the whole project.")
             st.rerun()
 
     with st.expander("Not flagged: capitalised words and numbers"):
@@ -103,9 +109,8 @@ with session.shown_errors():
                    "everywhere) or dismiss it as not an identifier (remembered for the whole project). An "
                    "interview is reviewed when none is left; until then the release is refused.")  # fmt: skip
         counts = unreviewed_counts(ws)
-        titles = {i.id: i.title for i in list_interviews(ws)}
         if counts:
-            st.dataframe([{"interview": titles.get(i, ""), "id": i[:8], "unreviewed": n,
+            st.dataframe([{"interview": named.get(i, i[:8]), "unreviewed": n,
                            "status": "reviewed" if n == 0 else "to review"} for i, n in counts.items()],
                          hide_index=True)  # fmt: skip
         residue = unflagged_words(ws)[:_LIMIT]
@@ -113,7 +118,8 @@ with session.shown_errors():
             st.info("Nothing left unflagged in the scanned interviews.")
         for n, word in enumerate(residue):
             label, protect, dismiss = st.columns([4, 1, 1])
-            label.write(f"`{word.text}` ({word.kind}, {word.count} times in interview {word.interview_id[:8]})")
+            where = md(named.get(word.interview_id, word.interview_id[:8]))
+            label.write(f"`{word.text}` ({word.kind}, {wording.count(word.count, 'time')} in {where})")
             if protect.button("Protect", key=f"deid_unflagged_{n}"):
                 kind = "NAME" if word.kind == "word" else "ID"
                 st.success(f"Protected as {add_missed(ws, word.text, kind)}.")

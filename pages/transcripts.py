@@ -3,8 +3,10 @@
 import streamlit as st
 
 from workbench.services.interviews import list_interviews, view_transcript
-from workbench.ui import session
-from workbench.ui.render import legend_html, transcript_html
+from workbench.ui import interview_url, session
+from workbench.ui.components import assets
+from workbench.ui.components.markup import code_numbers, view_html
+from workbench.ui.render import legend_html
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
 
@@ -19,11 +21,18 @@ with session.shown_errors():
     labels = {
         i.id: f"{i.participant_code or '-'} · wave {i.wave or '-'} · {i.title} ({i.short_id})" for i in interviews
     }
-    chosen = st.selectbox("Interview", list(labels), format_func=labels.__getitem__)
+    chosen = st.selectbox("Interview", list(labels), format_func=labels.__getitem__,
+                          index=interview_url.start_index(interviews))  # fmt: skip
+    interview_url.remember(next(i for i in interviews if i.id == chosen))
     view = view_transcript(ws, chosen)
     text_col, side_col = st.columns([3, 1])
     with text_col:
-        st.html(transcript_html(view.transcript.text, view.transcript.turns, view.codings, view.codes))
+        # The Code page's markup, read-only: a numbered badge where each coding starts and one
+        # underline band per coding, so overlapping codings can be told apart without colour.
+        numbers = code_numbers(list(view.codes.values()))
+        markup = view_html(view.transcript.text, view.transcript.turns, view.codings, numbers, read_only=True)
+        style = f"<style>{assets.CSS}.wbc-static{{cursor:default}}</style>"
+        st.html(f'{style}<div class="wbc-root" role="document" aria-label="Transcript">{markup}</div>')
     with side_col:
         st.subheader("Codes used")
         st.html(legend_html(view.codes, {c.code_id for c in view.codings}))

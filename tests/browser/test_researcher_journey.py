@@ -120,8 +120,8 @@ def test_researcher_imports_codes_a_span_and_a_turn_adds_a_memo_and_sees_it_all_
     wait_idle(page)
     expect(page.get_by_text(f"{TITLE}.docx · docx")).to_be_visible(timeout=60_000)  # the preview
     shoot(page, "researcher-import-preview")
-    page.get_by_role("button", name="Import 1 file(s)").click()
-    expect(page.get_by_text("Imported 1 file(s).")).to_be_visible(timeout=90_000)
+    page.get_by_role("button", name="Import 1 file").click()
+    expect(page.get_by_text("Imported 1 file.")).to_be_visible(timeout=90_000)
     wait_idle(page)
     shoot(page, "researcher-imported")
 
@@ -163,11 +163,18 @@ def test_researcher_imports_codes_a_span_and_a_turn_adds_a_memo_and_sees_it_all_
     expect(page.get_by_test_id("stText").get_by_text(MEMO, exact=True)).to_be_visible()
     expect(page.get_by_role("textbox", name="New memo on this interview")).to_have_value("")  # ready for the next
 
-    # 5. a reload is a new session: sign in again, and everything is still there
+    # 5. a reload is a new session: sign in again, and the same interview is back, with everything on it
+    assert "interview=" in page.url, "the Code page keeps the interview in the URL"
     page.reload()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
-    sign_in(page, server, USER, demo_password(USER))
-    view = _open_interview(page)
+    page.get_by_role("textbox", name="User name").fill(USER)
+    page.get_by_role("textbox", name="Password").fill(demo_password(USER))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Code", exact=True)).to_be_visible(timeout=60_000)
+    wait_idle(page)
+    view = page.get_by_test_id("wb-code-view")
+    expect(view.locator(".wbc-turn")).to_have_count(len(TURNS))
+    expect(view).to_contain_text("lighthouse in the fog")
     expect(view.locator(f'.wbc-c[data-s="{span[0]}"]')).to_have_text(PHRASE)
     expect(view.locator(f'.wbc-c[data-s="{whole_turn[0]}"]')).to_have_text(TURNS[TURN][len("R: ") :])
     expect(view.locator(".wbc-badge")).to_have_count(2)

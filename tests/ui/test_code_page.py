@@ -266,3 +266,12 @@ def test_signing_out_leaves_no_decrypted_passage_in_the_session(app: AppTest, de
     app.run()  # widgets of the Code page are gone from this run, and their state with them
     leftovers = repr(app.session_state.to_dict())
     assert "Hungary" not in leftovers and "ferry" not in leftovers.replace(f"'{phrase}'", "")
+
+
+def test_the_uncoded_buttons_have_the_side_column_to_themselves(app: AppTest) -> None:
+    """Issue 20, item 8: in two half-width columns of the narrow side column their labels were cut off."""
+    _code_page(app, "anna")
+    holding = [
+        [b.label for b in col.button] for col in app.columns if any(b.label == "Next uncoded" for b in col.button)
+    ]
+    assert holding and all("Apply" in labels for labels in holding), holding

@@ -48,6 +48,8 @@ def test_review_page_scans_and_applies_decisions_project_wide(app: AppTest) -> N
     _button(app, "Scan all interviews").click().run()  # type: ignore[attr-defined]
     assert not app.exception and "Scanned 2 interviews" in app.success[0].value
     rows = app.data_editor[0].value.to_dict("records")
+    assert {r["decision"] for r in rows} == {"undecided"}, "an open decision is a word, not an empty (None) cell"
+    assert all(r["interview"].endswith(")") and "(" in r["interview"] for r in rows), "by title (short id)"
     trabant = next(i for i, r in enumerate(rows) if "⟦Trabant⟧" in r["context"])
     assert any("⟦Trabanttal⟧" in r["context"] for r in rows)
     app.session_state["deid_review_editor"] = {"edited_rows": {trabant: {"decision": "reject"}},

@@ -87,13 +87,13 @@ def test_import_previews_turns_then_saves_readable_files(app: AppTest, project_d
     assert app.error[0].value.startswith("bomb.docx: ") and "zip bomb" in app.error[0].value
     assert _stored(project_dir) == [], "nothing is stored by the preview"
 
-    app.selectbox[1].select("P02")
+    app.selectbox(key="import_participant").select("P02")
     app.number_input[0].set_value(2)
     import_button = next(b for b in app.button if b.label.startswith("Import "))
-    assert import_button.label == "Import 2 file(s)"
+    assert import_button.label == "Import 2 files"
     import_button.click().run()
     assert not app.exception
-    assert "Imported 2 file(s)." in app.success[0].value
+    assert "Imported 2 files." in app.success[0].value
     assert [r["File"] for r in app.dataframe[0].value.to_dict("records")] == ["interju.docx", "hang.vtt"]
     assert not app.file_uploader[0].value, "the uploader is cleared so a rerun cannot import twice"
     stored = _stored(project_dir)
@@ -143,3 +143,40 @@ def test_participants_can_be_added_and_imported_on_the_page(app: AppTest, projec
 def test_a_writer_is_not_offered_the_participants_page(app: AppTest) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_page(app, "pages/participants.py", user="wanda")
+
+
+def test_import_detects_the_language_creates_the_participant_takes_the_title_and_links_to_the_code_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20, item 7: a Hungarian file in an English project, a new participant, a typed title."""
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    directory = tmp_path / "english"
+    init_project(directory, PASSPHRASE, "lena", language="en", kdf=FAST_KDF).close()
+    serve(directory, monkeypatch)
+    app = new_app(60)
+    try:
+        open_page(app, "pages/import_page.py")
+        docx = docx_bytes(HUNGARIAN.split("\n\n"))
+        app.file_uploader[0].set_value([("interju.docx", docx, "application/octet-stream")])
+        app.run()
+        assert not app.exception
+        language = next(s for s in app.selectbox if s.label == "Language")
+        assert language.value == "hu", "the language is read from the text, not the project's default"
+        app.selectbox(key="import_participant").select("(new participant…)").run()
+        app.text_input(key="import_new_participant").input("P09")
+        next(t for t in app.text_input if t.label.startswith("Title of")).input("Első interjú, 2. hullám")
+        next(b for b in app.button if b.label.startswith("Import ")).click().run()
+        assert not app.exception
+        [stored] = _stored(directory)
+        assert stored[:2] == ("Első interjú, 2. hullám", "P09") and stored[3] == HUNGARIAN
+        ws = open_project(directory, PASSPHRASE)
+        try:
+            [interview] = list_interviews(ws)
+            assert interview.language == "hu"
+        finally:
+            ws.close()
+        [link] = app.get("page_link")
+        assert "code" in link.proto.page, link.proto.page
+        assert link.proto.query_string == f"interview={interview.short_id}"
+    finally:
+        close(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,9 +127,14 @@ def test_overview_counts(app: AppTest) -> None:
 def test_transcript_page_shows_turns_and_highlights(app: AppTest) -> None:
     sign_in(app, user="anna")
     app.switch_page("pages/transcripts.py").run()
-    html = "".join(str(e.proto) for e in app.get("html"))
-    assert "wb-turn" in html and "<mark" in html
-    assert "Interviewer" in html
+    html = "".join(e.proto.body for e in app.get("html"))
+    assert "wbc-turn" in html and "Interviewer" in html
+    # Issue 20, item 6: the Code page's badges and underline bands, read-only, not tags bunched at
+    # the end of a turn: one numbered badge where each coding starts, one band per coding.
+    badges = re.findall(r'<span class="wbc-badge wbc-static"[^>]*>(\d+)</span>', html)
+    assert len(badges) >= 2 and "wb-tag" not in html
+    assert "box-shadow:0 2px 0" in html, "codings are underlined, not told apart by colour alone"
+    assert "<button" not in html and 'role="button"' not in html, "nothing to click on a read-only page"
 
 
 def test_lock_drops_the_workspace(app: AppTest) -> None:

@@ -34,10 +34,11 @@ class ImportSource:
     name: str
     size: int
     load: Callable[[], bytes]
+    title: str | None = None  # the interview's title when the researcher gave one; else the file name's stem
 
     @classmethod
-    def from_bytes(cls, name: str, data: bytes) -> ImportSource:
-        return cls(name, len(data), lambda: data)
+    def from_bytes(cls, name: str, data: bytes, title: str | None = None) -> ImportSource:
+        return cls(name, len(data), lambda: data, title)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _import_one(ws: Workspace, source: ImportSource, *, language: str, participa
     interview_id = add_transcript(
         ws,
         extracted.text,
-        title=PurePath(source.name).stem,
+        title=(source.title or "").strip() or PurePath(source.name).stem,
         language=language,
         participant_code=participant_code,
         wave=wave,

@@ -44,8 +44,15 @@ def _pieces(text: str, offset: int, codings: Sequence[Coding]) -> list[tuple[str
     ]
 
 
+def _numbers(codes: dict[str, Code]) -> dict[str, int]:
+    """The Code page's numbers (codable codes in tree order), so a code has one number everywhere."""
+    from workbench.ui.components.markup import code_numbers  # markup imports safe_color from here
+
+    return {code_id: n.number for code_id, n in code_numbers(list(codes.values())).items()}
+
+
 def transcript_html(text: str, turns: Sequence[Segment], codings: Sequence[Coding], codes: dict[str, Code]) -> str:
-    numbers = {code_id: i + 1 for i, code_id in enumerate(codes)}
+    numbers = _numbers(codes)
     parts = [STYLE]
     for turn in turns:
         inside = [c for c in codings if c.start < turn.end and c.end > turn.start]
@@ -75,10 +82,11 @@ def transcript_html(text: str, turns: Sequence[Segment], codings: Sequence[Codin
 
 def legend_html(codes: dict[str, Code], used: set[str]) -> str:
     """The numbered legend of the codes used in a transcript, escaped like the transcript."""
+    numbers = _numbers(codes)
     rows = [
-        f'<div><span style="background:{safe_color(code.color)}55">&nbsp;[{i + 1}]&nbsp;</span> '
+        f'<div><span style="background:{safe_color(code.color)}55">&nbsp;[{numbers.get(code_id, "?")}]&nbsp;</span> '
         f"{html.escape(code.name)}</div>"
-        for i, (code_id, code) in enumerate(codes.items())
+        for code_id, code in sorted(codes.items(), key=lambda item: numbers.get(item[0], 0))
         if code_id in used
     ]
     return "\n".join(rows) or "<div>No codings yet.</div>"

@@ -26,7 +26,7 @@ from workbench.ui.components.code_callbacks import (
     save_memo,
 )
 from workbench.ui.components.code_state import CODING, MEMO_NEW, MEMO_PICK, SEARCH_CODES, SEARCH_PICK, search_result
-from workbench.ui.components.markup import Numbered
+from workbench.ui.components.markup import Numbered, code_tree
 from workbench.ui.render import safe_color
 from workbench.ui.safe_text import md
 
@@ -35,15 +35,38 @@ def preview(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def codebook_html(shown: list[Numbered], codes: list[Code]) -> str:
-    """The numbered code list beside the text, escaped (code names come from imported codebooks)."""
+def codebook_html(codes: list[Code], numbers: dict[str, Numbered], needle: str = "") -> str:
+    """The code tree beside the text, escaped (code names come from imported codebooks).
+
+    Codable codes carry their number; grouping codes are headers without one (they cannot be
+    applied), so a child sits visibly under its own parent. ``needle`` (lower case) keeps the
+    codes whose name or number matches, with the groups above them.
+    """
+    tree = code_tree(codes)
     parents = {c.id: c.parent_id for c in codes}
+    keep: set[str] | None = None
+    if needle:
+        keep = set()
+        for code, _depth in tree:
+            number = numbers[code.id].number if code.id in numbers else None
+            if needle in code.name.casefold() or needle == str(number):
+                parent: str | None = code.id
+                while parent and parent not in keep:
+                    keep.add(parent)
+                    parent = parents.get(parent)
     rows = []
-    for numbered in shown:
-        depth, parent = 0, numbered.code.parent_id
-        while parent and depth < 8:
-            depth, parent = depth + 1, parents.get(parent)
-        code = numbered.code
+    for code, depth in tree:
+        if keep is not None and code.id not in keep:
+            continue
+        numbered = numbers.get(code.id)
+        if numbered is None:
+            rows.append(
+                f'<div class="wbc-group" role="heading" aria-level="{min(depth + 3, 6)}" '
+                f'style="margin-left:{depth}em;font-weight:700;margin-top:0.3em" '
+                f'title="{html.escape(code.definition)}" aria-label="{html.escape(code.name)} (group, not codable)">'
+                f"{html.escape(code.name)}</div>"
+            )
+            continue
         rows.append(
             f'<div class="wbc-code" style="margin-left:{depth}em" title="{html.escape(code.definition)}">'
             f'<span style="border:2px solid {safe_color(code.color)};border-radius:0.6em;padding:0 0.35em;'

@@ -40,9 +40,37 @@ class Numbered:
         return f"{self.number} · {self.code.name}"
 
 
+def code_tree(codes: Sequence[Code]) -> list[tuple[Code, int]]:
+    """The codes depth-first in codebook order, each with its depth (a code whose parent is gone is top level).
+
+    Every page that numbers or lists codes walks this one order, so a code has the same number
+    on the Code page, the Transcripts page and in every legend.
+    """
+    known = {c.id for c in codes}
+    children: dict[str | None, list[Code]] = defaultdict(list)
+    for code in codes:
+        children[code.parent_id if code.parent_id in known and code.parent_id != code.id else None].append(code)
+    ordered: list[tuple[Code, int]] = []
+    seen: set[str] = set()
+
+    def walk(parent: str | None, depth: int) -> None:
+        for code in children.get(parent, []):
+            if code.id not in seen:  # an imported codebook might hold a cycle
+                seen.add(code.id)
+                ordered.append((code, depth))
+                walk(code.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
 def code_numbers(codes: Sequence[Code]) -> dict[str, Numbered]:
-    """Number the codable codes 1, 2, ... in codebook order: the keys a coder types."""
-    codable = [c for c in codes if c.codable]
+    """Number the codable codes 1, 2, ... in tree order: the keys a coder types, on every page.
+
+    Grouping codes get no number: they cannot be applied, so a number for them would only
+    shift the numbers of the codes that can.
+    """
+    codable = [c for c, _ in code_tree(codes) if c.codable]
     return {c.id: Numbered(i + 1, c) for i, c in enumerate(codable)}
 
 
@@ -70,10 +98,15 @@ def _style(active: Sequence[Coding], numbers: dict[str, Numbered]) -> str:
     return f"background-color:{colours[0]}33;box-shadow:{','.join(bands)};--wbc-depth:{min(len(active), MAX_BANDS)}"
 
 
-def _badge(coding: Coding, numbers: dict[str, Numbered]) -> str:
+def _badge(coding: Coding, numbers: dict[str, Numbered], read_only: bool = False) -> str:
     numbered = numbers.get(coding.code_id)
     colour = safe_color(numbered.code.color) if numbered else "#999999"
     label = _coding_label(coding, numbers)
+    if read_only:  # the Transcripts page: the same badge, but nothing to click
+        return (
+            f'<span class="wbc-badge wbc-static" style="border-color:{colour}" title="{_attr(label)}" '
+            f'aria-label="{_attr("Coding " + label)}">{numbered.number if numbered else "?"}</span>'
+        )
     return (
         f'<span class="wbc-badge" role="button" tabindex="-1" data-coding="{_attr(coding.id)}" '
         f'style="border-color:{colour}" title="{_attr(label)}" '
@@ -110,8 +143,13 @@ def view_html(
     numbers: dict[str, Numbered],
     *,
     pending: tuple[int, int] | None = None,
+    read_only: bool = False,
 ) -> str:
-    """The markup of the whole transcript; ``pending`` is the selection waiting to be coded."""
+    """The markup of the whole transcript; ``pending`` is the selection waiting to be coded.
+
+    ``read_only`` (the Transcripts page) keeps the badges and underline bands, which tell
+    overlapping codings apart without colour, but drops the buttons a reader cannot use.
+    """
     cuts = {c.start for c in codings} | {c.end for c in codings}
     if pending:
         cuts.update(pending)
@@ -132,11 +170,11 @@ def view_html(
             if index < len(ordered) and ordered[index] == a:
                 started = sweep.move_to(a)
                 index += 1
-            body.extend(_badge(c, numbers) for c in sorted(started, key=lambda c: _order(c, numbers)))
+            body.extend(_badge(c, numbers, read_only) for c in sorted(started, key=lambda c: _order(c, numbers)))
             active = sorted(sweep.active.values(), key=lambda c: _order(c, numbers))
             coded = coded or bool(active)
             body.append(_piece(text, a, b, active, numbers=numbers, pending=pending))
-        parts.append(_turn(turn, "".join(body), coded))
+        parts.append(_turn(turn, "".join(body), coded, read_only))
     return f'<div class="wbc-doc">{"".join(parts)}</div>'
 
 
@@ -166,9 +204,16 @@ def _piece(
     return f'<span class="{" ".join(classes)}" {" ".join(attrs)}>{_display(text[a:b])}</span>'
 
 
-def _turn(turn: Segment, body: str, coded: bool) -> str:
+def _turn(turn: Segment, body: str, coded: bool, read_only: bool = False) -> str:
     speaker = turn.speaker or turn.role.value
     number = turn.position + 1
+    if read_only:
+        return (
+            f'<div class="wbc-turn wbc-{_attr(turn.role.value)}" role="group" data-turn="{turn.position}" '
+            f'data-coded="{int(coded)}" aria-label="{_attr(f"Turn {number}, {speaker}")}">'
+            f'<span class="wbc-speaker wbc-static">{_display(speaker)}</span>'
+            f'<span class="wbc-text">{body}</span></div>'
+        )
     return (
         f'<div class="wbc-turn wbc-{_attr(turn.role.value)}" role="group" data-turn="{turn.position}" '
         f'data-start="{turn.start}" data-end="{turn.end}" data-coded="{int(coded)}" '

@@ -1,0 +1,56 @@
+"""Which interview a researcher is on, kept in the URL (``?interview=<short id>``) and the session.
+
+Streamlit forgets a page's widgets when the user moves to another page, and a reload starts a
+new, locked session: without this, Code -> Retrieve -> Code or a reload (then sign-in) landed on
+the first interview. The Code, Transcripts and Retrieve pages share one remembered interview:
+the URL names it (so a reload or a bookmark finds it again after sign-in) and the session holds
+it while the sidebar moves between pages (Streamlit drops query parameters on a page switch).
+The short id is the interview's public handle (the CLI uses it too); it says nothing about the
+person or their words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from workbench.domain.models import InterviewSummary
+
+PARAM = "interview"
+CURRENT = "interview.current"  # the id of the interview last open on these pages, in this session
+
+
+def wanted() -> str | None:
+    """The interview asked for: the URL's short id first (reload, bookmark, link), else this session's."""
+    value = st.query_params.get(PARAM)
+    if isinstance(value, str) and value.strip():
+        return value.strip().lower()
+    current = st.session_state.get(CURRENT)
+    return str(current) if current else None
+
+
+def start_index(interviews: Sequence[InterviewSummary]) -> int:
+    """Where an interview picker starts: the wanted interview, or the first one if it is not readable."""
+    ref = wanted()
+    if ref:
+        for i, summary in enumerate(interviews):
+            if ref in (summary.id, summary.short_id):
+                return i
+    return 0
+
+
+def remember(summary: InterviewSummary) -> None:
+    """Put the shown interview in the URL and the session, for the next page or reload."""
+    st.session_state[CURRENT] = summary.id
+    if st.query_params.get(PARAM) != summary.short_id:
+        st.query_params[PARAM] = summary.short_id
+
+
+def keep_in_url() -> None:
+    """On a page without an interview picker (Retrieve): keep the remembered interview in the URL."""
+    ref = wanted()
+    if ref and st.query_params.get(PARAM) is None:
+        st.query_params[PARAM] = ref[:8]
+    if ref and CURRENT not in st.session_state:
+        st.session_state[CURRENT] = ref
