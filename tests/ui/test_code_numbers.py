@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
+from tests.ui.apptest import demo_project, sign_in
 
 _CODE_ROW = re.compile(r'<div class="wbc-code"[^>]*><span[^>]*>(\d+)</span> ([^<]*)</div>')
 _GROUP_ROW = re.compile(r'<div class="wbc-group"[^>]*>([^<]*)</div>')
@@ -24,14 +23,6 @@ _LEGEND_ROW = re.compile(r"&nbsp;\[(\d+)\]&nbsp;</span> ([^<]*)</div>")
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return demo_project(tmp_path_factory, "numbers")
-
-
-@pytest.fixture
-def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    serve(demo_dir, monkeypatch)
-    at = new_app()
-    yield at
-    close(at)
 
 
 def _html(at: AppTest, marker: str) -> str:

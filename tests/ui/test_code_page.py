@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
+from tests.ui.apptest import demo_project, sign_in
 from workbench.services.coding import interview_codings, open_for_coding
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
@@ -35,14 +34,6 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
     """A fresh copy per test (the tests write codings), cheaper than building a demo each time."""
     return Path(shutil.copytree(demo_template, tmp_path / "demo"))
-
-
-@pytest.fixture
-def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    serve(demo_dir, monkeypatch)
-    at = new_app()
-    yield at
-    close(at)
 
 
 def _code_page(at: AppTest, user: str) -> AppTest:

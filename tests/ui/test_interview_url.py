@@ -6,14 +6,13 @@ landed on the first interview after signing in again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import close, demo_project, new_app, serve
+from tests.ui.apptest import demo_project
 from workbench.domain.models import InterviewSummary
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
@@ -33,14 +32,6 @@ def interviews(demo_dir: Path) -> list[InterviewSummary]:
             return [i for i in list_interviews(ws) if i.shredded_at is None]
         finally:
             ws.close()
-
-
-@pytest.fixture
-def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    serve(demo_dir, monkeypatch)
-    at = new_app()
-    yield at
-    close(at)
 
 
 def _sign_in_here(at: AppTest) -> AppTest:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
+from tests.ui.apptest import demo_project, sign_in
 from workbench.services.coding import open_for_coding
 from workbench.services.events import list_events
 from workbench.services.interviews import list_interviews
@@ -26,14 +25,6 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(demo_template, tmp_path / "demo"))
-
-
-@pytest.fixture
-def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    serve(demo_dir, monkeypatch)
-    at = new_app()
-    yield at
-    close(at)
 
 
 def _first_interview(demo_dir: Path, phrase: str) -> tuple[str, int, int, int]:

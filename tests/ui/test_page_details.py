@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
+from tests.ui.apptest import demo_project, sign_in
 from workbench.services.demo import demo_password
 from workbench.services.projects import open_project
 from workbench.services.retrieval import code_frequencies
@@ -20,14 +19,6 @@ from workbench.ui.wording import count
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return demo_project(tmp_path_factory, "details")
-
-
-@pytest.fixture
-def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    serve(demo_dir, monkeypatch)
-    at = new_app()
-    yield at
-    close(at)
 
 
 def _as(at: AppTest, user: str, page: str) -> AppTest:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
+from tests.ui.apptest import demo_project, new_app, serve, sign_in
 from workbench.services.demo import create_demo, demo_password
 
 PAGES = {
@@ -34,14 +33,6 @@ PAGES = {
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return demo_project(tmp_path_factory, "ui")
-
-
-@pytest.fixture
-def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    serve(demo_dir, monkeypatch)
-    at = new_app()
-    yield at
-    close(at)
 
 
 def test_first_screen_explains_how_to_sign_in(app: AppTest) -> None:

@@ -1,0 +1,20 @@
+"""Shared AppTest fixtures: a module defines ``demo_dir`` (its project) and gets ``app``, served from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.ui.apptest import close, new_app, serve
+
+
+@pytest.fixture
+def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """The app (signed out) serving this module's ``demo_dir``; closed, and its session dropped, afterwards."""
+    serve(demo_dir, monkeypatch)
+    at = new_app()
+    yield at
+    close(at)
