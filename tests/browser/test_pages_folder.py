@@ -28,4 +28,5 @@ def test_the_first_request_to_a_page_url_gets_the_sign_in_form_and_no_page_list(
 
 def test_a_writer_sees_exactly_the_pages_the_router_gives_the_role(page: Page, server: Server) -> None:
     sign_in(page, server, "wanda", demo_password("wanda"))
-    assert _sidebar_titles(page) == ["Overview", "Codebook", "Export", "Account"]
+    # Timeline and Pathways show a writer the release's life paths only (pages/timeline.py, pathways.py).
+    assert _sidebar_titles(page) == ["Overview", "Codebook", "Timeline", "Pathways", "Export", "Account"]
