@@ -29,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.import_bench import write_corpus
 from bench.store_bench import make_transcript
 
 WORKBENCH = str(Path(sys.executable).parent / "workbench")
@@ -73,13 +74,7 @@ def _workbench(*args: str | Path, cpu: list[float] | None = None) -> float:
 
 def _write_corpus(folder: Path) -> int:
     folder.mkdir()
-    words = 0
-    for i in range(FILES):
-        text = make_transcript(WORDS, seed=i)
-        words += len(text.split())
-        encoding = "utf-8" if i % 2 == 0 else "cp1250"
-        (folder / f"interview_{i:03d}.txt").write_bytes(text.replace("\n", "\r\n").encode(encoding))
-    return words
+    return write_corpus(folder, FILES)
 
 
 def _fresh(root: Path, name: str) -> Path:

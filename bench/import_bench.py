@@ -61,9 +61,10 @@ def _timed(totals: dict[str, float], owner: Any, attribute: str, stage: str) -> 
         setattr(owner, attribute, original)
 
 
-def _write_corpus(folder: Path) -> int:
+def write_corpus(folder: Path, files: int = FILES) -> int:
+    """``files`` generated transcripts, alternately UTF-8 and cp1250 with CR LF; returns their word count."""
     words = 0
-    for i in range(FILES):
+    for i in range(files):
         text = make_transcript(WORDS, seed=i)
         words += len(text.split())
         encoding = "utf-8" if i % 2 == 0 else "cp1250"
@@ -118,7 +119,7 @@ def main() -> None:
         root = Path(tmp)
         (root / "txt").mkdir()
         (root / "docx").mkdir()
-        words = _write_corpus(root / "txt")
+        words = write_corpus(root / "txt")
         docx_words = _write_docx(root / "docx")
         elapsed, stages, count = _run(root / "p1", root / "txt")
         docx_elapsed, docx_stages, docx_count = _run(root / "p2", root / "docx")

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.store_bench import make_transcript
 from workbench.domain.attributes import AttributeDef, AttributeType
 from workbench.domain.models import Code, Role
 
@@ -60,19 +61,6 @@ WORKBENCH = str(Path(sys.executable).with_name("workbench"))
 
 def password(name: str) -> str:
     return f"scale-bench-{name}-pw"
-
-
-def make_transcript(words: int, rng: random.Random) -> str:
-    turns, count, speaker = [], 0, 0
-    while count < words:
-        sentences = [
-            " ".join(rng.choices(WORDS, k=rng.randint(6, 18))).capitalize() + "." for _ in range(rng.randint(1, 6))
-        ]
-        turn = " ".join(sentences)
-        count += len(turn.split())
-        turns.append(f"{'K' if speaker == 0 else 'V'}: {turn}")
-        speaker ^= 1
-    return "\n\n".join(turns)
 
 
 # -- generation --------------------------------------------------------------------------------
@@ -100,8 +88,8 @@ def generate(directory: Path, interviews: int, words: int) -> dict[str, str]:
         definition = AttributeDef("group", AttributeType.CATEGORY, groups)
         add_participants(ws, [definition], {f"P{i:03d}": {"group": groups[i % 3]} for i in range(interviews)})
         ids = [
-            add_transcript(ws, make_transcript(words, rng), title=f"Interview {i:03d}", language="hu",
-                           participant_code=f"P{i:03d}")
+            add_transcript(ws, make_transcript(words, rng=rng, vocabulary=WORDS), title=f"Interview {i:03d}",
+                           language="hu", participant_code=f"P{i:03d}")
             for i in range(interviews)
         ]  # fmt: skip
     finally:

@@ -41,12 +41,16 @@ WORDS = [
 PASSPHRASE = "benchmark passphrase"
 
 
-def make_transcript(words: int, seed: int = 7) -> str:
-    rng = random.Random(seed)
+def make_transcript(
+    words: int, seed: int = 7, *, rng: random.Random | None = None, vocabulary: list[str] | None = None
+) -> str:
+    """A generated two-speaker transcript of about ``words`` words (speed and scale only, never quality)."""
+    rng = rng or random.Random(seed)
+    vocabulary = vocabulary or WORDS
     turns, count, speaker = [], 0, 0
     while count < words:
         sentences = [
-            " ".join(rng.choices(WORDS, k=rng.randint(6, 18))).capitalize() + "." for _ in range(rng.randint(1, 6))
+            " ".join(rng.choices(vocabulary, k=rng.randint(6, 18))).capitalize() + "." for _ in range(rng.randint(1, 6))
         ]
         turn = " ".join(sentences)
         count += len(turn.split())

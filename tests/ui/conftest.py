@@ -15,6 +15,6 @@ from tests.ui.apptest import close, new_app, serve
 def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     """The app (signed out) serving this module's ``demo_dir``; closed, and its session dropped, afterwards."""
     serve(demo_dir, monkeypatch)
-    at = new_app()
+    at = new_app(120)  # the first run of a page may build a large figure on a busy machine
     yield at
     close(at)

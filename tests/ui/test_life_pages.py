@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,11 +32,9 @@ def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    serve(project_dir, monkeypatch)
-    at = new_app(120)
-    yield at
-    close(at)
+def demo_dir(project_dir: Path) -> Path:
+    """The project the shared ``app`` fixture (tests/ui/conftest.py) serves."""
+    return project_dir
 
 
 def _charts(at: AppTest) -> list[str]:
