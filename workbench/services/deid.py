@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from workbench.deid.pseudonyms import tag
 from workbench.deid.spans import ENTITY_TYPES, Span, entity_type, resolve_overlaps
@@ -28,9 +27,6 @@ from workbench.errors import InvalidInputError, NotFoundError
 from workbench.services.workspace import Workspace
 from workbench.store.deid import DeidRepo
 from workbench.store.repo import Repo
-
-if TYPE_CHECKING:
-    pass
 
 REPLACEMENT_KEY = "deid.replacement"  # "tags" (default) or "surrogates"
 DECISIONS = ("accept", "reject")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from workbench.deid.disclosure import DEFAULT_K, DEFAULT_THRESHOLD
 from workbench.deid.generalize import SETTING_KEY as GENERALIZE_KEY
@@ -23,15 +23,6 @@ from workbench.domain.models import Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import StoredRelease
 from workbench.errors import InvalidInputError, LeakDetectedError, UnreviewedCandidatesError
-from workbench.services.export_hooks import ExportHooks, Transformed
-from workbench.services.life_release import LIFE_EVENTS, LIFE_PATHS, LifeRelease, released_texts
-from workbench.services.workspace import Workspace
-from workbench.store.deid import DeidRepo
-from workbench.store.repo import Repo
-
-if TYPE_CHECKING:
-    pass
-
 from workbench.services.deid import (
     ACCEPTED,
     REJECTED,
@@ -43,6 +34,11 @@ from workbench.services.deid import (
     readable_interviews,
     unflagged_in,
 )
+from workbench.services.export_hooks import ExportHooks, Transformed
+from workbench.services.life_release import LIFE_EVENTS, LIFE_PATHS, LifeRelease, released_texts
+from workbench.services.workspace import Workspace
+from workbench.store.deid import DeidRepo
+from workbench.store.repo import Repo
 
 
 @dataclass(frozen=True)
