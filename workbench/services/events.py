@@ -28,7 +28,7 @@ from workbench.domain.events import (
     LifeEvent,
     resolve_ages,
 )
-from workbench.domain.models import Code, Participant, Role
+from workbench.domain.models import Code, Participant, Role, Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import check_span
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
@@ -367,20 +367,25 @@ def event_rows(ws: Workspace, events: Sequence[LifeEvent]) -> list[dict[str, obj
 # -- proposing a time from a span -------------------------------------------------------------
 
 
-def propose_time_for_span(ws: Workspace, interview_ref: str, start: int, end: int) -> EventTime | None:
+def propose_time_for_span(
+    ws: Workspace, interview_ref: str, start: int, end: int, *, transcript: Transcript | None = None
+) -> EventTime | None:
     """A time read from the span, or else from the turn around it, with its anchors filled in.
 
     ``nlp/timeexpr.py`` does the reading. "Two years later" is taken as relative to the event
     recorded from the nearest earlier passage of the same interview (else the participant's
     latest event); "two years ago" and "last year" become calendar years counted from the
     interview's date. The proposal is only a prefill: the researcher confirms or edits it.
+    ``transcript`` is the interview already decrypted by the caller (the Code page holds it), so a
+    page rerun does not decrypt the whole transcript again just to read one turn.
     """
     from workbench.nlp.timeexpr import propose_time
 
     require(ws.user, Action.READ_TRANSCRIPTS)
     with ws.read() as repo:
         interview_id = repo.interviews.resolve(interview_ref)
-        transcript = repo.interviews.transcript(interview_id)
+        if transcript is None or transcript.summary.id != interview_id:
+            transcript = repo.interviews.transcript(interview_id)
         check_span(len(transcript.text), start, end)
         turn = next((t for t in transcript.turns if t.start <= start < t.end), None)
         found = propose_time(transcript.text[start:end], transcript.summary.language)

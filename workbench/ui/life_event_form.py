@@ -16,6 +16,7 @@ from workbench.errors import InvalidInputError, WorkbenchError
 from workbench.services import events as ev
 from workbench.services.workspace import Workspace
 from workbench.ui import session
+from workbench.ui.components import code_state as cs
 
 KINDS = {"age": TimeKind.AGE, "year": TimeKind.YEAR, "relative to the previous event": TimeKind.RELATIVE}
 FLASH = "code.event.flash"
@@ -23,7 +24,7 @@ FLASH = "code.event.flash"
 
 def _prefill(ws: Workspace, interview_id: str, span: tuple[int, int]) -> EventTime | None:
     try:
-        return ev.propose_time_for_span(ws, interview_id, *span)
+        return ev.propose_time_for_span(ws, interview_id, *span, transcript=cs.transcript(ws, interview_id))
     except WorkbenchError:  # a prefill is a convenience; the form works without it
         return None
 
