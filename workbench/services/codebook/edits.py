@@ -22,6 +22,12 @@ from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingRecord
 from workbench.errors import ConfirmationRequiredError, InvalidInputError, ShreddedError
 from workbench.refi.codes import color_of
+from workbench.services.codebook.event_types import (
+    refuse_lost_types,
+    refuse_used,
+    retype_events,
+    type_ids,
+)
 from workbench.services.codebook.file_format import GUID_PATTERN, MAX_NAME
 from workbench.services.codebook.versions import CodebookChange, commit_change, reorder_codes
 from workbench.services.workspace import Workspace
@@ -73,9 +79,11 @@ def update_code(ws: Workspace, code: Code) -> Code:
             raise InvalidInputError(
                 f"{current.name!r} has codings, so it cannot become a grouping node; move or merge them first."
             )
+        types = type_ids(repo)
         before = snapshot(repo.codebook.codes())
         change = CodebookChange(repo)
         repo.codebook.write_code(code)
+        refuse_lost_types(repo, types)
         commit_change(ws, change, before, "")
     return code
 
@@ -89,6 +97,7 @@ def move_code(ws: Workspace, code_id: str, new_parent: str | None, *, before_sib
             repo.codebook.live_code(new_parent)
         live = repo.codebook.codes()
         check_move(live, code_id, new_parent)
+        types = type_ids(repo)
         before = snapshot(live)
         change = CodebookChange(repo)
         moved = replace(code, parent_id=new_parent)
@@ -96,6 +105,7 @@ def move_code(ws: Workspace, code_id: str, new_parent: str | None, *, before_sib
         others = [c for c in tree_order(live) if c.id != code_id]
         index = next((i for i, c in enumerate(others) if c.id == before_sibling), len(others))
         reorder_codes(repo, [*others[:index], moved, *others[index:]])
+        refuse_lost_types(repo, types)
         commit_change(ws, change, before, "")
 
 
@@ -104,14 +114,18 @@ class MergeResult:
     moved: int
     collapsed: int
     version: int
+    events: int = 0
+    """Life events whose type was ``source`` and is now ``target`` (``event_types``)."""
 
 
 def merge_codes(ws: Workspace, source_id: str, target_id: str) -> MergeResult:
-    """Merge ``source`` into ``target``: its codings and sub-codes move to the survivor, it is deleted.
+    """Merge ``source`` into ``target``: its codings, sub-codes and life events move to the survivor.
 
     Codings by the same coder on overlapping spans of the same interview then
     collapse into one coding over their union (memos joined), as they would be
-    one judgement twice; an interview that was shredded keeps them as they are.
+    one judgement twice; an interview that was shredded keeps them as they are. The life
+    events of a life-event type move to ``target`` when it is one too; otherwise the merge is
+    refused (``event_types.refuse_lost_types``).
     """
     require(ws.user, Action.EDIT_CODEBOOK)
     if source_id == target_id:
@@ -121,6 +135,7 @@ def merge_codes(ws: Workspace, source_id: str, target_id: str) -> MergeResult:
         live = repo.codebook.codes()
         if target_id in descendants(live, source_id):
             raise InvalidInputError(f"{target.name!r} is a sub-code of {source.name!r}; move it out before merging.")
+        types = type_ids(repo)
         before = snapshot(live)
         change = CodebookChange(repo)
         refs = repo.codings.refs([source_id])
@@ -134,12 +149,15 @@ def merge_codes(ws: Workspace, source_id: str, target_id: str) -> MergeResult:
             repo.codebook.write_code(replace(child, parent_id=target_id))
         if not target.codable and refs:
             repo.codebook.write_code(replace(target, codable=True))
+        events = retype_events(repo, source, target, change.version)
         repo.codebook.write_code(source, deleted=True)
         collapsed = _collapse_overlaps(repo, change, target_id, {r.interview_id for r in refs})
         reorder_codes(repo, repo.codebook.codes())
-        summary = f"Merged {source.name!r} into {target.name!r} ({len(refs)} codings)"
-        version = commit_change(ws, change, before, summary, merged=source_id, into=target_id)
-    return MergeResult(moved, collapsed + len(refs) - moved, version)
+        refuse_lost_types(repo, types)
+        summary = f"Merged {source.name!r} into {target.name!r} ({len(refs)} codings"
+        summary += f", {events} life events)" if events else ")"
+        version = commit_change(ws, change, before, summary, merged=source_id, into=target_id, life_events=events)
+    return MergeResult(moved, collapsed + len(refs) - moved, version, events)
 
 
 def _collapse_overlaps(repo: Repo, change: CodebookChange, code_id: str, interviews: set[str]) -> int:
@@ -222,7 +240,8 @@ def delete_code(ws: Workspace, code_id: str, *, confirm: bool = False) -> Delete
 
     A code with codings is deleted only with ``confirm`` (otherwise
     ``ConfirmationRequiredError`` says how many would go). Restoring the
-    version before the deletion brings the code and its codings back.
+    version before the deletion brings the code and its codings back. A life-event type that
+    events still use is never deleted (they would lose their type): the error says so.
     """
     require(ws.user, Action.EDIT_CODEBOOK)
     with ws.write() as repo:
@@ -234,6 +253,9 @@ def delete_code(ws: Workspace, code_id: str, *, confirm: bool = False) -> Delete
                 "codebook version to get them back). Confirm to delete.",
                 count=len(refs),
             )
+        types = type_ids(repo)
+        if code_id in types:
+            refuse_used(repo, code)
         live = repo.codebook.codes()
         before = snapshot(live)
         change = CodebookChange(repo)
@@ -243,5 +265,6 @@ def delete_code(ws: Workspace, code_id: str, *, confirm: bool = False) -> Delete
         archived = sum(change.archive(ref.id) for ref in refs)
         repo.codebook.write_code(code, deleted=True)
         reorder_codes(repo, repo.codebook.codes())
+        refuse_lost_types(repo, types)
         version = commit_change(ws, change, before, f"Deleted {code.name!r} ({archived} codings archived)")
     return DeleteResult(archived, len(children), version)

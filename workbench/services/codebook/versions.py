@@ -23,6 +23,7 @@ from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingChange, VersionRecord
 from workbench.errors import InvalidInputError
+from workbench.services.codebook.event_types import refuse_lost_types, type_ids
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
 
@@ -138,7 +139,8 @@ def restore_version(ws: Workspace, version: int) -> RestoreResult:
 
     Later versions' coding changes are undone newest first (moved codings go
     back, archived ones return, created ones are archived); codes that did not
-    exist then are deleted, and any codings they have are archived too.
+    exist then are deleted, and any codings they have are archived too. A life-event type that
+    events use is never deleted this way (``event_types``): the restore is refused instead.
     """
     require(ws.user, Action.EDIT_CODEBOOK)
     with ws.write() as repo:
@@ -146,11 +148,13 @@ def restore_version(ws: Workspace, version: int) -> RestoreResult:
         if not 1 <= version < current:
             raise InvalidInputError(f"Choose a version between 1 and {current - 1} (version {current} is current).")
         target = repo.codebook.version(version)
+        types = type_ids(repo)
         before = snapshot(repo.codebook.codes())
         change = CodebookChange(repo)
         for number in range(current, version, -1):
             change.undo(repo.codebook.version(number).changes)
         _apply_snapshot(repo, change, target)
+        refuse_lost_types(repo, types)
         net = change.net()
         new_version = commit_change(ws, change, before, f"Restored version {version}", restored=version)
     return RestoreResult(new_version, sum(a is not None for _, _, a in net), sum(a is None for _, _, a in net))
