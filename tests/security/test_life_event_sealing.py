@@ -134,3 +134,61 @@ def test_secrets_of_the_fixture_are_really_written(project: Workspace) -> None:
     """Guard: the quotes the scans look for are in the transcript the events were recorded from."""
     assert all(any(secret in text for text in (TEXT_P1, MEMO, QUOTE)) or secret == "mézeskalács utcába"
                for secret in SECRETS)  # fmt: skip
+
+
+def _row(ws: Workspace, event_id: str) -> dict[str, object]:
+    with ws.read() as repo:
+        return dict(repo.conn.execute(select(s.life_event).where(s.life_event.c.id == event_id)).one()._mapping)
+
+
+def test_an_older_copy_of_an_event_put_back_whole_is_noticed(project: Workspace) -> None:
+    """Attack: roll one event back to an earlier revision (say, before a lead corrected its type)."""
+    a, _ = build_events_project(project)
+    anchored, _loose = _record(project, a)
+    old = _row(project, anchored)
+    ev.edit_event(project, anchored, ev.EventChanges(type="turning_point"))
+    assert ev.get_event(project, anchored).type == "turning_point"
+    with project.write() as repo:
+        repo.conn.execute(update(s.life_event).where(s.life_event.c.id == anchored).values(
+            {k: v for k, v in old.items() if k != "id"}))  # fmt: skip
+    with pytest.raises(IntegrityError, match="life events differ"):
+        ev.list_events(project)
+    with pytest.raises(IntegrityError, match="life events differ"):
+        ev.get_event(project, anchored)
+    with pytest.raises(IntegrityError, match="life events differ"):
+        ev.add_event(project, type_ref="release", time=EventTime(TimeKind.AGE, 30), participant_code="P1")
+
+
+def test_a_deleted_event_or_one_put_back_after_deletion_is_noticed(project: Workspace) -> None:
+    a, _ = build_events_project(project)
+    anchored, _loose = _record(project, a)
+    # An event deleted through the services, then re-inserted from a copy of the file.
+    gone = ev.add_event(project, type_ref="release", time=EventTime(TimeKind.AGE, 41), participant_code="P2").id
+    copy = _row(project, gone)
+    ev.delete_event(project, gone)
+    assert ev.list_events(project, participant_code="P2") == []
+    with project.write() as repo:
+        repo.conn.execute(s.life_event.insert().values(**copy))
+    with pytest.raises(IntegrityError, match="life events differ"):
+        ev.list_events(project, participant_code="P2")
+    with project.write() as repo:
+        repo.conn.execute(s.life_event.delete().where(s.life_event.c.id == gone))
+    assert ev.list_events(project, participant_code="P2") == [], "back as last written"
+    # A raw delete, past the services (hiding an event from the lead's pathways).
+    with project.write() as repo:
+        repo.conn.execute(s.life_event.delete().where(s.life_event.c.id == anchored))
+    with pytest.raises(IntegrityError, match="life events differ"):
+        ev.list_events(project, participant_code="P1")
+    with pytest.raises(IntegrityError, match="life events differ"):
+        ev.list_events(project)  # the whole project's list checks every participant
+    assert ev.list_events(project, participant_code="P2") == [], "another participant's events are unaffected"
+
+
+def test_shredding_is_never_blocked_by_a_tampered_manifest(project: Workspace) -> None:
+    a, _ = build_events_project(project)
+    _record(project, a)
+    with project.write() as repo:
+        repo.conn.execute(update(s.participant).values(events_manifest_enc=b"garbage"))
+    shred_interview(project, a)
+    shred_participant(project, "P1")
+    assert _count(project) == 0

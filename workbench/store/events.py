@@ -9,8 +9,9 @@ copy of the database, and ``erase_interview`` / ``erase_participant`` delete the
 The clear columns say only whose event it is, where it was recorded from, who recorded it,
 under which codebook version and at which revision; ``sealing.event_bind`` binds them into
 the payload's associated data, so moving an event to another participant or interview, or
-claiming another recorder, makes it fail to open. A row put back whole from an older copy is
-not detected (there is no per-participant manifest yet).
+claiming another recorder, makes it fail to open. A row deleted, or put back whole from an older
+copy, is caught by the participant's event manifest (``sealing.check_event_manifest``): every
+write here marks the participant (``Repo.touch_events``) and every read checks it.
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ class EventRepo:
     def add(self, event: LifeEvent, recorder_id: str) -> None:
         """Store a new event (its id, participant, anchor and codebook version as given)."""
         interview_id = event.anchor.interview_id if event.anchor else None
+        self.repo.touch_events(event.participant_id)
         values: dict[str, Any] = {
             "id": event.id,
             "participant_id": event.participant_id,
@@ -124,6 +126,7 @@ class EventRepo:
         than laundered. Returns the new revision.
         """
         row = self._row(event.id)
+        self.repo.touch_events(row.participant_id)
         self._open(row)
         interview_id = event.anchor.interview_id if event.anchor else None
         values: dict[str, Any] = {
@@ -143,11 +146,16 @@ class EventRepo:
         return int(values["revision"])
 
     def delete(self, event_id: str) -> None:
-        self.record(event_id)
+        self.repo.touch_events(self.record(event_id).participant_id)
         self.conn.execute(delete(s.life_event).where(s.life_event.c.id == event_id))
 
     def erase_interview(self, interview_id: str) -> int:
         """Delete the events recorded from one (shredded) interview; returns how many."""
+        owners = self.conn.execute(
+            select(s.life_event.c.participant_id).where(s.life_event.c.interview_id == interview_id).distinct()
+        ).scalars()
+        for participant_id in list(owners):
+            self.repo.touch_events(str(participant_id), check=False)
         result = self.conn.execute(delete(s.life_event).where(s.life_event.c.interview_id == interview_id))
         return int(result.rowcount or 0)
 
@@ -178,7 +186,9 @@ class EventRepo:
         return found[0]
 
     def get(self, event_id: str) -> LifeEvent:
-        return self._open(self._row(event_id))
+        row = self._row(event_id)
+        self.repo.check_events(row.participant_id)
+        return self._open(row)
 
     def list(self, participant_id: str | None = None, interview_id: str | None = None) -> list[LifeEvent]:
         """Events, optionally of one participant or one interview, ordered by participant and recording time."""
@@ -190,7 +200,20 @@ class EventRepo:
         rows = self.conn.execute(
             query.order_by(s.participant.c.code, s.life_event.c.created_at, s.life_event.c.id)
         ).all()
+        for owner in self._owners(participant_id, interview_id):
+            self.repo.check_events(owner)
         return [self._open(r) for r in rows]
+
+    def _owners(self, participant_id: str | None, interview_id: str | None) -> list[str]:
+        """Whose manifests a listing checks: everyone's for the whole project, so a deleted last event shows."""
+        if participant_id is not None:
+            return [participant_id]
+        query = select(s.participant.c.id)
+        if interview_id is not None:
+            query = query.join(s.interview, s.interview.c.participant_id == s.participant.c.id).where(
+                s.interview.c.id == interview_id
+            )
+        return [str(p) for p in self.conn.execute(query).scalars()]
 
     def count_by_participant(self) -> dict[str, int]:
         """Events per participant id (no decryption)."""

@@ -25,7 +25,7 @@ from workbench.store.keys import FieldCipher, Keyring
 from workbench.store.memos import MemoRepo
 from workbench.store.participants import ParticipantRepo
 from workbench.store.project import ProjectRepo
-from workbench.store.sealing import check_manifest, seal_manifest
+from workbench.store.sealing import check_event_manifest, check_manifest, seal_event_manifest, seal_manifest
 from workbench.store.settings import SettingsRepo
 from workbench.store.users import UserRepo
 
@@ -42,6 +42,7 @@ class Repo:
         self.conn = conn
         self.keyring = keyring
         self._changed: set[str] = set()
+        self._events_changed: set[str] = set()
 
     # -- repositories (created on first use, so a transaction pays only for what it reads) --
 
@@ -129,14 +130,57 @@ class Repo:
         return self.keyring.cipher(self.conn, row.data_key_id, f"interview {interview_id[:8]}")
 
     def seal_manifests(self) -> None:
-        """Seal the manifest of every interview touched in this transaction (``Workspace.write`` calls it)."""
+        """Seal the manifest of every interview and participant touched in this transaction.
+
+        ``Workspace.write`` calls it before the commit.
+        """
         for interview_id in sorted(self._changed):
             cipher = self._manifest_cipher(interview_id)
             if cipher is not None:  # else shredded in the same transaction
                 seal_manifest(self.conn, cipher, interview_id)
         self._changed.clear()
+        for participant_id in sorted(self._events_changed):
+            cipher = self._participant_cipher(participant_id)
+            if cipher is not None:
+                seal_event_manifest(self.conn, cipher, participant_id)
+        self._events_changed.clear()
 
     def check_manifest(self, interview_id: str, cipher: FieldCipher) -> None:
         """Check the manifest, unless this transaction changed the interview (it was checked then)."""
         if interview_id not in self._changed:
             check_manifest(self.conn, cipher, interview_id)
+
+    # -- manifests of the participants whose life events this transaction changes -----------
+
+    def touch_events(self, participant_id: str, *, check: bool = True) -> None:
+        """Call before changing a participant's life events: their manifest is sealed again before commit.
+
+        The first touch checks the manifest (as ``touch`` does for an interview), except where
+        ``check`` is false: erasing events while shredding must never be blocked by tampering.
+        """
+        if participant_id in self._events_changed:
+            return
+        cipher = self._participant_cipher(participant_id)
+        if cipher is None:
+            return
+        if check:
+            check_event_manifest(self.conn, cipher, participant_id)
+        self._events_changed.add(participant_id)
+
+    def check_events(self, participant_id: str) -> None:
+        """Check a participant's event manifest, unless this transaction changed their events."""
+        if participant_id in self._events_changed:
+            return
+        cipher = self._participant_cipher(participant_id)
+        if cipher is not None:
+            check_event_manifest(self.conn, cipher, participant_id)
+
+    def _participant_cipher(self, participant_id: str) -> FieldCipher | None:
+        row = self.conn.execute(
+            select(s.participant.c.data_key_id, s.participant.c.code, s.data_key.c.shredded_at)
+            .join(s.data_key, s.data_key.c.id == s.participant.c.data_key_id)
+            .where(s.participant.c.id == participant_id)
+        ).one_or_none()
+        if row is None or row.shredded_at is not None:
+            return None
+        return self.keyring.cipher(self.conn, row.data_key_id, f"participant {row.code}")

@@ -115,6 +115,8 @@ participant = Table(
     Column("code", String(40), nullable=False, unique=True),
     Column("data_key_id", Id, ForeignKey("data_key.id"), nullable=False),
     Column("created_at", UtcTime, nullable=False),
+    # The MAC over the participant's life events (store/sealing.py, migration 0015).
+    Column("events_manifest_enc", LargeBinary, nullable=True),
 )
 
 participant_attribute = Table(

@@ -18,6 +18,14 @@ checks it. A manifest does not notice a whole interview's annotations *and* its 
 restored together from one older copy (a rollback of that interview), and it does not cover
 segments (written once at import, never changed: binding covers them).
 
+Life events belong to a participant, whatever interview they were recorded from, so each
+participant carries a manifest of their events (``participant.events_manifest_enc``), an HMAC
+under a key derived from the participant's data key over the ids and payload ciphertexts of all
+their events; every event write marks the participant (``Repo.touch_events``) and reading events
+checks it. Erasing events while shredding marks without checking, so tampering never blocks an
+erasure. A participant whose events *and* manifest are all removed (or rolled back) together is
+not noticed, nor is a manifest emptied together with every event of that participant.
+
 ``upgrade_sealing`` converts a project sealed the old way (version 1 blobs, clear category
 lists, no manifests, an unanchored audit log), once, on the first unlock by a member holding
 the master key.
@@ -114,6 +122,49 @@ def check_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> 
     expected = _manifest_mac(cipher, interview_id, _digest(conn, interview_id))
     if stored is None or bytes(stored) != expected:
         raise IntegrityError(f"interview {interview_id[:8]} (its codings and memos differ from those last written)")
+
+
+def _event_digest(conn: Connection, participant_id: str) -> bytes:
+    """SHA-256 over the ids and ciphertext hashes of a participant's life events, in id order."""
+    entries = sorted(
+        [r.id, hashlib.sha256(bytes(r.payload_enc)).hexdigest()]
+        for r in conn.execute(
+            select(s.life_event.c.id, s.life_event.c.payload_enc).where(s.life_event.c.participant_id == participant_id)
+        )
+    )
+    return hashlib.sha256(json.dumps(entries, separators=(",", ":")).encode("ascii")).digest()
+
+
+def _event_manifest_mac(cipher: FieldCipher, participant_id: str, digest: bytes) -> bytes:
+    return cipher.mac(f"workbench manifest v1|participant events|{participant_id}|".encode() + digest)
+
+
+def seal_event_manifest(conn: Connection, cipher: FieldCipher, participant_id: str) -> None:
+    """Seal the manifest of a participant's life events (``cipher``: the participant's data key)."""
+    mac = _event_manifest_mac(cipher, participant_id, _event_digest(conn, participant_id))
+    conn.execute(update(s.participant).where(s.participant.c.id == participant_id).values(events_manifest_enc=mac))
+
+
+def check_event_manifest(conn: Connection, cipher: FieldCipher, participant_id: str) -> None:
+    """Raise IntegrityError unless the participant's life events are exactly those last written.
+
+    A participant who never had an event has no manifest yet, and that is accepted only while
+    they have no event rows (see the module docstring for what a manifest cannot notice).
+    """
+    stored = conn.execute(
+        select(s.participant.c.events_manifest_enc).where(s.participant.c.id == participant_id)
+    ).scalar_one_or_none()
+    digest = _event_digest(conn, participant_id)
+    if stored is None and digest == _EMPTY_DIGEST:
+        return
+    if stored is None or bytes(stored) != _event_manifest_mac(cipher, participant_id, digest):
+        raise IntegrityError(
+            f"participant {participant_id[:8]} (their life events differ from those last written: one was removed, "
+            "added or put back from an older copy)"
+        )
+
+
+_EMPTY_DIGEST = hashlib.sha256(b"[]").digest()
 
 
 # -- the one-time upgrade of a project sealed the old way -------------------------------
