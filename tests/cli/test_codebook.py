@@ -75,6 +75,7 @@ def test_qdpx_export_then_import_into_a_new_project(demo_dir: Path, tmp_path: Pa
     imported = run("qdpx", "import", fresh, target, passphrase="another passphrase")
     assert imported.returncode == 0, imported.stderr
     assert "6 transcripts" in imported.stdout and "122 codings" in imported.stdout
+    assert "49 life events imported" in imported.stdout
     # 21 codes and the 12 of the life-event family; the 49 demo life events travel as codings (issue 15)
     assert "In the file: codes 33 of 33; sources 6 of 6; selections" in imported.stdout
     assert "codings 171 of 171." in imported.stdout and "positions: 6 sources read as the standard" in imported.stdout
@@ -82,6 +83,7 @@ def test_qdpx_export_then_import_into_a_new_project(demo_dir: Path, tmp_path: Pa
     nvivo.write_bytes(nvivo_like()[0])
     second = run("qdpx", "import", fresh, nvivo, passphrase="another passphrase")
     assert second.returncode == 0 and "warning:" in second.stderr and "UTF-16" in second.stderr
+    assert "0 life events imported" in second.stdout, "another tool's file carries none"
     broken = tmp_path / "broken.qdpx"
     broken.write_bytes(b"not a zip")
     failed = run("qdpx", "import", fresh, broken, passphrase="another passphrase")

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli.common import ProjectDir, UserOption, echo_warnings, handled, opened
+from workbench.i18n import ngettext
 
 qdpx_app = typer.Typer(help="Exchange whole projects with NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx).",
                        no_args_is_help=True)  # fmt: skip
@@ -76,4 +77,9 @@ def import_(
         typer.echo(f"Imported {file.name}: {report.codes_added} codes, {report.participants_added} participants "
                    f"({report.participants_updated} updated), {report.interviews} transcripts, {report.codings} "
                    f"codings, {report.memos} memos.")  # fmt: skip
+        typer.echo(
+            ngettext("{count} life event imported (they travel in the workbench's own .qdpx exports).",
+                     "{count} life events imported (they travel in the workbench's own .qdpx exports).",
+                     report.life_events).format(count=report.life_events)
+        )  # fmt: skip
         typer.echo(f"In the file: {report.summary()}.")
