@@ -115,6 +115,55 @@ def test_shred_needs_confirmation_then_reports_the_interview_as_shredded(tmp_pat
     assert "SHREDDED" in run("status", project).stdout
 
 
+_BLOB_QUERIES = {
+    "events": "SELECT payload_enc FROM life_event WHERE participant_id = :p",
+    "attributes": "SELECT value_enc FROM participant_attribute WHERE participant_id = :p",
+    "transcripts": "SELECT text_enc FROM interview WHERE participant_id = :p",
+    "keys": "SELECT wrapped_key FROM data_key WHERE id IN (SELECT data_key_id FROM participant WHERE id = :p"
+            " UNION SELECT data_key_id FROM interview WHERE participant_id = :p)",
+}  # fmt: skip
+
+
+def _blobs(database: Path, participant: str) -> dict[str, list[bytes]]:
+    """The participant's ciphertexts and wrapped keys as they lie in the file (an attacker's copy)."""
+    with closing(sqlite3.connect(database)) as conn:
+        (pid,) = conn.execute("SELECT id FROM participant WHERE code = ?", (participant,)).fetchone()
+        return {name: [bytes(r[0]) for r in conn.execute(sql, {"p": pid}) if r[0] is not None]
+                for name, sql in _BLOB_QUERIES.items()}  # fmt: skip
+
+
+def test_shred_a_participant_leaves_nothing_of_them_in_the_file(tmp_path: Path) -> None:
+    """Attack: after `shred --participant`, someone with the database file and the passphrase finds nothing."""
+    project = tmp_path / "demo"
+    assert run("demo", project).returncode == 0
+    database = project / "project.sqlite3"
+    before = _blobs(database, "P01")
+    assert all(before.values()), "P01 has events, attributes, transcripts and keys to lose (the test can fail)"
+    listed = json.loads(run("events", "list", project, "--participant", "P01", "--json").stdout)
+    assert listed
+    assert run("shred", project, "--participant", "P01").returncode == 1, "refused without --yes"
+    both = run("shred", project, "--participant", "P01", "--interview", "abcd", "--yes")
+    assert both.returncode == 1 and "one of them" in both.stderr
+    assert _blobs(database, "P01") == before, "a refusal changes nothing"
+    done = run("shred", project, "--participant", "P01", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "Participant P01 shredded" in done.stdout and "life events" in done.stdout
+    after = _blobs(database, "P01")
+    assert after == {"events": [], "attributes": [], "transcripts": after["transcripts"], "keys": []}
+    raw = b"".join(p.read_bytes() for p in project.iterdir() if p.name.startswith("project.sqlite3"))
+    lingering = {name: sum(blob in raw for blob in blobs) for name, blobs in before.items()
+                 if name != "transcripts"}  # fmt: skip
+    assert lingering == {"events": 0, "attributes": 0, "keys": 0}, "freed pages are overwritten (secure_delete)"
+    # With the passphrase, the transcripts' ciphertext (still in the file) opens for nobody.
+    gone = run("events", "list", project, "--participant", "P01", "--json")
+    assert gone.returncode == 0 and json.loads(gone.stdout) == []
+    status = json.loads(run("status", project, "--json").stdout)
+    mine = [i for i in status["interviews"] if i.get("participant") == "P01"]
+    assert mine and all(i["shredded"] for i in mine)
+    others = run("events", "list", project, "--participant", "P02", "--json")
+    assert others.returncode == 0 and json.loads(others.stdout), "other participants keep their events"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

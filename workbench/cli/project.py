@@ -152,22 +152,50 @@ def demo(
 
 def shred(
     directory: ProjectDir,
-    interview: Annotated[str, typer.Option("--interview", help="Interview id (or a unique prefix).")],
+    interview: Annotated[str | None, typer.Option("--interview", help="Interview id (or a unique prefix).")] = None,
+    participant: Annotated[
+        str | None,
+        typer.Option("--participant", help="Participant code: all their interviews, life events and attributes."),
+    ] = None,
     user: UserOption = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Destroy one interview's key for good (a participant's withdrawal, GDPR erasure)."""
-    from workbench.services.projects import shred_interview
+    """Destroy one interview's or one participant's keys for good (a withdrawal, GDPR erasure)."""
+    from workbench.i18n import gettext as _
+    from workbench.i18n import ngettext
+    from workbench.services.projects import shred_interview, shred_participant
 
     with handled():
+        if (interview is None) == (participant is None):
+            raise InvalidInputError(_("Say what to shred: give --interview ID or --participant CODE (one of them)."))
+        what = (
+            _("interview {ref}").format(ref=interview)
+            if interview
+            else _("participant {code}").format(code=participant)
+        )
         with opened(directory, user) as ws:
             if not yes:
                 if not sys.stdin.isatty():
                     raise InvalidInputError("Shredding cannot be undone: confirm with --yes.")
-                typer.confirm(f"Shred interview {interview}? This cannot be undone", abort=True)
-            interview_id, when = shred_interview(ws, interview)
+                typer.confirm(_("Shred {what}? This cannot be undone").format(what=what), abort=True)
+            if interview is not None:
+                interview_id, when = shred_interview(ws, interview)
+            else:
+                assert participant is not None  # noqa: S101 - checked above
+                interviews, when = shred_participant(ws, participant)
+        if interview is not None:
+            typer.echo(
+                f"Interview {interview_id[:8]} shredded at {when:%Y-%m-%d %H:%M} UTC; it can no longer be decrypted."
+            )
+            return
         typer.echo(
-            f"Interview {interview_id[:8]} shredded at {when:%Y-%m-%d %H:%M} UTC; it can no longer be decrypted."
+            ngettext(
+                "Participant {code} shredded at {when} UTC: {count} interview, their attributes and their life "
+                "events can no longer be decrypted (the events are deleted).",
+                "Participant {code} shredded at {when} UTC: {count} interviews, their attributes and their life "
+                "events can no longer be decrypted (the events are deleted).",
+                len(interviews),
+            ).format(code=participant, when=f"{when:%Y-%m-%d %H:%M}", count=len(interviews))
         )
 
 
