@@ -119,3 +119,97 @@ def test_a_formula_in_an_attribute_is_defused() -> None:
     columns, rows = table_of(protected, options)
     text = render_csv(columns, rows, protected.note()).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+
+
+# -- the files opened with a sequence-analysis package (sequenzo, TraMineR's data model in Python) --
+
+
+def _sequenzo_data(frame: pd.DataFrame, bands: list[str]) -> Any:
+    """``SequenceData`` over the exported STS table: the empty cells after a life's end read as missing."""
+    from sequenzo import SequenceData
+
+    states = sorted({v for b in bands for v in frame[b].dropna()})
+    return SequenceData(frame, time=bands, states=states, id_col="id")
+
+
+def _observed(data: Any) -> dict[str, tuple[str, ...]]:
+    """Each sequence as sequenzo holds it, back to state labels, without the trailing missing cells."""
+    labels = data.inverse_state_mapping
+    out: dict[str, tuple[str, ...]] = {}
+    for sid, row in zip(data.ids, data.values, strict=True):
+        states = [labels[int(code)] for code in row]
+        out[str(sid)] = tuple(s for s in states if isinstance(s, str))
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_sts_opens_in_sequenzo_with_the_same_sequences(fmt: str) -> None:
+    options = SequenceExportOptions(fmt, "sts", attributes=("region",))
+    protected = protected_sequences(_release(), options, k=1)  # k = 1 keeps the short and the long lives too
+    columns, rows = table_of(protected, options)
+    if fmt == "csv":
+        content = render_csv(columns, rows, protected.note())
+        frame = pd.read_csv(io.BytesIO(content), comment="#", encoding="utf-8-sig", dtype=str)
+    else:
+        content = render_xlsx(columns, rows, protected.note(), "STS")
+        frame = pd.read_excel(io.BytesIO(content), sheet_name="STS", dtype=str)
+    bands = protected.grid.labels()
+    data = _sequenzo_data(frame, bands)
+    assert data.n_sequences == len(protected.sequences) == 14
+    assert list(data.time) == bands
+    expected = {s.participant: s.states for s in protected.sequences}
+    assert len({len(states) for states in expected.values()}) > 1, "lives of different lengths (the test can fail)"
+    assert _observed(data) == expected
+
+
+def test_spell_rows_are_the_spells_sequenzo_finds_in_the_sts_table() -> None:
+    """The SPELL export and sequenzo's distinct states and durations (seqdss, seqdur) of the STS export agree."""
+    from sequenzo.dissimilarity_measures import seqdss, seqdur
+
+    sts, spell = SequenceExportOptions("csv", "sts"), SequenceExportOptions("csv", "spell")
+    release = _release()
+    protected = protected_sequences(release, sts, k=1)
+    frame = pd.read_csv(io.BytesIO(render_csv(*table_of(protected, sts), protected.note())), comment="#",
+                        encoding="utf-8-sig", dtype=str)  # fmt: skip
+    data = _sequenzo_data(frame, protected.grid.labels())
+    labels = data.inverse_state_mapping
+    found: dict[str, list[tuple[str, int]]] = {}
+    for sid, states, durations in zip(data.ids, seqdss(data), seqdur(data), strict=True):
+        found[str(sid)] = [(labels[int(s)], int(d)) for s, d in zip(states, durations, strict=False)
+                           if int(s) >= 0 and int(d) > 0 and isinstance(labels[int(s)], str)]  # fmt: skip
+    spell_protected = protected_sequences(release, spell, k=1)
+    spell_frame = _read_csv(render_csv(*table_of(spell_protected, spell), spell_protected.note()))
+    exported: dict[str, list[tuple[str, int]]] = {}
+    for _, row in spell_frame.iterrows():
+        exported.setdefault(row["id"], []).append((row["state"], int(row["end"]) - int(row["start"]) + 1))
+    assert any(len(v) > 2 for v in exported.values()), "lives with several spells (the test can fail)"
+    assert exported == found
+
+
+def test_our_optimal_matching_distances_are_sequenzos() -> None:
+    """OM with TraMineR's default costs (substitution 2, indel 1) on the exported STS table, both ways.
+
+    sequenzo counts the empty cells after a shorter life as a "missing" state (TraMineR drops them
+    with ``right = "DEL"``), so the comparison takes the pairs of lives of equal length.
+    """
+    import numpy as np
+    from sequenzo import get_distance_matrix
+
+    from workbench.analysis.pathways import alphabet, encode, om_matrix
+
+    options = SequenceExportOptions("csv", "sts")
+    protected = protected_sequences(_release(), options, k=1)
+    frame = pd.read_csv(io.BytesIO(render_csv(*table_of(protected, options), protected.note())), comment="#",
+                        encoding="utf-8-sig", dtype=str)  # fmt: skip
+    data = _sequenzo_data(frame, protected.grid.labels())
+    theirs = np.asarray(get_distance_matrix(data, method="OM", sm="CONSTANT", indel=1))
+    order = [str(i) for i in data.ids]
+    seqs = sorted(protected.sequences, key=lambda s: order.index(s.participant))
+    states = alphabet(seqs)
+    sub = np.full((len(states), len(states)), 2.0)
+    np.fill_diagonal(sub, 0.0)
+    ours = om_matrix(encode(seqs, states), sub, 1.0)
+    lengths = np.array([len(s.states) for s in seqs])
+    same = lengths[:, None] == lengths[None, :]
+    assert (ours[same] > 0).any(), "some equal-length lives differ (the test can fail)"
+    assert np.allclose(ours[same], theirs[same])
