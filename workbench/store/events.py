@@ -204,16 +204,16 @@ class EventRepo:
             self.repo.check_events(owner)
         return [self._open(r) for r in rows]
 
-    def _owners(self, participant_id: str | None, interview_id: str | None) -> list[str]:
+    def _owners(self, participant_id: str | None, interview_id: str | None) -> tuple[str, ...]:
         """Whose manifests a listing checks: everyone's for the whole project, so a deleted last event shows."""
         if participant_id is not None:
-            return [participant_id]
+            return (participant_id,)
         query = select(s.participant.c.id)
         if interview_id is not None:
             query = query.join(s.interview, s.interview.c.participant_id == s.participant.c.id).where(
                 s.interview.c.id == interview_id
             )
-        return [str(p) for p in self.conn.execute(query).scalars()]
+        return tuple(str(p) for p in self.conn.execute(query).scalars())
 
     def count_by_participant(self) -> dict[str, int]:
         """Events per participant id (no decryption)."""
