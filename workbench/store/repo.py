@@ -167,6 +167,10 @@ class Repo:
             check_event_manifest(self.conn, cipher, participant_id)
         self._events_changed.add(participant_id)
 
+    def events_touched(self, participant_id: str) -> bool:
+        """Whether this transaction changed the participant's events (their manifest was checked then)."""
+        return participant_id in self._events_changed
+
     def check_events(self, participant_id: str) -> None:
         """Check a participant's event manifest, unless this transaction changed their events."""
         if participant_id in self._events_changed:

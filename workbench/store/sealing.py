@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -124,15 +124,17 @@ def check_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> 
         raise IntegrityError(f"interview {interview_id[:8]} (its codings and memos differ from those last written)")
 
 
-def _event_digest(conn: Connection, participant_id: str) -> bytes:
-    """SHA-256 over the ids and ciphertext hashes of a participant's life events, in id order."""
-    entries = sorted(
-        [r.id, hashlib.sha256(bytes(r.payload_enc)).hexdigest()]
-        for r in conn.execute(
-            select(s.life_event.c.id, s.life_event.c.payload_enc).where(s.life_event.c.participant_id == participant_id)
-        )
-    )
+def event_digest(events: Iterable[tuple[str, bytes]]) -> bytes:
+    """SHA-256 over the ids and ciphertext hashes of one participant's life events, in id order."""
+    entries = sorted([event_id, hashlib.sha256(bytes(payload)).hexdigest()] for event_id, payload in events)
     return hashlib.sha256(json.dumps(entries, separators=(",", ":")).encode("ascii")).digest()
+
+
+def _event_digest(conn: Connection, participant_id: str) -> bytes:
+    rows = conn.execute(
+        select(s.life_event.c.id, s.life_event.c.payload_enc).where(s.life_event.c.participant_id == participant_id)
+    )
+    return event_digest((r.id, r.payload_enc) for r in rows)
 
 
 def _event_manifest_mac(cipher: FieldCipher, participant_id: str, digest: bytes) -> bytes:
@@ -146,15 +148,19 @@ def seal_event_manifest(conn: Connection, cipher: FieldCipher, participant_id: s
 
 
 def check_event_manifest(conn: Connection, cipher: FieldCipher, participant_id: str) -> None:
-    """Raise IntegrityError unless the participant's life events are exactly those last written.
+    """Raise IntegrityError unless the participant's life events are exactly those last written."""
+    stored = conn.execute(
+        select(s.participant.c.events_manifest_enc).where(s.participant.c.id == participant_id)
+    ).scalar_one_or_none()
+    verify_event_manifest(cipher, participant_id, stored, _event_digest(conn, participant_id))
+
+
+def verify_event_manifest(cipher: FieldCipher, participant_id: str, stored: bytes | None, digest: bytes) -> None:
+    """Raise IntegrityError unless ``stored`` is the manifest of events with this ``digest``.
 
     A participant who never had an event has no manifest yet, and that is accepted only while
     they have no event rows (see the module docstring for what a manifest cannot notice).
     """
-    stored = conn.execute(
-        select(s.participant.c.events_manifest_enc).where(s.participant.c.id == participant_id)
-    ).scalar_one_or_none()
-    digest = _event_digest(conn, participant_id)
     if stored is None and digest == _EMPTY_DIGEST:
         return
     if stored is None or bytes(stored) != _event_manifest_mac(cipher, participant_id, digest):
