@@ -13,6 +13,7 @@ import streamlit as st
 from workbench.domain.models import Code, Role
 from workbench.domain.permissions import Action, allowed
 from workbench.errors import ConfirmationRequiredError
+from workbench.i18n import ngettext
 from workbench.paths import CODEBOOKS_DIR
 from workbench.services.codebook.edits import create_code, delete_code, merge_codes, move_code, split_code, update_code
 from workbench.services.codebook.queries import CodebookEntry, codebook_overview, codings_of_code
@@ -121,8 +122,12 @@ def _structure(entry: CodebookEntry, codes: dict[str, CodebookEntry]) -> None:
         if st.button("Merge", key="merge_button", help="Codings move to the chosen code; this code is deleted.") \
                 and target:  # fmt: skip
             result = merge_codes(ws, code.id, target)
-            st.session_state["codebook_message"] = (f"Merged: {result.moved} codings moved, {result.collapsed} "
-                                                    "duplicates collapsed.")  # fmt: skip
+            message = f"Merged: {result.moved} codings moved, {result.collapsed} duplicates collapsed."
+            if result.events:
+                message += " " + ngettext("{count} life event moved to the surviving type.",
+                                          "{count} life events moved to the surviving type.",
+                                          result.events).format(count=result.events)  # fmt: skip
+            st.session_state["codebook_message"] = message
             st.rerun()
     confirm = st.checkbox(f"Also archive its {entry.count} coding(s)", key="delete_confirm") if entry.count else False
     if st.button("Delete code", key="delete_button"):

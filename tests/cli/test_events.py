@@ -77,3 +77,21 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(demo_dir: Path) -> Non
     assert run("events", "list", demo_dir, "--json").stdout == before
     writer = run("events", "list", demo_dir, "--user", "wanda")
     assert writer.returncode == 2
+
+
+def test_codebook_edits_of_a_life_event_type_take_its_events_along(demo_dir: Path) -> None:
+    def types() -> list[str]:
+        return [r["type"] for r in json.loads(run("events", "list", demo_dir, "--json").stdout)]
+
+    before = types()
+    assert before.count("push_factor") == 4
+    refused = run("codebook", "delete", demo_dir, "push_factor", "--yes")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "'Push factor' is the type of 4 life events" in refused.stderr and "events edit" in refused.stderr
+    assert types() == before, "a refused delete changes nothing"
+    merged = run("codebook", "merge", demo_dir, "push_factor", "pull_factor")
+    assert merged.returncode == 0, merged.stderr
+    assert "4 life events now have the type 'Pull factor'" in merged.stdout
+    after = types()
+    assert "push_factor" not in after and after.count("pull_factor") == before.count("pull_factor") + 4
+    assert len(after) == len(before)

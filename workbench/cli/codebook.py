@@ -216,6 +216,12 @@ def codebook_merge(
             result = merge_codes(ws, source.id, target.id)
         typer.echo(f"Merged {source.name!r} into {target.name!r}: {result.moved} codings moved, "
                    f"{result.collapsed} duplicates collapsed (version {result.version}).")  # fmt: skip
+        if result.events:
+            from workbench.i18n import ngettext
+
+            typer.echo(ngettext("{count} life event now has the type {name!r}.",
+                                "{count} life events now have the type {name!r}.",
+                                result.events).format(count=result.events, name=target.name))  # fmt: skip
 
 
 @codebook_app.command("delete")
