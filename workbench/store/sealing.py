@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from workbench.errors import IntegrityError
+from workbench.i18n import gettext as _
 from workbench.store import audit
 from workbench.store import schema as s
 from workbench.store.keys import Binding, FieldCipher, Keyring, rewrap_data_keys
@@ -165,8 +166,10 @@ def verify_event_manifest(cipher: FieldCipher, participant_id: str, stored: byte
         return
     if stored is None or bytes(stored) != _event_manifest_mac(cipher, participant_id, digest):
         raise IntegrityError(
-            f"participant {participant_id[:8]} (their life events differ from those last written: one was removed, "
-            "added or put back from an older copy)"
+            _(
+                "participant {id} (their life events differ from those last written: one was removed, added or "
+                "put back from an older copy)"
+            ).format(id=participant_id[:8])
         )
 
 
