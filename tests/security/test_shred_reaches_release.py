@@ -133,3 +133,42 @@ def test_a_shredded_interview_is_gone_from_exports_releases_and_derived_data(
     if backend.name == "sqlite":  # secure_delete and the checkpoint leave no copy in the file
         stored = b"".join(p.read_bytes() for p in project.location.directory.iterdir() if p.is_file())
         assert sealed and not any(blob in stored for blob in sealed), "a sealed copy is still in the database file"
+
+
+def test_a_shredded_participant_is_gone_from_every_release(project: Workspace) -> None:
+    """Attack: after `shred --participant`, a writer (or the release key) still finds their life path.
+
+    Their unanchored life events and generalized attributes sit in the release's project-wide
+    part under their pseudonym, not in an interview's part, so shredding the interviews alone
+    leaves them there.
+    """
+    from workbench.domain.events import EventTime, TimeKind
+    from workbench.services import events as ev
+    from workbench.services.life_release import released_lives
+    from workbench.services.projects import shred_participant
+
+    build(project)
+    ev.install_event_types(project)
+    for age, kind in ((15, "first_offence"), (19, "incarceration"), (26, "release")):
+        ev.add_event(project, type_ref=kind, time=EventTime(TimeKind.AGE, age), participant_code="P01")
+    ev.add_event(project, type_ref="release", time=EventTime(TimeKind.AGE, 25), participant_code="P02")
+    _release_for_two_participants(project)
+    before = deid_release.latest_release(writer_session(project))
+    assert before is not None
+    lives = {life.label: len(life.events) for life in released_lives(before.payload)}
+    with project.read() as repo:
+        label = f"Participant {repo.deid.pseudonym_for('PARTICIPANT', 'P01').number}"
+    assert lives[label] == 3 and len(lives) == 2, "the attack has a life path to find"
+    assert f'"{label}"' in _everything_the_release_key_opens(project)
+
+    shred_participant(project, "P01")
+
+    after = deid_release.latest_release(writer_session(project))
+    assert after is not None
+    assert label not in {life.label for life in released_lives(after.payload)}
+    assert label not in {p["pseudonym"] for p in after.payload["participants"]}
+    assert len(after.payload["participants"]) == 1 and after.summary["participants"] == 1
+    opened = _everything_the_release_key_opens(project)
+    assert f'"{label}"' not in opened, "a release in the file still names the shredded participant"
+    with project.read() as repo:
+        assert "P01" not in {p.value for p in repo.deid.pseudonyms().values()}, "the map still links the code"

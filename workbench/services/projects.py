@@ -311,7 +311,8 @@ def shred_participant(ws: Workspace, code: str) -> tuple[list[str], dt.datetime]
     """Destroy everything about one participant; returns the ids of the interviews shredded and the time.
 
     Each of their interviews is shredded as ``shred_interview`` does, every life event of theirs
-    is deleted (also those anchored on no interview), their attribute values are deleted and their
+    is deleted (also those anchored on no interview), every release loses their life path and
+    attributes (``DeidRepo.erase_participant``), their attribute values are deleted and their
     own data key is destroyed. The row keeps only the pseudonymous code, so that the audit log and
     interview list can still say that a participant existed and was shredded.
     """
@@ -325,10 +326,11 @@ def shred_participant(ws: Workspace, code: str) -> tuple[list[str], dt.datetime]
         for interview_id in interviews:
             _shred_interview_in(ws, repo, interview_id)
         events = repo.events.erase_participant(participant_id)
+        releases = repo.deid.erase_participant(code)
         repo.participants.erase_attributes(participant_id)
         when = shred_data_key(repo.conn, ws.keyring, key_id, ws.user.id)
         ws.audit(repo, "participant shredded", "participant", participant_id, code=code, interviews=len(interviews),
-                 life_events=events)  # fmt: skip
+                 life_events=events, releases=releases)  # fmt: skip
     ws.store.checkpoint()
     return interviews, when
 

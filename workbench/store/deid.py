@@ -325,6 +325,50 @@ class DeidRepo:
         self.conn.execute(delete(s.deid_scan).where(s.deid_scan.c.interview_id == interview_id))
         return len(rows)
 
+    def erase_participant(self, code: str) -> int:
+        """Take a (shredded) participant out of the project-wide part of every release.
+
+        Their interviews' parts (and the life events recorded from them) went with
+        ``erase_interview``; what is left is their life path (``life_paths``: their end age and
+        the events recorded from no released passage) and their generalized attributes, under
+        their release pseudonym. Both are removed and the base re-sealed; the pseudonym row
+        becomes a tombstone, so the number is never given to anyone else and nothing links it
+        to the code. Returns the number of releases changed.
+        """
+        table = s.deid_pseudonym
+        mac = self.mac(f"PARTICIPANT|{code}")
+        row = self.conn.execute(select(table.c.id, table.c.number).where(table.c.value_mac == mac)).one_or_none()
+        if row is None:  # never released
+            return 0
+        label = f"Participant {row.number}"
+        changed = 0
+        for r in self.conn.execute(select(s.deid_release)).all():
+            cipher = self.repo.keyring.cipher(self.conn, r.data_key_id, "released material")
+            base = json.loads(cipher.open("deid_release", r.id, "payload", r.payload_enc))
+            people = [p for p in base.get("participants", []) if p.get("pseudonym") != label]
+            paths = base.get("life_paths", {})
+            lives = [life for life in paths.get("lives", []) if life.get("participant") != label]
+            if len(people) == len(base.get("participants", [])) and len(lives) == len(paths.get("lives", [])):
+                continue
+            base["participants"] = people
+            if paths:
+                base["life_paths"] = {**paths, "lives": lives}
+            summary = json.loads(r.summary)
+            summary["participants"] = len(people)
+            self.conn.execute(
+                update(s.deid_release).where(s.deid_release.c.id == r.id).values(
+                    summary=json.dumps(summary, sort_keys=True),
+                    payload_enc=cipher.seal("deid_release", r.id, "payload", _dumps(base)),
+                )
+            )  # fmt: skip
+            changed += 1
+        self.conn.execute(
+            update(table).where(table.c.id == row.id).values(
+                value_mac=f"erased:{row.id}", value_enc=self.cipher().seal("deid_pseudonym", row.id, "value", "")
+            )
+        )  # fmt: skip
+        return changed
+
     def _erase_pseudonyms_of(self, interview_id: str) -> None:
         """Blank the pseudonyms made for what was detected only in this interview.
 
