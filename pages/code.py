@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from workbench.services.coding import codebook, interview_codings, uncoded_turns
+from workbench.domain.models import SegmentKind
+from workbench.i18n import gettext as _
+from workbench.services.coding import codable_turns, codebook, interview_codings, uncoded_turns
 from workbench.services.coding_search import MatchMode
 from workbench.services.interviews import list_interviews
 from workbench.services.visibility import coders_visible_to
@@ -69,13 +71,15 @@ with session.shown_errors():
         st.button("Next uncoded", key="code.next", on_click=act.move_uncoded, args=(True,),
                   icon=":material/arrow_downward:", width="stretch")  # fmt: skip
         left = len(uncoded_turns(transcript.turns, state.codings))
-        st.caption(f"{left} of {len(transcript.turns)} turns have none of the codings shown.")
+        st.caption(_("{left} of {total} participant turns have none of the codings shown.").format(
+            left=left, total=len(codable_turns(transcript.turns))))  # fmt: skip
         click = st.radio("A click in the text selects", ["sentence", "turn", "none"], key=cs.CLICK, horizontal=True)
 
     with text_col:
         focus = st.session_state.get(cs.FOCUS)
         text_view(key=cs.VIEW, text=transcript.text, turns=transcript.turns, codings=state.codings, numbers=numbers,
-                  pending=span, focus=focus, click=click, on_event=act.on_view_event)  # fmt: skip
+                  pending=span, focus=focus, click=click, on_event=act.on_view_event,
+                  sentences=[s for s in transcript.segments if s.kind is SegmentKind.SENTENCE])  # fmt: skip
 
     codings_tab, memo_tab, search_tab, events_tab = st.tabs(["Codings", "Interview memos", "Code by search",
                                                              "Life events"])  # fmt: skip

@@ -218,7 +218,7 @@ def _turn(turn: Segment, body: str, coded: bool, read_only: bool = False) -> str
         f'<div class="wbc-turn wbc-{_attr(turn.role.value)}" role="group" data-turn="{turn.position}" '
         f'data-start="{turn.start}" data-end="{turn.end}" data-coded="{int(coded)}" '
         f'aria-label="{_attr(f"Turn {number}, {speaker}")}">'
-        f'<button type="button" class="wbc-speaker" data-turn="{turn.position}" '
+        f'<button type="button" class="wbc-speaker" tabindex="-1" data-turn="{turn.position}" '
         f'title="Select the whole turn" aria-label="{_attr(f"Select turn {number} ({speaker})")}">'
         f"{_display(speaker)}</button>"
         f'<span class="wbc-text">{body}</span></div>'
