@@ -116,7 +116,8 @@ def test_a_turn_and_a_run_of_sentences_are_coded_from_the_keyboard(page: Page, s
     shoot(page, "keyboard-turn-coded")
 
     # A click on a speaker label selects its turn; focus stays in the transcript, so the typed number codes it.
-    second = Interview(interview.id, interview.short_id, interview.segments, interview.spans | {(first.start, first.end)})
+    spans = interview.spans | {(first.start, first.end)}
+    second = Interview(interview.id, interview.short_id, interview.segments, spans)
     turn = second.next_uncoded(first.position)
     view.locator(f'.wbc-turn[data-turn="{turn.position}"] .wbc-speaker').click()
     wait_idle(page)
