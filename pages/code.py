@@ -51,6 +51,9 @@ with session.shown_errors():
 
     text_col, side_col = st.columns([3, 1])
     with side_col:
+        chosen = panels.chosen_coding(state.codings)
+        if chosen is not None:  # opened from its badge: beside the text, not in a tab below it
+            panels.coding_editor(ws, chosen, numbers)
         st.subheader("Codebook")
         find = st.text_input("Find a code", key=cs.FIND, placeholder="number or name", on_change=act.pick_numbers,
                              help="Numbers (3 or 3 7) and Enter add those codes; words filter the list.")  # fmt: skip
@@ -84,7 +87,7 @@ with session.shown_errors():
     codings_tab, memo_tab, search_tab, events_tab = st.tabs(["Codings", "Interview memos", "Code by search",
                                                              "Life events"])  # fmt: skip
     with codings_tab:
-        panels.codings_panel(ws, state.codings, numbers)
+        panels.codings_panel(state.codings, numbers)
     with memo_tab:
         panels.memos_panel(ws, state.memos)
     with search_tab:

@@ -249,3 +249,16 @@ def test_the_transcript_is_one_tab_stop() -> None:
     tags = re.findall(r"<(?:button|span)[^>]*class=\"wbc-(?:speaker|badge)\"[^>]*>", markup)
     assert all('tabindex="-1"' in tag for tag in tags)
     assert 'tabindex="0"' in assets.HTML  # the view itself is the one stop
+
+
+def test_a_coding_with_a_memo_is_marked_on_its_badge_in_words_and_not_by_colour() -> None:
+    segments = [s for s in _segments() if s.kind is SegmentKind.TURN]
+    plain = _coding("c1", "a", TEXT.index("Ő"), TEXT.index(" end"))
+    noted = Coding("c2", "i", "b", "anna", TEXT.index("<s"), len(TEXT), "", dt.datetime.now(dt.UTC),
+                   memo="<b>check</b>", coder_id="anna")  # fmt: skip
+    for read_only in (False, True):
+        markup = view_html(TEXT, segments, [plain, noted], code_numbers(_codes()), read_only=read_only)
+        badges = re.findall(r'<span class="(wbc-badge[^"]*)"[^>]*title="([^"]*)"[^>]*>([^<]*)</span>', markup)
+        assert [(("wbc-has-memo" in cls), text) for cls, _title, text in badges] == [(False, "1"), (True, "2✎")]
+        assert "with a memo" in badges[1][1] and "with a memo" not in badges[0][1]
+        assert "check" not in markup  # the memo's words stay out of the transcript markup

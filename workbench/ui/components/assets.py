@@ -52,6 +52,7 @@ CSS = """
 .wbc-badge { display: inline-block; font-size: 0.7em; line-height: 1.3; font-weight: 700; vertical-align: super;
   margin: 0 0.15em; padding: 0 0.3em; border: 2px solid; border-radius: 0.6em; cursor: pointer;
   user-select: none; -webkit-user-select: none; }
+.wbc-has-memo { border-style: double; border-width: 3px; }
 .wbc-help { font-size: 0.8em; opacity: 0.75; margin: 0.3rem 0 0 0; }
 """
 

@@ -15,7 +15,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from workbench.domain.models import Code, SegmentKind
+from workbench.domain.spans import Edge, Unit, move_edge, whole_turns
 from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.i18n import gettext as _
 from workbench.services.coding import (
     add_interview_memo,
     adjust_coding,
@@ -190,6 +192,31 @@ def adjust_to_pending(coding_id: str) -> None:
         adjust_coding(ws, coding_id, *span)
         set_pending(None)
         flash("success", "The coding now covers the selected text.")
+
+    _guarded(action)
+
+
+def close_coding() -> None:
+    st.session_state.pop(CODING, None)
+
+
+def reshape_coding(coding_id: str, edge: str | None, unit: str | None, grow: bool) -> None:
+    """Move one edge of a coding by a word or a sentence (``edge`` None: to whole turns)."""
+
+    def action(ws: Workspace, interview_id: str) -> None:
+        current = transcript(ws, interview_id)
+        coding = next((c for c in interview_codings(ws, interview_id).codings if c.id == coding_id), None)
+        if coding is None:
+            raise InvalidInputError(_("That coding is no longer on this interview; choose it again."))
+        span = (coding.start, coding.end)
+        if edge is None:
+            new = whole_turns(current.segments, span)
+            if new == span:
+                raise InvalidInputError(_("The coding already covers whole turns."))
+        else:
+            new = move_edge(current.text, current.segments, span, Edge(edge), Unit(unit or Unit.WORD), grow=grow)
+        adjust_coding(ws, coding_id, *new)
+        flash("success", _("The coding's span was changed."))
 
     _guarded(action)
 
