@@ -49,7 +49,7 @@ with session.shown_errors():
         if visible is not None:
             st.caption("Blind coding is on: you see only your own codings until a lead opens the comparison.")
 
-    text_col, side_col = st.columns([3, 1])
+    text_col, side_col = st.columns([2, 1])  # the side column's buttons fit at 1024 pixels too
     with side_col:
         chosen = panels.chosen_coding(state.codings)
         if chosen is not None:  # opened from its badge: beside the text, not in a tab below it
@@ -66,7 +66,7 @@ with session.shown_errors():
         else:
             st.caption("Nothing selected yet.")
         st.button("Apply", type="primary", key="code.apply", on_click=act.apply_chosen, shortcut="Mod+Enter",
-                  icon=":material/sell:", help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
+                  width="stretch", icon=":material/sell:", help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
         # One under the other, each the column's width: side by side, half of a quarter of the page
         # cut their labels off.
         st.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,),

@@ -140,7 +140,7 @@ def coding_editor(ws: Workspace, coding: Coding, numbers: dict[str, Numbered]) -
     st.button(_("Cover the whole turn"), key="code.adj.turn", icon=":material/format_align_justify:",
               width="stretch", disabled=not may_change, on_click=reshape_coding,
               args=(coding.id, None, None, True))  # fmt: skip
-    st.button(_("Use the selection as its span"), key="code.adj.pending", disabled=not may_change, width="stretch",
+    st.button(_("Use the selection"), key="code.adj.pending", disabled=not may_change, width="stretch",
               on_click=adjust_to_pending, args=(coding.id,))  # fmt: skip
     with st.expander(_("Exact character positions")):
         start_key, end_key = f"code.adj.start.{coding.id}", f"code.adj.end.{coding.id}"
