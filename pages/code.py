@@ -66,7 +66,8 @@ with session.shown_errors():
         else:
             st.caption("Nothing selected yet.")
         st.button("Apply", type="primary", key="code.apply", on_click=act.apply_chosen, shortcut="Mod+Enter",
-                  width="stretch", icon=":material/sell:", help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
+                  width="stretch", icon=":material/sell:",
+                  help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
         # One under the other, each the column's width: side by side, half of a quarter of the page
         # cut their labels off.
         st.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,),
