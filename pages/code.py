@@ -4,6 +4,7 @@ import streamlit as st
 
 from workbench.domain.models import SegmentKind
 from workbench.i18n import gettext as _
+from workbench.services.codebook.proposals import open_proposals
 from workbench.services.coding import codable_turns, codebook, interview_codings, uncoded_turns
 from workbench.services.coding_search import MatchMode
 from workbench.services.interviews import list_interviews
@@ -78,6 +79,7 @@ with session.shown_errors():
         st.caption(_("{left} of {total} participant turns have none of the codings shown.").format(
             left=left, total=len(codable_turns(transcript.turns))))  # fmt: skip
         click = st.radio("A click in the text selects", ["sentence", "turn", "none"], key=cs.CLICK, horizontal=True)
+        panels.propose_panel(codes, open_proposals(ws))
 
     with text_col:
         focus = st.session_state.get(cs.FOCUS)

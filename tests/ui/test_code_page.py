@@ -17,7 +17,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import demo_project, sign_in
+from tests.ui.apptest import close, demo_project, new_app, sign_in
 from workbench.domain.models import SegmentKind
 from workbench.services.coding import interview_codings, open_for_coding
 from workbench.services.interviews import list_interviews
@@ -318,3 +318,26 @@ def test_the_uncoded_buttons_have_the_side_column_to_themselves(app: AppTest) ->
         [b.label for b in col.button] for col in app.columns if any(b.label == "Next uncoded" for b in col.button)
     ]
     assert holding and all("Apply" in labels for labels in holding), holding
+
+
+def test_a_researcher_proposes_a_code_while_coding_and_the_lead_accepts_it(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    app.text_input(key=cs.PROPOSE_NAME).input("Letters home")
+    app.text_area(key=cs.PROPOSE_DEFINITION).input("Writing to family from inside.")
+    app.button(key="code.propose").click().run()
+    assert not app.error and "waiting for a lead" in app.success[0].value
+    assert app.text_input(key=cs.PROPOSE_NAME).value == ""
+    app.switch_page("pages/codebook.py").run()
+    assert not [b for b in app.button if b.key and b.key.startswith("proposal.accept")], "a researcher cannot accept"
+
+    lead = new_app(120)
+    try:
+        sign_in(lead, user="lena")
+        lead.switch_page("pages/codebook.py").run()
+        [accept] = [b for b in lead.button if b.key and b.key.startswith("proposal.accept")]
+        accept.click().run()
+        assert not lead.exception and "Letters home" in lead.success[0].value
+    finally:
+        close(lead)
+    app.switch_page("pages/code.py").run()
+    assert any(o.endswith("Letters home") for o in app.multiselect(key=cs.CHOSEN).options), "now a codable code"

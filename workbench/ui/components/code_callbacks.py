@@ -18,6 +18,7 @@ from workbench.domain.models import Code, SegmentKind
 from workbench.domain.spans import Edge, Unit, move_edge, whole_turns
 from workbench.errors import InvalidInputError, WorkbenchError
 from workbench.i18n import gettext as _
+from workbench.services.codebook.proposals import propose_code
 from workbench.services.coding import (
     add_interview_memo,
     adjust_coding,
@@ -40,6 +41,9 @@ from workbench.ui.components.code_state import (
     INTERVIEW,
     MEMO_NEW,
     MEMO_PICK,
+    PROPOSE_DEFINITION,
+    PROPOSE_NAME,
+    PROPOSE_PARENT,
     SCOPES,
     SEARCH_ACCENTS,
     SEARCH_CASE,
@@ -226,6 +230,20 @@ def save_memo(coding_id: str, memo_key: str) -> None:
         memo = str(st.session_state.get(memo_key) or "")
         set_coding_memo(ws, coding_id, memo)
         flash("success", "Memo saved." if memo.strip() else "Memo cleared.")
+
+    _guarded(action)
+
+
+def propose() -> None:
+    """Propose a new code for a lead to accept into the codebook (issue 20)."""
+
+    def action(ws: Workspace, _interview_id: str) -> None:
+        parent = st.session_state.get(PROPOSE_PARENT)
+        propose_code(ws, str(st.session_state.get(PROPOSE_NAME) or ""),
+                     str(st.session_state.get(PROPOSE_DEFINITION) or ""), str(parent) if parent else None)  # fmt: skip
+        st.session_state[PROPOSE_NAME] = ""
+        st.session_state[PROPOSE_DEFINITION] = ""
+        flash("success", _("Your proposal is waiting for a lead, who can accept it on the Codebook page."))
 
     _guarded(action)
 

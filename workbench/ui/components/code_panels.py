@@ -13,7 +13,7 @@ import streamlit as st
 
 from workbench.domain.models import Code, Coding
 from workbench.domain.permissions import may_change_coding, may_delete_memo
-from workbench.domain.records import InterviewMemo
+from workbench.domain.records import CodeProposal, InterviewMemo
 from workbench.domain.spans import Unit
 from workbench.i18n import gettext as _
 from workbench.services.coding import MAX_MEMO_CHARS
@@ -25,11 +25,22 @@ from workbench.ui.components.code_callbacks import (
     close_coding,
     code_search_hits,
     delete_memo,
+    propose,
     remove_selected,
     reshape_coding,
     save_memo,
 )
-from workbench.ui.components.code_state import CODING, MEMO_NEW, MEMO_PICK, SEARCH_CODES, SEARCH_PICK, search_result
+from workbench.ui.components.code_state import (
+    CODING,
+    MEMO_NEW,
+    MEMO_PICK,
+    PROPOSE_DEFINITION,
+    PROPOSE_NAME,
+    PROPOSE_PARENT,
+    SEARCH_CODES,
+    SEARCH_PICK,
+    search_result,
+)
 from workbench.ui.components.markup import Numbered, code_tree
 from workbench.ui.render import safe_color
 from workbench.ui.safe_text import md, quote
@@ -159,6 +170,19 @@ def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
     name = numbers[coding.code_id].label if coding.code_id in numbers else "?"
     memo = " ✎" if coding.memo else ""
     return f"{name} · {coding.coder}{memo} · “{preview(coding.text, 60)}”"
+
+
+def propose_panel(codes: list[Code], pending: list[CodeProposal]) -> None:
+    """Propose a new code while coding; a lead accepts it into the shared codebook."""
+    with st.expander(_("Propose a new code")):
+        st.text_input(_("Name"), key=PROPOSE_NAME, max_chars=200)
+        st.text_area(_("What it captures"), key=PROPOSE_DEFINITION, max_chars=2000)
+        parents = {c.id: c.name for c, _depth in code_tree(codes)}
+        st.selectbox(_("Under"), list(parents), index=None, key=PROPOSE_PARENT, format_func=parents.__getitem__,
+                     placeholder=_("top level"))  # fmt: skip
+        st.button(_("Propose"), key="code.propose", on_click=propose, width="stretch")
+        if pending:
+            st.caption(_("Waiting for a lead: {names}").format(names=md(", ".join(p.name for p in pending))))
 
 
 def memos_panel(ws: Workspace, memos: list[InterviewMemo]) -> None:
