@@ -28,6 +28,7 @@ CUT_OFF = """() => {
   for (const el of nodes) {
     if (!el.textContent.trim() || el.closest('.wbc-root, [data-testid="stDataFrame"], svg')) continue;
     if (el.children.length > 3) continue; // a layout block, not a label: its own children are checked
+    if (el.querySelector('svg text, canvas')) continue; // a chart lays out its own text (and resizes late)
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none') continue;
     const box = el.getBoundingClientRect();
