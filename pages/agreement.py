@@ -93,7 +93,7 @@ with session.shown_errors():
     if set(chosen) != set(report.coders):
         report = agreement_report(ws, coders=chosen, unit=unit, segment_kind=kind)
     overall, coded = report.overall_with_uncoded, report.overall_coded_only
-    cols = st.columns(4)
+    cols = [*st.columns(2), *st.columns(2)]  # two rows of two: four in a row cut the labels off at 1024 px
     cols[0].metric("Krippendorff's alpha", _number(overall.alpha), help="Pooled over all codes and units")
     cols[1].metric("Cohen's kappa", _number(overall.kappa), help="Two coders only")
     cols[2].metric("Agreement, all units", _number(overall.percent, percent=True))

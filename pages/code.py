@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from workbench.services.coding import codebook, interview_codings, uncoded_turns
+from workbench.domain.models import SegmentKind
+from workbench.i18n import gettext as _
+from workbench.services.codebook.proposals import open_proposals
+from workbench.services.coding import codable_turns, codebook, interview_codings, uncoded_turns
 from workbench.services.coding_search import MatchMode
 from workbench.services.interviews import list_interviews
 from workbench.services.visibility import coders_visible_to
@@ -47,8 +50,11 @@ with session.shown_errors():
         if visible is not None:
             st.caption("Blind coding is on: you see only your own codings until a lead opens the comparison.")
 
-    text_col, side_col = st.columns([3, 1])
+    text_col, side_col = st.columns([2, 1])  # the side column's buttons fit at 1024 pixels too
     with side_col:
+        chosen = panels.chosen_coding(state.codings)
+        if chosen is not None:  # opened from its badge: beside the text, not in a tab below it
+            panels.coding_editor(ws, chosen, numbers)
         st.subheader("Codebook")
         find = st.text_input("Find a code", key=cs.FIND, placeholder="number or name", on_change=act.pick_numbers,
                              help="Numbers (3 or 3 7) and Enter add those codes; words filter the list.")  # fmt: skip
@@ -61,7 +67,8 @@ with session.shown_errors():
         else:
             st.caption("Nothing selected yet.")
         st.button("Apply", type="primary", key="code.apply", on_click=act.apply_chosen, shortcut="Mod+Enter",
-                  icon=":material/sell:", help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
+                  width="stretch", icon=":material/sell:",
+                  help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
         # One under the other, each the column's width: side by side, half of a quarter of the page
         # cut their labels off.
         st.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,),
@@ -69,18 +76,21 @@ with session.shown_errors():
         st.button("Next uncoded", key="code.next", on_click=act.move_uncoded, args=(True,),
                   icon=":material/arrow_downward:", width="stretch")  # fmt: skip
         left = len(uncoded_turns(transcript.turns, state.codings))
-        st.caption(f"{left} of {len(transcript.turns)} turns have none of the codings shown.")
+        st.caption(_("{left} of {total} participant turns have none of the codings shown.").format(
+            left=left, total=len(codable_turns(transcript.turns))))  # fmt: skip
         click = st.radio("A click in the text selects", ["sentence", "turn", "none"], key=cs.CLICK, horizontal=True)
+        panels.propose_panel(codes, open_proposals(ws))
 
     with text_col:
         focus = st.session_state.get(cs.FOCUS)
         text_view(key=cs.VIEW, text=transcript.text, turns=transcript.turns, codings=state.codings, numbers=numbers,
-                  pending=span, focus=focus, click=click, on_event=act.on_view_event)  # fmt: skip
+                  pending=span, focus=focus, click=click, on_event=act.on_view_event,
+                  sentences=[s for s in transcript.segments if s.kind is SegmentKind.SENTENCE])  # fmt: skip
 
     codings_tab, memo_tab, search_tab, events_tab = st.tabs(["Codings", "Interview memos", "Code by search",
                                                              "Life events"])  # fmt: skip
     with codings_tab:
-        panels.codings_panel(ws, state.codings, numbers)
+        panels.codings_panel(state.codings, numbers)
     with memo_tab:
         panels.memos_panel(ws, state.memos)
     with search_tab:

@@ -24,6 +24,7 @@ from workbench.services.refi_import import import_qdpx
 from workbench.services.retrieval import code_frequencies
 from workbench.services.visibility import coders_visible_to
 from workbench.ui import session
+from workbench.ui.proposals_panel import proposals_panel
 from workbench.ui.render import safe_color
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
@@ -233,6 +234,7 @@ with session.shown_errors():
     entries = _visible_counts(codebook_overview(ws))
     if ws.user.role is Role.RESEARCHER and coders_visible_to(ws) is not None:
         st.caption("Blind coding is on: the counts are of your own codings until a lead opens the comparison.")
+    proposals_panel(ws, [e.code for e in entries])
     browse_tab, history_tab, exchange_tab = st.tabs(["Codes", "History", "Exchange"])
     with browse_tab:
         _browse(entries)

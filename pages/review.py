@@ -41,7 +41,7 @@ with session.shown_errors():
             "the Export page has the released material."
         )
         st.stop()
-    left, right = st.columns(2)
+    left, right = st.container(), st.container()  # one under the other: side by side cut the labels off
     if left.button("Scan all interviews", icon=":material/search:"):
         bar = st.progress(0.0, text="Scanning")
         report = scan(ws, on_progress=lambda done, total: bar.progress(done / total, text=f"Scanned {done} of {total}"))

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from workbench.i18n import gettext as _
 from workbench.services.interviews import list_interviews, view_transcript
+from workbench.services.visibility import coders_visible_to
 from workbench.ui import interview_url, session
 from workbench.ui.components import assets
 from workbench.ui.components.markup import code_numbers, view_html
@@ -25,6 +27,8 @@ with session.shown_errors():
                           index=interview_url.start_index(interviews))  # fmt: skip
     interview_url.remember(next(i for i in interviews if i.id == chosen))
     view = view_transcript(ws, chosen)
+    if coders_visible_to(ws) is not None:
+        st.caption(_("Blind coding is on: you see only your own codings until a lead opens the comparison."))
     text_col, side_col = st.columns([3, 1])
     with text_col:
         # The Code page's markup, read-only: a numbered badge where each coding starts and one

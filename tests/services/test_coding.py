@@ -16,6 +16,7 @@ from workbench.services.coding import (
     add_interview_memo,
     adjust_coding,
     apply_codes,
+    codable_turns,
     code_segment,
     delete_interview_memo,
     interview_codings,
@@ -353,8 +354,8 @@ def test_matches_map_back_through_folding_that_changes_lengths() -> None:
     assert [text[x:y] for x, y in find_matches(text, compile_query("oszinten", options), options)] == ["ŐSZINTÉN"]
 
 
-def _turn(position: int, start: int, end: int) -> Segment:
-    return Segment(f"t{position}", SegmentKind.TURN, position, start, end, SpeakerRole.PARTICIPANT, "", "")
+def _turn(position: int, start: int, end: int, role: SpeakerRole = SpeakerRole.PARTICIPANT) -> Segment:
+    return Segment(f"t{position}", SegmentKind.TURN, position, start, end, role, "", "")
 
 
 def _coding(start: int, end: int) -> Coding:
@@ -372,6 +373,17 @@ def test_uncoded_turns_and_moving_between_them() -> None:
     assert neighbour_uncoded_turn(turns, codings, 2, forward=True) == turns[1]  # wraps around
     assert neighbour_uncoded_turn(turns, codings, 1, forward=False) == turns[2]
     assert neighbour_uncoded_turn(turns, [_coding(0, 40)], 1, forward=True) is None
+
+
+def test_interviewer_questions_are_neither_counted_nor_visited_as_uncoded() -> None:
+    asked = SpeakerRole.INTERVIEWER
+    turns = [_turn(0, 0, 10, asked), _turn(1, 12, 20), _turn(2, 22, 30, asked), _turn(3, 32, 40)]
+    codings = [_coding(13, 15)]
+    assert [t.position for t in uncoded_turns(turns, codings)] == [3]
+    assert [t.position for t in codable_turns(turns)] == [1, 3]
+    assert neighbour_uncoded_turn(turns, codings, 1, forward=True) == turns[3]
+    assert neighbour_uncoded_turn(turns, codings, 3, forward=True) == turns[3]  # wraps past both questions
+    assert neighbour_uncoded_turn(turns, [_coding(0, 40)], None, forward=True) is None
 
 
 def test_transcript_b_is_what_the_search_tests_assume() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.analysis.fixtures import BACKENDS, as_user, demo_workspace
 from workbench.errors import PermissionDeniedError
+from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.projects import audit_log
 from workbench.services.retrieval import code_frequencies, coded_passages, coding_progress, cooccurrence, find_code
 from workbench.services.visibility import blind_state, coders_visible_to, set_blind_coding, set_comparison_open
@@ -72,3 +73,13 @@ def test_only_leads_and_admins_change_blind_coding(shared_demo: Workspace) -> No
     with pytest.raises(PermissionDeniedError):
         set_blind_coding(anna, blind=False)
     assert blind_state(shared_demo) == (True, False)
+
+
+def test_reading_a_transcript_respects_blind_coding(lead: Workspace) -> None:
+    anna = as_user(lead, "anna")
+    interview = next(i for i in list_interviews(anna) if {c.coder for c in view_transcript(lead, i.id).codings} >= {
+        "anna", "bence"})  # fmt: skip
+    assert {c.coder for c in view_transcript(anna, interview.id).codings} == {"anna"}
+    assert {c.coder for c in view_transcript(lead, interview.id).codings} == {"anna", "bence"}
+    set_comparison_open(lead, opened=True)
+    assert {c.coder for c in view_transcript(anna, interview.id).codings} == {"anna", "bence"}

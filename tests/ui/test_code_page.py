@@ -17,7 +17,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import demo_project, sign_in
+from tests.ui.apptest import close, demo_project, new_app, sign_in
+from workbench.domain.models import SegmentKind
 from workbench.services.coding import interview_codings, open_for_coding
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
@@ -195,6 +196,57 @@ def test_a_badge_click_opens_the_coding_and_it_can_be_removed(app: AppTest, demo
     assert len(_codings(demo_dir, interview_id)) == len(before) - 1
 
 
+def test_a_coding_is_reshaped_by_words_sentences_and_turns_without_character_numbers(
+    app: AppTest, demo_dir: Path
+) -> None:
+    _code_page(app, "anna")
+    interview_id, text = _first_interview(demo_dir)
+    phrase = "biscuit tin"
+    start = text.index(phrase)
+    _send_view_event(app, "key", {"number": 13, "start": [start, 0], "end": [start, len(phrase)]})
+    [coding_id] = _coding_ids(demo_dir, interview_id, "anna", start)
+    _send_view_event(app, "coding", {"id": coding_id})  # its badge: the editor opens beside the text
+    assert any(m.value.startswith("> ") and phrase in m.value for m in app.markdown), "the quote, not numbers"
+    app.button(key="code.adj.end.grow").click().run()  # one more word at the end
+    span = _span_of(demo_dir, interview_id, coding_id)
+    assert span[0] == start and text[span[0] : span[1]].startswith(phrase + " ") and " " not in text[span[1] - 1]
+    app.radio(key="code.adj.unit").set_value("sentence").run()
+    app.button(key="code.adj.start.grow").click().run()  # back to the start of its sentence
+    app.button(key="code.adj.end.grow").click().run()  # and on to its end
+    ws = open_project(demo_dir, PASSPHRASE, "anna")
+    try:
+        sentences = [s for s in open_for_coding(ws, interview_id).segments if s.kind is SegmentKind.SENTENCE]
+    finally:
+        ws.close()
+    sentence = next(s for s in sentences if s.start <= start < s.end)
+    assert _span_of(demo_dir, interview_id, coding_id) == (sentence.start, sentence.end)
+    app.button(key="code.adj.turn").click().run()
+    assert not app.error and not app.exception
+    turn_span = _span_of(demo_dir, interview_id, coding_id)
+    assert turn_span[0] <= sentence.start and sentence.end <= turn_span[1]
+    app.button(key="code.adj.start.shrink").click().run()  # the only way to shrink past a sentence edge
+    assert not app.exception
+    app.button(key="code.coding.close").click().run()
+    assert app.selectbox(key=cs.CODING).value is None
+    assert not [b for b in app.button if b.key == "code.adj.turn"], "the editor beside the text is closed"
+
+
+def _coding_ids(demo_dir: Path, interview_id: str, coder: str, start: int) -> list[str]:
+    ws = open_project(demo_dir, PASSPHRASE, "lena")
+    try:
+        return [c.id for c in interview_codings(ws, interview_id).codings if c.coder == coder and c.start == start]
+    finally:
+        ws.close()
+
+
+def _span_of(demo_dir: Path, interview_id: str, coding_id: str) -> tuple[int, int]:
+    ws = open_project(demo_dir, PASSPHRASE, "lena")
+    try:
+        return next((c.start, c.end) for c in interview_codings(ws, interview_id).codings if c.id == coding_id)
+    finally:
+        ws.close()
+
+
 def test_a_researcher_cannot_change_another_coders_coding(app: AppTest, demo_dir: Path) -> None:
     lead = open_project(demo_dir, PASSPHRASE, "lena")
     set_comparison_open(lead, opened=True)
@@ -266,3 +318,26 @@ def test_the_uncoded_buttons_have_the_side_column_to_themselves(app: AppTest) ->
         [b.label for b in col.button] for col in app.columns if any(b.label == "Next uncoded" for b in col.button)
     ]
     assert holding and all("Apply" in labels for labels in holding), holding
+
+
+def test_a_researcher_proposes_a_code_while_coding_and_the_lead_accepts_it(app: AppTest, demo_dir: Path) -> None:
+    _code_page(app, "anna")
+    app.text_input(key=cs.PROPOSE_NAME).input("Letters home")
+    app.text_area(key=cs.PROPOSE_DEFINITION).input("Writing to family from inside.")
+    app.button(key="code.propose").click().run()
+    assert not app.error and "waiting for a lead" in app.success[0].value
+    assert app.text_input(key=cs.PROPOSE_NAME).value == ""
+    app.switch_page("pages/codebook.py").run()
+    assert not [b for b in app.button if b.key and b.key.startswith("proposal.accept")], "a researcher cannot accept"
+
+    lead = new_app(120)
+    try:
+        sign_in(lead, user="lena")
+        lead.switch_page("pages/codebook.py").run()
+        [accept] = [b for b in lead.button if b.key and b.key.startswith("proposal.accept")]
+        accept.click().run()
+        assert not lead.exception and "Letters home" in lead.success[0].value
+    finally:
+        close(lead)
+    app.switch_page("pages/code.py").run()
+    assert any(o.endswith("Letters home") for o in app.multiselect(key=cs.CHOSEN).options), "now a codable code"

@@ -223,3 +223,42 @@ def test_a_click_outside_any_sentence_falls_back_to_the_turn_and_then_refuses() 
     assert sentence_at(last, segments) == (segments[1].start, segments[1].end)
     with pytest.raises(InvalidInputError):
         sentence_at(TEXT.index("\n") + 1, segments)
+
+
+def test_arrow_key_selections_must_be_whole_sentences_of_this_transcript() -> None:
+    segments = _segments()
+    sentence = segments[2]
+    event = read_event("pick", {"kind": "sentences", "span": [sentence.start, sentence.end]}, TEXT, segments)
+    assert event is not None and (event.kind, event.span) == ("sentence", (sentence.start, sentence.end))
+    event = read_event("key", {"number": 1, "start": None, "end": None, "sentences": [sentence.start, sentence.end]},
+                       TEXT, segments)  # fmt: skip
+    assert event is not None and (event.number, event.span) == (1, (sentence.start, sentence.end))
+    # An arbitrary span (not on sentence edges), a reversed one, or a malformed one is refused.
+    for bad in ([sentence.start, sentence.end - 1], [sentence.start + 1, sentence.end], [sentence.end, sentence.start],
+                [0, len(TEXT)], "0,5", [True, 5], [1]):  # fmt: skip
+        with pytest.raises(InvalidInputError):
+            read_event("pick", {"kind": "sentences", "span": bad}, TEXT, segments)
+
+
+def test_the_transcript_is_one_tab_stop() -> None:
+    segments = [s for s in _segments() if s.kind is SegmentKind.TURN]
+    codings = [_coding("c1", "a", TEXT.index("Ő"), TEXT.index(" end"))]
+    markup = view_html(TEXT, segments, codings, code_numbers(_codes()))
+    focusable = re.findall(r"<(button|span)[^>]*class=\"wbc-(?:speaker|badge)\"[^>]*>", markup)
+    assert len(focusable) == 3  # two speakers and one badge
+    tags = re.findall(r"<(?:button|span)[^>]*class=\"wbc-(?:speaker|badge)\"[^>]*>", markup)
+    assert all('tabindex="-1"' in tag for tag in tags)
+    assert 'tabindex="0"' in assets.HTML  # the view itself is the one stop
+
+
+def test_a_coding_with_a_memo_is_marked_on_its_badge_in_words_and_not_by_colour() -> None:
+    segments = [s for s in _segments() if s.kind is SegmentKind.TURN]
+    plain = _coding("c1", "a", TEXT.index("Ő"), TEXT.index(" end"))
+    noted = Coding("c2", "i", "b", "anna", TEXT.index("<s"), len(TEXT), "", dt.datetime.now(dt.UTC),
+                   memo="<b>check</b>", coder_id="anna")  # fmt: skip
+    for read_only in (False, True):
+        markup = view_html(TEXT, segments, [plain, noted], code_numbers(_codes()), read_only=read_only)
+        badges = re.findall(r'<span class="(wbc-badge[^"]*)"[^>]*title="([^"]*)"[^>]*>([^<]*)</span>', markup)
+        assert [(("wbc-has-memo" in cls), text) for cls, _title, text in badges] == [(False, "1"), (True, "2✎")]
+        assert "with a memo" in badges[1][1] and "with a memo" not in badges[0][1]
+        assert "check" not in markup  # the memo's words stay out of the transcript markup

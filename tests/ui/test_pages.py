@@ -126,6 +126,9 @@ def test_transcript_page_shows_turns_and_highlights(app: AppTest) -> None:
     assert len(badges) >= 2 and "wb-tag" not in html
     assert "box-shadow:0 2px 0" in html, "codings are underlined, not told apart by colour alone"
     assert "<button" not in html and 'role="button"' not in html, "nothing to click on a read-only page"
+    # Blind coding (on in the demo): anna reads only her own codings, as on the Code page.
+    assert "(anna)" in html and "(bence)" not in html
+    assert any("Blind coding is on" in c.value for c in app.caption)
 
 
 def test_lock_drops_the_workspace(app: AppTest) -> None:

@@ -125,3 +125,18 @@ class StoredRun:
     created_at: Any
     interview_ids: list[str]
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CodeProposal:
+    """A new code a researcher proposed while coding; ``status`` is open, accepted or declined."""
+
+    id: str
+    name: str
+    definition: str
+    parent_id: str | None
+    proposer: str
+    proposer_id: str
+    proposed_at: dt.datetime
+    status: str
+    code_id: str | None = None

@@ -14,7 +14,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbench.domain.models import Code, Coding, Segment, Transcript
+from workbench.domain.models import Code, Coding, Segment, SpeakerRole, Transcript
 from workbench.domain.permissions import Action, may_change_coding, may_delete_memo, require
 from workbench.domain.records import CodingRecord, InterviewMemo
 from workbench.domain.text import check_span
@@ -232,8 +232,17 @@ def _clean_memo(memo: str | None) -> str | None:
 # -- moving through a transcript --------------------------------------------------------
 
 
+def codable_turns(turns: Sequence[Segment]) -> list[Segment]:
+    """The turns there is something to code in: every turn but the interviewer's questions."""
+    return [t for t in turns if t.role is not SpeakerRole.INTERVIEWER]
+
+
 def uncoded_turns(turns: Sequence[Segment], codings: Sequence[Coding]) -> list[Segment]:
-    """Turns that no (visible) coding touches, in order: what is left to code."""
+    """Codable turns that no (visible) coding touches, in order: what is left to code.
+
+    Interviewer questions are left out: counting them made the "turns uncoded" figure never
+    reach zero, and "Next uncoded" landed on questions nobody codes.
+    """
     covered: list[list[int]] = []  # disjoint, sorted spans covered by at least one coding
     for start, end in sorted((c.start, c.end) for c in codings):
         if covered and start <= covered[-1][1]:
@@ -242,7 +251,7 @@ def uncoded_turns(turns: Sequence[Segment], codings: Sequence[Coding]) -> list[S
             covered.append([start, end])
     starts = [span[0] for span in covered]
     result = []
-    for turn in sorted(turns, key=lambda t: t.start):
+    for turn in sorted(codable_turns(turns), key=lambda t: t.start):
         index = bisect.bisect_left(starts, turn.end) - 1  # the last covered span starting before the turn ends
         if index < 0 or covered[index][1] <= turn.start:
             result.append(turn)

@@ -14,6 +14,7 @@ from workbench.domain.permissions import Action, require
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError, NotFoundError
 from workbench.nlp.segment import segment_transcript
+from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
 
@@ -88,8 +89,14 @@ def list_interviews(ws: Workspace) -> list[InterviewSummary]:
 
 
 def view_transcript(ws: Workspace, interview_ref: str) -> TranscriptView:
-    """Decrypt one transcript with its codings and memos; the viewing is audited."""
+    """Decrypt one transcript with its codings and memos; the viewing is audited.
+
+    Blind coding applies here as on the Code page: a researcher coding blind sees only their
+    own codings (and the memos on them), or reading a transcript would reveal the other coder's
+    judgements before the comparison is opened.
+    """
     require(ws.user, Action.READ_TRANSCRIPTS)
+    visible = coders_visible_to(ws)
     with ws.write() as repo:
         interview_id = repo.interviews.resolve(interview_ref)
         transcript = repo.interviews.transcript(interview_id)
@@ -100,4 +107,6 @@ def view_transcript(ws: Workspace, interview_ref: str) -> TranscriptView:
             for memo in repo.memos.of_interview(interview_id)
         ]
         ws.audit(repo, "transcript viewed", "interview", interview_id)
+    if visible is not None:
+        codings = [c for c in codings if c.coder in visible]
     return TranscriptView(transcript, codings, codes, memos)

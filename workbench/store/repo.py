@@ -25,6 +25,7 @@ from workbench.store.keys import FieldCipher, Keyring
 from workbench.store.memos import MemoRepo
 from workbench.store.participants import ParticipantRepo
 from workbench.store.project import ProjectRepo
+from workbench.store.proposals import ProposalRepo
 from workbench.store.sealing import check_event_manifest, check_manifest, seal_event_manifest, seal_manifest
 from workbench.store.settings import SettingsRepo
 from workbench.store.users import UserRepo
@@ -81,6 +82,10 @@ class Repo:
     @cached_property
     def memos(self) -> MemoRepo:
         return MemoRepo(self)
+
+    @cached_property
+    def proposals(self) -> ProposalRepo:
+        return ProposalRepo(self)
 
     @cached_property
     def deid(self) -> DeidRepo:

@@ -182,6 +182,26 @@ code = Table(
     Column("deleted_at", UtcTime, nullable=True),
 )
 
+code_proposal = Table(
+    # A code a researcher proposed while coding (issue 20); a lead accepts it into the codebook
+    # or declines it. Codebook material like ``code`` (a name and a definition), not
+    # participant data; the proposing and deciding users and times say who asked and who chose.
+    "code_proposal",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("definition", Text, nullable=False, default=""),
+    Column("parent_id", String(36), ForeignKey("code.id"), nullable=True),
+    Column("proposed_by", Id, ForeignKey("app_user.id"), nullable=False),
+    Column("proposed_at", UtcTime, nullable=False),
+    Column("status", String(10), nullable=False, default="open"),
+    Column("decided_by", Id, ForeignKey("app_user.id"), nullable=True),
+    Column("decided_at", UtcTime, nullable=True),
+    Column("code_id", String(36), ForeignKey("code.id"), nullable=True),
+    CheckConstraint("status IN ('open', 'accepted', 'declined')", name="status"),
+    Index("ix_code_proposal_status", "status"),
+)
+
 codebook_version = Table(
     "codebook_version",
     metadata,

@@ -53,17 +53,22 @@ def create_code(ws: Workspace, code: Code) -> Code:
     require(ws.user, Action.EDIT_CODEBOOK)
     code = clean_code(code)
     with ws.write() as repo:
-        existing = repo.codebook.all_codes()
-        if code.id in existing or not GUID_PATTERN.match(code.id):
-            raise InvalidInputError("A new code needs a new GUID.")
-        if code.parent_id is not None:
-            repo.codebook.live_code(code.parent_id)
-        before = snapshot(repo.codebook.codes())
-        change = CodebookChange(repo)
-        repo.codebook.add_code(code, len(existing))
-        reorder_codes(repo, repo.codebook.codes())
-        commit_change(ws, change, before, "")
+        add_code_in(ws, repo, code)
     return code
+
+
+def add_code_in(ws: Workspace, repo: Repo, code: Code) -> None:
+    """Add a cleaned code inside the caller's transaction (accepting a proposal does more in it)."""
+    existing = repo.codebook.all_codes()
+    if code.id in existing or not GUID_PATTERN.match(code.id):
+        raise InvalidInputError("A new code needs a new GUID.")
+    if code.parent_id is not None:
+        repo.codebook.live_code(code.parent_id)
+    before = snapshot(repo.codebook.codes())
+    change = CodebookChange(repo)
+    repo.codebook.add_code(code, len(existing))
+    reorder_codes(repo, repo.codebook.codes())
+    commit_change(ws, change, before, "")
 
 
 def update_code(ws: Workspace, code: Code) -> Code:

@@ -15,7 +15,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from workbench.domain.models import Code, SegmentKind
+from workbench.domain.spans import Edge, Unit, move_edge, whole_turns
 from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.i18n import gettext as _
+from workbench.services.codebook.proposals import propose_code
 from workbench.services.coding import (
     add_interview_memo,
     adjust_coding,
@@ -38,6 +41,9 @@ from workbench.ui.components.code_state import (
     INTERVIEW,
     MEMO_NEW,
     MEMO_PICK,
+    PROPOSE_DEFINITION,
+    PROPOSE_NAME,
+    PROPOSE_PARENT,
     SCOPES,
     SEARCH_ACCENTS,
     SEARCH_CASE,
@@ -194,11 +200,50 @@ def adjust_to_pending(coding_id: str) -> None:
     _guarded(action)
 
 
+def close_coding() -> None:
+    st.session_state.pop(CODING, None)
+
+
+def reshape_coding(coding_id: str, edge: str | None, unit: str | None, grow: bool) -> None:
+    """Move one edge of a coding by a word or a sentence (``edge`` None: to whole turns)."""
+
+    def action(ws: Workspace, interview_id: str) -> None:
+        current = transcript(ws, interview_id)
+        coding = next((c for c in interview_codings(ws, interview_id).codings if c.id == coding_id), None)
+        if coding is None:
+            raise InvalidInputError(_("That coding is no longer on this interview; choose it again."))
+        span = (coding.start, coding.end)
+        if edge is None:
+            new = whole_turns(current.segments, span)
+            if new == span:
+                raise InvalidInputError(_("The coding already covers whole turns."))
+        else:
+            new = move_edge(current.text, current.segments, span, Edge(edge), Unit(unit or Unit.WORD), grow=grow)
+        adjust_coding(ws, coding_id, *new)
+        flash("success", _("The coding's span was changed."))
+
+    _guarded(action)
+
+
 def save_memo(coding_id: str, memo_key: str) -> None:
     def action(ws: Workspace, _interview_id: str) -> None:
         memo = str(st.session_state.get(memo_key) or "")
         set_coding_memo(ws, coding_id, memo)
         flash("success", "Memo saved." if memo.strip() else "Memo cleared.")
+
+    _guarded(action)
+
+
+def propose() -> None:
+    """Propose a new code for a lead to accept into the codebook (issue 20)."""
+
+    def action(ws: Workspace, _interview_id: str) -> None:
+        parent = st.session_state.get(PROPOSE_PARENT)
+        propose_code(ws, str(st.session_state.get(PROPOSE_NAME) or ""),
+                     str(st.session_state.get(PROPOSE_DEFINITION) or ""), str(parent) if parent else None)  # fmt: skip
+        st.session_state[PROPOSE_NAME] = ""
+        st.session_state[PROPOSE_DEFINITION] = ""
+        flash("success", _("Your proposal is waiting for a lead, who can accept it on the Codebook page."))
 
     _guarded(action)
 

@@ -13,22 +13,37 @@ import streamlit as st
 
 from workbench.domain.models import Code, Coding
 from workbench.domain.permissions import may_change_coding, may_delete_memo
-from workbench.domain.records import InterviewMemo
+from workbench.domain.records import CodeProposal, InterviewMemo
+from workbench.domain.spans import Unit
+from workbench.i18n import gettext as _
 from workbench.services.coding import MAX_MEMO_CHARS
 from workbench.services.workspace import Workspace
 from workbench.ui.components.code_callbacks import (
     add_memo,
     adjust_selected,
     adjust_to_pending,
+    close_coding,
     code_search_hits,
     delete_memo,
+    propose,
     remove_selected,
+    reshape_coding,
     save_memo,
 )
-from workbench.ui.components.code_state import CODING, MEMO_NEW, MEMO_PICK, SEARCH_CODES, SEARCH_PICK, search_result
+from workbench.ui.components.code_state import (
+    CODING,
+    MEMO_NEW,
+    MEMO_PICK,
+    PROPOSE_DEFINITION,
+    PROPOSE_NAME,
+    PROPOSE_PARENT,
+    SEARCH_CODES,
+    SEARCH_PICK,
+    search_result,
+)
 from workbench.ui.components.markup import Numbered, code_tree
 from workbench.ui.render import safe_color
-from workbench.ui.safe_text import md
+from workbench.ui.safe_text import md, quote
 
 
 def preview(text: str, limit: int = 300) -> str:
@@ -75,58 +90,99 @@ def codebook_html(codes: list[Code], numbers: dict[str, Numbered], needle: str =
     return "".join(rows) or "<div>No code matches.</div>"
 
 
-def codings_panel(ws: Workspace, codings: list[Coding], numbers: dict[str, Numbered]) -> None:
-    """The codings on this interview, and remove / adjust / memo for the one chosen."""
+def chosen_coding(codings: list[Coding]) -> Coding | None:
+    """The coding picked by its badge or in the list, if it is still on this interview."""
+    by_id = {c.id: c for c in codings}
+    if st.session_state.get(CODING) not in by_id:
+        st.session_state.pop(CODING, None)
+        return None
+    return by_id[str(st.session_state[CODING])]
+
+
+def codings_panel(codings: list[Coding], numbers: dict[str, Numbered]) -> None:
+    """The codings on this interview, quoted; choosing one opens it beside the text."""
     if not codings:
-        st.caption("No codings on this interview yet.")
+        st.caption(_("No codings on this interview yet."))
         return
     st.dataframe(
         [
-            {"code": numbers[c.code_id].label if c.code_id in numbers else "?", "coder": c.coder, "start": c.start,
-             "end": c.end, "passage": preview(c.text, 120), "memo": preview(c.memo or "", 80)}
+            {_("code"): numbers[c.code_id].label if c.code_id in numbers else "?", _("coder"): c.coder,
+             _("passage"): preview(c.text, 160), _("memo"): preview(c.memo or "", 80)}
             for c in codings
         ],
         hide_index=True,
         height=min(400, 38 + 35 * len(codings)),
     )  # fmt: skip
     by_id = {c.id: c for c in codings}
-    if st.session_state.get(CODING) not in by_id:
-        st.session_state.pop(CODING, None)
-    chosen = st.selectbox(
-        "Coding to change (or click its numbered badge in the text)",
+    st.selectbox(
+        _("Coding to change (or click its numbered badge in the text)"),
         list(by_id),
         index=None,
         key=CODING,
         format_func=lambda cid: _coding_label(by_id[cid], numbers),
     )
-    if chosen is None:
-        return
-    coding = by_id[chosen]
+
+
+def coding_editor(ws: Workspace, coding: Coding, numbers: dict[str, Numbered]) -> None:
+    """The chosen coding beside the text: its quote, its memo, and its span changed by words,
+    sentences or turns instead of character numbers (issue 20, item 4)."""
     may_change = may_change_coding(ws.user, coding.coder_id)
-    st.text(preview(coding.text, 600))
-    start_col, end_col = st.columns(2)
-    start_key, end_key = f"code.adj.start.{chosen}", f"code.adj.end.{chosen}"
-    start_col.number_input("Start", min_value=0, value=coding.start, step=1, key=start_key, disabled=not may_change)
-    end_col.number_input("End", min_value=1, value=coding.end, step=1, key=end_key, disabled=not may_change)
-    memo_key = f"code.memo.{chosen}"
-    st.text_area("Memo on this coding", value=coding.memo or "", key=memo_key, disabled=not may_change,
+    name = numbers[coding.code_id].label if coding.code_id in numbers else "?"
+    st.subheader(_("Coding"))
+    st.caption(f"{md(name)} · {md(coding.coder)}")
+    st.markdown(quote(preview(coding.text, 600)))
+    memo_key = f"code.memo.{coding.id}"
+    st.text_area(_("Memo on this coding"), value=coding.memo or "", key=memo_key, disabled=not may_change,
                  max_chars=MAX_MEMO_CHARS)  # fmt: skip
-    buttons = st.columns(4)
-    buttons[0].button("Save span", key="code.adj.save", disabled=not may_change,
-                      on_click=adjust_selected, args=(chosen, start_key, end_key))  # fmt: skip
-    buttons[1].button("Use selection as span", key="code.adj.pending", disabled=not may_change,
-                      on_click=adjust_to_pending, args=(chosen,))  # fmt: skip
-    buttons[2].button("Save memo", key="code.memo.save", disabled=not may_change,
-                      on_click=save_memo, args=(chosen, memo_key))  # fmt: skip
-    buttons[3].button("Remove coding", key="code.remove", disabled=not may_change,
-                      on_click=remove_selected, args=(chosen,))  # fmt: skip
+    st.button(_("Save memo"), key="code.memo.save", disabled=not may_change, width="stretch",
+              on_click=save_memo, args=(coding.id, memo_key))  # fmt: skip
+    unit = st.radio(_("Change the span by a"), [Unit.WORD.value, Unit.SENTENCE.value], key="code.adj.unit",
+                    horizontal=True, format_func=lambda u: _("word") if u == Unit.WORD.value else _("sentence"),
+                    disabled=not may_change)  # fmt: skip
+    moves = [
+        ("start", True, _("Extend the start"), ":material/first_page:"),
+        ("start", False, _("Shrink the start"), ":material/chevron_right:"),
+        ("end", True, _("Extend the end"), ":material/last_page:"),
+        ("end", False, _("Shrink the end"), ":material/chevron_left:"),
+    ]
+    for edge, grow, label, icon in moves:
+        st.button(label, key=f"code.adj.{edge}.{'grow' if grow else 'shrink'}", icon=icon, width="stretch",
+                  disabled=not may_change, on_click=reshape_coding, args=(coding.id, edge, unit, grow))  # fmt: skip
+    st.button(_("Cover the whole turn"), key="code.adj.turn", icon=":material/format_align_justify:",
+              width="stretch", disabled=not may_change, on_click=reshape_coding,
+              args=(coding.id, None, None, True))  # fmt: skip
+    st.button(_("Use the selection"), key="code.adj.pending", disabled=not may_change, width="stretch",
+              on_click=adjust_to_pending, args=(coding.id,))  # fmt: skip
+    with st.expander(_("Exact character positions")):
+        start_key, end_key = f"code.adj.start.{coding.id}", f"code.adj.end.{coding.id}"
+        st.number_input(_("Start"), min_value=0, value=coding.start, step=1, key=start_key, disabled=not may_change)
+        st.number_input(_("End"), min_value=1, value=coding.end, step=1, key=end_key, disabled=not may_change)
+        st.button(_("Save span"), key="code.adj.save", disabled=not may_change,
+                  on_click=adjust_selected, args=(coding.id, start_key, end_key))  # fmt: skip
+    st.button(_("Remove coding"), key="code.remove", disabled=not may_change, width="stretch",
+              icon=":material/delete:", on_click=remove_selected, args=(coding.id,))  # fmt: skip
+    st.button(_("Close"), key="code.coding.close", width="stretch", on_click=close_coding)
     if not may_change:
-        st.caption("This coding is someone else's: only they, a lead or an admin may change it.")
+        st.caption(_("This coding is someone else's: only they, a lead or an admin may change it."))
 
 
 def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
     name = numbers[coding.code_id].label if coding.code_id in numbers else "?"
-    return f"{name} · {coding.coder} · {coding.start}-{coding.end} · {preview(coding.text, 50)}"
+    memo = " ✎" if coding.memo else ""
+    return f"{name} · {coding.coder}{memo} · “{preview(coding.text, 60)}”"
+
+
+def propose_panel(codes: list[Code], pending: list[CodeProposal]) -> None:
+    """Propose a new code while coding; a lead accepts it into the shared codebook."""
+    with st.expander(_("Propose a new code")):
+        st.text_input(_("Name"), key=PROPOSE_NAME, max_chars=200)
+        st.text_area(_("What it captures"), key=PROPOSE_DEFINITION, max_chars=2000)
+        parents = {c.id: c.name for c, _depth in code_tree(codes)}
+        st.selectbox(_("Under"), list(parents), index=None, key=PROPOSE_PARENT, format_func=parents.__getitem__,
+                     placeholder=_("top level"))  # fmt: skip
+        st.button(_("Propose"), key="code.propose", on_click=propose, width="stretch")
+        if pending:
+            st.caption(_("Waiting for a lead: {names}").format(names=md(", ".join(p.name for p in pending))))
 
 
 def memos_panel(ws: Workspace, memos: list[InterviewMemo]) -> None:

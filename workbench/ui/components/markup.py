@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.domain.models import Code, Coding, Segment
+from workbench.i18n import gettext as _
 from workbench.ui.render import safe_color
 
 MAX_BANDS = 6
@@ -99,19 +100,27 @@ def _style(active: Sequence[Coding], numbers: dict[str, Numbered]) -> str:
 
 
 def _badge(coding: Coding, numbers: dict[str, Numbered], read_only: bool = False) -> str:
+    """A coding's numbered badge; a coding with a memo shows a pencil (✎) and says so in words."""
     numbered = numbers.get(coding.code_id)
     colour = safe_color(numbered.code.color) if numbered else "#999999"
     label = _coding_label(coding, numbers)
+    number = str(numbered.number) if numbered else "?"
+    memo = bool(coding.memo)
+    classes = "wbc-badge wbc-has-memo" if memo else "wbc-badge"
+    if memo:
+        label = _("{label}, with a memo").format(label=label)
+        number += "✎"
     if read_only:  # the Transcripts page: the same badge, but nothing to click
         return (
-            f'<span class="wbc-badge wbc-static" style="border-color:{colour}" title="{_attr(label)}" '
-            f'aria-label="{_attr("Coding " + label)}">{numbered.number if numbered else "?"}</span>'
+            f'<span class="{classes} wbc-static" style="border-color:{colour}" title="{_attr(label)}" '
+            f'aria-label="{_attr("Coding " + label)}">{number}</span>'
         )
+    action = _("open it and its memo beside the text") if memo else _("open it beside the text")
     return (
-        f'<span class="wbc-badge" role="button" tabindex="-1" data-coding="{_attr(coding.id)}" '
+        f'<span class="{classes}" role="button" tabindex="-1" data-coding="{_attr(coding.id)}" '
         f'style="border-color:{colour}" title="{_attr(label)}" '
-        f'aria-label="{_attr("Coding " + label + ": show it in the list of codings")}">'
-        f"{numbered.number if numbered else '?'}</span>"
+        f'aria-label="{_attr("Coding " + label + ": " + action)}">'
+        f"{number}</span>"
     )
 
 
@@ -218,7 +227,7 @@ def _turn(turn: Segment, body: str, coded: bool, read_only: bool = False) -> str
         f'<div class="wbc-turn wbc-{_attr(turn.role.value)}" role="group" data-turn="{turn.position}" '
         f'data-start="{turn.start}" data-end="{turn.end}" data-coded="{int(coded)}" '
         f'aria-label="{_attr(f"Turn {number}, {speaker}")}">'
-        f'<button type="button" class="wbc-speaker" data-turn="{turn.position}" '
+        f'<button type="button" class="wbc-speaker" tabindex="-1" data-turn="{turn.position}" '
         f'title="Select the whole turn" aria-label="{_attr(f"Select turn {number} ({speaker})")}">'
         f"{_display(speaker)}</button>"
         f'<span class="wbc-text">{body}</span></div>'

@@ -16,6 +16,7 @@ import streamlit as st
 
 from workbench.domain.models import Coding, Segment, SegmentKind
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.ui.components import assets
 from workbench.ui.components.markup import Numbered, view_html
 from workbench.ui.components.offsets import parse_point, selection_span, to_code_point
@@ -48,6 +49,7 @@ def text_view(
     codings: Sequence[Coding],
     numbers: dict[str, Numbered],
     pending: tuple[int, int] | None,
+    sentences: Sequence[Segment] = (),
     focus: tuple[int, int] | None = None,
     click: ClickMode = "sentence",
     on_event: Callable[[str], None] | None = None,
@@ -55,12 +57,26 @@ def text_view(
     """Mount the view; ``on_event(name)`` runs (before the page) when the user does something.
 
     ``focus`` is (turn position, token): the view scrolls to that turn once per new token.
+    ``sentences`` (code-point spans) let the arrow keys move and Shift+arrows extend the
+    selection sentence by sentence in the browser.
     """
     data = {
         "html": view_html(text, turns, codings, numbers, pending=pending),
         "click": click,
         "max_number": max((n.number for n in numbers.values()), default=0),
         "focus": {"turn": focus[0], "token": focus[1]} if focus else None,
+        "sentences": [[s.start, s.end] for s in sorted(sentences, key=lambda s: s.start)],
+        "pending": list(pending) if pending else None,
+        "label": _(
+            "Transcript. Arrow keys select the next or previous sentence, Shift with an arrow extends the "
+            "selection, Enter selects the whole turn; then type a code number. N and P: next and previous "
+            "uncoded turn of a participant. Escape clears the selection."
+        ),
+        "help": _(
+            "Select text, click a sentence, or click a speaker for the whole turn; or use the keyboard: "
+            "arrows move sentence by sentence, Shift+arrows extend, Enter takes the whole turn. Then type a "
+            "code's number (or press Apply). N/P: next/previous uncoded participant turn. Esc: clear."
+        ),
     }
     callbacks: dict[str, Any] = {
         f"on_{name}_change": (lambda n=name: on_event(n)) if on_event else (lambda: None) for name in EVENTS
@@ -90,6 +106,8 @@ def read_event(name: str, payload: object, text: str, segments: Sequence[Segment
             raise InvalidInputError("Type the number of a code.")
         start, end = payload.get("start"), payload.get("end")
         span = selection_span(text, start, end) if start is not None and end is not None else None
+        if payload.get("sentences") is not None:  # the keyboard's sentence selection
+            span = sentence_span(payload.get("sentences"), segments)
         return ViewEvent("key", span=span, number=number)
     if name == "coding":
         coding_id = payload.get("id")
@@ -112,6 +130,8 @@ def _pick(payload: Mapping[str, object], text: str, segments: Sequence[Segment])
     if kind == "sentence":
         at = to_code_point(text, parse_point(payload.get("at")), round_up=False)
         return ViewEvent("sentence", span=sentence_at(at, segments))
+    if kind == "sentences":
+        return ViewEvent("sentence", span=sentence_span(payload.get("span"), segments))
     raise InvalidInputError("The text view sent an unknown kind of pick; reload the page.")
 
 
@@ -122,3 +142,22 @@ def sentence_at(at: int, segments: Sequence[Segment]) -> tuple[int, int]:
             if segment.kind is kind and segment.start <= at < segment.end:
                 return segment.start, segment.end
     raise InvalidInputError("There is no sentence at that place; select the text with the mouse instead.")
+
+
+def sentence_span(value: object, segments: Sequence[Segment]) -> tuple[int, int]:
+    """A run of whole sentences the arrow keys selected: ``[start, end]`` must be sentence edges.
+
+    Checking the edges against the transcript's own sentences means a tampered or stale
+    message cannot code an arbitrary span through this path.
+    """
+    if (
+        not isinstance(value, list | tuple)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        raise InvalidInputError("The text view sent a selection in an unexpected form; select the text again.")
+    start, end = int(value[0]), int(value[1])
+    sentences = [s for s in segments if s.kind is SegmentKind.SENTENCE]
+    if start >= end or start not in {s.start for s in sentences} or end not in {s.end for s in sentences}:
+        raise InvalidInputError("The selected sentences are not part of this transcript; reload the page.")
+    return start, end
