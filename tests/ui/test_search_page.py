@@ -1,0 +1,72 @@
+"""The Search page through AppTest on the real demo: a Hungarian search, coding in place, more like this, roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PASSPHRASE
+from tests.ui.apptest import demo_project, sign_in
+from workbench.services.demo import demo_password
+from workbench.services.projects import audit_log, open_project
+from workbench.services.search import search
+
+PAGE = "pages/search.py"
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = demo_project(tmp_path_factory, "search-page")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        ws = open_project(directory, PASSPHRASE)
+        search(ws, "warm the store", limit=1)  # the sentences' vectors, stored encrypted, as a first search leaves them
+        ws.close()
+    return directory
+
+
+def _search(app: AppTest, user: str, query: str) -> AppTest:
+    sign_in(app, demo_password(user), user)
+    app.switch_page(PAGE).run()
+    assert not app.exception and app.title[0].value == "Search" and app.caption
+    assert "press Search" in app.info[0].value
+    app.text_input[0].input(query)
+    next(b for b in app.button if b.label == "Search").click().run()
+    assert not app.exception and not app.error
+    return app
+
+
+def test_a_hungarian_search_shows_the_english_passage_with_rank_band_and_source(app: AppTest) -> None:
+    _search(app, "anna", "kápolna mennyezetét festettük")
+    shown = [m.value for m in app.markdown]
+    assert any("chapel ceiling" in m for m in shown), shown
+    headers = [m for m in shown if m.startswith("**#")]
+    assert headers[0].startswith("**#1** · ") and "participant" in headers[0]
+    assert not any("0.8" in h or "0.9" in h for h in headers), "no raw cosines"
+    assert "passages of 6 interviews searched" in " ".join(c.value for c in app.caption)
+
+
+def test_a_result_is_coded_in_place_and_more_like_this_follows(app: AppTest, demo_dir: Path) -> None:
+    _search(app, "anna", "kápolna mennyezetét festettük")
+    picker = app.multiselect[0]
+    picker.set_value([picker.options[0]]).run()
+    next(b for b in app.button if b.label == "Code").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == "Coded: 1 coding(s) added."
+    next(b for b in app.button if b.label == "Search").click().run()  # the codes on the hits are read again
+    assert any(b.label == "More like this" for b in app.button)
+    next(b for b in app.button if b.label == "More like this").click().run()
+    assert not app.exception and not app.error
+    assert [m.value for m in app.markdown if m.value.startswith("**#")]
+    ws = open_project(demo_dir, PASSPHRASE)
+    actions = [e.action for e in audit_log(ws).entries]
+    ws.close()
+    assert {"semantic search", "more like this", "coding added"} <= set(actions)
+
+
+def test_report_writers_are_not_offered_the_page(app: AppTest) -> None:
+    sign_in(app, demo_password("wanda"), "wanda")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page(PAGE).run()
