@@ -23,6 +23,7 @@ from typing import Any
 
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.nlp import stem
 from workbench.nlp.theme_labels import keywords
 from workbench.nlp.themes import Clustering
@@ -112,15 +113,15 @@ def rename_theme(ws: Workspace, theme_id: int, name: str, *, code_family: str | 
     require(ws.user, Action.VIEW_THEMES)
     clean = " ".join(name.split())
     if len(clean) > MAX_NAME_CHARS:
-        raise InvalidInputError(f"A theme name can be at most {MAX_NAME_CHARS} characters; shorten it.")
+        raise InvalidInputError(_("A theme name can be at most {n} characters; shorten it.").format(n=MAX_NAME_CHARS))
     with ws.write() as repo:
         store = repo.embeddings
         run = store.latest_run(scope_key(repo, code_family))
         if run is None:
-            raise NotFoundError("There is no theme run to rename a theme in: run the clustering first.")
+            raise NotFoundError(_("There is no theme run to rename a theme in: run the clustering first."))
         themes = {int(t["id"]): t for t in run.payload["themes"]}
         if theme_id not in themes:
-            raise NotFoundError(f"The latest theme run has no theme {theme_id}.")
+            raise NotFoundError(_("The latest theme run has no theme {id}.").format(id=theme_id))
         if clean:
             themes[theme_id]["name"] = clean
         else:

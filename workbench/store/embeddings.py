@@ -26,6 +26,7 @@ from workbench.crypto.aead import Aad, AuthenticationFailed, open_sealed, seal
 from workbench.crypto.kdf import Purpose, derive_key
 from workbench.domain.records import StoredRun
 from workbench.errors import IntegrityError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import create_data_key, new_id, utcnow
@@ -138,7 +139,9 @@ class EmbeddingRepo:
         """Seal a changed payload (a theme renamed) under the run's own data key, in place."""
         row = self.conn.execute(select(s.theme_run.c.data_key_id).where(s.theme_run.c.id == run_id)).first()
         if row is None:
-            raise NotFoundError(f"The theme run {run_id[:8]} is gone (a newer run replaced it); reload the page.")
+            raise NotFoundError(
+                _("The theme run {id} is gone (a newer run replaced it); reload the page.").format(id=run_id[:8])
+            )
         cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, f"theme run {run_id[:8]}")
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         self.conn.execute(
