@@ -84,8 +84,7 @@ def build(directory: Path, passages: int, seed: int) -> tuple[int, int, float]:
     try:
         while count < passages:
             text = make_transcript(WORDS_PER_INTERVIEW, rng=rng)
-            interview_id = add_transcript(ws, text, title=f"Interview {interviews + 1}", language="hu",
-                                          participant_code=f"P{interviews + 1:03d}")  # fmt: skip
+            interview_id = add_transcript(ws, text, title=f"Interview {interviews + 1}", language="hu")
             interviews += 1
             with ws.write() as repo:
                 summary = next(i for i in live_interviews(repo) if i.id == interview_id)

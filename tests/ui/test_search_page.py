@@ -9,9 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
 from tests.ui.apptest import demo_project, sign_in
+from workbench.services.coding import interview_codings
 from workbench.services.demo import demo_password
+from workbench.services.interviews import list_interviews
 from workbench.services.projects import audit_log, open_project
 from workbench.services.search import search
+from workbench.ui.interview_url import passage_link
 
 PAGE = "pages/search.py"
 
@@ -70,3 +73,32 @@ def test_report_writers_are_not_offered_the_page(app: AppTest) -> None:
     sign_in(app, demo_password("wanda"), "wanda")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         app.switch_page(PAGE).run()
+
+
+def test_more_like_this_from_the_code_page_link(app: AppTest, demo_dir: Path) -> None:
+    ws = open_project(demo_dir, demo_password("anna"), "anna")
+    try:
+        first = list_interviews(ws)[0]
+        coding = interview_codings(ws, first.id).codings[0]
+    finally:
+        ws.close()
+    sign_in(app, demo_password("anna"), "anna")
+    app.query_params["like"] = coding.id
+    app.switch_page(PAGE).run()
+    assert not app.exception and not app.error
+    headers = [m.value for m in app.markdown if m.value.startswith("**#")]
+    assert headers and headers[0].startswith("**#1** · ")
+    assert all(coding.text not in m.value for m in app.markdown), "the passage itself is not its own result"
+
+
+def test_a_passage_link_selects_the_passage_on_the_code_page(app: AppTest, demo_dir: Path) -> None:
+    ws = open_project(demo_dir, demo_password("anna"), "anna")
+    try:
+        hit = search(ws, "vending machine exact change", limit=1).hits[0]
+    finally:
+        ws.close()
+    sign_in(app, demo_password("anna"), "anna")
+    app.query_params.update(passage_link(hit.short_id, hit.start, hit.end))
+    app.switch_page("pages/code.py").run()
+    assert not app.exception and not app.error
+    assert f"Selected characters {hit.start} to {hit.end} ({hit.end - hit.start}):" in [t.value for t in app.text]

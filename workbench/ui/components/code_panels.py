@@ -14,6 +14,7 @@ import streamlit as st
 from workbench.domain.models import Code, Coding
 from workbench.domain.permissions import may_change_coding, may_delete_memo
 from workbench.domain.records import InterviewMemo
+from workbench.i18n import gettext as _
 from workbench.services.coding import MAX_MEMO_CHARS
 from workbench.services.workspace import Workspace
 from workbench.ui.components.code_callbacks import (
@@ -122,6 +123,9 @@ def codings_panel(ws: Workspace, codings: list[Coding], numbers: dict[str, Numbe
                       on_click=remove_selected, args=(chosen,))  # fmt: skip
     if not may_change:
         st.caption("This coding is someone else's: only they, a lead or an admin may change it.")
+    st.page_link("pages/search.py", label=_("More like this"), icon=":material/search:",
+                 query_params={"like": coding.id},
+                 help=_("Passages closest in meaning to this one, in every interview (the Search page)."))  # fmt: skip
 
 
 def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
