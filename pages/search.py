@@ -4,7 +4,7 @@ import streamlit as st
 
 from workbench.i18n import gettext as _
 from workbench.services.coding import codebook
-from workbench.services.search import DEFAULT_LIMIT, MAX_LIMIT, Hit, SearchResults, code_hit, more_like_this, search
+from workbench.services.search import DEFAULT_LIMIT, MAX_LIMIT, SearchResults, code_hit, more_like_this, search
 from workbench.ui import session
 from workbench.ui.interview_url import passage_link
 from workbench.ui.safe_text import md
@@ -34,8 +34,13 @@ def run_like(coding_id: str) -> None:
         show(more_like_this(ws, coding_id, limit=int(st.session_state.get("search.limit", DEFAULT_LIMIT))))
 
 
-def code_in_place(hit: Hit, key: str) -> None:
+def code_in_place(rank: int, key: str) -> None:
+    """Code result ``rank`` (callbacks get positions, not the decrypted hits, so nothing outlives sign-out)."""
     chosen = st.session_state.get(key) or []
+    shown: SearchResults | None = getattr(ws, RESULTS_ATTR, None)
+    if shown is None or not 0 < rank <= len(shown.hits):
+        return
+    hit = shown.hits[rank - 1]
     with session.shown_errors():
         if not chosen:
             st.session_state["search.flash"] = ("warning", _("Choose at least one code first."))
@@ -85,7 +90,7 @@ with session.shown_errors():
             key = f"search.codes.{hit.interview_id}.{hit.start}.{hit.end}"
             cols[0].multiselect(_("Codes to apply"), list(codable), format_func=codable.__getitem__, key=key,
                                 label_visibility="collapsed", placeholder=_("Codes to apply"))  # fmt: skip
-            cols[1].button(_("Code"), key=f"{key}.apply", on_click=code_in_place, args=(hit, key),
+            cols[1].button(_("Code"), key=f"{key}.apply", on_click=code_in_place, args=(hit.rank, key),
                            icon=":material/sell:")  # fmt: skip
             cols[2].page_link("pages/code.py", label=_("Open"), icon=":material/open_in_new:",
                               query_params=passage_link(hit.short_id, hit.start, hit.end))  # fmt: skip

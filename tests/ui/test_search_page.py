@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,15 @@ def test_a_passage_link_selects_the_passage_on_the_code_page(app: AppTest, demo_
     app.switch_page("pages/code.py").run()
     assert not app.exception and not app.error
     assert f"Selected characters {hit.start} to {hit.end} ({hit.end - hit.start}):" in [t.value for t in app.text]
+
+
+def test_sign_out_drops_the_decrypted_index(app: AppTest) -> None:
+    _search(app, "anna", "kápolna mennyezetét festettük")
+    ws = app.session_state["workspace"]
+    index = weakref.ref(ws._semantic_search_index)
+    del ws
+    gc.collect()
+    assert index() is not None
+    next(b for b in app.button if b.label == "Sign out").click().run()
+    gc.collect()
+    assert index() is None, "the decrypted sentences and vectors outlived the session"
