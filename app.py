@@ -25,6 +25,7 @@ PAGES: list[tuple[str, str, str, str, Action | None]] = [
     ("Coding", "code.py", "Code", "sell", Action.CODE),
     ("Coding", "suggestions.py", "Suggestions", "lightbulb", Action.CODE),
     ("Coding", "retrieve.py", "Retrieve", "manage_search", Action.READ_TRANSCRIPTS),
+    ("Coding", "search.py", "Search", "search", Action.READ_TRANSCRIPTS),
     ("Coding", "codebook.py", "Codebook", "account_tree", None),
     ("Data", "import_page.py", "Import", "upload_file", Action.IMPORT),
     ("Data", "participants.py", "Participants", "groups", Action.READ_TRANSCRIPTS),

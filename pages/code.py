@@ -37,6 +37,12 @@ with session.shown_errors():
                                 on_change=cs.on_interview_change)  # fmt: skip
     interview_url.remember(next(i for i in interviews if i.id == interview_id))
     transcript = cs.transcript(ws, interview_id)
+    linked = interview_url.take_passage(len(transcript.text))  # a quote's or a search hit's link
+    if linked is not None:
+        cs.set_pending(linked)
+        turn = next((t for t in transcript.turns if t.start <= linked[0] < t.end), None)
+        if turn is not None:
+            cs.focus(turn.position)
     state = interview_codings(ws, interview_id)
     codes = codebook(ws)
     numbers = code_numbers(codes)

@@ -5,8 +5,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from workbench.analysis.tables import cooccurrence_rows, frequency_rows, progress_rows, to_csv
+from workbench.i18n import gettext as _
+from workbench.nlp.theme_labels import label
 from workbench.services.codebook.queries import list_codes
+from workbench.services.interviews import list_interviews
 from workbench.services.retrieval import code_frequencies, coding_progress, cooccurrence
+from workbench.services.theme_labels import MAX_NAME_CHARS, rename_theme
 from workbench.services.themes import (
     latest_themes,
     model_check,
@@ -16,12 +20,17 @@ from workbench.services.themes import (
     theme_prevalence,
 )
 from workbench.ui import session
+from workbench.ui.interview_url import passage_link
 from workbench.ui.safe_text import md
 from workbench.ui.safe_text import quote as quote_md
 from workbench.ui.unlock import require_workspace
 
 ALL_TURNS = "All participant turns"
 HOVER_CHARS = 100
+RENAME_HELP = _(
+    "Your own name for this theme. It is kept when the theme is found again in a later run; leave it empty "
+    "for the keywords."
+)
 CSV_HELP = "The file leaves the encrypted project: keep it in the secure environment. The download is audited."
 
 ws = require_workspace()
@@ -92,12 +101,32 @@ with session.shown_errors():
         st.plotly_chart(sizes, key="theme-sizes")
         st.dataframe(theme_rows, hide_index=True)
         download("Themes CSV", theme_rows, "themes")
+        readable = {i.id: i for i in list_interviews(ws)}
         for t in report.themes:
             with st.expander(f"Theme {t.id}: {md(t.label)} ({t.size} passages)"):
-                for quote in t.quotes:
+                for n, quote in enumerate(t.quotes):
                     st.markdown(quote_md(quote))
+                    source = t.quote_sources[n] if n < len(t.quote_sources) else None
+                    summary = readable.get(source.interview_id) if source is not None else None
+                    if source is not None and summary is not None:
+                        where = st.columns([3, 1])
+                        where[0].caption(
+                            _("Participant {participant} · {title} (wave {wave}, {short_id})").format(
+                                participant=md(summary.participant_code or "-"), title=md(summary.title),
+                                wave=summary.wave or "-", short_id=summary.short_id)
+                        )  # fmt: skip
+                        link = passage_link(summary.short_id, source.start, source.end)
+                        where[1].page_link("pages/code.py", label=_("Open on the Code page"), icon=":material/sell:",
+                                           query_params=link)  # fmt: skip
                 if t.codes:
                     st.caption("Codes on these passages: " + ", ".join(f"{n} ({c})" for n, c in t.codes.items()))
+                with st.form(f"rename-{t.id}", border=False):
+                    name = st.text_input(_("Theme name"), value=t.name or "", max_chars=MAX_NAME_CHARS,
+                                         placeholder=label(t.keywords, f"theme {t.id}"),
+                                         help=RENAME_HELP)  # fmt: skip
+                    if st.form_submit_button(_("Rename theme")):
+                        rename_theme(ws, t.id, name, code_family=family)
+                        st.rerun()
 
         attributes = prevalence_attributes(ws)
         if attributes:

@@ -23,6 +23,7 @@ PAGES = {
     "pages/code.py": "Code",
     "pages/suggestions.py": "Suggestions",
     "pages/retrieve.py": "Retrieve",
+    "pages/search.py": "Search",
     "pages/dashboard.py": "Dashboard",
     "pages/agreement.py": "Agreement",
     "pages/review.py": "De-identification review",

@@ -15,6 +15,7 @@ command                                                         module (``workbe
 ``agreement``, ``retrieve``, ``frequencies``, ``cooccurrence``,  ``analysis``
 ``comparison open|close``
 ``themes run|cluster|model``                                     ``themes``
+``search``                                                       ``search``
 ``deid ...``                                                     ``deid``
 ``export``                                                       ``export``
 ``pii detect``                                                   ``pii``
@@ -25,7 +26,7 @@ command                                                         module (``workbe
 ``common`` holds what they share (signing in, secrets, errors and exit statuses, output).
 This module only assembles the app; no command module imports it, so there is no cycle.
 Services are imported inside the commands, so a command loads only what it uses: none but
-``deid``, ``pii``, ``themes run|cluster`` and ``demo`` load spaCy, Presidio or torch.
+``deid``, ``pii``, ``themes run|cluster``, ``search`` and ``demo`` load spaCy, Presidio or torch.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from workbench.cli import (
     pii,
     project,
     qdpx,
+    search,
     themes,
     users,
 )
@@ -97,6 +99,7 @@ app.command("frequencies")(analysis.frequencies_command)
 app.command("cooccurrence")(analysis.cooccurrence_command)
 app.add_typer(analysis.comparison_app, name="comparison")
 app.add_typer(themes.themes_app, name="themes")
+app.command("search")(search.search_command)
 app.add_typer(deid.deid_app, name="deid")
 app.command("export")(export.export_command)
 app.add_typer(pii.pii_app, name="pii")

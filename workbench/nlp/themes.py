@@ -39,22 +39,18 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from workbench.errors import InvalidInputError
-from workbench.nlp import stem
+from workbench.nlp.theme_labels import keywords, label, stop_words, tokens  # noqa: F401  (moved; re-exported)
 
 OUTLIER = -1
 MIN_ITEMS = 5
-STOPWORDS_DIR = Path(__file__).resolve().parent / "stopwords"
 Reducer = Literal["pca", "umap"]
 Method = Literal["graph", "density"]
 METHOD: Method = "graph"
@@ -101,7 +97,7 @@ class Theme:
 
     @property
     def label(self) -> str:
-        return ", ".join(self.keywords[:4]) if self.keywords else f"theme {self.id}"
+        return label(self.keywords, f"theme {self.id}")
 
 
 @dataclass(frozen=True)
@@ -291,73 +287,3 @@ def _quotes(vectors: Matrix, labels: npt.NDArray[np.int64], theme_id: int, count
     scores = vectors[members] @ centroid
     order = np.argsort(-scores, kind="stable")[:count]
     return tuple(int(members[i]) for i in order)
-
-
-@cache
-def stop_words() -> frozenset[str]:
-    """Every shipped list (Hungarian and English): projects mix the two languages."""
-    words: set[str] = set()
-    for path in sorted(STOPWORDS_DIR.glob("*.txt")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        words.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-    return frozenset(words)
-
-
-def tokens(text: str, stop: frozenset[str]) -> list[str]:
-    return [w for w in stem.words(text) if w not in stop]
-
-
-def keywords(
-    texts: Sequence[str],
-    labels: Sequence[int] | npt.NDArray[np.int64],
-    top: int = 8,
-    languages: Sequence[str] | None = None,
-) -> dict[int, tuple[str, ...]]:
-    """Class-based TF-IDF keywords of each theme (outliers get none), themes in id order.
-
-    Words are counted by stem (``languages``: one per text, detected when not given) and shown as
-    the stem's most frequent surface form in the theme. Weight of stem t in theme c:
-    tf(t, c) / |c| * log(1 + A / f(t)), where |c| is the number of words in c, A the average words
-    per theme and f(t) the frequency of t across all themes.
-    """
-    stop = stop_words()
-    if languages is None:
-        from workbench.nlp import language
-
-        detected = language.detect_all(texts)
-        languages = language.fill_unknown(detected, language.dominant(language.shares(texts, detected), "en"))
-    stemmer = stem.Stemmer()
-    kept = [(text, int(label), code) for text, label, code in zip(texts, labels, languages, strict=True)
-            if int(label) != OUTLIER]  # fmt: skip
-    token_lists = [tokens(text, stop) for text, _label, _code in kept]
-    stem_lists = stem.unify(
-        token_lists, [stemmer.stems(t, code) for t, (_x, _l, code) in zip(token_lists, kept, strict=True)]
-    )
-    counts: dict[int, Counter[str]] = {}
-    forms: dict[int, dict[str, Counter[str]]] = {}
-    for (_text, label, _code), words, stems in zip(kept, token_lists, stem_lists, strict=True):
-        counts.setdefault(label, Counter()).update(stems)
-        theme_forms = forms.setdefault(label, {})
-        for word, root in zip(words, stems, strict=True):
-            theme_forms.setdefault(root, Counter())[word] += 1
-    if not counts:
-        return {}
-    total: Counter[str] = Counter()
-    for counter in counts.values():
-        total.update(counter)
-    average = sum(total.values()) / len(counts)
-    result: dict[int, tuple[str, ...]] = {}
-    for theme_id in sorted(counts):
-        counter = counts[theme_id]
-        size = sum(counter.values()) or 1
-        weights = {w: c / size * math.log(1 + average / total[w]) for w, c in counter.items()}
-        ranked = sorted(weights, key=lambda w: (-weights[w], w))
-        shown: list[str] = []
-        for root in ranked:
-            form = stem.display_form(forms[theme_id][root])
-            if form not in shown:
-                shown.append(form)
-            if len(shown) == top:
-                break
-        result[theme_id] = tuple(shown)
-    return result

@@ -4,6 +4,8 @@
   cluster them into themes (``workbench.nlp.themes``), count the codes in each theme, and store
   the run encrypted. Leads and admins only: it reads every transcript.
 - ``cluster_texts``: the same pipeline for arbitrary texts (``workbench themes cluster``).
+- labels: keywords without names (``services/theme_labels.py``), the lead's own theme names
+  carried to the next run while a theme persists, and each quote's source passage.
 - the embedding model of the project (``theme_model``, ``set_theme_model``, ``model_check``) and the
   units both themes and suggestions embed (``participant_units``, ``embed_units``, ``save_vectors``).
 
@@ -31,7 +33,9 @@ from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError
 from workbench.nlp import embed, language
+from workbench.nlp.theme_labels import label
 from workbench.nlp.themes import OUTLIER, Clustering, ThemeParams, cluster
+from workbench.services import theme_labels
 from workbench.services.retrieval import descendants
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
@@ -77,6 +81,16 @@ class ThemeItem:
 
 
 @dataclass(frozen=True)
+class QuoteSource:
+    """The passage a quote is: its interview, participant and code-point span."""
+
+    interview_id: str
+    participant_code: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class ThemeSummary:
     id: int
     label: str
@@ -85,6 +99,10 @@ class ThemeSummary:
     quotes: tuple[str, ...]
     codes: dict[str, int] = field(default_factory=dict)
     """Code name -> number of the theme's items that carry it (codings the user may see)."""
+    name: str | None = None
+    """The lead's own name for the theme (``theme_labels.rename_theme``); ``label`` shows it."""
+    quote_sources: tuple[QuoteSource, ...] = ()
+    """Where each quote comes from, in the order of ``quotes`` (runs before this field: none)."""
 
 
 @dataclass(frozen=True)
@@ -293,11 +311,13 @@ def run_themes(
         model = model_for(ws, repo, found)
         embedder = embedder or embed.load_embedder(model)
         vectors, new = embed_units(repo, corpus.units, embedder, on_progress)
+        names = theme_labels.name_words(repo, texts)
     if on_progress is not None:
         on_progress("clustering", 0, 1)
     languages = [corpus.interviews[u.interview_id].language for u in corpus.units]
     stems = [d if d != language.UNKNOWN else declared for d, declared in zip(detected, languages, strict=True)]
     result = cluster(vectors, texts, params, languages, text_languages=stems)
+    result = theme_labels.relabel(result, texts, stems, names, (params or ThemeParams()).keywords)
     payload = _payload(corpus, result, embedder.model_id)
     payload["languages"] = found
     payload["warning"] = coverage_warning(model if embedder.model_id == model else embedder.model_id, found)
@@ -306,6 +326,8 @@ def run_themes(
             on_progress("saving", 0, 1)
         stored = save_vectors(repo, embedder.model_id, new)
         store = repo.embeddings
+        previous = store.latest_run(corpus.scope)
+        theme_labels.carry_names(previous.payload if previous is not None else None, payload)
         run_id = store.save_run(corpus.scope, embedder.model_id, ws.user.id, corpus.interviews, payload)
         run = store.latest_run(corpus.scope)
         ws.audit(repo, "themes run", "theme_run", run_id, model=embedder.model_id, items=len(corpus.units),
@@ -327,7 +349,7 @@ def _payload(corpus: _Corpus, result: Clustering, model_id: str) -> dict[str, An
                       "end": unit.end, "snippet": _snippet(unit.text), "theme": theme, "x": x, "y": y})  # fmt: skip
     themes = [
         {"id": t.id, "keywords": list(t.keywords), "size": t.size, "codes": dict(code_counts[t.id].most_common()),
-         "quotes": [corpus.units[i].text for i in t.quotes]}
+         "quotes": [corpus.units[i].text for i in t.quotes], "quote_items": list(t.quotes)}
         for t in result.themes
     ]  # fmt: skip
     return {"model": model_id, "scope": corpus.scope_label, "items": items, "themes": themes}
@@ -348,19 +370,29 @@ def _report(run_id: str, created_at: dt.datetime, payload: dict[str, Any], *, em
         for i in payload["items"]
     ]
     themes = [
-        ThemeSummary(t["id"], ", ".join(t["keywords"][:4]) or f"theme {t['id']}", tuple(t["keywords"]), t["size"],
-                     tuple(t["quotes"]), dict(t["codes"]))
+        ThemeSummary(t["id"], t.get("name") or label(t["keywords"], f"theme {t['id']}"), tuple(t["keywords"]),
+                     t["size"], tuple(t["quotes"]), dict(t["codes"]), t.get("name"),
+                     tuple(_source(items[i]) for i in t.get("quote_items", [])))
         for t in payload["themes"]
     ]  # fmt: skip
     return ThemeReport(run_id, created_at, payload["model"], payload["scope"], items, themes, embedded,
                        dict(payload.get("languages", {})), payload.get("warning"))  # fmt: skip
 
 
+def _source(item: ThemeItem) -> QuoteSource:
+    return QuoteSource(item.interview_id, item.participant_code, item.start, item.end)
+
+
+def scope_key(repo: Repo, code_family: str | None) -> str:
+    """The stored scope of a run: all participant turns, or one code family's passages."""
+    return SCOPE_TURNS if code_family is None else f"family:{_family(repo.codebook.codes(), code_family).id}"
+
+
 def latest_themes(ws: Workspace, *, code_family: str | None = None) -> ThemeReport | None:
     """The last stored run of this scope; a run that includes a since-shredded interview is discarded."""
     require(ws.user, Action.VIEW_THEMES)
     with ws.read() as repo:  # a page shows this on every rerun: no write lock unless a run must go
-        scope = SCOPE_TURNS if code_family is None else f"family:{_family(repo.codebook.codes(), code_family).id}"
+        scope = scope_key(repo, code_family)
         store = repo.embeddings
         run = store.latest_run(scope)
         stale = run is not None and store.run_is_stale(run.interview_ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from workbench.domain.models import ProjectInfo, User
 from workbench.store import audit
@@ -42,4 +42,13 @@ class Workspace:
         )
 
     def close(self) -> None:
+        """Dispose of the store and drop what pages and services cached on this workspace.
+
+        The Code page's decrypted transcript and semantic search's index of decrypted sentences
+        live as extra attributes of the session's workspace; something may still hold the object
+        itself after sign-out (a widget callback, a page's globals), so they go explicitly here.
+        """
         self.store.dispose()
+        declared = {f.name for f in fields(self)}
+        for name in [n for n in vars(self) if n not in declared]:
+            delattr(self, name)

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from workbench.crypto.aead import Aad, AuthenticationFailed, open_sealed, seal
 from workbench.crypto.kdf import Purpose, derive_key
 from workbench.domain.records import StoredRun
-from workbench.errors import IntegrityError
+from workbench.errors import IntegrityError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import create_data_key, new_id, utcnow
@@ -133,6 +134,21 @@ class EmbeddingRepo:
         cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, f"theme run {row.id[:8]}")
         payload = json.loads(cipher.open("theme_run", row.id, "payload", row.payload_enc))
         return StoredRun(row.id, row.scope, row.model, as_utc(row.created_at), json.loads(row.interview_ids), payload)
+
+    def replace_payload(self, run_id: str, payload: dict[str, Any]) -> None:
+        """Seal a changed payload (a theme renamed) under the run's own data key, in place."""
+        row = self.conn.execute(select(s.theme_run.c.data_key_id).where(s.theme_run.c.id == run_id)).first()
+        if row is None:
+            raise NotFoundError(
+                _("The theme run {id} is gone (a newer run replaced it); reload the page.").format(id=run_id[:8])
+            )
+        cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, f"theme run {run_id[:8]}")
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        self.conn.execute(
+            update(s.theme_run)
+            .where(s.theme_run.c.id == run_id)
+            .values(payload_enc=cipher.seal("theme_run", run_id, "payload", data))
+        )
 
     def run_is_stale(self, interview_ids: Iterable[str]) -> bool:
         """True when an interview of the run was shredded or deleted since."""

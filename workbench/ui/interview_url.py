@@ -54,3 +54,25 @@ def keep_in_url() -> None:
         st.query_params[PARAM] = ref[:8]
     if ref and CURRENT not in st.session_state:
         st.session_state[CURRENT] = ref
+
+
+PASSAGE = "at"
+"""``?at=START-END``: a passage of the interview (code points), selected and scrolled to on the Code page."""
+
+
+def passage_link(short_id: str, start: int, end: int) -> dict[str, str]:
+    """Query parameters of a link to one passage on the Code page (offsets, never text)."""
+    return {PARAM: short_id, PASSAGE: f"{start}-{end}"}
+
+
+def take_passage(text_length: int) -> tuple[int, int] | None:
+    """The passage a link asked for, once: the parameter is removed so a rerun does not jump back."""
+    value = st.query_params.get(PASSAGE)
+    if value is None:
+        return None
+    del st.query_params[PASSAGE]
+    try:
+        start, end = (int(part) for part in str(value).split("-", 1))
+    except ValueError:
+        return None
+    return (start, end) if 0 <= start < end <= text_length else None

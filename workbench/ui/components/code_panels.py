@@ -164,6 +164,9 @@ def coding_editor(ws: Workspace, coding: Coding, numbers: dict[str, Numbered]) -
     st.button(_("Close"), key="code.coding.close", width="stretch", on_click=close_coding)
     if not may_change:
         st.caption(_("This coding is someone else's: only they, a lead or an admin may change it."))
+    st.page_link("pages/search.py", label=_("More like this"), icon=":material/search:",
+                 query_params={"like": coding.id},
+                 help=_("Passages closest in meaning to this one, in every interview (the Search page)."))  # fmt: skip
 
 
 def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
