@@ -102,7 +102,7 @@ class CodingRepo:
                                           s.memo.c.text_enc)).mappings():  # fmt: skip
             if m["interview_id"] in wanted:
                 memos[m["interview_id"]].append(m)
-        stored = dict(self.conn.execute(select(s.interview.c.id, s.interview.c.manifest_enc)).tuples().all())
+        stored = {r.id: r.manifest_enc for r in self.conn.execute(select(s.interview.c.id, s.interview.c.manifest_enc))}
         for interview_id in wanted:
             cipher = self.repo.interviews.cipher(interview_id)
             found = rows[interview_id]
