@@ -15,7 +15,7 @@ import base64
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, delete, func, insert, select, update
@@ -244,6 +244,34 @@ class CodingRepo:
             self.repo.touch(interview_id)
             self.conn.execute(insert(s.coding), rows)
         return created
+
+    def add_imported(
+        self, interview_id: str, text: str, items: Sequence[tuple[str, str, int, int, str | None, dt.datetime | None]]
+    ) -> list[str]:
+        """Insert imported codings (code, coder id, start, end, memo, created time) in one statement.
+
+        A ``.qdpx`` import brings thousands of codings per source; one insert with its created
+        time in it replaces four statements per coding (key look-up, insert, coder look-up and
+        a created-time update). Returns the new ids in the order given.
+        """
+        cipher = self.repo.interviews.cipher(interview_id)
+        now = utcnow()
+        rows: list[dict[str, object]] = []
+        for code_id, coder_id, start, end, memo, when in items:
+            check_span(len(text), start, end)
+            coding_id = new_id()
+            values: dict[str, object] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
+                                         "coder_id": coder_id, "start": start, "end": end,
+                                         "suggested": False}  # fmt: skip
+            bind = coding_bind(values)
+            values["created_at"] = when or now
+            values["text_enc"] = cipher.seal("coding", coding_id, "text", text[start:end], bind)
+            values["memo_enc"] = cipher.seal("coding", coding_id, "memo", memo, bind) if memo else None
+            rows.append(values)
+        if rows:
+            self.repo.touch(interview_id)
+            self.conn.execute(insert(s.coding), rows)
+        return [str(r["id"]) for r in rows]
 
     def delete(self, coding_id: str) -> None:
         interview_id = self.conn.execute(select(s.coding.c.interview_id).where(s.coding.c.id == coding_id)).scalar()
