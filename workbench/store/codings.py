@@ -26,7 +26,7 @@ from workbench.domain.text import check_span
 from workbench.errors import NotFoundError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
-from workbench.store.keys import new_id, utcnow
+from workbench.store.keys import ordered_id, utcnow
 from workbench.store.sealing import coding_bind, manifest_version
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ class CodingRepo:
         check_span(len(transcript.text), start, end)
         interview_id = transcript.summary.id
         cipher = self.repo.interviews.cipher(interview_id)
-        coding_id = new_id()
+        coding_id = ordered_id()
         now = utcnow()
         quote = transcript.text[start:end]
         values: dict[str, Any] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
@@ -224,7 +224,7 @@ class CodingRepo:
         created: list[Coding] = []
         for code_id, start, end in spans:
             check_span(len(text), start, end)
-            coding_id = new_id()
+            coding_id = ordered_id()
             quote = text[start:end]
             values: dict[str, object] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
                                          "coder_id": coder.id, "start": start, "end": end,
@@ -259,7 +259,7 @@ class CodingRepo:
         rows: list[dict[str, object]] = []
         for code_id, coder_id, start, end, memo, when in items:
             check_span(len(text), start, end)
-            coding_id = new_id()
+            coding_id = ordered_id()
             values: dict[str, object] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
                                          "coder_id": coder_id, "start": start, "end": end,
                                          "suggested": False}  # fmt: skip

@@ -20,7 +20,7 @@ from workbench.domain.text import check_span
 from workbench.errors import IntegrityError, InvalidInputError, NotFoundError, ShreddedError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
-from workbench.store.keys import FieldCipher, create_data_key, new_id, utcnow
+from workbench.store.keys import FieldCipher, create_data_key, new_id, ordered_id, utcnow
 from workbench.store.sealing import interview_bind, segment_bind
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class InterviewRepo:
         return interview_id
 
     def _add_segments(self, interview_id: str, cipher: FieldCipher, text: str, drafts: Sequence[SegmentDraft]) -> None:
-        ids = [new_id() for _ in drafts]
+        ids = [ordered_id() for _ in drafts]
         positions: Counter[str] = Counter()
         rows = []
         for seg_id, draft in zip(ids, drafts, strict=True):
