@@ -3,9 +3,10 @@
     .venv/bin/python -m bench.scale_bench --interviews 25,50,100,150 --backend sqlite
     .venv/bin/python -m bench.scale_bench --interviews 10,25 --words 2000 --backend postgresql
 
-For each size a project is generated through the services the app uses (``init_project``,
-``add_user``, ``add_participants``, ``install_codebook``, ``add_transcript``, the Code page's
-``insert_new_codings`` with one audit entry per coding, ``add_interview_memo``): N interviews of
+One project is grown through the sizes (so generating the curve costs what generating its largest
+size does) through the services the app uses (``init_project``, ``add_user``, ``add_participants``,
+``install_codebook``, ``add_transcript``, the Code page's ``insert_new_codings`` with one audit
+entry per coding written by ``audit_many``, ``add_interview_memo``): N interviews of
 ``--words`` generated Hungarian-like words, 60 codes, 250 codings per interview by five coders
 (each coder codes the same 50 passages, agreeing on the code 70% of the time, so agreement has
 something to measure) and two memos per interview. Then it measures
@@ -27,6 +28,7 @@ No figure here is a pass/fail test; record dated results in bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import resource
@@ -66,39 +68,61 @@ def password(name: str) -> str:
 # -- generation --------------------------------------------------------------------------------
 
 
-def generate(directory: Path, interviews: int, words: int) -> dict[str, str]:
-    """Build the project through the app's services; returns facts the measurements need."""
+def create(directory: Path) -> list[Code]:
+    """An empty project with its members and the 60-code codebook (through the app's services)."""
     from workbench.services.codebook.sync import install_codebook
-    from workbench.services.coding import add_interview_memo, insert_new_codings
-    from workbench.services.interviews import add_transcript
-    from workbench.services.participants import add_participants
-    from workbench.services.projects import init_project, open_project
+    from workbench.services.projects import init_project
     from workbench.services.users import add_user, set_password
 
-    rng = random.Random(150)
-    ws = init_project(directory, PASSPHRASE, "admin", language="hu", name="scale bench")
     codes = [Code(str(uuid.uuid4()), f"Code {i:02d}", key=f"c{i:02d}") for i in range(CODES)]
+    ws = init_project(directory, PASSPHRASE, "admin", language="hu", name="scale bench")
     try:
         set_password(ws, "admin", password("admin"))
         for name in CODERS:
             add_user(ws, name, Role.RESEARCHER, password(name))
         add_user(ws, LEAD, Role.LEAD, password(LEAD))
         install_codebook(ws, codes, "scale bench codebook")
+    finally:
+        ws.close()
+    return codes
+
+
+def grow(directory: Path, codes: list[Code], first: int, last: int, words: int) -> dict[str, str]:
+    """Add interviews ``first`` .. ``last - 1`` with their codings and memos; facts the measurements need.
+
+    The curve's sizes are one project grown step by step (25, then 25 more, ...), so generating
+    all four sizes costs what generating the largest does. Each coder codes through
+    ``insert_new_codings`` and ``audit_many`` (what the Code page's ``apply_codes`` runs), one
+    transaction per interview, acting in the admin's unlocked session as that member (the keys
+    are the same; a sign-in per coder would only add Argon2 time).
+    """
+    from workbench.services.coding import add_interview_memo, insert_new_codings
+    from workbench.services.interviews import add_transcript
+    from workbench.services.participants import add_participants
+    from workbench.services.projects import open_project
+
+    rng = random.Random(150 + first)
+    ws = open_project(directory, password("admin"), "admin")
+    try:
         groups = ("a", "b", "c")
         definition = AttributeDef("group", AttributeType.CATEGORY, groups)
-        add_participants(ws, [definition], {f"P{i:03d}": {"group": groups[i % 3]} for i in range(interviews)})
+        add_participants(
+            ws, [definition] if first == 0 else [], {f"P{i:03d}": {"group": groups[i % 3]} for i in range(first, last)}
+        )
         ids = [
             add_transcript(ws, make_transcript(words, rng=rng, vocabulary=WORDS), title=f"Interview {i:03d}",
                            language="hu", participant_code=f"P{i:03d}")
-            for i in range(interviews)
+            for i in range(first, last)
         ]  # fmt: skip
-    finally:
-        ws.close()
-    weights = [1.0 / (rank + 1) for rank in range(CODES)]  # a few codes are used far more than the rest
-    for coder in CODERS:
-        cws = open_project(directory, password(coder), coder)
-        try:
-            for n, interview_id in enumerate(ids):
+        with ws.read() as repo:
+            members = {name: repo.users.by_name(name) for name in CODERS}
+            largest = max(repo.interviews.summaries(), key=lambda s: s.char_count).id
+        weights = [1.0 / (rank + 1) for rank in range(CODES)]  # a few codes are used far more than the rest
+        for coder in CODERS:
+            member = members[coder]
+            assert member is not None
+            cws = dataclasses.replace(ws, user=member)
+            for n, interview_id in zip(range(first, last), ids, strict=True):
                 passage_rng = random.Random(n)  # the same passages and base codes for every coder
                 with cws.write() as repo:
                     text = repo.interviews.text(interview_id)
@@ -110,14 +134,13 @@ def generate(directory: Path, interviews: int, words: int) -> dict[str, str]:
                         chosen = base if rng.random() < AGREE else rng.randrange(CODES)
                         spans.append((codes[chosen].id, start, min(end + rng.randrange(0, 20), len(text))))
                     added = insert_new_codings(cws, repo, interview_id, text, spans)
-                    for c in added:
-                        cws.audit(repo, "coding added", "coding", c.id, interview=interview_id, code=c.code_id,
-                                  start=c.start, end=c.end)  # fmt: skip
+                    cws.audit_many(repo, [("coding added", "coding", c.id, {"interview": interview_id,
+                                   "code": c.code_id, "start": c.start, "end": c.end}) for c in added])  # fmt: skip
                 if coder in CODERS[:2]:
                     add_interview_memo(cws, interview_id, f"Generated memo by {coder} on interview {n}.")
-        finally:
-            cws.close()
-    return {"code": codes[0].key or "", "largest": ids[0]}
+    finally:
+        ws.close()
+    return {"code": codes[0].key or "", "largest": largest}
 
 
 # -- measuring ---------------------------------------------------------------------------------
@@ -156,7 +179,7 @@ def measure_cli(directory: Path, facts: dict[str, str], work: Path, runs: int, *
     )
     out["cli cooccurrence"] = _median(lambda: _cli("cooccurrence", str(directory), "-o", str(work / "c.csv")), runs)
     out["cli qdpx export"] = _median(lambda: _cli("qdpx", "export", str(directory), "-o", str(qdpx)), runs)
-    target = work / "imported"
+    target = work / f"imported-{uuid.uuid4().hex[:8]}"
     with _fresh_database():  # the environment is read inside: on PostgreSQL it names the new schema
         env = {**os.environ, "WORKBENCH_PASSPHRASE": PASSPHRASE}
         subprocess.run([WORKBENCH, "init", str(target), "--user", "admin", "--lang", "hu"], env=env, check=True,
@@ -198,9 +221,11 @@ def measure_services(directory: Path, facts: dict[str, str], runs: int) -> dict[
         )
         out["page Retrieve (top code)"] = _median(lambda: coded_passages(ws, code.id), runs)
         out["page Codebook"] = _median(lambda: codebook_overview(ws), runs)
-        out["page Dashboard"] = _median(
-            lambda: (code_frequencies(ws), cooccurrence(ws), code_by_attribute(ws, "group")), runs
-        )
+        out["  frequencies"] = _median(lambda: code_frequencies(ws), runs)
+        out["  cooccurrence"] = _median(lambda: cooccurrence(ws), runs)
+        out["  code by attribute"] = _median(lambda: code_by_attribute(ws, "group"), runs)
+        out["page Dashboard (the three)"] = sum(out[f"  {n}"] for n in ("frequencies", "cooccurrence",
+                                                                       "code by attribute"))  # fmt: skip
         out["page Agreement 5 coders"] = _median(lambda: agreement_report(ws), runs)
     finally:
         ws.close()
@@ -240,15 +265,31 @@ def _fresh_database() -> Iterator[None]:
         admin.dispose()
 
 
-def run_size(interviews: int, words: int, runs: int, cli_runs: int, *, release: bool = True) -> dict[str, float]:
+def run_curve(sizes: list[int], words: int, runs: int, cli_runs: int, *, release: bool) -> dict[int, dict[str, float]]:
+    """Grow one project through ``sizes`` and measure at each size (generation time is per step)."""
+    results: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp, _fresh_database():
         work = Path(tmp)
-        start = time.perf_counter()
-        facts = generate(work / "project", interviews, words)
-        figures = {"generate (services)": time.perf_counter() - start}
-        figures.update(measure_services(work / "project", facts, runs))
-        figures.update(measure_cli(work / "project", facts, work, cli_runs, release=release))
-        return figures
+        began = time.perf_counter()
+        codes = create(work / "project")
+        made = 0
+        for n in sizes:
+            step = time.perf_counter()
+            facts = grow(work / "project", codes, made, n, words)
+            made = n
+            figures = {"generate (this step)": time.perf_counter() - step}
+            figures.update(measure_services(work / "project", facts, runs))
+            figures.update(measure_cli(work / "project", facts, work, cli_runs, release=release))
+            figures["file size (MiB)"] = _size_mib(work / "project")
+            results[n] = figures
+            print("  " + ", ".join(f"{k.strip()} {v:.2f}" for k, v in figures.items()), file=sys.stderr, flush=True)
+            print(f"{n} interviews: {time.perf_counter() - step:.0f} s this step, {time.perf_counter() - began:.0f} s "
+                  f"so far", file=sys.stderr, flush=True)  # fmt: skip
+    return results
+
+
+def _size_mib(directory: Path) -> float:
+    return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file()) / 2**20
 
 
 def _table(sizes: list[int], results: dict[int, dict[str, float]], words: int) -> str:
@@ -279,11 +320,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["SCALE_BENCH_PG"] = "1"
     else:
         os.environ.pop("WORKBENCH_DATABASE_URL", None)
-    results: dict[int, dict[str, float]] = {}
-    for n in sizes:
-        began = time.perf_counter()
-        results[n] = run_size(n, args.words, args.runs, args.cli_runs, release=not args.no_release)
-        print(f"{n} interviews: {time.perf_counter() - began:.0f} s in all", file=sys.stderr, flush=True)
+    results = run_curve(sizes, args.words, args.runs, args.cli_runs, release=not args.no_release)
     print(f"scale benchmark, {args.backend}, {time.strftime('%Y-%m-%d')}, "
           f"median of {args.runs} in-process, {args.cli_runs} through the CLI (import and release: 1 run)")  # fmt: skip
     print(_table(sizes, results, args.words))

@@ -136,11 +136,11 @@ def _all_code_units(
         here = set(_coders_in(codings, chosen))
         if len(here) < 2:
             continue
-        grouped: dict[str, list[list[tuple[int, int]]]] = {code_id: [[] for _ in chosen] for code_id in code_ids}
-        for c in codings:
-            if c.coder in here and c.code_id in grouped:
-                grouped[c.code_id][row_of[c.coder]].append((c.start, c.end))
+        mine = [c for c in codings if c.coder in here and c.code_id in parts]
         if unit is AgreementUnit.CHARACTER:
+            grouped: dict[str, list[list[tuple[int, int]]]] = {code_id: [[] for _ in chosen] for code_id in code_ids}
+            for c in mine:
+                grouped[c.code_id][row_of[c.coder]].append((c.start, c.end))
             for code_id, by_coder in grouped.items():
                 spans = [by_coder[row] if name in here else None for row, name in enumerate(chosen)]
                 parts[code_id].append(stats.character_units(summary.char_count, spans))
@@ -150,11 +150,14 @@ def _all_code_units(
         for name in here:
             base[row_of[name]] = 0.0
         weights = np.ones(len(units))
-        for code_id, by_coder in grouped.items():
-            matrix = base.copy()
-            for row, coder_spans in enumerate(by_coder):
-                for indices in segment_ranges(units, coder_spans):
-                    matrix[row, list(indices)] = 1.0
+        matrices = {code_id: base.copy() for code_id in code_ids}
+        for c, indices in zip(mine, segment_ranges(units, [(c.start, c.end) for c in mine]), strict=True):
+            target = matrices[c.code_id]
+            if isinstance(indices, range):
+                target[row_of[c.coder], indices.start : indices.stop] = 1.0
+            else:
+                target[row_of[c.coder], list(indices)] = 1.0
+        for code_id, matrix in matrices.items():
             parts[code_id].append((matrix, weights))
     return {code_id: _concat(found, len(chosen)) for code_id, found in parts.items()}
 
