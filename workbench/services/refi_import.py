@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from workbench.domain.attributes import AttributeDef, AttributeType, AttributeValue
-from workbench.domain.models import Role
+from workbench.domain.models import Role, Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
@@ -313,7 +313,8 @@ class _Importer:
         self.report.interviews += 1
         self.account.sources.imported += 1
         self.report.interview_ids.append(interview_id)
-        self.transcript = repo.interviews.transcript(interview_id)
+        summary = repo.interviews.summary(interview_id)  # text alone: decrypting the new segments is not needed
+        self.transcript = Transcript(summary, repo.interviews.text(interview_id), [])
         self.seen: set[tuple[str, str, int, int]] = set()
         self.pending: list[tuple[str, str, int, int, str | None, dt.datetime | None]] = []
         for selection, span in zip(source.selections, placement.spans, strict=True):

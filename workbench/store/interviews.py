@@ -205,6 +205,10 @@ class InterviewRepo:
                 title = DAMAGED_TITLE
         return title
 
+    def summary(self, interview_id: str) -> InterviewSummary:
+        """One interview's summary (its title decrypted), without its text or segments."""
+        return self._summary(self._row(interview_id))
+
     def transcript(self, interview_id: str) -> Transcript:
         row = self._row(interview_id)
         summary = self._summary(row)
