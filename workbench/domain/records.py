@@ -64,7 +64,6 @@ class CodingMeta:
     start: int
     end: int
     suggested: bool
-    created_at: dt.datetime
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,8 @@ class CodingRepo:
             select(s.coding, s.app_user.c.name.label("coder_name"))
             .join(s.app_user, s.app_user.c.id == s.coding.c.coder_id)
             .where(s.coding.c.interview_id == interview_id)
-            .order_by(s.coding.c.start, s.coding.c.end)
-        )
+            .order_by(s.coding.c.start, s.coding.c.end, s.coding.c.created_at, s.coding.c.id)
+        )  # ties (one span, several coders) in the order they were coded, whatever index the filter uses
         if code_ids is not None:
             query = query.where(s.coding.c.code_id.in_(list(code_ids)))
         rows = self.conn.execute(query).all()
@@ -92,7 +92,7 @@ class CodingRepo:
         meta: dict[str, list[CodingMeta]] = {i: [] for i in wanted}
         rows: dict[str, list[Any]] = {i: [] for i in wanted}
         names = {u.id: u.name for u in self.repo.users.everyone()}
-        query = select(c.id, c.interview_id, c.code_id, c.coder_id, c.start, c.end, c.suggested, c.created_at,
+        query = select(c.id, c.interview_id, c.code_id, c.coder_id, c.start, c.end, c.suggested,
                        c.text_enc, c.memo_enc).order_by(c.interview_id, c.start, c.end)  # fmt: skip
         for r in self.conn.execute(query).mappings():
             if r["interview_id"] in wanted:
@@ -102,18 +102,20 @@ class CodingRepo:
                                           s.memo.c.text_enc)).mappings():  # fmt: skip
             if m["interview_id"] in wanted:
                 memos[m["interview_id"]].append(m)
-        stored = {r.id: r.manifest_enc for r in self.conn.execute(select(s.interview.c.id, s.interview.c.manifest_enc))}
+        heads = self.conn.execute(select(s.interview.c.id, s.interview.c.manifest_enc, s.interview.c.data_key_id))
+        stored = {r.id: (r.manifest_enc, r.data_key_id) for r in heads}
         for interview_id in wanted:
-            cipher = self.repo.interviews.cipher(interview_id)
+            manifest, key_id = stored.get(interview_id, (None, ""))
+            cipher = self.repo.keyring.cipher(self.conn, key_id, f"interview {interview_id[:8]}")
             found = rows[interview_id]
             if not self.repo.changed(interview_id):
-                version = manifest_version(cipher, interview_id, stored.get(interview_id), found, memos[interview_id])
+                version = manifest_version(cipher, interview_id, manifest, found, memos[interview_id])
                 if version < 2:
                     for r in found:
                         cipher.open("coding", r["id"], "text", r["text_enc"], coding_bind(r))
             meta[interview_id] = [
                 CodingMeta(r["id"], interview_id, r["code_id"], names.get(r["coder_id"], "?"), r["coder_id"],
-                           r["start"], r["end"], bool(r["suggested"]), as_utc(r["created_at"]))
+                           r["start"], r["end"], bool(r["suggested"]))
                 for r in found
             ]  # fmt: skip
         return meta

@@ -57,7 +57,13 @@ class InterviewRepo:
     # -- keys --------------------------------------------------------------------------------
 
     def data_key_id(self, interview_id: str) -> str:
-        return str(self._row(interview_id).data_key_id)
+        """One column: fetching the whole row would read the interview's text blob for nothing."""
+        key_id = self.conn.execute(
+            select(s.interview.c.data_key_id).where(s.interview.c.id == interview_id)
+        ).scalar_one_or_none()
+        if key_id is None:
+            raise NotFoundError(f"Interview {interview_id[:8]} does not exist in this project.")
+        return str(key_id)
 
     def cipher(self, interview_id: str) -> FieldCipher:
         """The cipher of the interview's data key: its codings, memos and detections use it too."""
