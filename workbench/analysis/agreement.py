@@ -54,12 +54,20 @@ def _weights(weights: npt.ArrayLike | None, units: int) -> Matrix:
 def value_counts(data: npt.ArrayLike) -> tuple[Matrix, Matrix]:
     """The distinct values, and for each unit how many coders gave each value (units x values)."""
     matrix = as_matrix(data)
+    zeros, ones = matrix == 0, matrix == 1
     present = ~np.isnan(matrix)
+    if np.array_equal(zeros | ones, present):  # binary data (coded or not): count without sorting
+        found = [(0.0, zeros), (1.0, ones)]
+        kept = [(v, mask) for v, mask in found if mask.any()]
+        values = np.array([v for v, _ in kept], dtype=np.float64)
+        if not kept:
+            return values, np.zeros((matrix.shape[1], 0))
+        return values, np.stack([mask.sum(axis=0) for _, mask in kept], axis=1).astype(np.float64)
     values = np.unique(matrix[present])
-    counts = np.zeros((matrix.shape[1], values.size))
     _, unit_index = np.nonzero(present)
-    np.add.at(counts, (unit_index, np.searchsorted(values, matrix[present])), 1)
-    return values, counts
+    flat = unit_index * values.size + np.searchsorted(values, matrix[present])
+    counts = np.bincount(flat, minlength=matrix.shape[1] * values.size).astype(np.float64)
+    return values, counts.reshape(matrix.shape[1], values.size)
 
 
 def coincidences(counts: Matrix, weights: Matrix) -> Matrix:

@@ -49,6 +49,24 @@ class CodingRecord:
 
 
 @dataclass(frozen=True)
+class CodingMeta:
+    """A coding's clear-text metadata, authenticated by its interview's manifest, nothing decrypted.
+
+    Counting, co-occurrence and agreement need only who coded what where; the quote and memo stay
+    sealed. Same attribute names as ``Coding`` for the fields they share.
+    """
+
+    id: str
+    interview_id: str
+    code_id: str
+    coder: str
+    coder_id: str
+    start: int
+    end: int
+    suggested: bool
+
+
+@dataclass(frozen=True)
 class InterviewMemo:
     """A memo on a whole interview; the one record every reader of memos gets."""
 

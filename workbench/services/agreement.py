@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from workbench.analysis import agreement as stats
-from workbench.analysis.spans import context, overlapping_groups
+from workbench.analysis.spans import context, overlapping_groups, segment_ranges
 from workbench.domain.analysis import (
     AgreementMeasures,
     AgreementReport,
@@ -32,6 +32,7 @@ from workbench.domain.analysis import (
 )
 from workbench.domain.models import Code, Coding, SegmentKind
 from workbench.domain.permissions import Action, require
+from workbench.domain.records import CodingMeta
 from workbench.errors import InvalidInputError, NotFoundError
 from workbench.services.retrieval import VisibleCodings, load_visible
 from workbench.services.visibility import coders_visible_to
@@ -57,8 +58,9 @@ def agreement_report(
         data = load_visible(repo, visible)
         segments = repo.interviews.segment_spans(segment_kind) if unit is AgreementUnit.SEGMENT else {}
     chosen = choose_coders(data, coders)
-    used = [c for c in data.codes if any(x.code_id == c.id and x.coder in chosen for x in data.all())]
-    per_code = {code.id: _code_units(data, code.id, chosen, unit, segments) for code in used}
+    used_ids = {x.code_id for x in data.all() if x.coder in chosen}
+    used = [c for c in data.codes if c.id in used_ids]
+    per_code = _all_code_units(data, [c.id for c in used], chosen, unit, segments)
     results = tuple(
         CodeAgreement(code.id, code.name, _measures(per_code[code.id]), _coded_only(per_code[code.id])) for code in used
     )
@@ -109,35 +111,55 @@ def choose_coders(data: VisibleCodings, coders: Sequence[str] | None) -> tuple[s
     return tuple(chosen)
 
 
-def _coders_in(codings: Sequence[Coding], chosen: Sequence[str]) -> list[str]:
+def _coders_in(codings: Sequence[CodingMeta], chosen: Sequence[str]) -> list[str]:
     present = {c.coder for c in codings}
     return [name for name in chosen if name in present]
 
 
-def _code_units(
+def _all_code_units(
     data: VisibleCodings,
-    code_id: str,
+    code_ids: Sequence[str],
     chosen: tuple[str, ...],
     unit: AgreementUnit,
     segments: dict[str, list[tuple[int, int]]],
-) -> Units:
-    """One code's reliability matrix over every interview (coders x units) and the unit weights."""
-    parts: list[Units] = []
+) -> dict[str, Units]:
+    """Every code's reliability matrix over every interview (coders x units) and the unit weights.
+
+    One pass over the codings: each interview's codings are grouped by (code, coder) once, and
+    with segment units each coding finds its segments by bisection (``segment_ranges``), so the
+    cost grows with codings + units rather than codes x coders x codings.
+    """
+    row_of = {name: row for row, name in enumerate(chosen)}
+    parts: dict[str, list[Units]] = {code_id: [] for code_id in code_ids}
     for summary in data.interviews:
         codings = data.codings[summary.id]
         here = set(_coders_in(codings, chosen))
         if len(here) < 2:
             continue
-        spans = [
-            [(c.start, c.end) for c in codings if c.coder == name and c.code_id == code_id] if name in here else None
-            for name in chosen
-        ]
+        mine = [c for c in codings if c.coder in here and c.code_id in parts]
         if unit is AgreementUnit.CHARACTER:
-            parts.append(stats.character_units(summary.char_count, spans))
-        else:
-            matrix = stats.segment_units(segments.get(summary.id, []), spans)
-            parts.append((matrix, np.ones(matrix.shape[1])))
-    return _concat(parts, len(chosen))
+            grouped: dict[str, list[list[tuple[int, int]]]] = {code_id: [[] for _ in chosen] for code_id in code_ids}
+            for c in mine:
+                grouped[c.code_id][row_of[c.coder]].append((c.start, c.end))
+            for code_id, by_coder in grouped.items():
+                spans = [by_coder[row] if name in here else None for row, name in enumerate(chosen)]
+                parts[code_id].append(stats.character_units(summary.char_count, spans))
+            continue
+        units = segments.get(summary.id, [])
+        base = np.full((len(chosen), len(units)), np.nan)
+        for name in here:
+            base[row_of[name]] = 0.0
+        weights = np.ones(len(units))
+        matrices = {code_id: base.copy() for code_id in code_ids}
+        for c, indices in zip(mine, segment_ranges(units, [(c.start, c.end) for c in mine]), strict=True):
+            target = matrices[c.code_id]
+            if isinstance(indices, range):
+                target[row_of[c.coder], indices.start : indices.stop] = 1.0
+            else:
+                target[row_of[c.coder], list(indices)] = 1.0
+        for code_id, matrix in matrices.items():
+            parts[code_id].append((matrix, weights))
+    return {code_id: _concat(found, len(chosen)) for code_id, found in parts.items()}
 
 
 def _concat(parts: Sequence[Units], coders: int) -> Units:
@@ -169,10 +191,11 @@ def compare_coders(
         passages: list[ComparisonPassage] = []
         for summary in data.interviews:
             here = _coders_in(data.codings[summary.id], chosen)
-            relevant = [c for c in data.codings[summary.id] if c.code_id == code_id and c.coder in here]
-            if len(here) < 2 or not relevant:
+            ids = {c.id for c in data.codings[summary.id] if c.code_id == code_id and c.coder in here}
+            if len(here) < 2 or not ids:
                 continue
-            text = repo.interviews.transcript(summary.id).text
+            relevant = [c for c in repo.codings.of_interview(summary.id, {code_id}) if c.id in ids]
+            text = repo.interviews.text(summary.id)
             for group in overlapping_groups(relevant, lambda c: (c.start, c.end)):
                 start, end = min(c.start for c in group), max(c.end for c in group)
                 before, after = context(text, start, end, context_chars)

@@ -102,9 +102,8 @@ def apply_codes(
         added = insert_new_codings(ws, repo, interview_id, text, [(c.id, start, end) for c in codes], memo=memo)
         if not added:
             raise InvalidInputError("You already applied these codes to exactly this span.")
-        for coding in added:
-            ws.audit(repo, "coding added", "coding", coding.id, interview=interview_id, code=coding.code_id,
-                     start=start, end=end)  # fmt: skip
+        detail = {"interview": interview_id, "start": start, "end": end}
+        ws.audit_many(repo, [("coding added", "coding", c.id, {**detail, "code": c.code_id}) for c in added])
     return added
 
 

@@ -214,14 +214,13 @@ class _Export:
 
 
 def _source(repo: Repo, interview_id: str, export: _Export) -> RefiTextSource:
-    transcript = repo.interviews.transcript(interview_id)
-    text, offsets = transcript.text, None
+    summary = repo.interviews.summary(interview_id)
+    text, offsets = repo.interviews.text(interview_id), None  # the text alone: segments are not exchanged
     if export.hooks.text is not None:
         transformed = export.hooks.text(interview_id, text)
         _check_offsets(transformed, len(text))
         text, offsets = transformed.text, transformed.offsets
     importer = repo.interviews.importers().get(interview_id)
-    summary = transcript.summary
     source = RefiTextSource(guid(interview_id), summary.title, text, created=summary.imported_at,
                             user=guid(importer) if importer else None)  # fmt: skip
     selections: dict[tuple[int, int], RefiSelection] = {}

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from workbench.domain.attributes import AttributeDef, AttributeType, AttributeValue
-from workbench.domain.models import Role
+from workbench.domain.models import Role, Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
@@ -313,13 +313,16 @@ class _Importer:
         self.report.interviews += 1
         self.account.sources.imported += 1
         self.report.interview_ids.append(interview_id)
-        self.transcript = repo.interviews.transcript(interview_id)
+        summary = repo.interviews.summary(interview_id)  # text alone: decrypting the new segments is not needed
+        self.transcript = Transcript(summary, repo.interviews.text(interview_id), [])
         self.seen: set[tuple[str, str, int, int]] = set()
+        self.pending: list[tuple[str, str, int, int, str | None, dt.datetime | None]] = []
         for selection, span in zip(source.selections, placement.spans, strict=True):
             self._selection(repo, selection, span)
         whole = (0, len(self.transcript.text))
         for coding in source.codings:
             self._coding(repo, coding, whole, None)
+        repo.codings.add_imported(interview_id, self.transcript.text, self.pending)  # one insert per source
         self._source_notes(repo, source, interview_id)
 
     def _source_variables(self, source: RefiTextSource) -> tuple[int | None, str | None]:
@@ -389,10 +392,8 @@ class _Importer:
             return False
         self.seen.add(key)
         memo = "\n\n".join([*extra, *self.note_texts(coding.note_refs)]) or None
-        stored = repo.codings.add(self.transcript, coding.code, coder, span[0], span[1], memo=memo)
         when = coding.created or (selection.created if selection else None)
-        if when is not None:
-            repo.codings.set_created_at(stored.id, when)
+        self.pending.append((coding.code, coder, span[0], span[1], memo, when))
         self.report.codings += 1
         self.account.codings.imported += 1
         return True

@@ -11,9 +11,11 @@ The records returned are defined (and documented) in ``workbench.domain.analysis
 
 Every function needs ``Action.READ_TRANSCRIPTS`` and sees only the codings that blind coding lets
 the acting user see (``visibility.coders_visible_to``): a researcher sees only their own until a
-lead opens the comparison. Shredded interviews are left out. The counting functions read codings
-through ``Repo.codings`` (which opens each coded quote in memory) but return only counts; only
-``coded_passages`` returns text, and it records that in the audit log (the code and a count, never text).
+lead opens the comparison. Shredded interviews are left out. The counting functions read only the
+codings' clear metadata (code, coder, span), authenticated by each interview's manifest
+(``CodingRepo.verified_meta``): nothing is decrypted to be counted. Only ``coded_passages`` returns
+text; it opens the quotes of the chosen code and the text of the interviews they are in, nothing
+else, and records that in the audit log (the code and a count, never text).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from workbench.analysis.spans import context, overlaps
+from workbench.analysis.spans import context, segment_ranges
 from workbench.domain.analysis import (
     CodeAttributeMatrix,
     CodedPassage,
@@ -32,8 +34,9 @@ from workbench.domain.analysis import (
 )
 from workbench.domain.attributes import AttributeType
 from workbench.domain.codebook import match_code
-from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind
+from workbench.domain.models import Code, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, allowed, require
+from workbench.domain.records import CodingMeta
 from workbench.errors import InvalidInputError, NotFoundError
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
@@ -47,25 +50,23 @@ ParticipantFilter = Mapping[str, object]
 
 @dataclass(frozen=True)
 class VisibleCodings:
-    """The readable interviews and, per interview, the codings the acting user may see."""
+    """The readable interviews and, per interview, the codings' metadata the acting user may see."""
 
     interviews: list[InterviewSummary]
-    codings: dict[str, list[Coding]]
+    codings: dict[str, list[CodingMeta]]
     codes: list[Code]
 
-    def all(self) -> Iterable[Coding]:
+    def all(self) -> Iterable[CodingMeta]:
         for summary in self.interviews:
             yield from self.codings[summary.id]
 
 
 def load_visible(repo: Repo, visible: frozenset[str] | None, coders: Collection[str] | None = None) -> VisibleCodings:
-    """Codings of live interviews, restricted to visible coders (and to ``coders`` if given)."""
+    """Codings (metadata) of live interviews, restricted to visible coders (and to ``coders`` if given)."""
     interviews = [i for i in repo.interviews.summaries() if i.shredded_at is None]
     allowed_coders = visible if coders is None else set(coders) if visible is None else visible & set(coders)
-    codings = {
-        i.id: [c for c in repo.codings.of_interview(i.id) if allowed_coders is None or c.coder in allowed_coders]
-        for i in interviews
-    }
+    meta = repo.codings.verified_meta([i.id for i in interviews])
+    codings = {i.id: [c for c in meta[i.id] if allowed_coders is None or c.coder in allowed_coders] for i in interviews}
     return VisibleCodings(interviews, codings, repo.codebook.codes())
 
 
@@ -115,10 +116,11 @@ def coded_passages(
         keep = _matching_interviews(repo, data.interviews, participant_filter)
         passages: list[CodedPassage] = []
         for summary in data.interviews:
-            chosen = [c for c in data.codings[summary.id] if c.code_id in wanted]
-            if summary.id not in keep or not chosen:
+            ids = {c.id for c in data.codings[summary.id] if c.code_id in wanted}
+            if summary.id not in keep or not ids:
                 continue
-            text = repo.interviews.transcript(summary.id).text
+            chosen = [c for c in repo.codings.of_interview(summary.id, wanted) if c.id in ids]
+            text = repo.interviews.text(summary.id)
             for c in chosen:
                 before, after = context(text, c.start, c.end, context_chars)
                 passages.append(CodedPassage(
@@ -156,7 +158,7 @@ def code_frequencies(ws: Workspace) -> list[CodeFrequency]:
     visible = coders_visible_to(ws)
     with ws.read() as repo:
         data = load_visible(repo, visible)
-    by_code: dict[str, list[tuple[InterviewSummary, Coding]]] = defaultdict(list)
+    by_code: dict[str, list[tuple[InterviewSummary, CodingMeta]]] = defaultdict(list)
     for summary in data.interviews:
         for c in data.codings[summary.id]:
             by_code[c.code_id].append((summary, c))
@@ -192,12 +194,12 @@ def _tree(codes: Sequence[Code]) -> list[tuple[Code, int]]:
     return ordered
 
 
-def _codes_per_turn(turns: Sequence[tuple[int, int]], codings: Iterable[Coding]) -> list[set[str]]:
+def _codes_per_turn(turns: Sequence[tuple[int, int]], codings: Sequence[CodingMeta]) -> list[set[str]]:
+    """For each turn, the codes of the codings that overlap it (each coding's turns found by bisection)."""
     found: list[set[str]] = [set() for _ in turns]
-    for c in codings:
-        for index, turn in enumerate(turns):
-            if overlaps(turn, (c.start, c.end)):
-                found[index].add(c.code_id)
+    for c, indices in zip(codings, segment_ranges(turns, [(c.start, c.end) for c in codings]), strict=True):
+        for index in indices:
+            found[index].add(c.code_id)
     return found
 
 

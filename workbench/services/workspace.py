@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
@@ -40,6 +40,10 @@ class Workspace:
         audit.record(
             repo.conn, self.keyring, self.user.name, action, object_type=object_type, object_id=object_id, detail=detail
         )
+
+    def audit_many(self, repo: Repo, entries: Sequence[tuple[str, str, str, dict[str, object]]]) -> None:
+        """Record several actions (action, object type, object id, detail) in the caller's transaction."""
+        audit.record_many(repo.conn, self.keyring, self.user.name, entries)
 
     def close(self) -> None:
         """Dispose of the store and drop what pages and services cached on this workspace.

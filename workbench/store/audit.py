@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -103,6 +103,37 @@ def record(
         )
     )
     _move_anchors(conn, keyring, (seq - 1, prev_mac), (seq, mac), create=new_anchors)
+    return seq
+
+
+def record_many(
+    conn: Connection, keyring: Keyring, actor: str, entries: Sequence[tuple[str, str, str, dict[str, object]]]
+) -> int:
+    """Append several entries (action, object type, object id, detail) in one statement; the last seq.
+
+    The same chain as ``record`` entry by entry, but the anchors are moved once, from the entry
+    before the first to the last: applying codes to many spans (or generating a project) costs
+    one insert, not three statements and two anchor writes per entry.
+    """
+    if not entries:
+        return 0
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE audit_event IN EXCLUSIVE MODE")
+    last = conn.execute(
+        select(audit_event.c.seq, audit_event.c.mac).order_by(audit_event.c.seq.desc()).limit(1)
+    ).first()
+    first_prev = (0, GENESIS) if last is None else (int(last.seq), bytes(last.mac))
+    seq, mac = first_prev
+    at = utcnow()
+    rows = []
+    for action, object_type, object_id, detail in entries:
+        seq += 1
+        detail_json = json.dumps(detail, sort_keys=True, ensure_ascii=False)
+        mac = keyring.mac(_message(mac, seq, at, (actor, action, object_type, object_id, detail_json)))
+        rows.append({"seq": seq, "at": at, "actor": actor, "action": action, "object_type": object_type,
+                     "object_id": object_id, "detail": detail_json, "mac": mac})  # fmt: skip
+    conn.execute(insert(audit_event), rows)
+    _move_anchors(conn, keyring, first_prev, (seq, mac), create=False)
     return seq
 
 

@@ -15,19 +15,19 @@ import base64
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, delete, func, insert, select, update
 
 from workbench.domain.models import Coding, Transcript, User
-from workbench.domain.records import CodingRecord
+from workbench.domain.records import CodingMeta, CodingRecord
 from workbench.domain.text import check_span
 from workbench.errors import NotFoundError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
-from workbench.store.keys import new_id, utcnow
-from workbench.store.sealing import coding_bind
+from workbench.store.keys import ordered_id, utcnow
+from workbench.store.sealing import coding_bind, manifest_version
 
 if TYPE_CHECKING:
     from workbench.store.repo import Repo
@@ -42,15 +42,22 @@ class CodingRepo:
 
     # -- reads -------------------------------------------------------------------------------
 
-    def of_interview(self, interview_id: str) -> list[Coding]:
-        """Every coding of an interview, decrypted, in text order (the manifest is checked first)."""
+    def of_interview(self, interview_id: str, code_ids: Collection[str] | None = None) -> list[Coding]:
+        """Every coding of an interview (or of some codes only), decrypted, in text order.
+
+        The manifest is checked over all of the interview's rows first; with ``code_ids`` only
+        those codes' quotes and memos are opened (Retrieve shows one code, not the interview).
+        """
         cipher = self.repo.interviews.cipher(interview_id)
-        rows = self.conn.execute(
+        query = (
             select(s.coding, s.app_user.c.name.label("coder_name"))
             .join(s.app_user, s.app_user.c.id == s.coding.c.coder_id)
             .where(s.coding.c.interview_id == interview_id)
-            .order_by(s.coding.c.start, s.coding.c.end)
-        ).all()
+            .order_by(s.coding.c.start, s.coding.c.end, s.coding.c.created_at, s.coding.c.id)
+        )  # ties (one span, several coders) in the order they were coded, whatever index the filter uses
+        if code_ids is not None:
+            query = query.where(s.coding.c.code_id.in_(list(code_ids)))
+        rows = self.conn.execute(query).all()
         self.repo.check_manifest(interview_id, cipher)
         return [
             Coding(
@@ -70,6 +77,48 @@ class CodingRepo:
             )
             for r in rows
         ]
+
+    def verified_meta(self, interview_ids: Collection[str]) -> dict[str, list[CodingMeta]]:
+        """The codings' metadata of these (unshredded) interviews, in text order, without decrypting.
+
+        Each interview's manifest (version 2 covers code, coder, span and flag of every coding) is
+        checked against exactly the rows returned, so a changed, added or removed row is refused
+        with the integrity error as ``of_interview`` would. An interview still carrying a version 1
+        manifest has each quote opened instead (its binding authenticates the metadata) and the
+        plaintext dropped at once. Two queries for the whole project, whatever its size.
+        """
+        wanted = set(interview_ids)
+        c = s.coding.c
+        meta: dict[str, list[CodingMeta]] = {i: [] for i in wanted}
+        rows: dict[str, list[Any]] = {i: [] for i in wanted}
+        names = {u.id: u.name for u in self.repo.users.everyone()}
+        query = select(c.id, c.interview_id, c.code_id, c.coder_id, c.start, c.end, c.suggested,
+                       c.text_enc, c.memo_enc).order_by(c.interview_id, c.start, c.end)  # fmt: skip
+        for r in self.conn.execute(query).mappings():
+            if r["interview_id"] in wanted:
+                rows[r["interview_id"]].append(r)
+        memos: dict[str, list[Any]] = {i: [] for i in wanted}
+        for m in self.conn.execute(select(s.memo.c.id, s.memo.c.interview_id, s.memo.c.author_id,
+                                          s.memo.c.text_enc)).mappings():  # fmt: skip
+            if m["interview_id"] in wanted:
+                memos[m["interview_id"]].append(m)
+        heads = self.conn.execute(select(s.interview.c.id, s.interview.c.manifest_enc, s.interview.c.data_key_id))
+        stored = {r.id: (r.manifest_enc, r.data_key_id) for r in heads}
+        for interview_id in wanted:
+            manifest, key_id = stored.get(interview_id, (None, ""))
+            cipher = self.repo.keyring.cipher(self.conn, key_id, f"interview {interview_id[:8]}")
+            found = rows[interview_id]
+            if not self.repo.changed(interview_id):
+                version = manifest_version(cipher, interview_id, manifest, found, memos[interview_id])
+                if version < 2:
+                    for r in found:
+                        cipher.open("coding", r["id"], "text", r["text_enc"], coding_bind(r))
+            meta[interview_id] = [
+                CodingMeta(r["id"], interview_id, r["code_id"], names.get(r["coder_id"], "?"), r["coder_id"],
+                           r["start"], r["end"], bool(r["suggested"]))
+                for r in found
+            ]  # fmt: skip
+        return meta
 
     def counts(self) -> tuple[Counter[str], Counter[str], Counter[str]]:
         """Codings per interview, per coder name and per code id (no decryption needed)."""
@@ -140,7 +189,7 @@ class CodingRepo:
         check_span(len(transcript.text), start, end)
         interview_id = transcript.summary.id
         cipher = self.repo.interviews.cipher(interview_id)
-        coding_id = new_id()
+        coding_id = ordered_id()
         now = utcnow()
         quote = transcript.text[start:end]
         values: dict[str, Any] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
@@ -177,7 +226,7 @@ class CodingRepo:
         created: list[Coding] = []
         for code_id, start, end in spans:
             check_span(len(text), start, end)
-            coding_id = new_id()
+            coding_id = ordered_id()
             quote = text[start:end]
             values: dict[str, object] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
                                          "coder_id": coder.id, "start": start, "end": end,
@@ -197,6 +246,34 @@ class CodingRepo:
             self.repo.touch(interview_id)
             self.conn.execute(insert(s.coding), rows)
         return created
+
+    def add_imported(
+        self, interview_id: str, text: str, items: Sequence[tuple[str, str, int, int, str | None, dt.datetime | None]]
+    ) -> list[str]:
+        """Insert imported codings (code, coder id, start, end, memo, created time) in one statement.
+
+        A ``.qdpx`` import brings thousands of codings per source; one insert with its created
+        time in it replaces four statements per coding (key look-up, insert, coder look-up and
+        a created-time update). Returns the new ids in the order given.
+        """
+        cipher = self.repo.interviews.cipher(interview_id)
+        now = utcnow()
+        rows: list[dict[str, object]] = []
+        for code_id, coder_id, start, end, memo, when in items:
+            check_span(len(text), start, end)
+            coding_id = ordered_id()
+            values: dict[str, object] = {"id": coding_id, "interview_id": interview_id, "code_id": code_id,
+                                         "coder_id": coder_id, "start": start, "end": end,
+                                         "suggested": False}  # fmt: skip
+            bind = coding_bind(values)
+            values["created_at"] = when or now
+            values["text_enc"] = cipher.seal("coding", coding_id, "text", text[start:end], bind)
+            values["memo_enc"] = cipher.seal("coding", coding_id, "memo", memo, bind) if memo else None
+            rows.append(values)
+        if rows:
+            self.repo.touch(interview_id)
+            self.conn.execute(insert(s.coding), rows)
+        return [str(r["id"]) for r in rows]
 
     def delete(self, coding_id: str) -> None:
         interview_id = self.conn.execute(select(s.coding.c.interview_id).where(s.coding.c.id == coding_id)).scalar()

@@ -20,7 +20,7 @@ from workbench.domain.text import check_span
 from workbench.errors import IntegrityError, InvalidInputError, NotFoundError, ShreddedError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
-from workbench.store.keys import FieldCipher, create_data_key, new_id, utcnow
+from workbench.store.keys import FieldCipher, create_data_key, new_id, ordered_id, utcnow
 from workbench.store.sealing import interview_bind, segment_bind
 
 if TYPE_CHECKING:
@@ -57,7 +57,13 @@ class InterviewRepo:
     # -- keys --------------------------------------------------------------------------------
 
     def data_key_id(self, interview_id: str) -> str:
-        return str(self._row(interview_id).data_key_id)
+        """One column: fetching the whole row would read the interview's text blob for nothing."""
+        key_id = self.conn.execute(
+            select(s.interview.c.data_key_id).where(s.interview.c.id == interview_id)
+        ).scalar_one_or_none()
+        if key_id is None:
+            raise NotFoundError(f"Interview {interview_id[:8]} does not exist in this project.")
+        return str(key_id)
 
     def cipher(self, interview_id: str) -> FieldCipher:
         """The cipher of the interview's data key: its codings, memos and detections use it too."""
@@ -101,7 +107,7 @@ class InterviewRepo:
         return interview_id
 
     def _add_segments(self, interview_id: str, cipher: FieldCipher, text: str, drafts: Sequence[SegmentDraft]) -> None:
-        ids = [new_id() for _ in drafts]
+        ids = [ordered_id() for _ in drafts]
         positions: Counter[str] = Counter()
         rows = []
         for seg_id, draft in zip(ids, drafts, strict=True):
@@ -204,6 +210,10 @@ class InterviewRepo:
                     raise
                 title = DAMAGED_TITLE
         return title
+
+    def summary(self, interview_id: str) -> InterviewSummary:
+        """One interview's summary (its title decrypted), without its text or segments."""
+        return self._summary(self._row(interview_id))
 
     def transcript(self, interview_id: str) -> Transcript:
         row = self._row(interview_id)

@@ -150,6 +150,10 @@ class Repo:
                 seal_event_manifest(self.conn, cipher, participant_id)
         self._events_changed.clear()
 
+    def changed(self, interview_id: str) -> bool:
+        """Whether this transaction changed the interview's codings or memos (its manifest was checked then)."""
+        return interview_id in self._changed
+
     def check_manifest(self, interview_id: str, cipher: FieldCipher) -> None:
         """Check the manifest, unless this transaction changed the interview (it was checked then)."""
         if interview_id not in self._changed:

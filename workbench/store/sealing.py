@@ -34,6 +34,7 @@ the master key.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -91,38 +92,96 @@ def categories_bind(name: str, type_: str) -> Binding:
 
 # -- manifests ---------------------------------------------------------------------------
 
+MANIFEST_V1 = b"workbench manifest v1|interview|"
+MANIFEST_V2 = b"workbench manifest v2|interview|"
+"""Version 2 also covers each coding's code, coder, span and suggestion flag and each memo's
+author, so counting and agreement can trust those clear columns after one MAC check per interview,
+without opening a single quote. A version 1 manifest (written before) still verifies; readers that
+rely on the metadata then open the quotes (which checks the binding) until the next write seals
+version 2."""
 
-def _digest(conn: Connection, interview_id: str) -> bytes:
-    """SHA-256 over the ids and ciphertext hashes of an interview's codings and memos, in id order."""
-    entries: list[list[str]] = []
-    for r in conn.execute(
-        select(s.coding.c.id, s.coding.c.text_enc, s.coding.c.memo_enc).where(s.coding.c.interview_id == interview_id)
-    ):
-        memo = hashlib.sha256(bytes(r.memo_enc)).hexdigest() if r.memo_enc is not None else ""
-        entries.append(["coding", r.id, hashlib.sha256(bytes(r.text_enc)).hexdigest(), memo])
-    memos = conn.execute(select(s.memo.c.id, s.memo.c.text_enc).where(s.memo.c.interview_id == interview_id))
-    entries.extend(["memo", m.id, hashlib.sha256(bytes(m.text_enc)).hexdigest(), ""] for m in memos)
-    entries.sort()
+
+def _sha(blob: object) -> str:
+    return hashlib.sha256(bytes(blob)).hexdigest() if blob is not None else ""  # type: ignore[call-overload]
+
+
+def coding_entry(r: Columns) -> list[object]:
+    """A coding's part of the version 2 digest: id, bound metadata, ciphertext hashes."""
+    return ["coding", r["id"], r["code_id"], r["coder_id"], int(r["start"]), int(r["end"]), bool(r["suggested"]),
+            _sha(r["text_enc"]), _sha(r["memo_enc"])]  # fmt: skip
+
+
+def memo_entry(r: Columns) -> list[object]:
+    return ["memo", r["id"], r["author_id"], _sha(r["text_enc"])]
+
+
+def _v1_entries(codings: list[Columns], memos: list[Columns]) -> list[list[str]]:
+    entries = [["coding", r["id"], _sha(r["text_enc"]), _sha(r["memo_enc"])] for r in codings]
+    entries.extend(["memo", m["id"], _sha(m["text_enc"]), ""] for m in memos)
+    return entries
+
+
+def _hash(entries: list[Any]) -> bytes:
+    entries.sort()  # ids are unique, so the comparison never reaches the mixed-type columns
     return hashlib.sha256(json.dumps(entries, separators=(",", ":")).encode("ascii")).digest()
 
 
-def _manifest_mac(cipher: FieldCipher, interview_id: str, digest: bytes) -> bytes:
-    return cipher.mac(f"workbench manifest v1|interview|{interview_id}|".encode() + digest)
+def _rows(conn: Connection, interview_id: str) -> tuple[list[Columns], list[Columns]]:
+    c = s.coding.c
+    codings = (
+        conn.execute(
+            select(c.id, c.code_id, c.coder_id, c.start, c.end, c.suggested, c.text_enc, c.memo_enc).where(
+                c.interview_id == interview_id
+            )
+        )
+        .mappings()
+        .all()
+    )
+    memos = (
+        conn.execute(
+            select(s.memo.c.id, s.memo.c.author_id, s.memo.c.text_enc).where(s.memo.c.interview_id == interview_id)
+        )
+        .mappings()
+        .all()
+    )
+    return list(codings), list(memos)
+
+
+def _manifest_mac(cipher: FieldCipher, interview_id: str, digest: bytes, prefix: bytes = MANIFEST_V2) -> bytes:
+    return cipher.mac(prefix + interview_id.encode() + b"|" + digest)
+
+
+def manifest_version(
+    cipher: FieldCipher, interview_id: str, stored: bytes | None, codings: list[Columns], memos: list[Columns]
+) -> int:
+    """2 or 1: which manifest version ``stored`` is over exactly these rows; IntegrityError if neither."""
+    if stored is not None:
+        v2 = [coding_entry(r) for r in codings] + [memo_entry(m) for m in memos]
+        if hmac.compare_digest(bytes(stored), _manifest_mac(cipher, interview_id, _hash(v2))):
+            return 2
+        v1 = _manifest_mac(cipher, interview_id, _hash(_v1_entries(codings, memos)), MANIFEST_V1)
+        if hmac.compare_digest(bytes(stored), v1):
+            return 1
+    raise IntegrityError(f"interview {interview_id[:8]} (its codings and memos differ from those last written)")
 
 
 def seal_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> None:
-    mac = _manifest_mac(cipher, interview_id, _digest(conn, interview_id))
+    codings, memos = _rows(conn, interview_id)
+    entries = [coding_entry(r) for r in codings] + [memo_entry(m) for m in memos]
+    mac = _manifest_mac(cipher, interview_id, _hash(entries))
     conn.execute(update(s.interview).where(s.interview.c.id == interview_id).values(manifest_enc=mac))
 
 
-def check_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> None:
-    """Raise IntegrityError unless the interview's codings and memos are exactly those last written."""
+def check_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> int:
+    """Raise IntegrityError unless the interview's codings and memos are exactly those last written.
+
+    Returns the manifest's version (see ``MANIFEST_V2``).
+    """
     stored = conn.execute(
         select(s.interview.c.manifest_enc).where(s.interview.c.id == interview_id)
     ).scalar_one_or_none()
-    expected = _manifest_mac(cipher, interview_id, _digest(conn, interview_id))
-    if stored is None or bytes(stored) != expected:
-        raise IntegrityError(f"interview {interview_id[:8]} (its codings and memos differ from those last written)")
+    codings, memos = _rows(conn, interview_id)
+    return manifest_version(cipher, interview_id, stored, codings, memos)
 
 
 def event_digest(events: Iterable[tuple[str, bytes]]) -> bytes:
