@@ -41,6 +41,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from workbench.deid.candidates import candidate_spans
+from workbench.deid.context import LinearContextEnhancer
 from workbench.deid.hu_ner import (
     MODEL_MARK,
     HungarianNerRecognizer,
@@ -213,7 +214,9 @@ class _PerLanguageRegistry(RecognizerRegistry):
 def build_analyzer(*, ours: bool = True) -> AnalyzerEngine:
     """A Presidio analyzer for English and Hungarian that never touches the network."""
     registry = _PerLanguageRegistry(ours=ours)
-    return AnalyzerEngine(registry=registry, nlp_engine=OfflineSpacyEngine(), supported_languages=list(LANGUAGES))
+    # Presidio's own context enhancer is quadratic in the number of results (see context)
+    return AnalyzerEngine(registry=registry, nlp_engine=OfflineSpacyEngine(), supported_languages=list(LANGUAGES),
+                          context_aware_enhancer=LinearContextEnhancer())  # fmt: skip
 
 
 def _supported(language: str) -> str:
