@@ -65,3 +65,27 @@ def test_fast_artifacts_match_presidio_s_own() -> None:
         assert (ours.lemmas, ours.tokens_indices, ours.keywords) == (theirs.lemmas, theirs.tokens_indices,
                                                                      theirs.keywords)  # fmt: skip
         assert [e.text for e in ours.entities] == [e.text for e in theirs.entities]
+
+
+def test_pipelines_multiply_through_numpy_with_the_same_results() -> None:
+    """The models run on numpy's BLAS (faster than thinc's BLIS here) and find what BLIS finds."""
+    import spacy
+
+    from workbench.deid.hu_ner import load_model, model_path
+
+    engine = build_analyzer().nlp_engine
+    texts = {
+        "hu": "Tegnap Kovács Anna a budapesti Nemzeti Múzeumban találkozott Szabó Péterrel, aki Pécsről jött.",
+        "en": "Yesterday John Smith met Mary Jones at the British Museum in London, then flew to Paris.",
+    }
+    for language, ours in (("hu", load_model()), ("en", engine.nlp["en"])):  # type: ignore[attr-defined]
+        assert all(not node.ops.use_blis for _, pipe in ours.pipeline if getattr(pipe, "model", None) is not None
+                   for node in pipe.model.walk())  # fmt: skip
+        stock = spacy.load(model_path() if language == "hu" else ENGLISH_MODEL)
+        assert any(node.ops.use_blis for node in stock.pipeline[0][1].model.walk())
+        mine, theirs = ours(texts[language]), stock(texts[language])
+        assert mine.ents, language
+        assert [(e.start_char, e.end_char, e.label_) for e in mine.ents] == [
+            (e.start_char, e.end_char, e.label_) for e in theirs.ents
+        ]
+        assert [t.tag_ for t in mine] == [t.tag_ for t in theirs]

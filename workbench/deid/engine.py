@@ -40,6 +40,7 @@ from spacy.attrs import IDX, LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from workbench.deid.blas import use_numpy_blas
 from workbench.deid.candidates import candidate_spans
 from workbench.deid.context import LinearContextEnhancer
 from workbench.deid.hu_ner import (
@@ -87,7 +88,7 @@ class _Pipelines(dict[str, Language]):
 
     def __missing__(self, language: str) -> Language:
         # spacy.load of an installed package name reads it from site-packages; it never downloads.
-        nlp = spacy.load(ENGLISH_MODEL) if language == "en" else spacy.blank(language)
+        nlp = use_numpy_blas(spacy.load(ENGLISH_MODEL)) if language == "en" else spacy.blank(language)
         self[language] = nlp
         return nlp
 
