@@ -89,3 +89,25 @@ def test_pipelines_multiply_through_numpy_with_the_same_results() -> None:
             (e.start_char, e.end_char, e.label_) for e in theirs.ents
         ]
         assert [t.tag_ for t in mine] == [t.tag_ for t in theirs]
+
+
+def test_presidio_s_predefined_patterns_compile_on_first_use_not_at_import() -> None:
+    """Start-up: the 600-domain URL patterns are not compiled at import; other patterns still validate."""
+    code = (
+        "import regex\n"
+        "compiled = []\n"
+        "real = regex.compile\n"
+        "regex.compile = lambda p, *a, **k: (compiled.append(len(p)), real(p, *a, **k))[1]\n"
+        "import workbench.deid.engine\n"
+        "from presidio_analyzer import Pattern\n"
+        "from presidio_analyzer.predefined_recognizers import UrlRecognizer\n"
+        "at_import = max(compiled, default=0)\n"
+        "try:\n"
+        "    Pattern('broken', '(unclosed', 0.5)\n"
+        "    print('not validated')\n"
+        "except ValueError:\n"
+        "    pass\n"
+        "found = UrlRecognizer().analyze('see www.example.com now', ['URL'])\n"
+        "print(at_import < 3000, [r.start for r in found], max(compiled) > 3000)\n"
+    )
+    assert _fresh(code) == "True [4] True"
