@@ -169,7 +169,10 @@ _AFTER_UNIT = (
     r"(?:Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus))\b)"
 )
 # the quarter after a street type: 200 Main Street North, 12 King St NW
-_DIRECTION = "(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|NE|NW|SE|SW|N|S|E|W|Nord|Sud|Est|Ouest|Upper|Lower)"
+_DIRECTION = (
+    "(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|NE|NW|SE|SW|N|S|E|W|Nord|Sud|Est|Ouest|"
+    "Upper|Lower)"
+)
 # A word of a street's name: a capitalized word, an ordinal (*5th Avenue*, *W 42nd St*), an
 # abbreviated saint or mount (*St. John's Road*, *Mt. Pleasant Rd*) or compass point (*100 E. Main
 # St.*). Atomic: the dotted forms are tried before a plain word, which would otherwise take *St*.
