@@ -65,3 +65,49 @@ def test_fast_artifacts_match_presidio_s_own() -> None:
         assert (ours.lemmas, ours.tokens_indices, ours.keywords) == (theirs.lemmas, theirs.tokens_indices,
                                                                      theirs.keywords)  # fmt: skip
         assert [e.text for e in ours.entities] == [e.text for e in theirs.entities]
+
+
+def test_pipelines_multiply_through_numpy_with_the_same_results() -> None:
+    """The models run on numpy's BLAS (faster than thinc's BLIS here) and find what BLIS finds."""
+    import spacy
+
+    from workbench.deid.hu_ner import load_model, model_path
+
+    engine = build_analyzer().nlp_engine
+    texts = {
+        "hu": "Tegnap Kovács Anna a budapesti Nemzeti Múzeumban találkozott Szabó Péterrel, aki Pécsről jött.",
+        "en": "Yesterday John Smith met Mary Jones at the British Museum in London, then flew to Paris.",
+    }
+    for language, ours in (("hu", load_model()), ("en", engine.nlp["en"])):  # type: ignore[attr-defined]
+        assert all(not node.ops.use_blis for _, pipe in ours.pipeline if getattr(pipe, "model", None) is not None
+                   for node in pipe.model.walk())  # fmt: skip
+        stock = spacy.load(model_path() if language == "hu" else ENGLISH_MODEL)
+        assert any(node.ops.use_blis for node in stock.pipeline[0][1].model.walk())
+        mine, theirs = ours(texts[language]), stock(texts[language])
+        assert mine.ents, language
+        assert [(e.start_char, e.end_char, e.label_) for e in mine.ents] == [
+            (e.start_char, e.end_char, e.label_) for e in theirs.ents
+        ]
+        assert [t.tag_ for t in mine] == [t.tag_ for t in theirs]
+
+
+def test_presidio_s_predefined_patterns_compile_on_first_use_not_at_import() -> None:
+    """Start-up: the 600-domain URL patterns are not compiled at import; other patterns still validate."""
+    code = (
+        "import regex\n"
+        "compiled = []\n"
+        "real = regex.compile\n"
+        "regex.compile = lambda p, *a, **k: (compiled.append(len(p)), real(p, *a, **k))[1]\n"
+        "import workbench.deid.engine\n"
+        "from presidio_analyzer import Pattern\n"
+        "from presidio_analyzer.predefined_recognizers import UrlRecognizer\n"
+        "at_import = max(compiled, default=0)\n"
+        "try:\n"
+        "    Pattern('broken', '(unclosed', 0.5)\n"
+        "    print('not validated')\n"
+        "except ValueError:\n"
+        "    pass\n"
+        "found = UrlRecognizer().analyze('see www.example.com now', ['URL'])\n"
+        "print(at_import < 3000, [r.start for r in found], max(compiled) > 3000)\n"
+    )
+    assert _fresh(code) == "True [4] True"

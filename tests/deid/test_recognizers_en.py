@@ -368,3 +368,45 @@ def test_interjections_and_words_opening_a_turn_are_not_surnames(detector: Detec
 
 def test_sentence_opening_surname_rules_need_the_tagger() -> None:
     assert found("en labelled name", "R: Murphy said I could stay.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("They lived at 12\u201314 High Street for years.", "12\u201314 High Street"),
+        ("Units 3-5, 20 Mill Road was the shop.", "Units 3-5"),
+        ("Basement Flat, 14 Elm Grove, then.", "Basement Flat, 14 Elm Grove"),
+        ("Rose Cottage, Mill Lane is where she grew up.", "Rose Cottage, Mill Lane"),
+        ("The Maltings, Dublin Road, was the block.", "The Maltings, Dublin Road"),
+        ("She rented in Via Roma 12 that summer.", "Via Roma 12"),
+        ("Calle de Alcalá 45, Madrid.", "Calle de Alcalá 45"),
+        ("at Rua Augusta 100, Lisbon", "Rua Augusta 100"),
+        ("write to ul. Marszałkowska 12/4", "ul. Marszałkowska 12/4"),
+        ("Straße des 17. Juni 5, Berlin", "Straße des 17. Juni 5"),
+        ("in Jan van Galenstraat 12 then", "Jan van Galenstraat 12"),
+        ("Drottninggatan 53, Stockholm", "Drottninggatan 53"),
+        ("Vesterbrogade 8, København", "Vesterbrogade 8"),
+        ("rue du Marché 4, Genève", "rue du Marché 4"),
+        ("Hauptstr. 5, 2. OG, links", "Hauptstr. 5, 2. OG"),
+        ("Kerkstraat 12 bus 3, Gent", "Kerkstraat 12 bus 3"),
+        ("at 12 High St, apt 4 then", "12 High St, apt 4"),
+        ("5 Bridge of Allan Road, Stirling", "5 Bridge of Allan Road"),
+        ("45 Harbour View Road, Sydney", "45 Harbour View Road"),
+        ("Flat 12, Smith Causeway, Leeds", "Flat 12, Smith Causeway"),
+        ("ADDRESS: FLAT 4, 12 HIGH STREET, LEEDS", "FLAT 4, 12 HIGH STREET"),
+        ("P.O. Box 12-345, Nairobi", "P.O. Box 12-345"),
+    ],
+)
+def test_street_lines_of_many_countries(text: str, address: str) -> None:
+    """House numbers before and after the street, flats and units, building names, PO boxes."""
+    assert flags("en address", text, address)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It ended at 7:13 PM PT. on Sunday.", "10 Palestinians in Gaza Camp were hurt.",
+     "2 Troops Said Killed by Turkey Land", "Smith et al. Nature 12 said so.", "She has a Place 4 you.",
+     "He works in the office of the mayor.", "We came in at 3 of the clock."],
+)  # fmt: skip
+def test_these_writings_leave_headlines_and_counts_alone(text: str) -> None:
+    assert found("en address", text) == []

@@ -103,3 +103,33 @@ def test_writers_read_released_material_only(built: tuple[Workspace, str, str]) 
         deid_release.release(writer)
     with pytest.raises(PermissionDeniedError):
         deid.scan(writer)
+
+
+def test_scan_runs_the_model_over_interviews_together(built: tuple[Workspace, str, str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Interviews of one language go through ``detect_many`` together, with the spans ``detect`` finds."""
+    from tests.deid.fixtures import TEXT_1, TEXT_2
+    from workbench.deid.engine import Detector, shared_detector
+
+    ws, first, second = built
+    deid.add_known_entity(ws, "Kovács", "PERSON")
+    batches: list[int] = []
+    many = Detector.detect_many
+
+    def counted(self: Detector, texts: list[str], *args: object, **kwargs: object) -> object:
+        batches.append(len(texts))
+        return many(self, texts, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Detector, "detect_many", counted)
+    monkeypatch.setattr(Detector, "detect", lambda *a, **k: pytest.fail("scan detected one text at a time"))
+    progress: list[tuple[int, int]] = []
+    deid.scan(ws, on_progress=lambda done, total: progress.append((done, total)))
+    assert batches == [2] and progress == [(1, 2), (2, 2)]
+    monkeypatch.undo()
+    with ws.read() as repo:
+        known, rejected = deid.matchers(repo.deid)
+        for interview_id, text in ((first, TEXT_1), (second, TEXT_2)):
+            stored = sorted((d.start, d.end, d.entity_type) for d in repo.deid.detections(interview_id))
+            alone = shared_detector().detect(text, "hu", known, rejected)
+            assert stored == sorted((s.start, s.end, s.entity_type) for s in alone)
+            assert stored

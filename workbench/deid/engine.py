@@ -40,7 +40,9 @@ from spacy.attrs import IDX, LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from workbench.deid.blas import use_numpy_blas
 from workbench.deid.candidates import candidate_spans
+from workbench.deid.context import LinearContextEnhancer
 from workbench.deid.hu_ner import (
     MODEL_MARK,
     HungarianNerRecognizer,
@@ -86,7 +88,7 @@ class _Pipelines(dict[str, Language]):
 
     def __missing__(self, language: str) -> Language:
         # spacy.load of an installed package name reads it from site-packages; it never downloads.
-        nlp = spacy.load(ENGLISH_MODEL) if language == "en" else spacy.blank(language)
+        nlp = use_numpy_blas(spacy.load(ENGLISH_MODEL)) if language == "en" else spacy.blank(language)
         self[language] = nlp
         return nlp
 
@@ -213,7 +215,9 @@ class _PerLanguageRegistry(RecognizerRegistry):
 def build_analyzer(*, ours: bool = True) -> AnalyzerEngine:
     """A Presidio analyzer for English and Hungarian that never touches the network."""
     registry = _PerLanguageRegistry(ours=ours)
-    return AnalyzerEngine(registry=registry, nlp_engine=OfflineSpacyEngine(), supported_languages=list(LANGUAGES))
+    # Presidio's own context enhancer is quadratic in the number of results (see context)
+    return AnalyzerEngine(registry=registry, nlp_engine=OfflineSpacyEngine(), supported_languages=list(LANGUAGES),
+                          context_aware_enhancer=LinearContextEnhancer())  # fmt: skip
 
 
 def _supported(language: str) -> str:

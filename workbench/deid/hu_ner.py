@@ -62,7 +62,9 @@ def load_model() -> Any:
     """The NerKor pipeline, loaded from the package folder (a path: spaCy never downloads it)."""
     import spacy
 
-    return spacy.load(model_path())
+    from workbench.deid.blas import use_numpy_blas
+
+    return use_numpy_blas(spacy.load(model_path()))
 
 
 # Forms ``inflect`` does not generate: *híd* takes back-vowel endings despite its front vowel.

@@ -57,6 +57,58 @@ class OptionalImportRefuser(importlib.abc.MetaPathFinder):
 
 
 def install() -> None:
-    """Put the refuser first on ``sys.meta_path`` (once per process)."""
+    """Put the refuser and the pattern deferrer first on ``sys.meta_path`` (once per process)."""
     if not any(isinstance(finder, OptionalImportRefuser) for finder in sys.meta_path):
         sys.meta_path.insert(0, OptionalImportRefuser())
+    if _PATTERN_MODULE not in sys.modules and not any(isinstance(f, PredefinedPatternDeferrer) for f in sys.meta_path):
+        sys.meta_path.insert(0, PredefinedPatternDeferrer())
+
+
+# -- Presidio's predefined patterns compile on first use, not at import -------------------------
+#
+# ``import presidio_analyzer`` builds every predefined recognizer class, and each ``Pattern`` is
+# validated by compiling it (``regex.compile``) there and then: the four URL patterns alone are
+# alternations of 600 domains, about 1.5 s of start-up on a busy core, and the workbench never
+# runs them (its URL recognizer is ``urls.LinearUrlRecognizer``). Presidio's own class-level
+# patterns therefore skip that import-time check; a ``PatternRecognizer`` compiles each pattern
+# when it first analyses text (the same ``regex`` module, so an invalid one would fail there).
+# Every other ``Pattern`` (the workbench's, anything built at run time) is validated as before.
+_PATTERN_MODULE = "presidio_analyzer.pattern"
+_PREDEFINED = "presidio_analyzer.predefined_recognizers."
+
+
+def _defer_predefined_validation(module: ModuleType) -> None:
+    pattern = module.Pattern
+    validate = pattern._Pattern__validate_regex
+
+    def check(regex: str) -> None:
+        caller = sys._getframe(2).f_globals.get("__name__", "")  # the module building the Pattern
+        if not str(caller).startswith(_PREDEFINED):
+            validate(regex)
+
+    pattern._Pattern__validate_regex = staticmethod(check)
+
+
+class _PatternLoader(importlib.abc.Loader):
+    def __init__(self, inner: importlib.abc.Loader) -> None:
+        self._inner = inner
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self._inner.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._inner.exec_module(module)
+        _defer_predefined_validation(module)
+
+
+class PredefinedPatternDeferrer(importlib.abc.MetaPathFinder):
+    """Loads ``presidio_analyzer.pattern`` so that Presidio's predefined patterns compile on first use."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:  # fmt: skip
+        if fullname != _PATTERN_MODULE:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _PatternLoader(spec.loader)
+        return spec

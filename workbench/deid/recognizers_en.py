@@ -134,7 +134,9 @@ _EXTRA_STREET = (
     "Cul-de-sac Ring Boulevard Marg Nagar Chowk Road Lane Street Colony Layout Sector Peth Gali Bagh Circus Garth "
     "Lea Strand Brow Dene Drove Mead Paddock Spinney Steps Link Links Retreat Oaks Woods Villas Copse Heights View "
     "Loop Bend Ridge Crossing Trace Glen Dale Strip End Bank Side Lanes Paddocks Acre Acres Hollow Pathway Byway "
-    "Bridge Row Terrace Vennel Close Twitten Ginnel Alley"
+    "Bridge Row Terrace Vennel Close Twitten Ginnel Alley Reach Entrance Drift Dell Folly Pightle Rosary Gait Fairway "
+    "Harbour Harbours Dock Docks Basin Marina Quayside Precinct Piazza Moor Holme Leas Meadway Pavement Lawn Lawns "
+    "Orchards Pastures Plantation Quadrant Slope Sideroad Wood Market Mount"
 )
 _ABBR_STREET = (
     "St|Rd|Ave|Av|Blvd|Bvd|Dr|Ln|Ct|Pl|Cres|Cr|Tce|Terr|Ter|Hwy|Pde|Cl|Gr|Gro|Grv|Sq|Pkwy|Pky|Cir|Esp|Crt|Cct|"
@@ -152,18 +154,31 @@ _UNIT = (
 _UNIT_LOWER = (
     r"(?:flat|unit|apt|apartment|suite|studio|room|level|shop|lot|block|appt|appartement)\.? ?\d{1,4}[A-Za-z]?"
 )
-_HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5}[A-Za-z]?){0,2}"
+_HOUSE = r"\d{1,5}[A-Za-z]?(?:[\-/\u2013]\d{1,5}[A-Za-z]?){0,2}"
 _UNIT_PART = (
-    f"(?:{_UNIT}\\.? ?(?:No\\.? ?)?(?:#?[A-Z]?\\d{{1,4}}[A-Za-z]?(?:/\\d{{1,3}})?|[A-Z]\\b)|"
+    f"(?:{_UNIT}s?\\.? ?(?:No\\.? ?)?(?:#?[A-Z]?\\d{{1,4}}[A-Za-z]?(?:[/\\-\u2013]\\d{{1,4}}[A-Za-z]?)?|[A-Z]\\b)|"
+    f"(?:Basement|Ground Floor|Lower Ground Floor|First Floor|Second Floor|Third Floor|Top Floor|Upper|Lower|"
+    f"Garden|Rear|Front) (?:Flat|Maisonette|Apartment)|"
     f"#\\d{{1,4}}(?:-\\d{{1,5}})?[A-Za-z]?|"
     f"H\\.? ?No\\.? ?{_HOUSE}|(?:Rural Route|R\\.R\\.|RR|RD|Rural Delivery|Star Route) ?\\d{{1,3}})"
 )
+# a unit or floor written after the street line: , apt 4 / , 2nd floor / , 2. OG / bus 3
+_AFTER_UNIT = (
+    r"(?:,? ?(?:(?:apt|apartment|flat|unit|suite|ste|room|bus|boîte|app)\.? ?#?\d{1,4}[A-Za-z]?|"
+    r"(?:\d{1,2}(?:st|nd|rd|th)|ground|first|second|third|top) floor|\d{1,2}\. ?(?:OG|Etage|Stock|étage)|EG|DG|UG|"
+    r"(?:Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus))\b)"
+)
 # the quarter after a street type: 200 Main Street North, 12 King St NW
-_DIRECTION = "(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|NE|NW|SE|SW|N|S|E|W|Nord|Sud|Est|Ouest)"
+_DIRECTION = (
+    "(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|NE|NW|SE|SW|N|S|E|W|Nord|Sud|Est|Ouest|"
+    "Upper|Lower)"
+)
 # A word of a street's name: a capitalized word, an ordinal (*5th Avenue*, *W 42nd St*), an
 # abbreviated saint or mount (*St. John's Road*, *Mt. Pleasant Rd*) or compass point (*100 E. Main
 # St.*). Atomic: the dotted forms are tried before a plain word, which would otherwise take *St*.
-_STREET_WORD = f"(?>(?:St|Mt|Ft|Pt)\\.|[NSEW]\\.|\\d{{1,3}}(?:st|nd|rd|th)\\b|{_NAME})"
+_STREET_WORD = (
+    f"(?>(?:St|Mt|Ft|Pt)\\.|[NSEW]\\.|\\d{{1,3}}(?:st|nd|rd|th)\\b|{_NAME}(?: (?:of the|of|upon|on)(?= {_CAP}))?)"
+)
 # a floor before a street line: 3rd Floor, 10 High St / Ground Floor, 2 Mill Lane
 _FLOOR = r"(?:\d{1,2}(?:st|nd|rd|th)|Ground|First|Second|Third|Fourth|Fifth|Top|Upper|Lower|Basement) (?:Floor|Fl\.?)"
 # Street types written in lower case, as transcripts often have them (*12 Baker street*); full words only.
@@ -172,7 +187,7 @@ _LOWER_STREET = (
     "hill|parade|boulevard|highway|circle|trail|quay|wynd|rise|green|park"
 )
 # house numbers written with No. / Nr. / Number before them: No. 72 Morgan Close, Barnesstrasse Nr. 4
-_HOUSE_NO = f"(?:(?:No|Nr|Nº|Number)\\.? ?)?{_HOUSE}"
+_HOUSE_NO = f"(?:(?:Nos|No|Nr|Nº|Number)\\.? ?)?{_HOUSE}"
 # care of a person or a building name before a street line: c/o Krammer, Rose Court,
 _CARE_OF = f"(?:c/o|C/O|care of) {_NAME}(?: {_NAME}){{0,2}}"
 # Suffix types of German, Dutch, Swiss and Austrian streets (Hauptstraße 5, Kerkstraat 12, Lucasboulevard 7).
@@ -181,16 +196,39 @@ _COMPOUND_STREET = (
     "straße|strasse|str\\.|gasse|weg|platz|allee|ring|damm|ufer|steig|markt|chaussee|stieg|pfad|zeile|hof|"
     "straat|laan|plein|gracht|kade|singel|dijk|dreef|pad|steeg|plantsoen|boulevard|park|gaarde|hout|veld|baan|"
     "graben|winkel|brücke|garten|heide|höhe|kai|promenade|wiese|bogen|grund|blick|twiete|koppel|kamp|burgwal|wal|"
-    "hoek|erf|kwartier|weide|akker"
+    "hoek|erf|kwartier|weide|akker|gatan|gata|gade|vej|vejen|vägen|väg|veien|vegen|vei|stræde|plads|torget|torg|"
+    "gränd|stigen|katu|tie|kuja|polku|utca|ulica"
 )
 # after a house number: Dutch floors (Prinsengracht 263-II, 12 hs, 12-huis) and French bis/ter
-_HOUSE_SUFFIX = r"(?:[\- ](?:I{1,3}|IV|V|hs|huis|bg|bis|ter)\b)?"
+_HOUSE_SUFFIX = r"(?:[\- ](?:I{1,3}|IV|V|hs|huis|bg|bis|ter)\b|-[A-Z]\b| [A-K] \d{1,3}\b)?"
 _FRENCH_STREET = (
     "rue|avenue|av\\.|boulevard|boul\\.?|bd\\.?|ch\\.|place|chemin|allée|allé|impasse|quai|route|cours|square|rang|montée|côte|voie|"
-    "passage|promenade|sentier|rond-point|carrefour|faubourg|parvis|esplanade|Rue|Avenue|Boulevard|Place|Chemin|"
+    "passage|promenade|sentier|rond-point|carrefour|faubourg|parvis|esplanade|Rue|Avenue|Boulevard|Place|Chemin|Bd\\.?|"
     "Allée|Impasse|Quai|Route"
 )
 _FR_LINK = r"(?:(?:de la|de l'|des|du|de|d'|la|le|les|l'|aux|au) ?)?"
+# Street types written before the name, the house number after it (much of Europe and Latin America):
+# Via Roma 12, Calle Mayor 45, Rua Augusta 100, Rue du Marché 4, ul. Długa 5/7, Platz der Republik 1
+_PREFIX_STREET = (
+    "Via|Viale|Corso|Piazza|Piazzale|Largo|Vicolo|Strada|Calle|Carrer|Avenida|Avda\\.|Paseo|Passeig|Plaza|Plaça|Praça|"
+    "Rua|Travessa|Estrada|Alameda|Rambla|Camino|Carretera|Ronda|Rue|Avenue|Boulevard|Bd\\.?|Chemin|Place|Allée|"
+    "Impasse|Quai|Route|Laan|Ulica|ul\\.|(?<!et )al\\.|Aleja|Aleje|Bulevardul|Calea|Ulice|Trg|Ulitsa|Prospekt|Platz|"
+    "Straße|Strasse|Allee|rue|avenue|boulevard|chemin|place|allée|impasse|quai|route|via|viale|calle|avenida|rua|piazza|plaza"
+)
+_LINK = (
+    r"(?:(?:de la|de las|de los|de l'|del|dels|dei|degli|della|delle|dello|des|du|de|d'|da|do|dos|das|di|la|le|les|"
+    r"l'|van de|van der|van|der|den|dem|am|aux|au) ?)?"
+)
+# a building's name before its street line: Rose Cottage, Mill Lane / The Maltings, Dublin Road
+_BUILDING = (
+    "Cottage|Cottages|House|Farm|Farmhouse|Lodge|Barn|Hall|Manor|Rectory|Vicarage|Grange|Mansions|Buildings|Towers|"
+    "Tower|Court|Villa|Villas|Bungalow|Maltings|Works|Chambers|Apartments|Residences|Mews|Heights|Wharf|Mill|Yard"
+)
+_BUILDING_NAME = f"(?:(?:The )?(?:{_NAME} ){{0,3}}(?:{_BUILDING})|The {_NAME}(?: {_NAME})?)"
+_UPPER_STREET = (
+    "STREET|ROAD|AVENUE|LANE|DRIVE|CLOSE|CRESCENT|TERRACE|PLACE|COURT|SQUARE|GARDENS|GROVE|WAY|ROW|WALK|MEWS|"
+    "PARADE|BOULEVARD|HIGHWAY|ST|RD|AVE|BLVD"
+)
 ADDRESS_RULES = (
     # Flat 4, 12 High Street / 7/200 Singh Junction / 6488 Jennifer Pike Suite 911 / 141 Carter Mountains /
     # c/o Pillai, 100 Choudhary Road / No. 72 Morgan Close / Apt. 4, 200 Main Street North
@@ -198,8 +236,33 @@ ADDRESS_RULES = (
         f"(?:\\b{_CARE_OF},? )?(?:(?:{_UNIT_PART}|{_FLOOR}|\\b{_UNIT_LOWER})(?:,? ?/?| [\\-\u2013] | ))?"
         f"\\b{_HOUSE_NO},?\\s"
         f"(?:{_STREET_WORD}\\s){{1,4}}(?:(?:{_STREET_TYPE})s?|(?:{_ABBR_STREET})\\b\\.?)"
-        f"(?!\\w)(?: {_DIRECTION}\\b\\.?)?(?:,? ?{_UNIT_PART})*",
+        f"(?!\\w)(?: {_DIRECTION}\\b\\.?)?(?:,? ?{_UNIT_PART}|{_AFTER_UNIT})*",
         0.6,
+    ),
+    # Via Roma 12, Calle de Alcalá 45, Straße des 17. Juni 5, rue du Marché 4, ul. Marszałkowska 12/4
+    Rule(
+        f"\\b(?:{_PREFIX_STREET}) {_LINK}(?:\\d{{1,2}}\\. )?{_NAME}(?:[ \\-]{_LINK}{_NAME}){{0,3}},? {_HOUSE}\\b"
+        f"{_HOUSE_SUFFIX}{_AFTER_UNIT}?",
+        0.55,
+    ),
+    # a flat or unit, then its street without a house number, on the same line or the next:
+    # Flat 12, Smith Causeway / Unit 4\nHarbour Way / Apartment 5 - Ocean Drive
+    Rule(
+        f"\\b(?:{_UNIT_PART}|{_FLOOR})(?:,[ \\t]?|[ \\t]*\\n[ \\t]*| [\\-\u2013] | )(?:{_STREET_WORD} ){{0,3}}"
+        f"{_STREET_WORD} (?:(?:{_STREET_TYPE})s?|(?:{_ABBR_STREET})\\b\\.?)(?!\\w)(?: {_DIRECTION}\\b\\.?)?",
+        0.55,
+    ),
+    # the whole line in capitals, as forms and records write it: 12 HIGH STREET, FLAT 4, 7 MILL LANE
+    Rule(
+        f"(?<![:.\\d])\\b(?:(?:FLAT|UNIT|APT|APARTMENT|SUITE|STUDIO)\\.? ?\\d{{1,4}}[A-Z]?,? )?{_HOUSE},? "
+        f"(?:(?!AM\\b|PM\\b)[A-Z][A-Z'\\-]{{0,30}}+ ){{1,4}}(?:{_UPPER_STREET})\\b\\.?",
+        0.55,
+    ),
+    # Rose Cottage, Mill Lane / The Old Rectory, 4 Church Street / Kings Court, 45 London Road
+    Rule(
+        f"\\b{_BUILDING_NAME},\\s(?:{_HOUSE_NO},?\\s)?(?:{_STREET_WORD}\\s){{1,4}}(?:(?:{_STREET_TYPE})s?|"
+        f"(?:{_ABBR_STREET})\\b\\.?)(?!\\w)",
+        0.5,
     ),
     # the same with the street type in lower case: 12 Baker street, 7 Mill lane (a house number required)
     Rule(f"\\b{_HOUSE_NO},?\\s(?:{_STREET_WORD}\\s){{1,3}}(?:{_LOWER_STREET})\\b", 0.5),
@@ -211,15 +274,17 @@ ADDRESS_RULES = (
     ),
     # Hauptstraße 5, Jens-Drubin-Straße 47-26, Fischerstr. 1/9, Kerkstraat 12a, Am Markt 3
     Rule(
-        f"\\b(?:{_CAP}[\\w\\-]{{0,40}}?(?:{_COMPOUND_STREET}|-(?i:{_COMPOUND_STREET}))|"
+        f"\\b(?:(?:{_NAME} (?:(?:van|von|de|der|den|ten|ter|het) ){{1,2}})?{_CAP}[\\w\\-]{{0,40}}?"
+        f"(?:{_COMPOUND_STREET}|-(?i:{_COMPOUND_STREET}))|"
         f"(?:{_NAME} ){{1,3}}(?i:{_COMPOUND_STREET})|"
         f"(?:Am|An der|An den|Auf der|Auf dem|Auf den|Hinter der|Hinter dem|Unter den|Vor dem|Bei der|Beim|Im|In der|"
-        f"In den|Zum|Zur|Zu den) {_NAME}) ?{_HOUSE_NO}\\b{_HOUSE_SUFFIX}",
+        f"In den|Zum|Zur|Zu den) {_NAME}) ?{_HOUSE_NO}\\b{_HOUSE_SUFFIX}{_AFTER_UNIT}?",
         0.6,
     ),
     # 36, rue Langlois / 214 avenue Charlotte Gilles / 12 bis, rue de la Paix / rue de la Paix 4
     Rule(
-        f"\\b{_HOUSE}(?: ?(?:bis|ter))?,? (?:{_FRENCH_STREET}) {_FR_LINK}{_NAME}(?:[ \\-]{_FR_LINK}{_NAME}){{0,3}}", 0.6
+        f"\\b{_HOUSE}(?: ?(?i:bis|ter))?,? (?:{_FRENCH_STREET}) {_FR_LINK}{_NAME}(?:[ \\-]{_FR_LINK}{_NAME}){{0,3}}",
+        0.6,
     ),
     # Elm Street, Church Lane (no number)
     Rule(
@@ -235,8 +300,8 @@ ADDRESS_RULES = (
     # PO Box 123, P.O. Box 12, Post Office Box 7, GPO Box 5, Locked Bag 9, Private Bag 3, Box 5843
     Rule(
         r"\b(?:P\.? ?O\.? ?Box|Post Office Box|GPO Box|PO Box|Locked Bag|Private Bag|PMB|Box|Postfach|Postbus|"
-        r"Apartado|Casilla|Caixa Postal|BP|CP)"
-        r"\.? \d{1,6}\b",
+        r"Apartado|Casilla|Caixa Postal|BP|CP|CS|TSA|Antwoordnummer|Postlagernd|Boîte postale)"
+        r"\.? \d{1,6}(?:-\d{1,6})?\b",
         0.65,
     ),
 )
