@@ -58,7 +58,9 @@ def test_vectors_are_unit_length_float32_and_deterministic(minilm: tuple[embed.E
     assert np.allclose(vectors[0], vectors[1])
     assert seen[-1] == (3, 3)
     alone = model.encode([texts[2]])[0]
-    assert np.allclose(vectors[2], alone, atol=1e-4), "batches are sorted by length, results come back in order"
+    # The int8 CPU engine scales activations per batch, so a text's vector moves very slightly with
+    # its batch companions (cosine above 0.99); another text's vector would be far off.
+    assert float(vectors[2] @ alone) > 0.99 > float(vectors[0] @ alone), "results come back in input order"
     assert model.encode([]).shape == (0, 384)
 
 
@@ -117,8 +119,8 @@ def test_a_centre_plugs_in_a_model_folder_it_has_on_disk(tmp_path: Path) -> None
 def test_an_onnx_only_folder_needs_onnxruntime_and_says_so(tmp_path: Path) -> None:
     import importlib.util
 
-    if importlib.util.find_spec("onnxruntime") is not None:
-        pytest.skip("onnxruntime is installed here: the message for its absence cannot be shown")
+    if all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "optimum")):
+        pytest.skip("onnxruntime and optimum are installed here: the message for their absence cannot be shown")
     import shutil
 
     folder = tmp_path / "exported"
