@@ -169,7 +169,9 @@ def test_embeddings_and_runs_are_only_ciphertext_at_rest(
         decrypted = store.vectors(interview_id, minilm.model_id)[mac]
     assert mac.encode() in stored and embed.MINILM.encode() in stored, "the scan finds what is stored in the clear"
     assert len(rows) == 12 and {len(r.vector_enc) for r in rows} == {1 + 12 + 384 * 4 + 16}
-    assert np.allclose(decrypted, vector, atol=1e-5)
+    # The int8 CPU engine scales activations per batch: the stored vector (embedded in a batch) and
+    # this one (alone) agree closely, not bit for bit; an unrelated text's vector would be far off.
+    assert float(decrypted @ vector) > 0.97 and decrypted.shape == vector.shape
     ws.close()
 
 
