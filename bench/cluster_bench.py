@@ -10,8 +10,9 @@ Each text is ``title. description``. Embedded once with all-MiniLM-L6-v2 and cac
 - k-means told the true k = 4 (an upper reference, not a competitor).
 
 NMI and ARI are against the classes, with outliers (-1) counted as one more group (so a method
-cannot look good by discarding hard items), medians over seeds. Also measured: our embedding
-throughput against a bare ``model.encode`` of the same texts, and the time of a project re-run
+cannot look good by discarding hard items), medians over seeds. Also measured: the shipped CPU
+engine (int8 ONNX, ``CLUSTER_BENCH_PARTS=speed``, ``CLUSTER_BENCH_SPEED_N`` texts) against a bare
+sentence-transformers ``encode`` of the same texts, our embedding path's overhead, and the time of a project re-run
 after adding one interview against the first run.
 """
 
@@ -226,13 +227,12 @@ def pipeline_costs(texts: list[str], interviews: int = 40, per_interview: int = 
     import tempfile
 
     from workbench.crypto.kdf import KdfParams
-    from workbench.nlp.embed import MINILM, SentenceTransformerEmbedder, load_embedder
+    from workbench.nlp.embed import MINILM, load_sentence_transformer, minilm_path
     from workbench.services import themes
     from workbench.services.interviews import add_transcript
     from workbench.services.projects import init_project
 
-    embedder = load_embedder(MINILM)
-    assert isinstance(embedder, SentenceTransformerEmbedder)
+    embedder = load_sentence_transformer(minilm_path(), MINILM)
     chunks = [texts[i * per_interview : (i + 1) * per_interview] for i in range(interviews + 1)]
     corpus = [t for chunk in chunks[:interviews] for t in chunk]
     with tempfile.TemporaryDirectory() as tmp:
@@ -270,6 +270,43 @@ def pipeline_costs(texts: list[str], interviews: int = 40, per_interview: int = 
     )
 
 
+def engine_speed(texts: list[str], labels: list[int], seeds: tuple[int, ...] = SEEDS) -> None:
+    """The shipped CPU engine (int8 ONNX) against a bare sentence-transformers ``encode``, one run.
+
+    Rounds alternate so a change in the shared machine's load hits both alike; the first call of
+    each engine is a warm-up. Agreement: cosine of each text's two vectors. Theme quality: our
+    clustering and told-k k-means on both vector sets of the same texts, NMI difference.
+    """
+    from workbench.nlp.embed import MINILM, load_embedder, load_sentence_transformer, minilm_path
+
+    bare = load_sentence_transformer(minilm_path(), MINILM)
+    start = time.perf_counter()
+    fast = load_embedder(MINILM, on_prepare=lambda step, done, total: print(f"  preparing: {step} {done}/{total}"))
+    print(f"  engine: {type(fast).__name__} (loaded, or prepared at first use, in {time.perf_counter() - start:.1f} s)")
+    n = len(texts)
+    bare.model.encode(texts[:32], batch_size=32, show_progress_bar=False)
+    fast.encode(texts[:32])
+    bare_runs, fast_runs = [], []
+    for _ in range(ROUNDS):
+        bare_runs.append(_timed(lambda: bare.model.encode(texts, batch_size=32, show_progress_bar=False))[1])
+        fast_runs.append(_timed(lambda: fast.encode(texts))[1])
+    reference = bare.encode(texts)
+    ours_v = fast.encode(texts)
+    cosines = (reference * ours_v).sum(axis=1)
+    b, f = statistics.median(bare_runs), statistics.median(fast_runs)
+    print(f"embedding {n} AG News texts, MiniLM, median of {ROUNDS} alternating rounds")
+    print(f"  bare sentence-transformers encode: {b:7.2f} s = {n / b:6.1f} texts/s (rounds {bare_runs})")
+    print(f"  shipped engine:                    {f:7.2f} s = {n / f:6.1f} texts/s (rounds {fast_runs})")
+    print(f"  throughput ratio: {b / f:.2f}x; cosine to reference mean {cosines.mean():.4f} min {cosines.min():.4f}")
+    for name, method in (("ours", ours), ("k-means k=4", kmeans_true_k)):
+        ref_nmi = statistics.median(_scores(labels, method(reference, texts, s))[0] for s in seeds)
+        new_nmi = statistics.median(_scores(labels, method(ours_v, texts, s))[0] for s in seeds)
+        print(
+            f"  theme NMI {name}: reference vectors {ref_nmi:.3f}, "
+            f"shipped engine {new_nmi:.3f} ({new_nmi - ref_nmi:+.3f})"
+        )
+
+
 def hungarian_paraphrases() -> None:
     """Top-1 retrieval of a paraphrase among paraphrases and look-alike distractors."""
     from workbench.nlp.embed import KNOWN_MODELS, load_embedder
@@ -287,13 +324,16 @@ def main() -> None:
     texts, labels = load_ag_news(sample)
     vectors = cached_embeddings(texts, "ag_news_test")
     print(f"{len(texts)} texts, mean {statistics.mean(len(t.split()) for t in texts):.0f} words")
-    parts = os.environ.get("CLUSTER_BENCH_PARTS", "hungarian,quality,samples,pipeline").split(",")
+    parts = os.environ.get("CLUSTER_BENCH_PARTS", "hungarian,quality,samples,speed,pipeline").split(",")
     if "hungarian" in parts:
         hungarian_paraphrases()
     if "quality" in parts:
         quality(vectors, texts, labels)
     if "samples" in parts:
         other_samples(vectors, texts, labels)
+    if "speed" in parts:
+        size = int(os.environ.get("CLUSTER_BENCH_SPEED_N", "1000"))
+        engine_speed(*load_ag_news(size))
     if "pipeline" in parts:
         pipeline_costs(load_ag_news()[0])
 

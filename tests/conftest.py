@@ -26,6 +26,12 @@ from workbench.services.demo import DemoResult, create_demo
 from workbench.services.projects import init_project
 from workbench.services.workspace import Workspace
 
+# Derived model files (the int8 ONNX export, workbench/nlp/onnx_embed.py) go to the checkout's
+# pytest cache, not the user's data folder: made once, reused by later runs.
+os.environ.setdefault(
+    "WORKBENCH_MODEL_DIR", str(Path(__file__).resolve().parents[1] / ".pytest_cache" / "workbench-models")
+)
+
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 PASSPHRASE = "test passphrase 123"
 PG_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

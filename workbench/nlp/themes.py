@@ -83,6 +83,10 @@ class ThemeParams:
     min_samples: int | None = None
     refine: bool | None = None
     """Reassign items to the nearest theme in the full space (step 3); default: only for ``density``."""
+    merge_above: float | None = None
+    """Merge two themes whose centroids' cosine is at least this (``merge_similar``); default off."""
+    reassign: bool = False
+    """Give an outlier the nearest theme when close enough (``reassign_outliers``); default off."""
     keywords: int = 8
     quotes: int = 3
 
@@ -157,6 +161,10 @@ def cluster(
         labels = _graph(vectors, params) if params.method == "graph" else _hdbscan(reduced, params)
         if params.refine or (params.refine is None and params.method == "density"):
             labels = refine(vectors, labels)
+        if params.reassign:
+            labels = reassign_outliers(vectors, labels)
+        if params.merge_above is not None:
+            labels = merge_similar(vectors, labels, params.merge_above)
         labels = _renumber(labels)
     found = keywords(texts, labels, params.keywords, text_languages or languages)
     themes = [
@@ -254,6 +262,59 @@ def refine(vectors: Matrix, labels: npt.NDArray[np.int64], steps: int = REFINE_S
         labels = moved
         centroids = _centroids(vectors, labels, len(themes))
     return _renumber(labels)
+
+
+def reassign_outliers(
+    vectors: Matrix, labels: npt.NDArray[np.int64], percentile: float = OUTLIER_PERCENTILE
+) -> npt.NDArray[np.int64]:
+    """Each outlier joins its nearest theme (centroid cosine) when it is at least as close as the
+    ``percentile``-th least typical of the themes' own members; the others stay outliers.
+
+    The floor comes from the corpus (members' similarities to their own centroid), not a fixed
+    cosine, because what counts as close differs per model and per corpus. Members never move.
+    """
+    labels = _renumber(labels)
+    count = int(labels.max()) + 1 if (labels != OUTLIER).any() else 0
+    outliers = labels == OUTLIER
+    if count == 0 or not outliers.any():
+        return labels
+    centroids = _centroids(vectors, labels, count)
+    own = (vectors[~outliers] * centroids[labels[~outliers]]).sum(axis=1)
+    floor = float(np.percentile(own, percentile))
+    sims = vectors[outliers] @ centroids.T
+    nearest = sims.argmax(axis=1)
+    out = labels.copy()
+    out[outliers] = np.where(sims.max(axis=1) >= floor, nearest, OUTLIER)
+    return out
+
+
+def merge_similar(vectors: Matrix, labels: npt.NDArray[np.int64], threshold: float) -> npt.NDArray[np.int64]:
+    """Merge the two themes with the most similar centroids while that cosine is >= ``threshold``.
+
+    Near-duplicate themes (two communities of one topic) otherwise read as two themes to a lead.
+    One pair at a time, centroids recomputed after each merge, ids renumbered by size afterwards.
+    """
+    labels = _renumber(labels)
+    while True:
+        count = int(labels.max()) + 1 if (labels != OUTLIER).any() else 0
+        if count < 2:
+            return labels
+        centroids = _centroids(vectors, labels, count)
+        sims = centroids @ centroids.T
+        np.fill_diagonal(sims, -np.inf)
+        first, second = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        if sims[first, second] < threshold:
+            return _by_size(labels)
+        labels = _renumber(np.where(labels == max(first, second), min(first, second), labels).astype(np.int64))
+
+
+def _by_size(labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Theme ids 0..k-1 from the largest theme down (ties by first item), as ``_graph`` numbers them."""
+    kept = sorted(
+        set(labels.tolist()) - {OUTLIER}, key=lambda t: (-int((labels == t).sum()), int(np.argmax(labels == t)))
+    )
+    mapping = {old: new for new, old in enumerate(kept)}
+    return np.asarray([mapping.get(int(x), OUTLIER) for x in labels], dtype=np.int64)
 
 
 def _centroids(vectors: Matrix, labels: npt.NDArray[np.int64], count: int) -> Matrix:

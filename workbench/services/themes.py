@@ -232,6 +232,13 @@ def save_vectors(repo: Repo, model_id: str, new: dict[str, dict[str, np.ndarray[
     return sum(store.add_vectors(iid, model_id, vectors) for iid, vectors in new.items())
 
 
+def _prepare_stage(on_progress: ProgressFn | None) -> embed.PrepareFn | None:
+    """The one-time preparation of the fast CPU engine (about a minute) as a stage of its own."""
+    if on_progress is None:
+        return None
+    return lambda _step, done, total: on_progress("preparing the model", done, total)
+
+
 def _stage(on_progress: ProgressFn | None, stage: str) -> Callable[[int, int], None] | None:
     if on_progress is None:
         return None
@@ -309,7 +316,7 @@ def run_themes(
         detected = language.detect_all(texts)
         found = language.shares(texts, detected)
         model = model_for(ws, repo, found)
-        embedder = embedder or embed.load_embedder(model)
+        embedder = embedder or embed.load_embedder(model, on_prepare=_prepare_stage(on_progress))
         vectors, new = embed_units(repo, corpus.units, embedder, on_progress)
         names = theme_labels.name_words(repo, texts)
     if on_progress is not None:
@@ -479,7 +486,7 @@ def cluster_texts(
     detected = language.detect_all(texts)
     found = language.shares(texts, detected)
     chosen = model or embed.pick_model(found)
-    embedder = embed.load_embedder(chosen)
+    embedder = embed.load_embedder(chosen, on_prepare=_prepare_stage(on_progress))
     vectors = embedder.encode(list(texts), on_progress=_stage(on_progress, "embedding"))
     if on_progress is not None:
         on_progress("clustering", 0, 1)
