@@ -3,6 +3,7 @@
 import streamlit as st
 
 from workbench.domain.permissions import Action, allowed
+from workbench.i18n import gettext as _
 from workbench.services.participants import participant_codes
 from workbench.services.pathways import (
     participant_timeline,
@@ -18,11 +19,13 @@ from workbench.ui.unlock import require_workspace
 PICKED = "timeline.event"
 
 ws = require_workspace()
-st.title("Timeline")
+st.title(_("Timeline"))
 st.caption(
-    "A participant's life events from all their interviews and waves: colour is the event type, the shape its "
-    "direction (▲ towards extremism, ▼ away, ● neutral), open marks come from later waves. Hover for the quote; "
-    "click a mark (or pick the event below) to open its passage on the Code page."
+    _(
+        "A participant's life events from all their interviews and waves: colour is the event type, the shape its "
+        "direction (▲ towards extremism, ▼ away, ● neutral), open marks come from later waves. Hover for the quote; "
+        "click a mark (or pick the event below) to open its passage on the Code page."
+    )
 )
 
 
@@ -44,15 +47,15 @@ with session.shown_errors():
                 "Nothing has been released yet: a lead releases the de-identified material first.")  # fmt: skip
         st.stop()
     cols = st.columns([2, 1])
-    code = cols[0].selectbox("Participant", codes, key="timeline.participant")
+    code = cols[0].selectbox(_("Participant"), codes, key="timeline.participant")
     if reads_events:
-        calendar = cols[1].radio("Axis", ["Age", "Calendar year"], horizontal=True, key="timeline.axis") != "Age"
+        calendar = cols[1].radio(_("Axis"), ["Age", "Calendar year"], horizontal=True, key="timeline.axis") != "Age"
         timeline = participant_timeline(ws, code, calendar=calendar)
     else:
-        cols[1].caption("From the release: pseudonyms, ages in whole years, de-identified quotes.")
+        cols[1].caption(_("From the release: pseudonyms, ages in whole years, de-identified quotes."))
         timeline = released_participant_timeline(ws, code)
     if not timeline.points:
-        st.info("No dated events for this participant yet: record them from a passage on the Code page.")
+        st.info(_("No dated events for this participant yet: record them from a passage on the Code page."))
     else:
         figure = timeline_figure(timeline.points, timeline.lanes, axis_title=timeline.axis_title)
         chosen = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="timeline.chart")
@@ -65,7 +68,7 @@ with session.shown_errors():
                    "participant's birth year or age attribute).")  # fmt: skip
     labels = {p.event_id: f"{p.time_text} · {p.type} · {p.lane}" for p in timeline.points}
     if labels:
-        picked = st.selectbox("Event", list(labels), format_func=labels.__getitem__, key=PICKED)
+        picked = st.selectbox(_("Event"), list(labels), format_func=labels.__getitem__, key=PICKED)
         point = next(p for p in timeline.points if p.event_id == picked)
         if point.quote:
             st.markdown(f"> {md(point.quote)}")
@@ -73,7 +76,7 @@ with session.shown_errors():
         if not reads_events:
             pass  # writers do not read transcripts: there is no passage to open
         elif anchor is None:
-            st.caption("This event was not recorded from a passage.")
-        elif st.button("Open the passage on the Code page", icon=":material/sell:",
+            st.caption(_("This event was not recorded from a passage."))
+        elif st.button(_("Open the passage on the Code page"), icon=":material/sell:",
                        on_click=open_passage, args=anchor):  # fmt: skip
             st.switch_page("pages/code.py")

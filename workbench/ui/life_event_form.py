@@ -13,6 +13,7 @@ import streamlit as st
 from workbench.domain.events import Direction, EventTime, LifeDomain, Precision, TimeKind
 from workbench.domain.models import Code
 from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.i18n import gettext as _
 from workbench.services import events as ev
 from workbench.services.workspace import Workspace
 from workbench.ui import session
@@ -36,10 +37,10 @@ def life_event_panel(ws: Workspace, interview_id: str, span: tuple[int, int] | N
         st.success(flash)
     types = ev.event_types(ws)
     if not types:
-        st.info("The codebook has no life-event types yet; a lead can pull codebooks/life-events.yaml.")
+        st.info(_("The codebook has no life-event types yet; a lead can pull codebooks/life-events.yaml."))
         return
     if span is None:
-        st.caption("Select a passage to record it as a life event.")
+        st.caption(_("Select a passage to record it as a life event."))
     else:
         _form(ws, interview_id, span, types)
     rows = ev.event_rows(ws, ev.list_events(ws, interview_ref=interview_id))
@@ -60,27 +61,27 @@ def _form(ws: Workspace, interview_id: str, span: tuple[int, int], codes: list[C
         kind_label, value = "year", float(proposed.date.year)
     with st.form(f"code.event.form.{tag}"):
         st.caption("Record the selection as a life event" + (" (time read from the passage)." if proposed else "."))
-        type_id = st.selectbox("Event type", [c.id for c in codes], key=f"code.event.type.{tag}",
+        type_id = st.selectbox(_("Event type"), [c.id for c in codes], key=f"code.event.type.{tag}",
                                format_func={c.id: c.name for c in codes}.__getitem__)  # fmt: skip
-        kind = st.radio("Time", list(KINDS), index=list(KINDS).index(kind_label), horizontal=True,
+        kind = st.radio(_("Time"), list(KINDS), index=list(KINDS).index(kind_label), horizontal=True,
                         key=f"code.event.kind.{tag}")  # fmt: skip
-        number = st.number_input("Age, year or years after", value=value, step=1.0, key=f"code.event.value.{tag}")
-        precision = st.selectbox("Precision", [p.value for p in Precision if p is not Precision.RANGE],
+        number = st.number_input(_("Age, year or years after"), value=value, step=1.0, key=f"code.event.value.{tag}")
+        precision = st.selectbox(_("Precision"), [p.value for p in Precision if p is not Precision.RANGE],
                                  index=[p for p in Precision if p is not Precision.RANGE].index(
                                      proposed.precision if proposed and proposed.precision is not Precision.RANGE
                                      else Precision.EXACT),
                                  key=f"code.event.precision.{tag}")  # fmt: skip
-        domain = st.selectbox("Life domain", ["(usual for the type)", *(d.value for d in LifeDomain)],
+        domain = st.selectbox(_("Life domain"), ["(usual for the type)", *(d.value for d in LifeDomain)],
                               key=f"code.event.domain.{tag}")  # fmt: skip
-        direction = st.selectbox("Direction", ["(usual for the type)", *(d.value for d in Direction)],
+        direction = st.selectbox(_("Direction"), ["(usual for the type)", *(d.value for d in Direction)],
                                  key=f"code.event.direction.{tag}")  # fmt: skip
-        memo = st.text_area("Memo", key=f"code.event.memo.{tag}", max_chars=ev.MAX_MEMO)
-        submitted = st.form_submit_button("Record life event", type="primary", shortcut="Mod+Shift+Enter")
+        memo = st.text_area(_("Memo"), key=f"code.event.memo.{tag}", max_chars=ev.MAX_MEMO)
+        submitted = st.form_submit_button(_("Record life event"), type="primary", shortcut="Mod+Shift+Enter")
     if not submitted:
         return
     with session.shown_errors():
         if number is None:
-            st.error("Say when it happened: give an age, a year or the years after the previous event.")
+            st.error(_("Say when it happened: give an age, a year or the years after the previous event."))
             return
         time = _time(ws, interview_id, span, kind=KINDS[kind], value=float(number), precision=Precision(precision),
                      proposed=proposed)  # fmt: skip

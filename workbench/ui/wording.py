@@ -39,3 +39,11 @@ def role_name(role: Role) -> str:
 
 def speaker_role_name(role: SpeakerRole) -> str:
     return _(_SPEAKERS[role])
+
+
+# Values shown through ``_()`` where they are options (their enums live below the ui layer).
+MARKED = (
+    N_("all words"),  # coding_search.MatchMode
+    N_("any word"),
+    N_("phrase"),
+)

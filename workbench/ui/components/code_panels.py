@@ -14,6 +14,7 @@ import streamlit as st
 from workbench.domain.models import Code, Coding
 from workbench.domain.permissions import may_change_coding, may_delete_memo
 from workbench.domain.records import InterviewMemo
+from workbench.i18n import gettext as _
 from workbench.services.coding import MAX_MEMO_CHARS
 from workbench.services.workspace import Workspace
 from workbench.ui.components.code_callbacks import (
@@ -78,7 +79,7 @@ def codebook_html(codes: list[Code], numbers: dict[str, Numbered], needle: str =
 def codings_panel(ws: Workspace, codings: list[Coding], numbers: dict[str, Numbered]) -> None:
     """The codings on this interview, and remove / adjust / memo for the one chosen."""
     if not codings:
-        st.caption("No codings on this interview yet.")
+        st.caption(_("No codings on this interview yet."))
         return
     st.dataframe(
         [
@@ -93,7 +94,7 @@ def codings_panel(ws: Workspace, codings: list[Coding], numbers: dict[str, Numbe
     if st.session_state.get(CODING) not in by_id:
         st.session_state.pop(CODING, None)
     chosen = st.selectbox(
-        "Coding to change (or click its numbered badge in the text)",
+        _("Coding to change (or click its numbered badge in the text)"),
         list(by_id),
         index=None,
         key=CODING,
@@ -106,22 +107,22 @@ def codings_panel(ws: Workspace, codings: list[Coding], numbers: dict[str, Numbe
     st.text(preview(coding.text, 600))
     start_col, end_col = st.columns(2)
     start_key, end_key = f"code.adj.start.{chosen}", f"code.adj.end.{chosen}"
-    start_col.number_input("Start", min_value=0, value=coding.start, step=1, key=start_key, disabled=not may_change)
-    end_col.number_input("End", min_value=1, value=coding.end, step=1, key=end_key, disabled=not may_change)
+    start_col.number_input(_("Start"), min_value=0, value=coding.start, step=1, key=start_key, disabled=not may_change)
+    end_col.number_input(_("End"), min_value=1, value=coding.end, step=1, key=end_key, disabled=not may_change)
     memo_key = f"code.memo.{chosen}"
-    st.text_area("Memo on this coding", value=coding.memo or "", key=memo_key, disabled=not may_change,
+    st.text_area(_("Memo on this coding"), value=coding.memo or "", key=memo_key, disabled=not may_change,
                  max_chars=MAX_MEMO_CHARS)  # fmt: skip
     buttons = st.columns(4)
-    buttons[0].button("Save span", key="code.adj.save", disabled=not may_change,
+    buttons[0].button(_("Save span"), key="code.adj.save", disabled=not may_change,
                       on_click=adjust_selected, args=(chosen, start_key, end_key))  # fmt: skip
-    buttons[1].button("Use selection as span", key="code.adj.pending", disabled=not may_change,
+    buttons[1].button(_("Use selection as span"), key="code.adj.pending", disabled=not may_change,
                       on_click=adjust_to_pending, args=(chosen,))  # fmt: skip
-    buttons[2].button("Save memo", key="code.memo.save", disabled=not may_change,
+    buttons[2].button(_("Save memo"), key="code.memo.save", disabled=not may_change,
                       on_click=save_memo, args=(chosen, memo_key))  # fmt: skip
-    buttons[3].button("Remove coding", key="code.remove", disabled=not may_change,
+    buttons[3].button(_("Remove coding"), key="code.remove", disabled=not may_change,
                       on_click=remove_selected, args=(chosen,))  # fmt: skip
     if not may_change:
-        st.caption("This coding is someone else's: only they, a lead or an admin may change it.")
+        st.caption(_("This coding is someone else's: only they, a lead or an admin may change it."))
 
 
 def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
@@ -131,24 +132,24 @@ def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
 
 def memos_panel(ws: Workspace, memos: list[InterviewMemo]) -> None:
     if not memos:
-        st.caption("No memos on this interview yet.")
+        st.caption(_("No memos on this interview yet."))
     for memo in memos:
         st.caption(f"{md(memo.author)} · {memo.created_at.isoformat(timespec='minutes')}")
         st.text(memo.text)
-    st.text_area("New memo on this interview", key=MEMO_NEW, max_chars=MAX_MEMO_CHARS)
-    st.button("Add memo", key="code.memo.add", on_click=add_memo)
+    st.text_area(_("New memo on this interview"), key=MEMO_NEW, max_chars=MAX_MEMO_CHARS)
+    st.button(_("Add memo"), key="code.memo.add", on_click=add_memo)
     deletable = {m.id: m for m in memos if may_delete_memo(ws.user, m.author_id)}
     if deletable:
-        st.selectbox("Memo to delete", list(deletable), index=None, key=MEMO_PICK,
+        st.selectbox(_("Memo to delete"), list(deletable), index=None, key=MEMO_PICK,
                      format_func=lambda m: f"{deletable[m].author} · {preview(deletable[m].text, 60)}")  # fmt: skip
-        st.button("Delete memo", key="code.memo.delete", on_click=delete_memo)
+        st.button(_("Delete memo"), key="code.memo.delete", on_click=delete_memo)
 
 
 def search_panel(ws: Workspace, numbers: dict[str, Numbered]) -> None:
     result = search_result(ws)
     if result is None:
-        st.caption("Find turns or sentences by words (each word matches word starts: börtön finds börtönben) "
-                   "or by a phrase, review them, then code the ones you keep at once.")  # fmt: skip
+        st.caption(_("Find turns or sentences by words (each word matches word starts: börtön finds börtönben) "
+                   "or by a phrase, review them, then code the ones you keep at once."))  # fmt: skip
         return
     more = f" (showing the first {len(result.hits)})" if result.truncated else ""
     st.caption(f"{len(result.hits)} passages match among {result.searched} searched{more}.")
@@ -160,8 +161,8 @@ def search_panel(ws: Workspace, numbers: dict[str, Numbered]) -> None:
           "speaker": h.speaker, "passage": preview(h.text, 200)} for i, h in enumerate(hits)],
         hide_index=True,
     )  # fmt: skip
-    st.multiselect("Passages to code (remove the ones that do not fit)", list(range(len(hits))), key=SEARCH_PICK,
+    st.multiselect(_("Passages to code (remove the ones that do not fit)"), list(range(len(hits))), key=SEARCH_PICK,
                    format_func=lambda i: f"#{i + 1} · {hits[i].interview_label} · {hits[i].kind.value} "
                                          f"{hits[i].position + 1}")  # fmt: skip
-    st.multiselect("Codes", list(numbers), key=SEARCH_CODES, format_func=lambda c: numbers[c].label)
-    st.button("Code the chosen passages", key="code.search.apply", type="primary", on_click=code_search_hits)
+    st.multiselect(_("Codes"), list(numbers), key=SEARCH_CODES, format_func=lambda c: numbers[c].label)
+    st.button(_("Code the chosen passages"), key="code.search.apply", type="primary", on_click=code_search_hits)
