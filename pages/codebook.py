@@ -73,9 +73,9 @@ def _browse(entries: list[CodebookEntry]) -> None:
             shown = safe_color(code.color) if code.color else _("no colour")
             st.markdown(f"<span style='background:{safe_color(code.color)};padding:0 1em'>&nbsp;</span> `{shown}`",
                         unsafe_allow_html=True)  # fmt: skip
-            st.markdown(f"**{_('Definition.')}** {md(code.definition or '-')}")
-            st.markdown(f"**{_('Use when.')}** {md(code.inclusion or '-')}")
-            st.markdown(f"**{_('Do not use when.')}** {md(code.exclusion or '-')}")
+            st.markdown("**" + _("Definition.") + "** " + md(code.definition or "-"))
+            st.markdown("**" + _("Use when.") + "** " + md(code.inclusion or "-"))
+            st.markdown("**" + _("Do not use when.") + "** " + md(code.exclusion or "-"))
             for example in code.examples:
                 st.caption(f"“{md(example)}”")
 

@@ -1,5 +1,7 @@
 """Transcripts: read one interview with its speaker turns, coding highlights and memos."""
 
+import html
+
 import streamlit as st
 
 from workbench.i18n import gettext as _
@@ -36,7 +38,8 @@ with session.shown_errors():
         numbers = code_numbers(list(view.codes.values()))
         markup = view_html(view.transcript.text, view.transcript.turns, view.codings, numbers, read_only=True)
         style = f"<style>{assets.CSS}.wbc-static{{cursor:default}}</style>"
-        st.html(f'{style}<div class="wbc-root" role="document" aria-label="{_("Transcript")}">{markup}</div>')
+        label = html.escape(_("Transcript"))
+        st.html(f'{style}<div class="wbc-root" role="document" aria-label="{label}">{markup}</div>')
     with side_col:
         st.subheader(_("Codes used"))
         st.html(legend_html(view.codes, {c.code_id for c in view.codings}))

@@ -14,6 +14,7 @@ again to compile.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import sys
 import tempfile
@@ -84,7 +85,8 @@ def update(root: Path, locale_dir: Path = LOCALE_DIR) -> None:
     for language in LANGUAGES:
         target = po_path(language, locale_dir)
         catalog = read_catalogue(language, locale_dir) if target.exists() else Catalog(locale=language)
-        catalog.update(template, no_fuzzy_matching=True)
+        # A copy: update() adopts the template's new message objects, and English fills them in.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         catalog.obsolete.clear()
         if language == DEFAULT_LANGUAGE:
             _fill_source(catalog)
