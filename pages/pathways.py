@@ -3,6 +3,7 @@
 import streamlit as st
 
 from workbench.domain.permissions import Action, allowed
+from workbench.i18n import N_
 from workbench.i18n import gettext as _
 from workbench.services.deid_release import latest_release
 from workbench.services.pathways import MAX_GROUPS, align_choices, project_pathways
@@ -12,10 +13,16 @@ from workbench.ui.life_figures import pathway_figure, typical_figure
 from workbench.ui.unlock import require_workspace
 
 _RESULT = "pathways.export"
-_ALIGN = {"age": "Age", "first-incarceration": "Years since first incarceration",
-          "first-contact": "Years since first extremist contact"}  # fmt: skip
+_ALIGN = {"age": N_("Age"), "first-incarceration": N_("Years since first incarceration"),
+          "first-contact": N_("Years since first extremist contact")}  # fmt: skip
 
 ws = require_workspace()
+
+
+def _align_name(align: str) -> str:
+    return _(_ALIGN[align]) if align in _ALIGN else align
+
+
 st.title(_("Pathways"))
 st.caption(
     _(
@@ -28,7 +35,7 @@ st.caption(
 with session.shown_errors():
     if allowed(ws.user, Action.READ_TRANSCRIPTS):
         cols = st.columns(4)
-        align_by = cols[0].selectbox(_("Align by"), align_choices(), format_func=lambda a: _ALIGN.get(a, a))
+        align_by = cols[0].selectbox(_("Align by"), align_choices(), format_func=_align_name)
         width = int(cols[1].number_input(_("Band (years)"), min_value=1, max_value=10, value=2, step=1))
         groups = int(cols[2].number_input(_("Groups"), min_value=1, max_value=MAX_GROUPS, value=3, step=1))
         costs = cols[3].radio(
@@ -50,12 +57,12 @@ with session.shown_errors():
             st.plotly_chart(typical_figure(result, axis_title=view.axis_title), key="pathways.typical")
             st.subheader(_("All lives, grouped"))
             st.plotly_chart(pathway_figure(result, axis_title=view.axis_title), key="pathways.all")
-            st.dataframe([{"group": g.number, "lives": len(g.members),
-                           "typical": result.sequences[g.medoid].participant,
-                           "members": ", ".join(result.sequences[i].participant for i in g.members)}
+            st.dataframe([{_("group"): g.number, _("lives"): len(g.members),
+                           _("typical"): result.sequences[g.medoid].participant,
+                           _("members"): ", ".join(result.sequences[i].participant for i in g.members)}
                           for g in result.groups], hide_index=True)  # fmt: skip
             if view.left_out:
-                st.caption(f"Left out (no known age for the anchor): {', '.join(view.left_out)}.")
+                st.caption(_("Left out (no known age for the anchor): {names}.").format(names=", ".join(view.left_out)))
 
     if allowed(ws.user, Action.EXPORT):
         st.subheader(_("Sequence tables for TraMineR and Python"))
@@ -69,7 +76,7 @@ with session.shown_errors():
         cols = st.columns(4)
         table = cols[0].radio(_("Table"), ["sts", "spell"], format_func=str.upper, horizontal=True)
         fmt = cols[1].radio(_("Format"), ["csv", "xlsx"], format_func=str.upper, horizontal=True)
-        export_align = cols[2].selectbox(_("Align"), align_choices(), format_func=lambda a: _ALIGN.get(a, a),
+        export_align = cols[2].selectbox(_("Align"), align_choices(), format_func=_align_name,
                                          key="pathways.export_align")  # fmt: skip
         attributes = cols[3].multiselect(_("Attributes"), list(release.payload.get("attributes", {})))
         if st.button(_("Prepare sequence export"), type="primary"):
@@ -77,6 +84,7 @@ with session.shown_errors():
             st.session_state[_RESULT] = sequence_export_for_download(ws, options)
         export = st.session_state.get(_RESULT)
         if export is not None:
-            st.success(f"Ready: {export.name}, {export.rows} rows ({export.suppressed} suppressed).")
+            st.success(_("Ready: {name}, {rows} rows ({suppressed} suppressed).").format(
+                name=export.name, rows=export.rows, suppressed=export.suppressed))  # fmt: skip
             st.caption(export.note)
             st.download_button(_("Download"), export.content, file_name=export.name, mime=export.media_type)

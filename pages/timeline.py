@@ -15,6 +15,7 @@ from workbench.ui.components import code_state as cs
 from workbench.ui.life_figures import timeline_figure
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
+from workbench.ui.wording import role_name
 
 PICKED = "timeline.event"
 
@@ -39,17 +40,26 @@ def open_passage(interview_id: str, start: int, end: int) -> None:
 with session.shown_errors():
     reads_events = allowed(ws.user, Action.READ_TRANSCRIPTS)
     if not reads_events and not allowed(ws.user, Action.EXPORT):
-        st.info(f"Your role ({ws.user.role.value}) may not see life events.")
+        st.info(_("Your role ({role}) may not see life events.").format(role=role_name(ws.user.role)))
         st.stop()
     codes = participant_codes(ws) if reads_events else released_timeline_participants(ws)
     if not codes:
-        st.info("No participants yet: add them on the Participants page." if reads_events else
-                "Nothing has been released yet: a lead releases the de-identified material first.")  # fmt: skip
+        st.info(_("No participants yet: add them on the Participants page.") if reads_events else
+                _("Nothing has been released yet: a lead releases the de-identified material first."))  # fmt: skip
         st.stop()
     cols = st.columns([2, 1])
     code = cols[0].selectbox(_("Participant"), codes, key="timeline.participant")
     if reads_events:
-        calendar = cols[1].radio(_("Axis"), ["Age", "Calendar year"], horizontal=True, key="timeline.axis") != "Age"
+        calendar = (
+            cols[1].radio(
+                _("Axis"),
+                ["Age", "Calendar year"],
+                horizontal=True,
+                key="timeline.axis",
+                format_func=lambda a: _("Age") if a == "Age" else _("Calendar year"),
+            )
+            != "Age"
+        )
         timeline = participant_timeline(ws, code, calendar=calendar)
     else:
         cols[1].caption(_("From the release: pseudonyms, ages in whole years, de-identified quotes."))
@@ -64,8 +74,8 @@ with session.shown_errors():
         if clicked in {p.event_id for p in timeline.points}:
             st.session_state[PICKED] = clicked
     if timeline.undated:
-        st.caption(f"{timeline.undated} event(s) have no age or year that places them (a year needs the "
-                   "participant's birth year or age attribute).")  # fmt: skip
+        st.caption(_("{n} event(s) have no age or year that places them (a year needs the participant's birth "
+                     "year or age attribute).").format(n=timeline.undated))  # fmt: skip
     labels = {p.event_id: f"{p.time_text} · {p.type} · {p.lane}" for p in timeline.points}
     if labels:
         picked = st.selectbox(_("Event"), list(labels), format_func=labels.__getitem__, key=PICKED)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from workbench.domain.models import Code, Coding, Segment
+from workbench.i18n import gettext as _
 
 STYLE = """
 <style>
@@ -89,4 +90,4 @@ def legend_html(codes: dict[str, Code], used: set[str]) -> str:
         for code_id, code in sorted(codes.items(), key=lambda item: numbers.get(item[0], 0))
         if code_id in used
     ]
-    return "\n".join(rows) or "<div>No codings yet.</div>"
+    return "\n".join(rows) or "<div>" + html.escape(_("No codings yet.")) + "</div>"

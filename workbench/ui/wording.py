@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.domain.events import Direction, Precision
 from workbench.domain.models import Role, SpeakerRole
 from workbench.i18n import N_, format_number
 from workbench.i18n import gettext as _
@@ -16,6 +17,14 @@ _SPEAKERS = {
     SpeakerRole.INTERVIEWER: N_("interviewer"),
     SpeakerRole.PARTICIPANT: N_("participant"),
     SpeakerRole.OTHER: N_("other"),
+}
+_DIRECTIONS = {Direction.TOWARDS: N_("towards"), Direction.AWAY: N_("away"), Direction.NEUTRAL: N_("neutral")}
+_PRECISIONS = {
+    Precision.EXACT: N_("exact"),
+    Precision.ABOUT: N_("about"),
+    Precision.BEFORE: N_("before"),
+    Precision.AFTER: N_("after"),
+    Precision.RANGE: N_("range"),
 }
 
 
@@ -39,6 +48,21 @@ def role_name(role: Role) -> str:
 
 def speaker_role_name(role: SpeakerRole) -> str:
     return _(_SPEAKERS[role])
+
+
+def direction_name(direction: str) -> str:
+    """A life event's direction (``towards``, ``away``, ``neutral``) in the interface language."""
+    try:
+        return _(_DIRECTIONS[Direction(direction)])
+    except ValueError:
+        return direction
+
+
+def precision_name(precision: str) -> str:
+    try:
+        return _(_PRECISIONS[Precision(precision)])
+    except ValueError:
+        return precision
 
 
 # Values shown through ``_()`` where they are options (their enums live below the ui layer).

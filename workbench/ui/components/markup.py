@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.domain.models import Code, Coding, Segment
+from workbench.i18n import gettext as _
 from workbench.ui.render import safe_color
 
 MAX_BANDS = 6
@@ -85,7 +86,7 @@ def _display(text: str) -> str:
 
 def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
     numbered = numbers.get(coding.code_id)
-    name = numbered.label if numbered else "(code no longer in the codebook)"
+    name = numbered.label if numbered else _("(code no longer in the codebook)")
     return f"{name} ({coding.coder})"
 
 
@@ -102,15 +103,18 @@ def _badge(coding: Coding, numbers: dict[str, Numbered], read_only: bool = False
     numbered = numbers.get(coding.code_id)
     colour = safe_color(numbered.code.color) if numbered else "#999999"
     label = _coding_label(coding, numbers)
+    static_label = _("Coding {label}").format(label=label)
+    button_label = _("Coding {label}: show it in the list of codings").format(label=label)
     if read_only:  # the Transcripts page: the same badge, but nothing to click
         return (
             f'<span class="wbc-badge wbc-static" style="border-color:{colour}" title="{_attr(label)}" '
-            f'aria-label="{_attr("Coding " + label)}">{numbered.number if numbered else "?"}</span>'
+            f'aria-label="{_attr(static_label)}">'
+            f"{numbered.number if numbered else '?'}</span>"
         )
     return (
         f'<span class="wbc-badge" role="button" tabindex="-1" data-coding="{_attr(coding.id)}" '
         f'style="border-color:{colour}" title="{_attr(label)}" '
-        f'aria-label="{_attr("Coding " + label + ": show it in the list of codings")}">'
+        f'aria-label="{_attr(button_label)}">'
         f"{numbered.number if numbered else '?'}</span>"
     )
 
@@ -207,19 +211,23 @@ def _piece(
 def _turn(turn: Segment, body: str, coded: bool, read_only: bool = False) -> str:
     speaker = turn.speaker or turn.role.value
     number = turn.position + 1
+    turn_label = _("Turn {n}, {speaker}").format(n=number, speaker=speaker)
+    whole_turn = _("Select the whole turn")
+    select_label = _("Select turn {n} ({speaker})").format(n=number, speaker=speaker)
     if read_only:
         return (
             f'<div class="wbc-turn wbc-{_attr(turn.role.value)}" role="group" data-turn="{turn.position}" '
-            f'data-coded="{int(coded)}" aria-label="{_attr(f"Turn {number}, {speaker}")}">'
+            f'data-coded="{int(coded)}" aria-label="{_attr(turn_label)}">'
             f'<span class="wbc-speaker wbc-static">{_display(speaker)}</span>'
             f'<span class="wbc-text">{body}</span></div>'
         )
     return (
         f'<div class="wbc-turn wbc-{_attr(turn.role.value)}" role="group" data-turn="{turn.position}" '
         f'data-start="{turn.start}" data-end="{turn.end}" data-coded="{int(coded)}" '
-        f'aria-label="{_attr(f"Turn {number}, {speaker}")}">'
+        f'aria-label="{_attr(turn_label)}">'
         f'<button type="button" class="wbc-speaker" data-turn="{turn.position}" '
-        f'title="Select the whole turn" aria-label="{_attr(f"Select turn {number} ({speaker})")}">'
+        f'title="{_attr(whole_turn)}" '
+        f'aria-label="{_attr(select_label)}">'
         f"{_display(speaker)}</button>"
         f'<span class="wbc-text">{body}</span></div>'
     )
