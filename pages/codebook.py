@@ -17,6 +17,7 @@ from workbench.i18n import format_datetime, ngettext
 from workbench.i18n import gettext as _
 from workbench.paths import CODEBOOKS_DIR
 from workbench.services.codebook.edits import create_code, delete_code, merge_codes, move_code, split_code, update_code
+from workbench.services.codebook.names import shown_name
 from workbench.services.codebook.queries import CodebookEntry, codebook_overview, codings_of_code
 from workbench.services.codebook.sync import compare_with_shared, export_codebook, import_codebook_file
 from workbench.services.codebook.versions import codebook_history, restore_version, version_changes
@@ -48,7 +49,7 @@ def _label(entry: CodebookEntry) -> str:
     # Em spaces: leading plain spaces would turn the label into a code block.
     indent = "\u2003" * entry.depth + ("↳ " if entry.depth else "")
     codings = counted(entry.count, ngettext("{n} coding", "{n} codings", entry.count))
-    return f"{indent}{md(entry.code.name)} · {codings}" + ("" if entry.code.codable else " " + _("(group)"))
+    return f"{indent}{md(shown_name(entry.code))} · {codings}" + ("" if entry.code.codable else " " + _("(group)"))
 
 
 def _visible_counts(entries: list[CodebookEntry]) -> list[CodebookEntry]:

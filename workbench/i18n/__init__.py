@@ -109,7 +109,8 @@ _ = gettext
 def collect_misses() -> Iterator[set[str]]:
     """Collect every message a catalogue lacked while the block runs (the catalogue tests)."""
     global _misses  # noqa: PLW0603 -- one process-wide switch, off outside tests
-    _misses = found = set()
+    found: set[str] = set()
+    _misses = found
     try:
         yield found
     finally:

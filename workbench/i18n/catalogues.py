@@ -41,7 +41,7 @@ def po_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
 
 
 def _babel(*args: str) -> None:
-    CommandLineInterface().run(["pybabel", "--quiet", *args])
+    CommandLineInterface().run(["pybabel", "--quiet", *args])  # type: ignore[no-untyped-call]
 
 
 def extract(root: Path, pot: Path) -> Catalog:
@@ -120,7 +120,7 @@ def untranslated(language: str, locale_dir: Path = LOCALE_DIR) -> list[str]:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy or not all(strings):
-            missing.append(message.id[0] if isinstance(message.id, tuple) else message.id)
+            missing.append(str(message.id[0] if isinstance(message.id, tuple) else message.id))
     return missing
 
 

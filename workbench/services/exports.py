@@ -645,7 +645,7 @@ def _qdpx_export(ws: Workspace, note: ProgressFn) -> ExportFile:
 
     note(_("Building the project"))
     with ws.write() as repo:
-        project, _, _ = build_exchange(ws, repo, qdpx_hooks(ws, repo))
+        project, _hooks, _files = build_exchange(ws, repo, qdpx_hooks(ws, repo))
     buffer = io.BytesIO()
     write_qdpx(buffer, project)
     content = buffer.getvalue()

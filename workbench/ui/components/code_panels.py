@@ -15,6 +15,7 @@ from workbench.domain.models import Code, Coding
 from workbench.domain.permissions import may_change_coding, may_delete_memo
 from workbench.domain.records import InterviewMemo
 from workbench.i18n import gettext as _
+from workbench.services.codebook.names import shown_name
 from workbench.services.coding import MAX_MEMO_CHARS
 from workbench.services.workspace import Workspace
 from workbench.ui.components.code_callbacks import (
@@ -50,7 +51,7 @@ def codebook_html(codes: list[Code], numbers: dict[str, Numbered], needle: str =
         keep = set()
         for code, _depth in tree:
             number = numbers[code.id].number if code.id in numbers else None
-            if needle in code.name.casefold() or needle == str(number):
+            if needle in shown_name(code).casefold() or needle == str(number):
                 parent: str | None = code.id
                 while parent and parent not in keep:
                     keep.add(parent)
@@ -61,18 +62,18 @@ def codebook_html(codes: list[Code], numbers: dict[str, Numbered], needle: str =
             continue
         numbered = numbers.get(code.id)
         if numbered is None:
-            group_label = html.escape(_("{name} (group, not codable)").format(name=code.name))
+            group_label = html.escape(_("{name} (group, not codable)").format(name=shown_name(code)))
             rows.append(
                 f'<div class="wbc-group" role="heading" aria-level="{min(depth + 3, 6)}" '
                 f'style="margin-left:{depth}em;font-weight:700;margin-top:0.3em" '
                 f'title="{html.escape(code.definition)}" aria-label="{group_label}">'
-                f"{html.escape(code.name)}</div>"
+                f"{html.escape(shown_name(code))}</div>"
             )
             continue
         rows.append(
             f'<div class="wbc-code" style="margin-left:{depth}em" title="{html.escape(code.definition)}">'
             f'<span style="border:2px solid {safe_color(code.color)};border-radius:0.6em;padding:0 0.35em;'
-            f'font-weight:700;font-size:0.8em">{numbered.number}</span> {html.escape(code.name)}</div>'
+            f'font-weight:700;font-size:0.8em">{numbered.number}</span> {html.escape(shown_name(code))}</div>'
         )
     return "".join(rows) or "<div>" + html.escape(_("No code matches.")) + "</div>"
 

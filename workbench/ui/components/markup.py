@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from workbench.domain.models import Code, Coding, Segment
 from workbench.i18n import gettext as _
+from workbench.services.codebook.names import shown_name
 from workbench.ui.render import safe_color
 
 MAX_BANDS = 6
@@ -38,7 +39,7 @@ class Numbered:
 
     @property
     def label(self) -> str:
-        return f"{self.number} · {self.code.name}"
+        return f"{self.number} · {shown_name(self.code)}"
 
 
 def code_tree(codes: Sequence[Code]) -> list[tuple[Code, int]]:
