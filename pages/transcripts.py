@@ -5,6 +5,7 @@ import html
 import streamlit as st
 
 from workbench.i18n import gettext as _
+from workbench.services.codebook.names import shown_name
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.ui import interview_url, session
 from workbench.ui.components import assets
@@ -48,7 +49,7 @@ with session.shown_errors():
         if not memos and not view.memos:
             st.caption(_("No memos on this interview."))
         for c in memos:
-            st.caption(f"{md(view.codes[c.code_id].name)} · {md(c.coder)}")
+            st.caption(f"{md(shown_name(view.codes[c.code_id]))} · {md(c.coder)}")
             st.text(c.memo)
         for author, text, when in view.memos:
             st.caption(_("Interview memo · {author} · {when}").format(author=md(author), when=md(when)))

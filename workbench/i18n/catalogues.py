@@ -112,6 +112,17 @@ def _fill_source(catalog: Catalog) -> None:
             message.flags.discard("fuzzy")
 
 
+def out_of_step(root: Path, locale_dir: Path = LOCALE_DIR) -> dict[str, tuple[set[str], set[str]]]:
+    """Per language: (messages the code uses that the catalogue lacks, entries no code uses)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        used = message_ids(extract(root, Path(tmp) / f"{DOMAIN}.pot"))
+    found = {}
+    for language in LANGUAGES:
+        held = message_ids(read_catalogue(language, locale_dir))
+        found[language] = (used - held, held - used)
+    return found
+
+
 def untranslated(language: str, locale_dir: Path = LOCALE_DIR) -> list[str]:
     """Messages of ``language`` with no (or a fuzzy) translation."""
     missing = []
