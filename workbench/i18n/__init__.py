@@ -3,9 +3,9 @@
 Why a module of its own: pages, services (export headings) and ``errors.py`` all need the
 same look-up, and only ``workbench/ui`` may import streamlit, so the current language cannot
 live in ``st.session_state`` here. It lives in a context variable instead: ``workbench.ui``
-sets it at the start of every Streamlit run from the signed-in member's preference, the CLI
-sets it from ``--lang`` around an export, and everything else (tests, services called
-directly) gets English.
+registers a provider that answers with the browser session's language (the signed-in member's
+preference), the CLI sets the variable from ``--lang`` around an export, and everything else
+(tests, services called directly) gets English.
 
 The catalogues are standard gettext files under ``workbench/locale/<lang>/LC_MESSAGES/``
 (``messages.po`` edited by people, ``messages.mo`` compiled by ``./dev i18n`` and shipped in
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -36,7 +36,8 @@ DEFAULT_LANGUAGE = "en"
 DOMAIN = "messages"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
-_current: ContextVar[str] = ContextVar("workbench_language", default=DEFAULT_LANGUAGE)
+_current: ContextVar[str | None] = ContextVar("workbench_language", default=None)
+_provider: Callable[[], str | None] | None = None  # the UI's: this browser session's language
 _misses: set[str] | None = None  # look-ups a catalogue lacked, while collect_misses() runs
 
 
@@ -68,8 +69,27 @@ def normalise(language: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def set_provider(provider: Callable[[], str | None] | None) -> None:
+    """Where the language comes from when no block chose one: ``workbench.ui`` registers the
+    browser session's choice here (Streamlit runs callbacks before the page script, so a value
+    set by the script would come too late for them)."""
+    global _provider  # noqa: PLW0603 -- one process-wide hook, set once by the UI
+    _provider = provider
+
+
 def current_language() -> str:
-    return _current.get()
+    """The language chosen for this block (``use_language``), else the provider's, else English."""
+    explicit = _current.get()
+    if explicit is not None:
+        return explicit
+    if _provider is not None:
+        try:
+            chosen = _provider()
+        except Exception:  # no session to ask (a thread of its own): the default
+            chosen = None
+        if chosen:
+            return normalise(chosen)
+    return DEFAULT_LANGUAGE
 
 
 def set_language(language: str | None) -> None:
@@ -82,19 +102,19 @@ def use_language(language: str | None) -> Iterator[str]:
     """Switch the language for a block (an export in the exporter's language), then switch back."""
     token = _current.set(normalise(language))
     try:
-        yield _current.get()
+        yield normalise(language)
     finally:
         _current.reset(token)
 
 
 def gettext(message: str) -> str:
     """Return ``message`` in the current interface language."""
-    return translations(_current.get()).gettext(message)
+    return translations(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Return the singular or plural form of a message for ``n`` items, in the current language."""
-    return translations(_current.get()).ngettext(singular, plural, n)
+    return translations(current_language()).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -125,21 +145,21 @@ _DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm", "hu": "short"}
 
 
 def format_date(value: dt.date | dt.datetime) -> str:
-    language = _current.get()
+    language = current_language()
     return str(_babel_date(value, _DATE_PATTERNS[language], locale=language))
 
 
 def format_datetime(value: dt.datetime) -> str:
-    language = _current.get()
+    language = current_language()
     return str(_babel_datetime(value, _DATETIME_PATTERNS[language], tzinfo=value.tzinfo, locale=language))
 
 
 def format_number(value: float, digits: int | None = None) -> str:
     """``value`` with the language's separators (``1 234,5``); ``digits`` fixes the decimals."""
     pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
-    return str(_babel_decimal(value, pattern, locale=_current.get()))
+    return str(_babel_decimal(value, pattern, locale=current_language()))
 
 
 def format_percent(value: float, digits: int = 0) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return str(_babel_percent(value, pattern, locale=_current.get()))
+    return str(_babel_percent(value, pattern, locale=current_language()))

@@ -16,15 +16,12 @@ markup (``markup.view_html``) and reports what the user did as trigger values:
 
 from __future__ import annotations
 
+# The label and the help line come with each mount's data (``label``, ``help``), in the reader's
+# language; the component's HTML itself is registered once per process.
 HTML = """
-<div class="wbc-root" data-testid="wb-code-view" tabindex="0" role="document"
-     aria-label="Transcript. Select text, click a sentence, or a speaker for the whole turn;
-                 then type a code number or press Apply. N and P: next and previous uncoded turn."
-     aria-describedby="wbc-help">
+<div class="wbc-root" data-testid="wb-code-view" tabindex="0" role="document" aria-describedby="wbc-help">
 </div>
-<p id="wbc-help" class="wbc-help">Select text, click a sentence, or click a speaker for the whole turn.
-Then type a code's number (or press Apply). <kbd>N</kbd>/<kbd>P</kbd>: next/previous uncoded turn.
-<kbd>Esc</kbd>: clear the selection.</p>
+<p id="wbc-help" class="wbc-help"></p>
 """
 
 CSS = """
@@ -60,6 +57,9 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".wbc-root");
   if (!root || !data) return;
+  const help = parentElement.querySelector("#wbc-help");
+  if (help && help.textContent !== (data.help || "")) help.textContent = data.help || ""; // plain text only
+  if (data.label) root.setAttribute("aria-label", data.label);
   let view = views.get(root);
   if (!view) {
     view = { html: null, focusToken: null, digits: "", timer: null, controller: null, current: null };

@@ -16,6 +16,7 @@ import streamlit as st
 
 from workbench.domain.models import Coding, Segment, SegmentKind
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.ui.components import assets
 from workbench.ui.components.markup import Numbered, view_html
 from workbench.ui.components.offsets import parse_point, selection_span, to_code_point
@@ -61,6 +62,14 @@ def text_view(
         "click": click,
         "max_number": max((n.number for n in numbers.values()), default=0),
         "focus": {"turn": focus[0], "token": focus[1]} if focus else None,
+        "label": _(
+            "Transcript. Select text, click a sentence, or a speaker for the whole turn; then type a code number "
+            "or press Apply. N and P: next and previous uncoded turn."
+        ),
+        "help": _(
+            "Select text, click a sentence, or click a speaker for the whole turn. Then type a code's number "
+            "(or press Apply). N/P: next/previous uncoded turn. Esc: clear the selection."
+        ),
     }
     callbacks: dict[str, Any] = {
         f"on_{name}_change": (lambda n=name: on_event(n)) if on_event else (lambda: None) for name in EVENTS
