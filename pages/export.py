@@ -40,7 +40,7 @@ with session.shown_errors():
             when=format_datetime(choices.released_at), who=choices.released_by, quotes=choices.quotes
         )
     )
-    tables = st.multiselect("Tables", list(TABLES), default=list(TABLES), format_func=lambda t: _(_LABELS[t]))
+    tables = st.multiselect(_("Tables"), list(TABLES), default=list(TABLES), format_func=lambda t: _(_LABELS[t]))
     fmt = st.radio(_("Format"), list(choices.formats), horizontal=True)
     attributes = st.multiselect(_("Participant attributes (generalized)"), list(choices.attributes),
                                 help=_("Each is checked for k-anonymity."))  # fmt: skip

@@ -28,6 +28,7 @@ INTERVIEW = "Életút-interjú, 1. hullám"
 WORD = re.compile(r"[A-Za-z]{4,}")
 # Streamlit's own chrome, which has no setting for its language (the app cannot translate it).
 ICONS = '[data-testid="stIconMaterial"]'
+FILE_NAMES = ("anonymized-export",)  # names of files, not wording (kept stable for scripts)
 STREAMLIT_CHROME = ("Press Enter to apply", "Press Enter to submit form", "Choose an option", "Choose options")
 
 
@@ -85,7 +86,7 @@ def hungarian_page(browser: Browser, server: Server) -> Iterator[Page]:
 def _no_english(page: Page, english: set[str], where: str) -> None:
     wait_idle(page)
     text = page.inner_text("body")
-    for phrase in STREAMLIT_CHROME:
+    for phrase in STREAMLIT_CHROME + FILE_NAMES:
         text = text.replace(phrase, " ")
     # Material icons are font ligatures: their names ("dashboard", "upload_file") are in the text.
     icons = set().union(set(), *(_words(t.replace("_", " ")) for t in page.locator(ICONS).all_inner_texts()))

@@ -55,7 +55,7 @@ def test_review_release_and_export_from_the_command_line(project_dir: Path, tmp_
     assert "[PERSON 1] dolgoztam" in target.read_text(encoding="utf-8-sig")
 
     refused = tmp_path / "refused.csv"
-    code, out = invoke("export", project_dir, "-f", "csv", "-o", refused, "-a", "age", "--k", "2")
+    code, out = invoke("export", project_dir, "-f", "csv", "-o", refused, "-a", "age", "--k", "2", "--lang", "en")
     assert code == 1 and "k-anonymity check failed" in out and "age" in out and not refused.exists()
     assert invoke("deid", "release", project_dir, user="wanda")[0] == 2, "writers may not release"
 
