@@ -134,10 +134,13 @@ def test_hungarian_researcher_codes_a_span_and_the_writer_exports_without_englis
     view = page.get_by_test_id("wb-code-view")
     expect(view.locator(".wbc-turn").first).to_be_visible()
     wait_idle(page)
-    piece = view.locator('.wbc-turn[data-turn="1"] .wbc-t').first
-    words = (piece.text_content() or "").split()
-    chosen = " ".join(words[:3])
-    _drag_select(page, piece, 0, _utf16(chosen))
+    for _attempt in range(3):  # the view may still be mounting its markup: select again if nothing came
+        piece = view.locator('.wbc-turn[data-turn="1"] .wbc-t').first
+        chosen = " ".join((piece.text_content() or "").split()[:3])
+        _drag_select(page, piece, 0, _utf16(chosen))
+        wait_idle(page)
+        if page.get_by_text("Kijelölt karakterek:").count():
+            break
     shoot(page, "hungarian-code-selected")
     expect(page.get_by_text("Kijelölt karakterek:")).to_be_visible()
     _choose(page, "Alkalmazandó kódok", "Fordulópontok")  # "Turning points", shown by its Hungarian name
