@@ -46,11 +46,11 @@ def test_timeline_shows_lanes_and_opens_the_passage(app: AppTest, project_dir: P
     open_page(app, "pages/timeline.py", user="lena")
     assert app.title[0].value == "Timeline" and app.caption
     (chart,) = _charts(app)
-    assert "Börtön" in chart and "scatter" in chart
+    assert "Prison" in chart and "scatter" in chart
     assert PASSAGE in chart, "the hover holds the quote"
     events = app.selectbox(key="timeline.event")
     assert len(events.options) == 3
-    index = next(i for i, o in enumerate(events.options) if "Börtön" in o)
+    index = next(i for i, o in enumerate(events.options) if "Prison" in o)
     events.select_index(index).run()
     assert not app.exception
     assert PASSAGE in app.markdown[-1].value
