@@ -19,20 +19,25 @@ from workbench.ui.life_event_form import life_event_panel
 from workbench.ui.unlock import require_workspace
 
 ws = require_workspace()
-st.title("Code")
+st.title(_("Code"))
 st.caption(
-    "Select text (or click a sentence, or a speaker for the whole turn), then type a code's number or press "
-    "Apply. Every change is recorded with you as the coder."
+    _(
+        "Select text (or click a sentence, or a speaker for the whole turn), then type a code's number or press "
+        "Apply. Every change is recorded with you as the coder."
+    )
 )
 with session.shown_errors():
     interviews = [i for i in list_interviews(ws) if i.shredded_at is None]
     if not interviews:
-        st.info("No readable interviews yet: import transcripts first.")
+        st.info(_("No readable interviews yet: import transcripts first."))
         st.stop()
     labels = {
-        i.id: f"{i.participant_code or '-'} · wave {i.wave or '-'} · {i.title} ({i.short_id})" for i in interviews
+        i.id: _("{participant} · wave {wave} · {title} ({id})").format(
+            participant=i.participant_code or "-", wave=i.wave or "-", title=i.title, id=i.short_id
+        )
+        for i in interviews
     }
-    interview_id = st.selectbox("Interview", list(labels), format_func=labels.__getitem__, key=cs.INTERVIEW,
+    interview_id = st.selectbox(_("Interview"), list(labels), format_func=labels.__getitem__, key=cs.INTERVIEW,
                                 index=interview_url.start_index(interviews),
                                 on_change=cs.on_interview_change)  # fmt: skip
     interview_url.remember(next(i for i in interviews if i.id == interview_id))
@@ -54,37 +59,57 @@ with session.shown_errors():
         if flash:
             getattr(st, flash[0])(flash[1])
         if visible is not None:
-            st.caption("Blind coding is on: you see only your own codings until a lead opens the comparison.")
+            st.caption(_("Blind coding is on: you see only your own codings until a lead opens the comparison."))
 
     text_col, side_col = st.columns([2, 1])  # the side column's buttons fit at 1024 pixels too
     with side_col:
         chosen = panels.chosen_coding(state.codings)
         if chosen is not None:  # opened from its badge: beside the text, not in a tab below it
             panels.coding_editor(ws, chosen, numbers)
-        st.subheader("Codebook")
-        find = st.text_input("Find a code", key=cs.FIND, placeholder="number or name", on_change=act.pick_numbers,
-                             help="Numbers (3 or 3 7) and Enter add those codes; words filter the list.")  # fmt: skip
+        st.subheader(_("Codebook"))
+        find = st.text_input(
+            _("Find a code"),
+            key=cs.FIND,
+            placeholder=_("number or name"),
+            on_change=act.pick_numbers,
+            help=_("Numbers (3 or 3 7) and Enter add those codes; words filter the list."),
+        )
         st.html(panels.codebook_html(codes, numbers, (find or "").strip().casefold()))
-        st.multiselect("Codes to apply", list(numbers), key=cs.CHOSEN, format_func=lambda c: numbers[c].label)
+        st.multiselect(_("Codes to apply"), list(numbers), key=cs.CHOSEN, format_func=lambda c: numbers[c].label)
         span = cs.pending()
         if span:
-            st.text(f"Selected characters {span[0]} to {span[1]} ({span[1] - span[0]}):")
+            st.text(
+                _("Selected characters {start} to {end} ({n}):").format(start=span[0], end=span[1], n=span[1] - span[0])
+            )
             st.text(panels.preview(transcript.text[span[0] : span[1]]))
         else:
-            st.caption("Nothing selected yet.")
-        st.button("Apply", type="primary", key="code.apply", on_click=act.apply_chosen, shortcut="Mod+Enter",
-                  width="stretch", icon=":material/sell:",
-                  help="Apply the chosen codes to the selection (Ctrl/Cmd+Enter)")  # fmt: skip
+            st.caption(_("Nothing selected yet."))
+        st.button(
+            _("Apply"),
+            type="primary",
+            key="code.apply",
+            on_click=act.apply_chosen,
+            shortcut="Mod+Enter",
+            width="stretch",
+            icon=":material/sell:",
+            help=_("Apply the chosen codes to the selection (Ctrl/Cmd+Enter)"),
+        )
         # One under the other, each the column's width: side by side, half of a quarter of the page
         # cut their labels off.
-        st.button("Previous uncoded", key="code.prev", on_click=act.move_uncoded, args=(False,),
+        st.button(_("Previous uncoded"), key="code.prev", on_click=act.move_uncoded, args=(False,),
                   icon=":material/arrow_upward:", width="stretch")  # fmt: skip
-        st.button("Next uncoded", key="code.next", on_click=act.move_uncoded, args=(True,),
+        st.button(_("Next uncoded"), key="code.next", on_click=act.move_uncoded, args=(True,),
                   icon=":material/arrow_downward:", width="stretch")  # fmt: skip
         left = len(uncoded_turns(transcript.turns, state.codings))
         st.caption(_("{left} of {total} participant turns have none of the codings shown.").format(
             left=left, total=len(codable_turns(transcript.turns))))  # fmt: skip
-        click = st.radio("A click in the text selects", ["sentence", "turn", "none"], key=cs.CLICK, horizontal=True)
+        click = st.radio(
+            _("A click in the text selects"),
+            ["sentence", "turn", "none"],
+            key=cs.CLICK,
+            horizontal=True,
+            format_func=lambda k: {"sentence": _("sentence"), "turn": _("turn"), "none": _("nothing")}[k],
+        )
         panels.propose_panel(codes, open_proposals(ws))
 
     with text_col:
@@ -93,22 +118,22 @@ with session.shown_errors():
                   pending=span, focus=focus, click=click, on_event=act.on_view_event,
                   sentences=[s for s in transcript.segments if s.kind is SegmentKind.SENTENCE])  # fmt: skip
 
-    codings_tab, memo_tab, search_tab, events_tab = st.tabs(["Codings", "Interview memos", "Code by search",
-                                                             "Life events"])  # fmt: skip
+    codings_tab, memo_tab, search_tab, events_tab = st.tabs([_("Codings"), _("Interview memos"), _("Code by search"),
+                                                             _("Life events")])  # fmt: skip
     with codings_tab:
         panels.codings_panel(state.codings, numbers)
     with memo_tab:
         panels.memos_panel(ws, state.memos)
     with search_tab:
         with st.form("code.search.form"):
-            st.text_input("Words or phrase", key=cs.SEARCH_QUERY, max_chars=200)
-            st.radio("Match", [m.value for m in MatchMode], key=cs.SEARCH_MODE, horizontal=True)
-            st.radio("Look in", ["turn", "sentence"], key=cs.SEARCH_KIND, horizontal=True,
-                     format_func=lambda k: f"{k}s")  # fmt: skip
-            st.radio("Where", cs.SCOPES, key=cs.SEARCH_SCOPE, horizontal=True)
-            st.checkbox("Match case", key=cs.SEARCH_CASE)
-            st.checkbox("Match accents (ő ≠ o)", key=cs.SEARCH_ACCENTS)
-            st.form_submit_button("Search", on_click=act.run_search)
+            st.text_input(_("Words or phrase"), key=cs.SEARCH_QUERY, max_chars=200)
+            st.radio(_("Match"), [m.value for m in MatchMode], key=cs.SEARCH_MODE, horizontal=True, format_func=_)
+            st.radio(_("Look in"), ["turn", "sentence"], key=cs.SEARCH_KIND, horizontal=True,
+                     format_func=lambda k: _("turns") if k == "turn" else _("sentences"))  # fmt: skip
+            st.radio(_("Where"), cs.SCOPES, key=cs.SEARCH_SCOPE, horizontal=True, format_func=_)
+            st.checkbox(_("Match case"), key=cs.SEARCH_CASE)
+            st.checkbox(_("Match accents (ő ≠ o)"), key=cs.SEARCH_ACCENTS)
+            st.form_submit_button(_("Search"), on_click=act.run_search)
         panels.search_panel(ws, numbers)
     with events_tab:
         life_event_panel(ws, interview_id, span)

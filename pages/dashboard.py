@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from workbench.analysis.tables import cooccurrence_rows, frequency_rows, progress_rows, to_csv
+from workbench.i18n import N_, format_datetime
 from workbench.i18n import gettext as _
 from workbench.nlp.theme_labels import label
 from workbench.services.codebook.queries import list_codes
@@ -25,85 +26,94 @@ from workbench.ui.safe_text import md
 from workbench.ui.safe_text import quote as quote_md
 from workbench.ui.unlock import require_workspace
 
-ALL_TURNS = "All participant turns"
+ALL_TURNS = N_("All participant turns")
 HOVER_CHARS = 100
 RENAME_HELP = _(
     "Your own name for this theme. It is kept when the theme is found again in a later run; leave it empty "
     "for the keywords."
 )
-CSV_HELP = "The file leaves the encrypted project: keep it in the secure environment. The download is audited."
+CSV_HELP = N_("The file leaves the encrypted project: keep it in the secure environment. The download is audited.")
 
 ws = require_workspace()
-st.title("Dashboard")
+st.title(_("Dashboard"))
 st.caption(
-    "Themes found by clustering what participants said (sentence embeddings, stored encrypted), how they relate "
-    "to the codebook and to participant groups, and how coding is progressing. Charts download as PNG from "
-    "their toolbar; tables as CSV."
+    _(
+        "Themes found by clustering what participants said (sentence embeddings, stored encrypted), how they relate "
+        "to the codebook and to participant groups, and how coding is progressing. Charts download as PNG from "
+        "their toolbar; tables as CSV."
+    )
 )
 
 
 def download(label: str, rows: list[dict[str, object]], name: str) -> None:
-    st.download_button(label, to_csv(rows), file_name=f"{name}.csv", mime="text/csv", help=CSV_HELP,
+    st.download_button(label, to_csv(rows), file_name=f"{name}.csv", mime="text/csv", help=_(CSV_HELP),
                        on_click=record_download, args=(ws, name), key=f"csv-{name}")  # fmt: skip
 
 
 with session.shown_errors():
     families = {c.name: c.key or c.id for c in list_codes(ws) if not c.codable}
     cols = st.columns([2, 1])
-    scope = cols[0].selectbox("Cluster", [ALL_TURNS, *families], help="Or only passages coded under a code family.")
+    scope = cols[0].selectbox(
+        _("Cluster"),
+        [ALL_TURNS, *families],
+        format_func=lambda s: _(s) if s == ALL_TURNS else s,
+        help=_("Or only passages coded under a code family."),
+    )
     family = families.get(scope)
     check = model_check(ws)
-    chosen = "project setting `themes.model`" if check.configured else "chosen by the transcripts' language"
-    cols[1].caption(f"Model: **{check.model}** ({chosen})")
+    chosen = _("project setting `themes.model`") if check.configured else _("chosen by the transcripts' language")
+    cols[1].caption(_("Model: **{model}** ({chosen})").format(model=check.model, chosen=chosen))
     if check.warning:
         st.warning(check.warning, icon="⚠️")
     report = latest_themes(ws, code_family=family)
-    if st.button("Run theme clustering", type="primary"):
-        bar = st.progress(0.0, text="Reading transcripts…")
+    if st.button(_("Run theme clustering"), type="primary"):
+        bar = st.progress(0.0, text=_("Reading transcripts…"))
 
         def progress(stage: str, done: int, total: int) -> None:
-            bar.progress(min(done / max(total, 1), 1.0), text=f"{stage.capitalize()}… {done}/{total}")
+            bar.progress(min(done / max(total, 1), 1.0), text=_("Working…") + f" {done}/{total}")
 
         report = run_themes(ws, code_family=family, on_progress=progress)
         bar.empty()
-        st.success(f"{len(report.themes)} themes; {report.embedded} texts newly embedded, the rest from the store.")
+        st.success(_("{themes} themes; {embedded} texts newly embedded, the rest from the store.").format(
+            themes=len(report.themes), embedded=report.embedded))  # fmt: skip
 
     if report is None:
-        st.info("No themes yet for this selection: run the clustering (the first run embeds every passage).")
+        st.info(_("No themes yet for this selection: run the clustering (the first run embeds every passage)."))
     else:
-        when = report.created_at.strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(report.created_at)
         m = st.columns(4)
-        m[0].metric("Themes", len(report.themes))
-        m[1].metric("Passages", len(report.items))
-        m[2].metric("Outliers", report.outliers, help="Passages that fit no theme (theme -1).")
-        m[3].metric("Run", when, help=f"Model {report.model}, {report.scope}")
-        labels = {t.id: f"{t.id}: {t.label}" for t in report.themes} | {-1: "outliers"}
+        m[0].metric(_("Themes"), len(report.themes))
+        m[1].metric(_("Passages"), len(report.items))
+        m[2].metric(_("Outliers"), report.outliers, help=_("Passages that fit no theme (theme -1)."))
+        m[3].metric(_("Run"), when, help=_("Model {model}, {scope}").format(model=report.model, scope=report.scope))
+        labels = {t.id: f"{t.id}: {t.label}" for t in report.themes} | {-1: _("outliers")}
         points = {
             "x": [i.x for i in report.items], "y": [i.y for i in report.items],
             "theme": [labels[i.theme] for i in report.items],
             "participant": [i.participant_code or "-" for i in report.items],
             "snippet": [i.snippet[:HOVER_CHARS] for i in report.items],
         }  # fmt: skip
-        st.subheader("Map of passages")
+        st.subheader(_("Map of passages"))
         figure = px.scatter(points, x="x", y="y", color="theme", hover_data={"participant": True, "snippet": True,
                             "x": False, "y": False}, height=520)  # fmt: skip
-        figure.update_layout(xaxis_title=None, yaxis_title=None, legend_title_text="theme")
+        figure.update_layout(xaxis_title=None, yaxis_title=None, legend_title_text=_("theme"))
         st.plotly_chart(figure, key="theme-map")
 
-        st.subheader("Themes")
+        st.subheader(_("Themes"))
         theme_rows: list[dict[str, object]] = [
             {"theme": t.id, "label": t.label, "passages": t.size, "keywords": ", ".join(t.keywords),
              "codes": "; ".join(f"{name} ({count})" for name, count in t.codes.items())}
             for t in report.themes
         ]  # fmt: skip
-        sizes = px.bar(theme_rows, x="passages", y="label", orientation="h", height=120 + 30 * len(theme_rows))
+        sizes = px.bar(theme_rows, x="passages", y="label", orientation="h", height=120 + 30 * len(theme_rows),
+                       labels={"passages": _("passages")})  # fmt: skip
         sizes.update_layout(yaxis={"autorange": "reversed", "title": None})
         st.plotly_chart(sizes, key="theme-sizes")
         st.dataframe(theme_rows, hide_index=True)
-        download("Themes CSV", theme_rows, "themes")
+        download(_("Themes CSV"), theme_rows, "themes")
         readable = {i.id: i for i in list_interviews(ws)}
         for t in report.themes:
-            with st.expander(f"Theme {t.id}: {md(t.label)} ({t.size} passages)"):
+            with st.expander(_("Theme {id}: {label} ({n} passages)").format(id=t.id, label=md(t.label), n=t.size)):
                 for n, quote in enumerate(t.quotes):
                     st.markdown(quote_md(quote))
                     source = t.quote_sources[n] if n < len(t.quote_sources) else None
@@ -119,10 +129,10 @@ with session.shown_errors():
                         where[1].page_link("pages/code.py", label=_("Open on the Code page"), icon=":material/sell:",
                                            query_params=link)  # fmt: skip
                 if t.codes:
-                    st.caption("Codes on these passages: " + ", ".join(f"{n} ({c})" for n, c in t.codes.items()))
+                    st.caption(_("Codes on these passages: ") + ", ".join(f"{n} ({c})" for n, c in t.codes.items()))
                 with st.form(f"rename-{t.id}", border=False):
                     name = st.text_input(_("Theme name"), value=t.name or "", max_chars=MAX_NAME_CHARS,
-                                         placeholder=label(t.keywords, f"theme {t.id}"),
+                                         placeholder=label(t.keywords, _("theme {id}").format(id=t.id)),
                                          help=RENAME_HELP)  # fmt: skip
                     if st.form_submit_button(_("Rename theme")):
                         rename_theme(ws, t.id, name, code_family=family)
@@ -130,33 +140,34 @@ with session.shown_errors():
 
         attributes = prevalence_attributes(ws)
         if attributes:
-            st.subheader("Themes by participant attribute")
-            attribute = st.selectbox("Attribute", attributes)
+            st.subheader(_("Themes by participant attribute"))
+            attribute = st.selectbox(_("Attribute"), attributes)
             prevalence = theme_prevalence(ws, report, attribute)
             if prevalence:
                 chart = px.bar(prevalence, x="value", y="items", color="label", barmode="stack",
-                               labels={"value": attribute, "items": "passages", "label": "theme"})  # fmt: skip
+                               labels={"value": attribute, "items": _("passages"), "label": _("theme")})  # fmt: skip
                 st.plotly_chart(chart, key="theme-prevalence")
-                download("Prevalence CSV", prevalence, f"themes-by-{attribute}")
+                download(_("Prevalence CSV"), prevalence, f"themes-by-{attribute}")
 
-    st.subheader("Codes")
+    st.subheader(_("Codes"))
     frequencies = [f for f in code_frequencies(ws) if f.codable]
     freq_rows = frequency_rows(frequencies)
-    bars = px.bar(freq_rows, x="codings", y="code", orientation="h", height=120 + 24 * len(freq_rows))
+    bars = px.bar(freq_rows, x="codings", y="code", orientation="h", height=120 + 24 * len(freq_rows),
+                  labels={"codings": _("codings")})  # fmt: skip
     bars.update_layout(yaxis={"autorange": "reversed", "title": None})
     st.plotly_chart(bars, key="code-frequencies")
-    download("Code frequencies CSV", freq_rows, "code-frequencies")
+    download(_("Code frequencies CSV"), freq_rows, "code-frequencies")
 
     matrix = cooccurrence(ws)
     if matrix.code_names:
-        st.subheader("Code co-occurrence (speaker turns coded with both)")
+        st.subheader(_("Code co-occurrence (speaker turns coded with both)"))
         heat = go.Figure(go.Heatmap(z=[list(r) for r in matrix.counts], x=list(matrix.code_names),
                                     y=list(matrix.code_names), colorscale="Blues"))  # fmt: skip
         heat.update_layout(height=200 + 28 * len(matrix.code_names), yaxis={"autorange": "reversed"})
         st.plotly_chart(heat, key="cooccurrence")
-        download("Co-occurrence CSV", cooccurrence_rows(matrix), "cooccurrence")
+        download(_("Co-occurrence CSV"), cooccurrence_rows(matrix), "cooccurrence")
 
-    st.subheader("Coding progress")
+    st.subheader(_("Coding progress"))
     progress_table = progress_rows(coding_progress(ws))
     # The chart's legend names only members who coded something: a lead with no codings is not a coder.
     coding = {str(r["coder"]) for r in progress_table if int(str(r["codings"])) > 0}
@@ -168,7 +179,8 @@ with session.shown_errors():
             if r["coder"] in coding
         ]  # fmt: skip
         chart = px.bar(share, x="interview", y="coded turns", color="coder", barmode="group",
-                       hover_data=["turns"])  # fmt: skip
+                       hover_data=["turns"], labels={"interview": _("interview"), "coded turns": _("coded turns"),
+                                                     "coder": _("coder"), "turns": _("turns")})  # fmt: skip
         st.plotly_chart(chart, key="progress")
     if progress_table:
-        download("Progress CSV", progress_table, "coding-progress")
+        download(_("Progress CSV"), progress_table, "coding-progress")

@@ -12,6 +12,8 @@ import streamlit as st
 
 from workbench.domain.models import SUPPORTED_LANGUAGES
 from workbench.domain.permissions import Action, allowed
+from workbench.i18n import N_, ngettext
+from workbench.i18n import gettext as _
 from workbench.importers import SUPPORTED_SUFFIXES
 from workbench.nlp import language
 from workbench.services.imports import (
@@ -27,32 +29,35 @@ from workbench.services.participants import participant_codes, save_participants
 from workbench.ui import interview_url, session
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
-from workbench.ui.wording import count
+from workbench.ui.wording import counted, role_name, speaker_role_name
 
 _ROUND, _REPORT = "import_round", "import_report"
-_NEW = "(new participant…)"
+_NEW = N_("(new participant…)")  # the choice itself; shown through _()
 _PREVIEW_TURNS = 30
 
 ws = require_workspace()
-st.title("Import")
+st.title(_("Import"))
 st.caption(
-    "Drop transcripts (" + " ".join(SUPPORTED_SUFFIXES) + "). Each file is read and its speaker turns "
-    "shown before anything is saved; a file that cannot be read is skipped with the reason, and nothing of it "
-    "is stored."
+    _(
+        "Drop transcripts ({formats}). Each file is read and its speaker turns shown before anything is saved; "
+        "a file that cannot be read is skipped with the reason, and nothing of it is stored."
+    ).format(formats=" ".join(SUPPORTED_SUFFIXES))
 )
 
 
 def _show_report(report: ImportReport) -> None:
     if report.imported:
-        st.success(f"Imported {count(len(report.imported), 'file')}.")
+        n = len(report.imported)
+        st.success(counted(n, ngettext("Imported {n} file.", "Imported {n} files.", n)))
         st.dataframe(
-            [{"File": i.name, "Interview": i.interview_id[:8], "Format": i.source_format, "Words": i.words}
+            [{_("File"): i.name, _("Interview"): i.interview_id[:8], _("Format"): i.source_format, _("Words"): i.words}
              for i in report.imported],
             hide_index=True,
         )  # fmt: skip
         if allowed(ws.user, Action.CODE):
             for i in report.imported:
-                st.page_link("pages/code.py", label=f"Open {md(i.name)} on the Code page", icon=":material/sell:",
+                label = _("Open {file} on the Code page").format(file=md(i.name))
+                st.page_link("pages/code.py", label=label, icon=":material/sell:",
                               query_params={interview_url.PARAM: i.interview_id[:8]})  # fmt: skip
     for skipped in report.skipped:
         st.error(skipped.reason)
@@ -72,11 +77,11 @@ def _detected(previews: list[Preview]) -> str | None:
 def _participant() -> str | None:
     """The participant chosen, or a new code typed in (created when the files are imported)."""
     known = participant_codes(ws)
-    choice = st.selectbox("Participant", [None, *known, _NEW], format_func=lambda c: c or "(none)",
-                          key="import_participant")  # fmt: skip
+    choice = st.selectbox(_("Participant"), [None, *known, _NEW], key="import_participant",
+                          format_func=lambda c: _(c) if c == _NEW else c or _("(none)"))  # fmt: skip
     if choice != _NEW:
         return choice
-    code = st.text_input("New participant code", key="import_new_participant", placeholder="e.g. P07").strip()
+    code = st.text_input(_("New participant code"), key="import_new_participant", placeholder=_("e.g. P07")).strip()
     return code or None
 
 
@@ -91,36 +96,38 @@ def _show_preview(preview: Preview) -> None:
     label = f"{md(preview.name)} · {preview.source_format}"
     if preview.encoding:
         label += f" ({preview.encoding})"
-    with st.expander(f"{label} · {preview.words:,} words · {len(preview.turns)} turns"):
+    words = counted(preview.words, ngettext("{n} word", "{n} words", preview.words))
+    turns = counted(len(preview.turns), ngettext("{n} turn", "{n} turns", len(preview.turns)))
+    with st.expander(f"{label} · {words} · {turns}"):
         st.dataframe(
-            [{"Speaker": speaker or "(no label)", "Role": role.value, "Turns": count}
+            [{_("Speaker"): speaker or _("(no label)"), _("Role"): speaker_role_name(role), _("Turns"): count}
              for speaker, (role, count) in preview.speakers.items()],
             hide_index=True,
         )  # fmt: skip
         st.dataframe(
-            [{"Time": _clock(t.time_s), "Speaker": t.speaker, "Role": t.role.value,
-              "Text": preview.text[t.start : t.end][:300]}
+            [{_("Time"): _clock(t.time_s), _("Speaker"): t.speaker, _("Role"): speaker_role_name(t.role),
+              _("Text"): preview.text[t.start : t.end][:300]}
              for t in preview.turns[:_PREVIEW_TURNS]],
             hide_index=True,
         )  # fmt: skip
         if len(preview.turns) > _PREVIEW_TURNS:
-            st.caption(f"First {_PREVIEW_TURNS} of {len(preview.turns)} turns.")
+            st.caption(_("First {shown} of {total} turns.").format(shown=_PREVIEW_TURNS, total=len(preview.turns)))
 
 
 with session.shown_errors():
     if _REPORT in st.session_state:
         _show_report(st.session_state.pop(_REPORT))
     if not allowed(ws.user, Action.IMPORT):
-        st.info(f"Your role ({ws.user.role.value}) may not import transcripts.")
+        st.info(_("Your role ({role}) may not import transcripts.").format(role=role_name(ws.user.role)))
         st.stop()
     uploads = st.file_uploader(
-        "Transcript files",
+        _("Transcript files"),
         type=[suffix.lstrip(".") for suffix in SUPPORTED_SUFFIXES],
         accept_multiple_files=True,
         key=f"import_files_{st.session_state.get(_ROUND, 0)}",
     )
     if not uploads:
-        st.info("No files chosen yet.")
+        st.info(_("No files chosen yet."))
         st.stop()
     round_ = st.session_state.get(_ROUND, 0)
     sources = [ImportSource.from_bytes(upload.name, upload.getvalue()) for upload in uploads]
@@ -129,27 +136,31 @@ with session.shown_errors():
     chosen = detected or ws.project.language
     language_col, participant_col, wave_col = st.columns(3)
     # Keyed by the detected language: new files with another language get a fresh default.
-    lang = language_col.selectbox("Language", SUPPORTED_LANGUAGES, index=SUPPORTED_LANGUAGES.index(chosen),
+    lang = language_col.selectbox(_("Language"), SUPPORTED_LANGUAGES, index=SUPPORTED_LANGUAGES.index(chosen),
                                   key=f"import_language_{round_}_{chosen}",
-                                  help="Detected from the text" if detected else "The project's language")  # fmt: skip
+                                  help=_("Detected from the text") if detected else _("The project's language"),
+                                  )  # fmt: skip
     with participant_col:
         participant = _participant()
-    wave = wave_col.number_input("Wave", min_value=1, value=None, step=1, placeholder="(none)")
+    wave = wave_col.number_input(_("Wave"), min_value=1, value=None, step=1, placeholder=_("(none)"))
     results = first if lang == ws.project.language else preview_files(ws, sources, language=lang)
     readable: list[ImportSource] = []
     for n, (source, result) in enumerate(zip(sources, results, strict=True)):
         if isinstance(result, Preview):
-            title = st.text_input(f"Title of {md(source.name)}", value=PurePath(source.name).stem,
+            title = st.text_input(_("Title of {file}").format(file=md(source.name)), value=PurePath(source.name).stem,
                                   key=f"import_title_{round_}_{n}", max_chars=200)  # fmt: skip
             _show_preview(result)
             readable.append(replace(source, title=title))
         else:
             st.error(result.reason)
-    if st.button(f"Import {count(len(readable), 'file')}", type="primary", disabled=not readable):
-        bar = st.progress(0.0, text="Importing...")
+    n = len(readable)
+    if st.button(counted(n, ngettext("Import {n} file", "Import {n} files", n)), type="primary", disabled=not readable):
+        bar = st.progress(0.0, text=_("Importing..."))
 
         def _advance(done: int, total: int, outcome: Imported | Skipped) -> None:
-            bar.progress(done / total, text=f"{done} of {total}: {outcome.name}")
+            bar.progress(
+                done / total, text=_("{done} of {total}: {file}").format(done=done, total=total, file=outcome.name)
+            )
 
         if participant and participant not in participant_codes(ws):
             save_participants(ws, [{"code": participant}])

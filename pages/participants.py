@@ -9,6 +9,8 @@ import streamlit as st
 
 from workbench.domain.attributes import AttributeDef, AttributeType
 from workbench.domain.permissions import Action, allowed
+from workbench.i18n import gettext as _
+from workbench.i18n import ngettext
 from workbench.services.participants import (
     ParticipantChanges,
     attribute_definitions,
@@ -18,15 +20,17 @@ from workbench.services.participants import (
 )
 from workbench.ui import session
 from workbench.ui.unlock import require_workspace
-from workbench.ui.wording import count
+from workbench.ui.wording import counted
 
 _EDITOR = "participants_editor"
 
 ws = require_workspace()
-st.title("Participants")
+st.title(_("Participants"))
 st.caption(
-    "Each participant has a pseudonymous code and typed attributes, stored encrypted. Edit cells and save: "
-    "all changes are stored together, or none if a value does not fit its attribute."
+    _(
+        "Each participant has a pseudonymous code and typed attributes, stored encrypted. Edit cells and save: "
+        "all changes are stored together, or none if a value does not fit its attribute."
+    )
 )
 
 
@@ -48,10 +52,17 @@ def _column(definition: AttributeDef) -> object:
 
 
 def _changed(result: ParticipantChanges, verb: str) -> None:
-    parts = [f"{count(len(result.added), 'participant')} added"] if result.added else []
-    parts += [f"{count(len(result.updated), 'participant')} updated"] if result.updated else []
-    parts += [f"new attributes: {', '.join(label(d.name) for d in result.defined)}"] if result.defined else []
-    st.success(f"{verb}: {'; '.join(parts)}." if parts else "Nothing changed.")
+    added, updated = len(result.added), len(result.updated)
+    parts = [counted(added, ngettext("{n} participant added", "{n} participants added", added))] if added else []
+    parts += (
+        [counted(updated, ngettext("{n} participant updated", "{n} participants updated", updated))] if updated else []
+    )
+    parts += (
+        [_("new attributes: {names}").format(names=", ".join(label(d.name) for d in result.defined))]
+        if result.defined
+        else []
+    )
+    st.success(f"{verb}: {'; '.join(parts)}." if parts else _("Nothing changed."))
     if result.added or result.defined:
         st.session_state.pop(_EDITOR, None)
 
@@ -59,26 +70,31 @@ def _changed(result: ParticipantChanges, verb: str) -> None:
 with session.shown_errors():
     editable = allowed(ws.user, Action.IMPORT)
     if editable:
-        with st.expander("Add participants"):
-            code = st.text_input("New participant code", key="new_participant_code", placeholder="e.g. P07")
-            if st.button("Add participant") and code:
-                _changed(save_participants(ws, [{"code": code}]), "Added")
+        with st.expander(_("Add participants")):
+            code = st.text_input(_("New participant code"), key="new_participant_code", placeholder=_("e.g. P07"))
+            if st.button(_("Add participant")) and code:
+                _changed(save_participants(ws, [{"code": code}]), _("Added"))
             sheet = st.file_uploader(
-                "Or import a CSV or XLSX sheet: a 'code' column, then one column per attribute "
-                "(an existing code is updated)",
+                _(
+                    "Or import a CSV or XLSX sheet: a 'code' column, then one column per attribute "
+                    "(an existing code is updated)"
+                ),
                 type=["csv", "xlsx"],
                 key="participants_file",
             )
-            if sheet is not None and st.button("Import attributes"):
+            if sheet is not None and st.button(_("Import attributes")):
                 _changed(import_participants(ws, sheet.name, sheet.getvalue()), sheet.name)
     participants = list_participants(ws)
     definitions = attribute_definitions(ws)
     if not participants:
-        st.info("No participants yet.")
+        st.info(_("No participants yet."))
         st.stop()
     rows = [{"code": p.code, "interviews": p.interview_count, **{d.name: p.attributes.get(d.name) for d in definitions}}
             for p in participants]  # fmt: skip
-    columns = {"code": st.column_config.TextColumn("Code"), "interviews": st.column_config.NumberColumn("Interviews")}
+    columns = {
+        "code": st.column_config.TextColumn(_("Code")),
+        "interviews": st.column_config.NumberColumn(_("Interviews")),
+    }
     edited = st.data_editor(
         rows,
         column_config={**columns, **{d.name: _column(d) for d in definitions}},
@@ -87,5 +103,5 @@ with session.shown_errors():
         width="stretch",  # the full width, so the last column is not cut off
         key=_EDITOR,
     )
-    if editable and st.button("Save changes", type="primary"):
-        _changed(save_participants(ws, edited), "Saved")
+    if editable and st.button(_("Save changes"), type="primary"):
+        _changed(save_participants(ws, edited), _("Saved"))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from workbench.domain.permissions import Action, allowed
+from workbench.i18n import gettext as _
 from workbench.services.participants import participant_codes
 from workbench.services.pathways import (
     participant_timeline,
@@ -14,15 +15,18 @@ from workbench.ui.components import code_state as cs
 from workbench.ui.life_figures import timeline_figure
 from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
+from workbench.ui.wording import role_name
 
 PICKED = "timeline.event"
 
 ws = require_workspace()
-st.title("Timeline")
+st.title(_("Timeline"))
 st.caption(
-    "A participant's life events from all their interviews and waves: colour is the event type, the shape its "
-    "direction (▲ towards extremism, ▼ away, ● neutral), open marks come from later waves. Hover for the quote; "
-    "click a mark (or pick the event below) to open its passage on the Code page."
+    _(
+        "A participant's life events from all their interviews and waves: colour is the event type, the shape its "
+        "direction (▲ towards extremism, ▼ away, ● neutral), open marks come from later waves. Hover for the quote; "
+        "click a mark (or pick the event below) to open its passage on the Code page."
+    )
 )
 
 
@@ -36,23 +40,32 @@ def open_passage(interview_id: str, start: int, end: int) -> None:
 with session.shown_errors():
     reads_events = allowed(ws.user, Action.READ_TRANSCRIPTS)
     if not reads_events and not allowed(ws.user, Action.EXPORT):
-        st.info(f"Your role ({ws.user.role.value}) may not see life events.")
+        st.info(_("Your role ({role}) may not see life events.").format(role=role_name(ws.user.role)))
         st.stop()
     codes = participant_codes(ws) if reads_events else released_timeline_participants(ws)
     if not codes:
-        st.info("No participants yet: add them on the Participants page." if reads_events else
-                "Nothing has been released yet: a lead releases the de-identified material first.")  # fmt: skip
+        st.info(_("No participants yet: add them on the Participants page.") if reads_events else
+                _("Nothing has been released yet: a lead releases the de-identified material first."))  # fmt: skip
         st.stop()
     cols = st.columns([2, 1])
-    code = cols[0].selectbox("Participant", codes, key="timeline.participant")
+    code = cols[0].selectbox(_("Participant"), codes, key="timeline.participant")
     if reads_events:
-        calendar = cols[1].radio("Axis", ["Age", "Calendar year"], horizontal=True, key="timeline.axis") != "Age"
+        calendar = (
+            cols[1].radio(
+                _("Axis"),
+                ["Age", "Calendar year"],
+                horizontal=True,
+                key="timeline.axis",
+                format_func=lambda a: _("Age") if a == "Age" else _("Calendar year"),
+            )
+            != "Age"
+        )
         timeline = participant_timeline(ws, code, calendar=calendar)
     else:
-        cols[1].caption("From the release: pseudonyms, ages in whole years, de-identified quotes.")
+        cols[1].caption(_("From the release: pseudonyms, ages in whole years, de-identified quotes."))
         timeline = released_participant_timeline(ws, code)
     if not timeline.points:
-        st.info("No dated events for this participant yet: record them from a passage on the Code page.")
+        st.info(_("No dated events for this participant yet: record them from a passage on the Code page."))
     else:
         figure = timeline_figure(timeline.points, timeline.lanes, axis_title=timeline.axis_title)
         chosen = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="timeline.chart")
@@ -61,11 +74,11 @@ with session.shown_errors():
         if clicked in {p.event_id for p in timeline.points}:
             st.session_state[PICKED] = clicked
     if timeline.undated:
-        st.caption(f"{timeline.undated} event(s) have no age or year that places them (a year needs the "
-                   "participant's birth year or age attribute).")  # fmt: skip
+        st.caption(_("{n} event(s) have no age or year that places them (a year needs the participant's birth "
+                     "year or age attribute).").format(n=timeline.undated))  # fmt: skip
     labels = {p.event_id: f"{p.time_text} · {p.type} · {p.lane}" for p in timeline.points}
     if labels:
-        picked = st.selectbox("Event", list(labels), format_func=labels.__getitem__, key=PICKED)
+        picked = st.selectbox(_("Event"), list(labels), format_func=labels.__getitem__, key=PICKED)
         point = next(p for p in timeline.points if p.event_id == picked)
         if point.quote:
             st.markdown(f"> {md(point.quote)}")
@@ -73,7 +86,7 @@ with session.shown_errors():
         if not reads_events:
             pass  # writers do not read transcripts: there is no passage to open
         elif anchor is None:
-            st.caption("This event was not recorded from a passage.")
-        elif st.button("Open the passage on the Code page", icon=":material/sell:",
+            st.caption(_("This event was not recorded from a passage."))
+        elif st.button(_("Open the passage on the Code page"), icon=":material/sell:",
                        on_click=open_passage, args=anchor):  # fmt: skip
             st.switch_page("pages/code.py")

@@ -1,8 +1,11 @@
 """Transcripts: read one interview with its speaker turns, coding highlights and memos."""
 
+import html
+
 import streamlit as st
 
 from workbench.i18n import gettext as _
+from workbench.services.codebook.names import shown_name
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.visibility import coders_visible_to
 from workbench.ui import interview_url, session
@@ -13,17 +16,20 @@ from workbench.ui.safe_text import md
 from workbench.ui.unlock import require_workspace
 
 ws = require_workspace()
-st.title("Transcripts")
-st.caption("Pick an interview to read it with its codings highlighted. Every opening is recorded in the audit log.")
+st.title(_("Transcripts"))
+st.caption(_("Pick an interview to read it with its codings highlighted. Every opening is recorded in the audit log."))
 with session.shown_errors():
     interviews = [i for i in list_interviews(ws) if i.shredded_at is None]
     if not interviews:
-        st.info("No readable interviews yet.")
+        st.info(_("No readable interviews yet."))
         st.stop()
     labels = {
-        i.id: f"{i.participant_code or '-'} · wave {i.wave or '-'} · {i.title} ({i.short_id})" for i in interviews
+        i.id: _("{participant} · wave {wave} · {title} ({id})").format(
+            participant=i.participant_code or "-", wave=i.wave or "-", title=i.title, id=i.short_id
+        )
+        for i in interviews
     }
-    chosen = st.selectbox("Interview", list(labels), format_func=labels.__getitem__,
+    chosen = st.selectbox(_("Interview"), list(labels), format_func=labels.__getitem__,
                           index=interview_url.start_index(interviews))  # fmt: skip
     interview_url.remember(next(i for i in interviews if i.id == chosen))
     view = view_transcript(ws, chosen)
@@ -36,17 +42,18 @@ with session.shown_errors():
         numbers = code_numbers(list(view.codes.values()))
         markup = view_html(view.transcript.text, view.transcript.turns, view.codings, numbers, read_only=True)
         style = f"<style>{assets.CSS}.wbc-static{{cursor:default}}</style>"
-        st.html(f'{style}<div class="wbc-root" role="document" aria-label="Transcript">{markup}</div>')
+        label = html.escape(_("Transcript"))
+        st.html(f'{style}<div class="wbc-root" role="document" aria-label="{label}">{markup}</div>')
     with side_col:
-        st.subheader("Codes used")
+        st.subheader(_("Codes used"))
         st.html(legend_html(view.codes, {c.code_id for c in view.codings}))
-        st.subheader("Memos")
+        st.subheader(_("Memos"))
         memos = [c for c in view.codings if c.memo]
         if not memos and not view.memos:
-            st.caption("No memos on this interview.")
+            st.caption(_("No memos on this interview."))
         for c in memos:
-            st.caption(f"{md(view.codes[c.code_id].name)} · {md(c.coder)}")
+            st.caption(f"{md(shown_name(view.codes[c.code_id]))} · {md(c.coder)}")
             st.text(c.memo)
         for author, text, when in view.memos:
-            st.caption(f"Interview memo · {md(author)} · {md(when)}")
+            st.caption(_("Interview memo · {author} · {when}").format(author=md(author), when=md(when)))
             st.text(text)

@@ -31,6 +31,8 @@ names and counts, so an error is safe to show in a browser, a terminal or a log.
 
 from __future__ import annotations
 
+from workbench.i18n import gettext as _
+
 
 class WorkbenchError(Exception):
     """Base of all deliberate workbench errors."""
@@ -110,9 +112,11 @@ class IntegrityError(CryptoError):
     def __init__(self, record: str) -> None:
         self.record = record
         super().__init__(
-            f"Integrity check failed for {record}: the stored ciphertext was altered, "
-            "damaged or copied from another record. Restore this record from a backup; "
-            "the rest of the project is unaffected."
+            _(
+                "Integrity check failed for {record}: the stored ciphertext was altered, "
+                "damaged or copied from another record. Restore this record from a backup; "
+                "the rest of the project is unaffected."
+            ).format(record=record)
         )
 
 
@@ -121,11 +125,17 @@ class ShreddedError(CryptoError):
 
     def __init__(self, what: str, when: str | None = None) -> None:
         self.what = what
-        when_text = f" on {when}" if when else ""
-        super().__init__(
-            f"{what} was shredded{when_text} (for example after a participant withdrew); "
-            "its content can no longer be decrypted by anyone."
-        )
+        if when:
+            message = _(
+                "{what} was shredded on {when} (for example after a participant withdrew); "
+                "its content can no longer be decrypted by anyone."
+            )
+        else:
+            message = _(
+                "{what} was shredded (for example after a participant withdrew); "
+                "its content can no longer be decrypted by anyone."
+            )
+        super().__init__(message.format(what=what, when=when))
 
 
 class NotFoundError(WorkbenchError):

@@ -55,7 +55,7 @@ def test_review_release_and_export_from_the_command_line(project_dir: Path, tmp_
     assert "[PERSON 1] dolgoztam" in target.read_text(encoding="utf-8-sig")
 
     refused = tmp_path / "refused.csv"
-    code, out = invoke("export", project_dir, "-f", "csv", "-o", refused, "-a", "age", "--k", "2")
+    code, out = invoke("export", project_dir, "-f", "csv", "-o", refused, "-a", "age", "--k", "2", "--lang", "en")
     assert code == 1 and "k-anonymity check failed" in out and "age" in out and not refused.exists()
     assert invoke("deid", "release", project_dir, user="wanda")[0] == 2, "writers may not release"
 
@@ -106,3 +106,31 @@ def test_unflagged_words_block_the_release_until_dismissed_or_overridden(project
     finally:
         ws.close()
     assert [e.detail for e in overrides] == [{"interviews": 1, "candidates": 1}]
+
+
+def test_export_contents_follow_lang_or_the_exporters_language(project_dir: Path, tmp_path: Path) -> None:
+    """Issue 21: headings and notes in --lang, else in the exporting member's interface language."""
+    from workbench.services.preferences import set_interface_language
+    from workbench.services.projects import open_project
+
+    assert invoke("deid", "scan", project_dir)[0] == 0
+    assert invoke("deid", "release", project_dir, "--threshold", "1", "--k", "1", "--override-unreviewed")[0] == 0
+
+    def export(*extra: str) -> str:
+        target = tmp_path / f"codes-{len(list(tmp_path.iterdir()))}.csv"
+        code, out = invoke("export", project_dir, "-f", "csv", "-o", target, "--table", "codes", *extra)
+        assert code == 0, out
+        return target.read_text(encoding="utf-8-sig")
+
+    assert "kódolt szakaszok" in export("--lang", "hu") and "coded passages" not in export("--lang", "hu")
+    assert "coded passages" in export("--lang", "en")
+    assert "kódolt szakaszok" in export(), "a Hungarian project: its members default to Hungarian"
+    ws = open_project(project_dir, PASSPHRASE, "lena")
+    try:
+        set_interface_language(ws, "en")
+    finally:
+        ws.close()
+    assert "coded passages" in export(), "lena chose English on the Account page"
+    refused = tmp_path / "refused.csv"
+    code, out = invoke("export", project_dir, "-f", "csv", "-o", refused, "--lang", "de")
+    assert code == 1 and "--lang" in out and not refused.exists()

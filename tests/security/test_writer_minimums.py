@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import built_project, writer_session
-from tests.ui.apptest import close, new_app, open_page, serve
+from tests.ui.apptest import close, english_members, new_app, open_page, serve
 from workbench.cli import app as cli
 from workbench.errors import PermissionDeniedError
 from workbench.services import deid, deid_release
@@ -34,12 +34,15 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
     # the lead's release, with the default minimums: threshold 5 and k 5
     return built_project(
-        tmp_path / "project", lambda ws: deid.add_known_entity(ws, "Kovács", "PERSON"), deid_release.release
+        tmp_path / "project",
+        lambda ws: deid.add_known_entity(ws, "Kovács", "PERSON"),
+        deid_release.release,
+        english_members,  # the page is read in English
     )
 
 
 def _export(directory: Path, target: Path, *options: str, user: str = "wanda") -> tuple[int, str]:
-    args = ["export", str(directory), "-f", "csv", "-o", str(target), *options]
+    args = ["export", str(directory), "-f", "csv", "-o", str(target), "--lang", "en", *options]  # English notes
     result = runner.invoke(cli, args, env={"WORKBENCH_PASSPHRASE": PASSPHRASE, "WORKBENCH_USER": user})
     return result.exit_code, result.output
 

@@ -15,6 +15,9 @@ from streamlit.testing.v1 import AppTest, app_test
 
 from tests.conftest import FAST_KDF, PASSPHRASE, REPO_ROOT
 from workbench.services.demo import create_demo
+from workbench.services.preferences import LANGUAGE_KEY_PREFIX
+from workbench.services.projects import open_project
+from workbench.services.workspace import Workspace
 from workbench.ui.navigation import router_only
 
 APP = str(REPO_ROOT / "app.py")
@@ -77,3 +80,29 @@ def open_page(at: AppTest, page: str, user: str = "", secret: str = PASSPHRASE) 
     at.switch_page(page).run()
     assert not at.exception
     return at
+
+
+def members_speak(ws: Workspace, language: str) -> None:
+    """Set every member's interface language (a Hungarian project otherwise shows Hungarian pages).
+
+    Tests that read English labels on a Hungarian project use this as a build step; the catalogue
+    tests use it to see every page in each language.
+    """
+    with ws.write() as repo:
+        for member in repo.users.current():
+            repo.settings.set(LANGUAGE_KEY_PREFIX + member.id, language, ws.user.id)
+
+
+def english_members(ws: Workspace) -> None:
+    members_speak(ws, "en")
+
+
+def interface_language(directory: Path, language: str) -> None:
+    """``members_speak`` on a project on disk."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        ws = open_project(directory, PASSPHRASE)
+        try:
+            members_speak(ws, language)
+        finally:
+            ws.close()

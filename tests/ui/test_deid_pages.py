@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import built_project
-from tests.ui.apptest import close, new_app, open_page, serve
+from tests.ui.apptest import close, english_members, new_app, open_page, serve
 from workbench.services import deid, deid_release
 from workbench.services.projects import open_project
 
@@ -18,7 +18,9 @@ from workbench.services.projects import open_project
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-    return built_project(tmp_path / "project", lambda ws: deid.add_known_entity(ws, "Kovács", "PERSON"))
+    return built_project(
+        tmp_path / "project", lambda ws: deid.add_known_entity(ws, "Kovács", "PERSON"), english_members
+    )
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.importers.samples import HUNGARIAN, docx_bytes, zip_bomb_docx
-from tests.ui.apptest import close, new_app, open_page, serve
+from tests.ui.apptest import close, english_members, new_app, open_page, serve
 from workbench.domain.models import Role
 from workbench.services.interviews import list_interviews, view_transcript
 from workbench.services.participants import import_participants, list_participants
@@ -33,6 +33,7 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     try:
         import_participants(ws, "people.csv", PEOPLE.encode())
         add_user(ws, "wanda", Role.WRITER)
+        english_members(ws)  # the tests read the English labels
     finally:
         ws.close()
     return directory

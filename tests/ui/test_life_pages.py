@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import TEXT_1, built_project
 from tests.services.test_pathways import PASSAGE, record
-from tests.ui.apptest import close, new_app, open_page, serve
+from tests.ui.apptest import close, english_members, new_app, open_page, serve
 from workbench.services import deid, deid_release
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
@@ -28,7 +28,7 @@ def _release(ws: Workspace) -> None:
 def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        return built_project(tmp_path_factory.mktemp("life") / "project", record, _release)
+        return built_project(tmp_path_factory.mktemp("life") / "project", record, _release, english_members)
 
 
 @pytest.fixture
@@ -46,11 +46,11 @@ def test_timeline_shows_lanes_and_opens_the_passage(app: AppTest, project_dir: P
     open_page(app, "pages/timeline.py", user="lena")
     assert app.title[0].value == "Timeline" and app.caption
     (chart,) = _charts(app)
-    assert "Börtön" in chart and "scatter" in chart
+    assert "Prison" in chart and "scatter" in chart
     assert PASSAGE in chart, "the hover holds the quote"
     events = app.selectbox(key="timeline.event")
     assert len(events.options) == 3
-    index = next(i for i, o in enumerate(events.options) if "Börtön" in o)
+    index = next(i for i, o in enumerate(events.options) if "Prison" in o)
     events.select_index(index).run()
     assert not app.exception
     assert PASSAGE in app.markdown[-1].value

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
 from tests.deid.fixtures import built_project
-from tests.ui.apptest import close, new_app, open_page, serve
+from tests.ui.apptest import close, english_members, new_app, open_page, serve
 from workbench.services import deid, deid_release
 from workbench.services.interviews import add_transcript
 from workbench.services.projects import audit_log, open_project
@@ -25,7 +25,7 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     def number_nothing_flags(ws: Workspace) -> None:
         add_transcript(ws, "V: A cellám száma 214 volt.", title="Interjú 3", language="hu", participant_code="P01")
 
-    return built_project(tmp_path / "project", number_nothing_flags, deid.scan)
+    return built_project(tmp_path / "project", number_nothing_flags, deid.scan, english_members)
 
 
 @pytest.fixture

@@ -30,14 +30,23 @@ def export_command(
     attribute: Annotated[
         list[str] | None, typer.Option("--attribute", "-a", help="Participant attribute to include.")
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of the headings and notes: en or hu (default: your interface language)."),
+    ] = None,
     user: UserOption = None,
 ) -> None:
     """Write an anonymized export of the latest release; refused (nothing written) if a check fails."""
+    from workbench.errors import InvalidInputError
+    from workbench.i18n import LANGUAGES, use_language
     from workbench.services.exports import TABLES, ExportOptions, export_to_file
+    from workbench.services.preferences import interface_language
 
     with handled():
+        if lang is not None and lang not in LANGUAGES:
+            raise InvalidInputError(f"Unknown language {lang!r} for --lang; use one of {', '.join(LANGUAGES)}.")
         options = ExportOptions(fmt.lower(), tuple(table or TABLES), tuple(attribute or ()), threshold, k)
-        with opened(directory, user) as ws:
+        with opened(directory, user) as ws, use_language(lang or interface_language(ws)):
             export = export_to_file(ws, options, output)
         typer.echo(f"Wrote {output} ({', '.join(export.tables)}; sha256 {export.sha256[:16]}…).")
         if export.check:

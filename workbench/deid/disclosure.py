@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from workbench.i18n import gettext as _
+
 DEFAULT_THRESHOLD = 5
 DEFAULT_K = 5
 
@@ -96,12 +98,15 @@ class KAnonymity:
 
     def message(self) -> str:
         if self.ok:
-            return f"k-anonymity holds: every combination of exported attributes is shared by ≥{self.k} participants."
-        names = ", ".join(self.advice)
-        return (
-            f"k-anonymity check failed (k={self.k}): {self.participants_at_risk} participant(s) share their "
-            f"combination of exported attributes with fewer than {self.k} (smallest group: {self.smallest_group}). "
-            f"Generalize or leave out these attributes, most helpful first: {names}."
+            return _(
+                "k-anonymity holds: every combination of exported attributes is shared by ≥{k} participants."
+            ).format(k=self.k)
+        return _(
+            "k-anonymity check failed (k={k}): {at_risk} participant(s) share their combination of exported "
+            "attributes with fewer than {k} (smallest group: {smallest}). Generalize or leave out these "
+            "attributes, most helpful first: {names}."
+        ).format(
+            k=self.k, at_risk=self.participants_at_risk, smallest=self.smallest_group, names=", ".join(self.advice)
         )
 
 
@@ -115,7 +120,7 @@ def k_anonymity(records: Sequence[Mapping[str, str]], attributes: Sequence[str],
         remaining = [a for a in attributes if a != name]
         distinct = len({r.get(name) for r in records})
         gains.append((_risk(records, remaining, k)[0], -distinct, name))
-    advice = tuple(f"{name} ({-neg} distinct values)" for _, neg, name in sorted(gains))
+    advice = tuple(_("{name} ({n} distinct values)").format(name=name, n=-neg) for _gain, neg, name in sorted(gains))
     return KAnonymity(False, k, smallest, at_risk, advice)
 
 

@@ -26,6 +26,8 @@ from workbench.domain.events import DOMAIN_LABELS, LifeDomain, LifeEvent, resolv
 from workbench.domain.models import Participant
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError
+from workbench.i18n import current_language
+from workbench.i18n import gettext as _
 from workbench.services.workspace import Workspace
 
 AGE_ATTRIBUTE = "age"
@@ -64,7 +66,9 @@ def lives_of(participants: Sequence[Participant], events: Sequence[LifeEvent]) -
 
 
 def axis_title(anchor: str | None) -> str:
-    return "age (years)" if anchor is None else f"years since first {anchor.replace('_', ' ')}"
+    if anchor is None:
+        return _("age (years)")
+    return _("years since first {anchor}").format(anchor=anchor.replace("_", " "))
 
 
 def _check(groups: int, width: int, scheme: str) -> None:
@@ -213,11 +217,11 @@ def participant_timeline(ws: Workspace, participant_code: str, *, calendar: bool
         raise InvalidInputError(f"There is no participant {participant_code!r} in this project.")
     events = list_events(ws, participant_code=participant_code)
     names = {c.key: c.name for c in event_types(ws) if c.key}
-    points, undated = timeline_points(events, birth_year_of(participant), ws.project.language, calendar=calendar,
+    points, undated = timeline_points(events, birth_year_of(participant), current_language(), calendar=calendar,
                                       type_names=names)  # fmt: skip
     anchors = {e.id: (e.anchor.interview_id, e.anchor.start, e.anchor.end) for e in events
                if e.anchor is not None and e.anchor.start is not None and e.anchor.end is not None}  # fmt: skip
-    return Timeline(participant_code, points, list(lane_names(ws.project.language).values()),
+    return Timeline(participant_code, points, list(lane_names(current_language()).values()),
                     "year" if calendar else "age (years)", undated, anchors)  # fmt: skip
 
 
@@ -243,6 +247,6 @@ def released_participant_timeline(ws: Workspace, pseudonym: str) -> Timeline:
     release = latest_release(ws)
     if release is None:
         raise InvalidInputError("Nothing has been released yet: a lead releases the de-identified material first.")
-    lanes = lane_names(ws.project.language)
+    lanes = lane_names(current_language())
     points = released_timeline(release.payload, pseudonym, lanes)
-    return Timeline(pseudonym, points, list(lanes.values()), "age (years)", 0, {})
+    return Timeline(pseudonym, points, list(lanes.values()), axis_title(None), 0, {})

@@ -13,12 +13,22 @@ import streamlit as st
 from workbench.domain.events import Direction, EventTime, LifeDomain, Precision, TimeKind
 from workbench.domain.models import Code
 from workbench.errors import InvalidInputError, WorkbenchError
+from workbench.i18n import N_, current_language
+from workbench.i18n import gettext as _
 from workbench.services import events as ev
+from workbench.services.pathways import lane_names
 from workbench.services.workspace import Workspace
 from workbench.ui import session
 from workbench.ui.components import code_state as cs
+from workbench.ui.wording import direction_name, precision_name
 
 KINDS = {"age": TimeKind.AGE, "year": TimeKind.YEAR, "relative to the previous event": TimeKind.RELATIVE}
+_KIND_LABELS = {
+    "age": N_("age"),
+    "year": N_("year"),
+    "relative to the previous event": N_("relative to the previous event"),
+}
+_USUAL = "(usual for the type)"
 FLASH = "code.event.flash"
 
 
@@ -36,10 +46,10 @@ def life_event_panel(ws: Workspace, interview_id: str, span: tuple[int, int] | N
         st.success(flash)
     types = ev.event_types(ws)
     if not types:
-        st.info("The codebook has no life-event types yet; a lead can pull codebooks/life-events.yaml.")
+        st.info(_("The codebook has no life-event types yet; a lead can pull codebooks/life-events.yaml."))
         return
     if span is None:
-        st.caption("Select a passage to record it as a life event.")
+        st.caption(_("Select a passage to record it as a life event."))
     else:
         _form(ws, interview_id, span, types)
     rows = ev.event_rows(ws, ev.list_events(ws, interview_ref=interview_id))
@@ -59,28 +69,41 @@ def _form(ws: Workspace, interview_id: str, span: tuple[int, int], codes: list[C
     if proposed is not None and proposed.kind is TimeKind.DATE and proposed.date is not None:
         kind_label, value = "year", float(proposed.date.year)
     with st.form(f"code.event.form.{tag}"):
-        st.caption("Record the selection as a life event" + (" (time read from the passage)." if proposed else "."))
-        type_id = st.selectbox("Event type", [c.id for c in codes], key=f"code.event.type.{tag}",
+        st.caption(
+            _("Record the selection as a life event (time read from the passage).")
+            if proposed
+            else _("Record the selection as a life event.")
+        )
+        type_id = st.selectbox(_("Event type"), [c.id for c in codes], key=f"code.event.type.{tag}",
                                format_func={c.id: c.name for c in codes}.__getitem__)  # fmt: skip
-        kind = st.radio("Time", list(KINDS), index=list(KINDS).index(kind_label), horizontal=True,
-                        key=f"code.event.kind.{tag}")  # fmt: skip
-        number = st.number_input("Age, year or years after", value=value, step=1.0, key=f"code.event.value.{tag}")
-        precision = st.selectbox("Precision", [p.value for p in Precision if p is not Precision.RANGE],
+        kind = st.radio(_("Time"), list(KINDS), index=list(KINDS).index(kind_label), horizontal=True,
+                        key=f"code.event.kind.{tag}", format_func=lambda k: _(_KIND_LABELS[k]))  # fmt: skip
+        number = st.number_input(_("Age, year or years after"), value=value, step=1.0, key=f"code.event.value.{tag}")
+        precision = st.selectbox(_("Precision"), [p.value for p in Precision if p is not Precision.RANGE],
                                  index=[p for p in Precision if p is not Precision.RANGE].index(
                                      proposed.precision if proposed and proposed.precision is not Precision.RANGE
                                      else Precision.EXACT),
-                                 key=f"code.event.precision.{tag}")  # fmt: skip
-        domain = st.selectbox("Life domain", ["(usual for the type)", *(d.value for d in LifeDomain)],
-                              key=f"code.event.domain.{tag}")  # fmt: skip
-        direction = st.selectbox("Direction", ["(usual for the type)", *(d.value for d in Direction)],
-                                 key=f"code.event.direction.{tag}")  # fmt: skip
-        memo = st.text_area("Memo", key=f"code.event.memo.{tag}", max_chars=ev.MAX_MEMO)
-        submitted = st.form_submit_button("Record life event", type="primary", shortcut="Mod+Shift+Enter")
+                                 key=f"code.event.precision.{tag}", format_func=precision_name)  # fmt: skip
+        lanes = lane_names(current_language())
+        domain = st.selectbox(
+            _("Life domain"),
+            [_USUAL, *(d.value for d in LifeDomain)],
+            key=f"code.event.domain.{tag}",
+            format_func=lambda d: _("(usual for the type)") if d == _USUAL else lanes[LifeDomain(d)],
+        )
+        direction = st.selectbox(
+            _("Direction"),
+            [_USUAL, *(d.value for d in Direction)],
+            key=f"code.event.direction.{tag}",
+            format_func=lambda d: _("(usual for the type)") if d == _USUAL else direction_name(d),
+        )
+        memo = st.text_area(_("Memo"), key=f"code.event.memo.{tag}", max_chars=ev.MAX_MEMO)
+        submitted = st.form_submit_button(_("Record life event"), type="primary", shortcut="Mod+Shift+Enter")
     if not submitted:
         return
     with session.shown_errors():
         if number is None:
-            st.error("Say when it happened: give an age, a year or the years after the previous event.")
+            st.error(_("Say when it happened: give an age, a year or the years after the previous event."))
             return
         time = _time(ws, interview_id, span, kind=KINDS[kind], value=float(number), precision=Precision(precision),
                      proposed=proposed)  # fmt: skip
@@ -89,7 +112,9 @@ def _form(ws: Workspace, interview_id: str, span: tuple[int, int], codes: list[C
             domain=None if domain.startswith("(") else LifeDomain(domain),
             direction=None if direction.startswith("(") else Direction(direction), memo=memo or "",
         )  # fmt: skip
-        st.session_state[FLASH] = f"Recorded life event {event.id[:8]} ({event.type}) for {event.participant_code}."
+        st.session_state[FLASH] = _("Recorded life event {id} ({type}) for {participant}.").format(
+            id=event.id[:8], type=event.type, participant=event.participant_code
+        )
         st.rerun()
 
 

@@ -13,6 +13,8 @@ import plotly.graph_objects as go  # type: ignore[import-untyped]
 
 from workbench.analysis.life_sequences import TimelinePoint
 from workbench.analysis.pathways import BASELINE, Pathways
+from workbench.i18n import gettext as _
+from workbench.ui.wording import direction_name
 
 PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#EE7733", "#0077BB", "#33BBEE",
            "#009988", "#CC3311", "#EE3377", "#997700", "#6699CC")  # fmt: skip
@@ -44,7 +46,7 @@ def _heatmap(result: Pathways, rows: Sequence[int], names: Sequence[str]) -> go.
     for row in rows:
         seq = result.sequences[row].states
         z.append([float(index[seq[i]]) if i < len(seq) else None for i in range(len(labels))])
-        text.append([seq[i] if i < len(seq) else "not observed" for i in range(len(labels))])
+        text.append([seq[i] if i < len(seq) else _("not observed") for i in range(len(labels))])
     palette = colours(states)
     n = max(len(states), 1)
     scale: list[tuple[float, str]] = []
@@ -73,7 +75,7 @@ def pathway_figure(result: Pathways, *, axis_title: str = "age") -> go.Figure:
     for group in result.groups[:-1]:
         start += len(group.members)
         fig.add_hline(y=start - 0.5, line={"color": "black", "width": 2})
-    fig.update_layout(height=min(2000, 160 + 14 * len(rows)), xaxis_title=axis_title, legend_title_text="state",
+    fig.update_layout(height=min(2000, 160 + 14 * len(rows)), xaxis_title=axis_title, legend_title_text=_("state"),
                       yaxis={"autorange": "reversed", "showticklabels": len(rows) <= 60, "type": "category"},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")  # fmt: skip
     return fig
@@ -82,10 +84,10 @@ def pathway_figure(result: Pathways, *, axis_title: str = "age") -> go.Figure:
 def typical_figure(result: Pathways, *, axis_title: str = "age") -> go.Figure:
     """Each group's typical (medoid) sequence, one row per group."""
     rows = [g.medoid for g in result.groups]
-    names = [f"G{g.number} ({len(g.members)} lives)" for g in result.groups]
+    names = [_("G{n} ({lives} lives)").format(n=g.number, lives=len(g.members)) for g in result.groups]
     fig = go.Figure(_heatmap(result, rows, names))
     _legend(fig, result.states)
-    fig.update_layout(height=120 + 36 * len(rows), xaxis_title=axis_title, legend_title_text="state",
+    fig.update_layout(height=120 + 36 * len(rows), xaxis_title=axis_title, legend_title_text=_("state"),
                       yaxis={"autorange": "reversed", "type": "category"},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")  # fmt: skip
     return fig
@@ -100,14 +102,18 @@ def timeline_figure(points: Sequence[TimelinePoint], lanes: Sequence[str], *, ax
         own = [p for p in points if p.type == kind]
         fig.add_trace(go.Scatter(
             x=[p.x for p in own], y=[p.lane for p in own], mode="markers", name=kind,
-            customdata=[[p.event_id, p.time_text, p.direction, p.wave or "-", _hover(p.quote)] for p in own],
+            customdata=[[p.event_id, p.time_text, direction_name(p.direction), p.wave or "-", _hover(p.quote)]
+                        for p in own],
             marker={"size": 15, "color": palette[kind], "line": {"width": 2, "color": palette[kind]},
                     "symbol": [SYMBOLS.get(p.direction, "circle") + ("-open" if (p.wave or 1) > 1 else "")
                                for p in own]},
-            hovertemplate=("<b>%{fullData.name}</b> · %{customdata[1]}<br>direction %{customdata[2]} · wave "
-                           "%{customdata[3]}<br>%{customdata[4]}<extra></extra>"),
+            hovertemplate=(
+                "<b>%{fullData.name}</b> · %{customdata[1]}<br>"
+                + _("direction {direction} · wave {wave}").format(direction="%{customdata[2]}", wave="%{customdata[3]}")
+                + "<br>%{customdata[4]}<extra></extra>"
+            ),
         ))  # fmt: skip
-    fig.update_layout(height=140 + 60 * len(lanes), xaxis_title=axis_title, legend_title_text="event type",
+    fig.update_layout(height=140 + 60 * len(lanes), xaxis_title=axis_title, legend_title_text=_("event type"),
                       yaxis={"categoryorder": "array", "categoryarray": list(lanes), "type": "category",
                              "range": [-0.5, len(lanes) - 0.5]},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10}, clickmode="event+select")  # fmt: skip

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 
 from workbench.domain.models import Code, Coding, Segment
+from workbench.i18n import gettext as _
+from workbench.services.codebook.names import shown_name
 
 STYLE = """
 <style>
@@ -85,8 +87,8 @@ def legend_html(codes: dict[str, Code], used: set[str]) -> str:
     numbers = _numbers(codes)
     rows = [
         f'<div><span style="background:{safe_color(code.color)}55">&nbsp;[{numbers.get(code_id, "?")}]&nbsp;</span> '
-        f"{html.escape(code.name)}</div>"
+        f"{html.escape(shown_name(code))}</div>"
         for code_id, code in sorted(codes.items(), key=lambda item: numbers.get(item[0], 0))
         if code_id in used
     ]
-    return "\n".join(rows) or "<div>No codings yet.</div>"
+    return "\n".join(rows) or "<div>" + html.escape(_("No codings yet.")) + "</div>"

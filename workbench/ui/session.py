@@ -25,6 +25,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from workbench.errors import WorkbenchError
+from workbench.i18n import gettext as _
 from workbench.services.projects import open_project
 from workbench.services.workspace import Workspace
 
@@ -37,7 +38,8 @@ _LOCK_MESSAGE = "lock_message"
 # name (so signing out does not reset its failure count), and the upload widgets' round counters
 # (plain integers that make the next uploader a fresh widget). Nothing else.
 _CLIENT = "signin_client"  # a random name for this browser session, for the sign-in limits
-KEEP_ON_LOCK = frozenset({_LOCK_MESSAGE, _CLIENT, "import_round", "exchange_round"})
+# The interface language stays too, so the sign-in form after sign-out speaks the member's language.
+KEEP_ON_LOCK = frozenset({_LOCK_MESSAGE, _CLIENT, "import_round", "exchange_round", "interface_language"})
 log = logging.getLogger("workbench.ui")
 
 
@@ -57,7 +59,7 @@ def workspace() -> Workspace | None:
         return None
     last = float(st.session_state.get(_LAST_SEEN, time.monotonic()))
     if time.monotonic() - last > idle_timeout_s():
-        lock("You were idle for too long; the project was locked and decrypted data dropped.")
+        lock(_("You were idle for too long; the project was locked and decrypted data dropped."))
         return None
     st.session_state[_LAST_SEEN] = time.monotonic()
     return ws  # type: ignore[no-any-return]
@@ -86,7 +88,7 @@ def client_id() -> str:
 def unlock(secret: str, user_name: str | None) -> None:
     directory = project_dir()
     if directory is None:
-        raise WorkbenchError("No project is configured: start the app with `workbench serve DIR`.")
+        raise WorkbenchError(_("No project is configured: start the app with `workbench serve DIR`."))
     st.session_state[_WS] = open_project(directory, secret, user_name or None, client=client_id())
     st.session_state[_LAST_SEEN] = time.monotonic()
 
@@ -127,6 +129,8 @@ def shown_errors() -> Iterator[None]:
         ref = uuid.uuid4().hex[:8]
         log.error("unexpected %s in the app (reference %s)", type(exc).__name__, ref)
         st.error(
-            f"Something went wrong ({type(exc).__name__}, reference {ref}). "
-            "No data was lost; the details are withheld because they might contain interview text."
+            _(
+                "Something went wrong ({kind}, reference {ref}). "
+                "No data was lost; the details are withheld because they might contain interview text."
+            ).format(kind=type(exc).__name__, ref=ref)
         )

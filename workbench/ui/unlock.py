@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.i18n import gettext as _
 from workbench.services.projects import login_hint
 from workbench.services.sso import sso_member
 from workbench.services.workspace import Workspace
@@ -27,40 +28,44 @@ def require_workspace() -> Workspace:
 
 
 def unlock_form() -> None:
-    st.title("Sign in")
+    st.title(_("Sign in"))
     st.caption(
-        "Transcripts are stored encrypted. Sign in with your user name and your own password "
-        "(admins may use the project passphrase instead). Decrypted data stays in this browser "
-        "session and is dropped when you lock, sign out or go idle."
+        _(
+            "Transcripts are stored encrypted. Sign in with your user name and your own password "
+            "(admins may use the project passphrase instead). Decrypted data stays in this browser "
+            "session and is dropped when you lock, sign out or go idle."
+        )
     )
     message = session.take_lock_message()
     if message:
         st.info(message)
     directory = session.project_dir()
     if directory is None:
-        st.error("No project is configured. Start the app with `workbench serve DIR`.")
+        st.error(_("No project is configured. Start the app with `workbench serve DIR`."))
         return
     hint = login_hint(directory)
     if hint:
         st.info(hint, icon=":material/info:")
-    st.markdown(f"Project directory: {md(directory)}")
+    st.markdown(_("Project directory: {directory}").format(directory=md(directory)))
     sso_name = _single_sign_on(directory)
     if sso_name is False:
         return
     with st.form("unlock"):
         if isinstance(sso_name, str):
-            user = st.text_input("User name", value=sso_name, disabled=True, help="From your organisation account.")
+            user = st.text_input(
+                _("User name"), value=sso_name, disabled=True, help=_("From your organisation account.")
+            )
         else:
-            user = st.text_input("User name", help="Leave empty to sign in as the project's creator.")
-        secret = st.text_input("Password", type="password", help="Your own password, or the project passphrase.")
-        submitted = st.form_submit_button("Sign in", type="primary")
+            user = st.text_input(_("User name"), help=_("Leave empty to sign in as the project's creator."))
+        secret = st.text_input(_("Password"), type="password", help=_("Your own password, or the project passphrase."))
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if not submitted:
         return
     if not secret:
-        st.warning("Enter your password.")
+        st.warning(_("Enter your password."))
         return
     with session.shown_errors():
-        with st.spinner("Checking the password and deriving the key (this takes a moment on purpose)..."):
+        with st.spinner(_("Checking the password and deriving the key (this takes a moment on purpose)...")):
             session.unlock(secret, user.strip() or None)
         st.rerun()
 
@@ -78,15 +83,17 @@ def _single_sign_on(directory: Path) -> str | bool | None:
     if not sso_configured():
         return None
     if not st.user.get("is_logged_in", False):
-        st.button("Sign in with your organisation account", on_click=st.login, type="primary")
+        st.button(_("Sign in with your organisation account"), on_click=st.login, type="primary")
         return False
     email = str(st.user.get("email") or "")
     name = sso_member(directory, email)
     if name is None:
         st.error(
-            f"The organisation account {email or '(no e-mail)'} is not linked to a member of this project. "
-            "Ask a project admin to run `workbench user link DIR NAME EMAIL`."
+            _(
+                "The organisation account {email} is not linked to a member of this project. "
+                "Ask a project admin to run `workbench user link DIR NAME EMAIL`."
+            ).format(email=email or _("(no e-mail)"))
         )
-        st.button("Sign out of the organisation account", on_click=st.logout)
+        st.button(_("Sign out of the organisation account"), on_click=st.logout)
         return False
     return name

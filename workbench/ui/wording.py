@@ -1,8 +1,73 @@
-"""Counted nouns for captions: "1 passage", "2 passages" (never "1 passages")."""
+"""Words the pages share: counted nouns, role names, in the interface language."""
 
 from __future__ import annotations
 
+from workbench.domain.events import Direction, Precision
+from workbench.domain.models import Role, SpeakerRole
+from workbench.i18n import N_, format_number
+from workbench.i18n import gettext as _
+
+_ROLES = {
+    Role.ADMIN: N_("admin"),
+    Role.LEAD: N_("lead"),
+    Role.RESEARCHER: N_("researcher"),
+    Role.WRITER: N_("writer"),
+}
+_SPEAKERS = {
+    SpeakerRole.INTERVIEWER: N_("interviewer"),
+    SpeakerRole.PARTICIPANT: N_("participant"),
+    SpeakerRole.OTHER: N_("other"),
+}
+_DIRECTIONS = {Direction.TOWARDS: N_("towards"), Direction.AWAY: N_("away"), Direction.NEUTRAL: N_("neutral")}
+_PRECISIONS = {
+    Precision.EXACT: N_("exact"),
+    Precision.ABOUT: N_("about"),
+    Precision.BEFORE: N_("before"),
+    Precision.AFTER: N_("after"),
+    Precision.RANGE: N_("range"),
+}
+
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
-    """``n`` and the noun in the number it needs; ``plural`` for nouns not made with an s."""
+    """``n`` and the noun in the number it needs; ``plural`` for nouns not made with an s.
+
+    English only: new code uses ``counted(n, ngettext("{n} file", "{n} files", n))`` so that
+    the phrase is in the catalogues.
+    """
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def counted(n: int, phrase: str) -> str:
+    """Fill ``{n}`` of an ``ngettext`` phrase with ``n`` in the language's number format."""
+    return phrase.format(n=format_number(n))
+
+
+def role_name(role: Role) -> str:
+    return _(_ROLES[role])
+
+
+def speaker_role_name(role: SpeakerRole) -> str:
+    return _(_SPEAKERS[role])
+
+
+def direction_name(direction: str) -> str:
+    """A life event's direction (``towards``, ``away``, ``neutral``) in the interface language."""
+    try:
+        return _(_DIRECTIONS[Direction(direction)])
+    except ValueError:
+        return direction
+
+
+def precision_name(precision: str) -> str:
+    try:
+        return _(_PRECISIONS[Precision(precision)])
+    except ValueError:
+        return precision
+
+
+# Values shown through ``_()`` where they are options (their enums live below the ui layer).
+MARKED = (
+    N_("all words"),  # coding_search.MatchMode
+    N_("any word"),
+    N_("phrase"),
+)

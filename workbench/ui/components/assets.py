@@ -23,6 +23,8 @@ user was working in it, and whenever the page moves it to a turn (Next uncoded).
 
 from __future__ import annotations
 
+# The label and the help line come with each mount's data (``label``, ``help``), in the reader's
+# language; the component's HTML itself is registered once per process.
 HTML = """
 <div class="wbc-root" data-testid="wb-code-view" tabindex="0" role="document" aria-describedby="wbc-help">
 </div>
@@ -65,6 +67,9 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".wbc-root");
   if (!root || !data) return;
+  const help = parentElement.querySelector("#wbc-help");
+  if (help && help.textContent !== (data.help || "")) help.textContent = data.help || ""; // plain text only
+  if (data.label) root.setAttribute("aria-label", data.label);
   let view = views.get(root);
   if (!view) {
     view = { html: null, focusToken: null, digits: "", timer: null, controller: null, current: null,

@@ -81,7 +81,8 @@ def _guarded(action: Callable[[Workspace, str], None]) -> None:
     except Exception as exc:  # as session.shown_errors: no message, it might quote interview text
         ref = uuid.uuid4().hex[:8]
         log.error("unexpected %s on the Code page (reference %s)", type(exc).__name__, ref)
-        flash("error", f"Something went wrong ({type(exc).__name__}, reference {ref}). No data was lost.")
+        flash("error", _("Something went wrong ({kind}, reference {ref}). No data was lost.").format(
+            kind=type(exc).__name__, ref=ref))  # fmt: skip
 
 
 def _codes(ws: Workspace) -> list[Code]:
@@ -93,13 +94,15 @@ def _codes(ws: Workspace) -> list[Code]:
 
 def _apply(ws: Workspace, interview_id: str, code_ids: list[str], span: tuple[int, int] | None) -> None:
     if span is None:
-        raise InvalidInputError("Select some text in the transcript first (or click a sentence or a speaker).")
+        raise InvalidInputError(_("Select some text in the transcript first (or click a sentence or a speaker)."))
     if not code_ids:
-        raise InvalidInputError("Choose a code to apply (type its number, or pick it under Codes to apply).")
+        raise InvalidInputError(_("Choose a code to apply (type its number, or pick it under Codes to apply)."))
     added = apply_codes(ws, interview_id, code_ids, *span)
     numbers = code_numbers(_codes(ws))
     names = ", ".join(numbers[c.code_id].label for c in added if c.code_id in numbers)
-    flash("success", f"Coded characters {span[0]} to {span[1]} with {names}.")
+    flash(
+        "success", _("Coded characters {start} to {end} with {codes}.").format(start=span[0], end=span[1], codes=names)
+    )
     set_pending(None)
 
 
@@ -143,7 +146,7 @@ def pick_numbers() -> None:
     by_number = {n.number: code_id for code_id, n in code_numbers(_codes(ws)).items()}
     unknown = [v for v in value if int(v) not in by_number]
     if unknown:
-        flash("error", f"No code has the number {unknown[0]}.")
+        flash("error", _("No code has the number {n}.").format(n=unknown[0]))
         return
     chosen = list(st.session_state.get(CHOSEN) or [])
     chosen.extend(by_number[int(v)] for v in value if by_number[int(v)] not in chosen)
@@ -160,7 +163,7 @@ def move_uncoded(forward: bool) -> None:
         position = st.session_state.get(FOCUS, (None, 0))[0]
         turn = neighbour_uncoded_turn(current.turns, codings, position, forward=forward)
         if turn is None:
-            flash("info", "Every turn has at least one of your codings.")
+            flash("info", _("Every turn has at least one of your codings."))
             return
         set_pending((turn.start, turn.end))
         focus(turn.position)
@@ -175,7 +178,7 @@ def remove_selected(coding_id: str) -> None:
     def action(ws: Workspace, _interview_id: str) -> None:
         remove_coding(ws, coding_id)
         st.session_state.pop(CODING, None)
-        flash("success", "The coding was removed.")
+        flash("success", _("The coding was removed."))
 
     _guarded(action)
 
@@ -183,7 +186,7 @@ def remove_selected(coding_id: str) -> None:
 def adjust_selected(coding_id: str, start_key: str, end_key: str) -> None:
     def action(ws: Workspace, _interview_id: str) -> None:
         adjust_coding(ws, coding_id, int(st.session_state[start_key]), int(st.session_state[end_key]))
-        flash("success", "The coding's span was changed.")
+        flash("success", _("The coding's span was changed."))
 
     _guarded(action)
 
@@ -195,7 +198,7 @@ def adjust_to_pending(coding_id: str) -> None:
             raise InvalidInputError("Select the new span in the transcript first.")
         adjust_coding(ws, coding_id, *span)
         set_pending(None)
-        flash("success", "The coding now covers the selected text.")
+        flash("success", _("The coding now covers the selected text."))
 
     _guarded(action)
 
@@ -229,7 +232,7 @@ def save_memo(coding_id: str, memo_key: str) -> None:
     def action(ws: Workspace, _interview_id: str) -> None:
         memo = str(st.session_state.get(memo_key) or "")
         set_coding_memo(ws, coding_id, memo)
-        flash("success", "Memo saved." if memo.strip() else "Memo cleared.")
+        flash("success", _("Memo saved.") if memo.strip() else _("Memo cleared."))
 
     _guarded(action)
 
@@ -255,7 +258,7 @@ def add_memo() -> None:
     def action(ws: Workspace, interview_id: str) -> None:
         add_interview_memo(ws, interview_id, str(st.session_state.get(MEMO_NEW) or ""))
         st.session_state[MEMO_NEW] = ""
-        flash("success", "Memo added to the interview.")
+        flash("success", _("Memo added to the interview."))
 
     _guarded(action)
 
@@ -266,7 +269,7 @@ def delete_memo() -> None:
         if not memo_id:
             raise InvalidInputError("Choose the memo to delete.")
         delete_interview_memo(ws, str(memo_id))
-        flash("success", "Memo deleted.")
+        flash("success", _("Memo deleted."))
 
     _guarded(action)
 
@@ -306,7 +309,10 @@ def code_search_hits() -> None:
             list(st.session_state.get(SEARCH_CODES) or []),
             [Passage(h.interview_id, h.start, h.end) for h in chosen],
         )
-        skipped = f"; {done.skipped} were already coded so" if done.skipped else ""
-        flash("success", f"Added {done.added} codings to {len(chosen)} passages{skipped}.")
+        if done.skipped:
+            message = _("Added {added} codings to {passages} passages; {skipped} were already coded so.")
+        else:
+            message = _("Added {added} codings to {passages} passages.")
+        flash("success", message.format(added=done.added, passages=len(chosen), skipped=done.skipped))
 
     _guarded(action)

@@ -16,6 +16,7 @@ from workbench.domain.permissions import may_change_coding, may_delete_memo
 from workbench.domain.records import CodeProposal, InterviewMemo
 from workbench.domain.spans import Unit
 from workbench.i18n import gettext as _
+from workbench.services.codebook.names import shown_name
 from workbench.services.coding import MAX_MEMO_CHARS
 from workbench.services.workspace import Workspace
 from workbench.ui.components.code_callbacks import (
@@ -64,7 +65,7 @@ def codebook_html(codes: list[Code], numbers: dict[str, Numbered], needle: str =
         keep = set()
         for code, _depth in tree:
             number = numbers[code.id].number if code.id in numbers else None
-            if needle in code.name.casefold() or needle == str(number):
+            if needle in shown_name(code).casefold() or needle == str(number):
                 parent: str | None = code.id
                 while parent and parent not in keep:
                     keep.add(parent)
@@ -75,19 +76,20 @@ def codebook_html(codes: list[Code], numbers: dict[str, Numbered], needle: str =
             continue
         numbered = numbers.get(code.id)
         if numbered is None:
+            group_label = html.escape(_("{name} (group, not codable)").format(name=shown_name(code)))
             rows.append(
                 f'<div class="wbc-group" role="heading" aria-level="{min(depth + 3, 6)}" '
                 f'style="margin-left:{depth}em;font-weight:700;margin-top:0.3em" '
-                f'title="{html.escape(code.definition)}" aria-label="{html.escape(code.name)} (group, not codable)">'
-                f"{html.escape(code.name)}</div>"
+                f'title="{html.escape(code.definition)}" aria-label="{group_label}">'
+                f"{html.escape(shown_name(code))}</div>"
             )
             continue
         rows.append(
             f'<div class="wbc-code" style="margin-left:{depth}em" title="{html.escape(code.definition)}">'
             f'<span style="border:2px solid {safe_color(code.color)};border-radius:0.6em;padding:0 0.35em;'
-            f'font-weight:700;font-size:0.8em">{numbered.number}</span> {html.escape(code.name)}</div>'
+            f'font-weight:700;font-size:0.8em">{numbered.number}</span> {html.escape(shown_name(code))}</div>'
         )
-    return "".join(rows) or "<div>No code matches.</div>"
+    return "".join(rows) or "<div>" + html.escape(_("No code matches.")) + "</div>"
 
 
 def chosen_coding(codings: list[Coding]) -> Coding | None:
@@ -190,37 +192,47 @@ def propose_panel(codes: list[Code], pending: list[CodeProposal]) -> None:
 
 def memos_panel(ws: Workspace, memos: list[InterviewMemo]) -> None:
     if not memos:
-        st.caption("No memos on this interview yet.")
+        st.caption(_("No memos on this interview yet."))
     for memo in memos:
         st.caption(f"{md(memo.author)} · {memo.created_at.isoformat(timespec='minutes')}")
         st.text(memo.text)
-    st.text_area("New memo on this interview", key=MEMO_NEW, max_chars=MAX_MEMO_CHARS)
-    st.button("Add memo", key="code.memo.add", on_click=add_memo)
+    st.text_area(_("New memo on this interview"), key=MEMO_NEW, max_chars=MAX_MEMO_CHARS)
+    st.button(_("Add memo"), key="code.memo.add", on_click=add_memo)
     deletable = {m.id: m for m in memos if may_delete_memo(ws.user, m.author_id)}
     if deletable:
-        st.selectbox("Memo to delete", list(deletable), index=None, key=MEMO_PICK,
+        st.selectbox(_("Memo to delete"), list(deletable), index=None, key=MEMO_PICK,
                      format_func=lambda m: f"{deletable[m].author} · {preview(deletable[m].text, 60)}")  # fmt: skip
-        st.button("Delete memo", key="code.memo.delete", on_click=delete_memo)
+        st.button(_("Delete memo"), key="code.memo.delete", on_click=delete_memo)
+
+
+def _where(kind: str, position: int) -> str:
+    """``turn 3`` / ``sentence 3`` in the interface language (positions count from 1)."""
+    if kind == "turn":
+        return _("turn {n}").format(n=position + 1)
+    return _("sentence {n}").format(n=position + 1)
 
 
 def search_panel(ws: Workspace, numbers: dict[str, Numbered]) -> None:
     result = search_result(ws)
     if result is None:
-        st.caption("Find turns or sentences by words (each word matches word starts: börtön finds börtönben) "
-                   "or by a phrase, review them, then code the ones you keep at once.")  # fmt: skip
+        st.caption(_("Find turns or sentences by words (each word matches word starts: börtön finds börtönben) "
+                   "or by a phrase, review them, then code the ones you keep at once."))  # fmt: skip
         return
-    more = f" (showing the first {len(result.hits)})" if result.truncated else ""
-    st.caption(f"{len(result.hits)} passages match among {result.searched} searched{more}.")
+    if result.truncated:
+        found = _("{n} passages match among {searched} searched (showing the first {n}).")
+    else:
+        found = _("{n} passages match among {searched} searched.")
+    st.caption(found.format(n=len(result.hits), searched=result.searched))
     if not result.hits:
         return
     hits = result.hits
     st.dataframe(
-        [{"#": i + 1, "interview": h.interview_label, "where": f"{h.kind.value} {h.position + 1}",
-          "speaker": h.speaker, "passage": preview(h.text, 200)} for i, h in enumerate(hits)],
+        [{"#": i + 1, _("interview"): h.interview_label, _("where"): _where(h.kind.value, h.position),
+          _("speaker"): h.speaker, _("passage"): preview(h.text, 200)} for i, h in enumerate(hits)],
         hide_index=True,
     )  # fmt: skip
-    st.multiselect("Passages to code (remove the ones that do not fit)", list(range(len(hits))), key=SEARCH_PICK,
-                   format_func=lambda i: f"#{i + 1} · {hits[i].interview_label} · {hits[i].kind.value} "
-                                         f"{hits[i].position + 1}")  # fmt: skip
-    st.multiselect("Codes", list(numbers), key=SEARCH_CODES, format_func=lambda c: numbers[c].label)
-    st.button("Code the chosen passages", key="code.search.apply", type="primary", on_click=code_search_hits)
+    st.multiselect(_("Passages to code (remove the ones that do not fit)"), list(range(len(hits))), key=SEARCH_PICK,
+                   format_func=lambda i: f"#{i + 1} · {hits[i].interview_label} · "
+                                         + _where(hits[i].kind.value, hits[i].position))  # fmt: skip
+    st.multiselect(_("Codes"), list(numbers), key=SEARCH_CODES, format_func=lambda c: numbers[c].label)
+    st.button(_("Code the chosen passages"), key="code.search.apply", type="primary", on_click=code_search_hits)

@@ -14,6 +14,7 @@ import itertools
 import streamlit as st
 
 from workbench.domain.models import Transcript
+from workbench.i18n import N_
 from workbench.services.coding import open_for_coding
 from workbench.services.coding_search import SearchResult
 from workbench.services.workspace import Workspace
@@ -40,7 +41,7 @@ SEARCH_CODES = "code.search.codes"
 PROPOSE_NAME = "code.propose.name"
 PROPOSE_DEFINITION = "code.propose.definition"
 PROPOSE_PARENT = "code.propose.parent"
-SCOPES = ("all interviews", "this interview")
+SCOPES = (N_("all interviews"), N_("this interview"))  # shown through _()
 _CACHE_ATTR = "_code_page_transcript"
 _SEARCH_ATTR = "_code_page_search"
 _tokens = itertools.count(1)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from workbench.domain.models import Code, Coding, Segment
 from workbench.i18n import gettext as _
+from workbench.services.codebook.names import shown_name
 from workbench.ui.render import safe_color
 
 MAX_BANDS = 6
@@ -38,7 +39,7 @@ class Numbered:
 
     @property
     def label(self) -> str:
-        return f"{self.number} · {self.code.name}"
+        return f"{self.number} · {shown_name(self.code)}"
 
 
 def code_tree(codes: Sequence[Code]) -> list[tuple[Code, int]]:
@@ -86,7 +87,7 @@ def _display(text: str) -> str:
 
 def _coding_label(coding: Coding, numbers: dict[str, Numbered]) -> str:
     numbered = numbers.get(coding.code_id)
-    name = numbered.label if numbered else "(code no longer in the codebook)"
+    name = numbered.label if numbered else _("(code no longer in the codebook)")
     return f"{name} ({coding.coder})"
 
 
@@ -110,16 +111,18 @@ def _badge(coding: Coding, numbers: dict[str, Numbered], read_only: bool = False
     if memo:
         label = _("{label}, with a memo").format(label=label)
         number += "✎"
+    static_label = _("Coding {label}").format(label=label)
     if read_only:  # the Transcripts page: the same badge, but nothing to click
         return (
             f'<span class="{classes} wbc-static" style="border-color:{colour}" title="{_attr(label)}" '
-            f'aria-label="{_attr("Coding " + label)}">{number}</span>'
+            f'aria-label="{_attr(static_label)}">{number}</span>'
         )
     action = _("open it and its memo beside the text") if memo else _("open it beside the text")
+    button_label = _("Coding {label}: {action}").format(label=label, action=action)
     return (
         f'<span class="{classes}" role="button" tabindex="-1" data-coding="{_attr(coding.id)}" '
         f'style="border-color:{colour}" title="{_attr(label)}" '
-        f'aria-label="{_attr("Coding " + label + ": " + action)}">'
+        f'aria-label="{_attr(button_label)}">'
         f"{number}</span>"
     )
 
@@ -216,19 +219,22 @@ def _piece(
 def _turn(turn: Segment, body: str, coded: bool, read_only: bool = False) -> str:
     speaker = turn.speaker or turn.role.value
     number = turn.position + 1
+    turn_label = _("Turn {n}, {speaker}").format(n=number, speaker=speaker)
+    whole_turn = _("Select the whole turn")
+    select_label = _("Select turn {n} ({speaker})").format(n=number, speaker=speaker)
     if read_only:
         return (
             f'<div class="wbc-turn wbc-{_attr(turn.role.value)}" role="group" data-turn="{turn.position}" '
-            f'data-coded="{int(coded)}" aria-label="{_attr(f"Turn {number}, {speaker}")}">'
+            f'data-coded="{int(coded)}" aria-label="{_attr(turn_label)}">'
             f'<span class="wbc-speaker wbc-static">{_display(speaker)}</span>'
             f'<span class="wbc-text">{body}</span></div>'
         )
     return (
         f'<div class="wbc-turn wbc-{_attr(turn.role.value)}" role="group" data-turn="{turn.position}" '
         f'data-start="{turn.start}" data-end="{turn.end}" data-coded="{int(coded)}" '
-        f'aria-label="{_attr(f"Turn {number}, {speaker}")}">'
+        f'aria-label="{_attr(turn_label)}">'
         f'<button type="button" class="wbc-speaker" tabindex="-1" data-turn="{turn.position}" '
-        f'title="Select the whole turn" aria-label="{_attr(f"Select turn {number} ({speaker})")}">'
+        f'title="{_attr(whole_turn)}" aria-label="{_attr(select_label)}">'
         f"{_display(speaker)}</button>"
         f'<span class="wbc-text">{body}</span></div>'
     )
