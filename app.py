@@ -16,6 +16,7 @@ from workbench.ui.wording import role_name
 st.set_page_config(page_title="Workbench", page_icon=str(ICON), layout="wide")
 
 ws = session.workspace()
+session.forget_locked_widgets()  # after a sign-out or idle lock: Streamlit's widget state too
 language.apply(ws)  # first: every string below is looked up in this session's language
 unlocked = ws is not None
 # Every page is registered even when locked, so a bookmarked URL is found; a locked session sees

@@ -110,9 +110,12 @@ def test_sign_out_drops_the_decrypted_index(app: AppTest) -> None:
     _search(app, "anna", "kápolna mennyezetét festettük")
     ws = app.session_state["workspace"]
     index = weakref.ref(ws._semantic_search_index)
+    results = weakref.ref(ws._search_page_results)
     del ws
     gc.collect()
-    assert index() is not None
+    assert index() is not None and results() is not None
     next(b for b in app.button if b.label == "Sign out").click().run()
     gc.collect()
     assert index() is None, "the decrypted sentences and vectors outlived the session"
+    # The page's callbacks (kept in Streamlit's widget state) hold its globals, and so the results.
+    assert results() is None, "the decrypted search results outlived the session"

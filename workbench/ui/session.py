@@ -23,6 +23,7 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import gettext as _
@@ -40,6 +41,7 @@ _LOCK_MESSAGE = "lock_message"
 _CLIENT = "signin_client"  # a random name for this browser session, for the sign-in limits
 # The interface language stays too, so the sign-in form after sign-out speaks the member's language.
 KEEP_ON_LOCK = frozenset({_LOCK_MESSAGE, _CLIENT, "import_round", "exchange_round", "interface_language"})
+_FORGET = "forget_widgets"  # set by lock() after the clearing: the next run's start drops Streamlit's widget state
 log = logging.getLogger("workbench.ui")
 
 
@@ -110,6 +112,31 @@ def lock(message: str | None = None) -> None:
                 del st.session_state[key]
     if message:
         st.session_state[_LOCK_MESSAGE] = message
+    st.session_state[_FORGET] = True
+
+
+def forget_locked_widgets() -> None:
+    """After a lock, drop what Streamlit keeps outside the keys ``st.session_state`` lists.
+
+    Keyless widgets' values (a typed search, a memo) and every widget's callback live in
+    Streamlit's own widget state, kept across pages; a callback holds its page's globals, and
+    those hold what the page decrypted (search results, a transcript). Deleting the listed keys
+    (``lock``) does not reach them, so the router calls this at the top of the next run, after
+    callbacks have run and before any widget registers, where clearing is safe.
+    """
+    if not st.session_state.pop(_FORGET, False):
+        return
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    kept = {key: st.session_state[key] for key in KEEP_ON_LOCK if key in st.session_state}
+    safe = ctx.session_state
+    with safe._lock:  # Streamlit's own lock around its session state
+        widgets = safe._state._new_widget_state
+        safe._state.clear()  # values, old values, key mappings
+        widgets.widget_metadata.clear()  # WStates.clear() leaves the callbacks (and their pages' globals)
+    for key, value in kept.items():
+        st.session_state[key] = value
 
 
 def take_lock_message() -> str | None:
