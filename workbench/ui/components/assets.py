@@ -81,9 +81,6 @@ export default function (component) {
   view.controller = new AbortController();
   const on = { signal: view.controller.signal };
   const sentences = data.sentences || [];
-  if (data.label) root.setAttribute("aria-label", data.label);
-  const help = parentElement.querySelector(".wbc-help");
-  if (help && data.help) help.textContent = data.help;
 
   function send(name, value) {
     shared.keep = true; // the rerun this causes replaces the markup: take focus back afterwards
