@@ -41,7 +41,7 @@ def test_json_and_more_like_this(demo: Path) -> None:
     coded = run("search", demo, "the factory closed and nothing came after", "--json", "-n", "1")
     hit = json.loads(coded.stdout)["hits"][0]
     assert hit["coding_ids"], "the demo codes this passage"
-    like = run("search", demo, "--like", hit["coding_ids"][0][:8], "--json", "-n", "3")
+    like = run("search", demo, "--like", hit["coding_ids"][0], "--json", "-n", "3")
     assert like.returncode == 0, like.stderr
     assert all(
         h["start"] != hit["start"] for h in json.loads(like.stdout)["hits"] if h["interview_id"] == hit["interview_id"]

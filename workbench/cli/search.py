@@ -25,7 +25,8 @@ def search_command(
     query: Annotated[str | None, typer.Argument(help="What to look for, in any language.", show_default=False)] = None,
     *,
     like: Annotated[
-        str | None, typer.Option("--like", help="Find passages like this coding (its id or first 8 characters).")
+        str | None,
+        typer.Option("--like", help="Passages like this coding (its id as --json prints it, or a unique start of it)."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 10,
     as_json: JsonOption = False,

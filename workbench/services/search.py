@@ -213,7 +213,13 @@ def _visible_coding(ws: Workspace, coding_id: str) -> Coding:
     with ws.read() as repo:
         live = {i.id for i in live_interviews(repo)}
         records = [r for r in repo.codings.refs() if r.id.startswith(ref) and r.interview_id in live]
-        if len(records) != 1:
+        if len(records) > 1:  # coding ids rise with time: codings made together share their first characters
+            raise NotFoundError(
+                _("{ref} is the start of several codings' ids; give more of it (or all 32 characters).").format(
+                    ref=ref[:40]
+                )
+            )
+        if not records:
             raise missing
         found = next((c for c in repo.codings.of_interview(records[0].interview_id) if c.id == records[0].id), None)
     if found is None or (visible is not None and found.coder not in visible):
