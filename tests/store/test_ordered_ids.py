@@ -19,6 +19,7 @@ def test_ordered_ids_are_version_7_unique_and_rise_with_time() -> None:
     assert len(set(first)) == len(first)
     assert all(len(i) == 32 and uuid.UUID(i).version == 7 for i in first)
     assert later > max(first)
+    assert first == sorted(first), "ids made within one millisecond keep the order they were made in"
 
 
 def test_codings_and_segments_get_ordered_ids(project: Workspace) -> None:

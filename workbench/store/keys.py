@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -60,7 +61,17 @@ def ordered_id() -> str:
     """
     millis = time.time_ns() // 1_000_000
     value = (millis & (2**48 - 1)) << 80 | 0x7 << 76 | secrets.randbits(12) << 64 | 0b10 << 62 | secrets.randbits(62)
+    with _ordered_lock:
+        # Within one millisecond the random bits would not keep creation order (codings applied
+        # together, listed by time then id): never go below the last id this process made.
+        if value <= _last_ordered[0]:
+            value = _last_ordered[0] + 1
+        _last_ordered[0] = value
     return uuid.UUID(int=value).hex
+
+
+_ordered_lock = threading.Lock()
+_last_ordered = [0]  # the last ordered id made by this process, as an integer
 
 
 SEALING_FORMAT = 2
