@@ -19,6 +19,7 @@ names and counts, so an error is safe to show in a browser, a terminal or a log.
     │       └── KeyScopeError       the session's keys cannot reach that data (writers)
     ├── CryptoError                 stored ciphertext cannot be used
     │   ├── IntegrityError          a ciphertext failed authentication (tampered/moved)
+    │   │   └── ManifestMissingError  life events from before manifests (0014): an admin seals them once
     │   └── ShreddedError           the data key was deliberately destroyed
     ├── NotFoundError               an interview, participant, code ... does not exist
     └── InvalidInputError           a value, file or argument is not acceptable
@@ -117,6 +118,30 @@ class IntegrityError(CryptoError):
                 "damaged or copied from another record. Restore this record from a backup; "
                 "the rest of the project is unaffected."
             ).format(record=record)
+        )
+
+
+class ManifestMissingError(IntegrityError):
+    """A participant has life events but no event manifest at all (not a wrong one).
+
+    That is what a database that got life events under migration 0014, before manifests
+    existed (0015), looks like; it is also what someone with write access to the database who
+    cleared the column would leave behind. So it is not repaired silently: the message tells
+    the admin to check the project and seal the manifests once with ``workbench events seal``
+    (which never re-seals a manifest that exists but does not match: that is tampering).
+    """
+
+    def __init__(self, record: str) -> None:
+        self.record = record
+        CryptoError.__init__(
+            self,
+            _(
+                "The life events of {record} have no integrity manifest: they were recorded before this "
+                "version of the workbench sealed life events (database version 0014), or the manifest was "
+                "removed. If the project was upgraded from that version and you have no reason to think the "
+                "database was tampered with, an admin seals them once with `workbench events seal DIR`; "
+                "otherwise restore the project from a backup."
+            ).format(record=record),
         )
 
 

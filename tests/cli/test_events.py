@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli.console import run
 
-SUBCOMMANDS = ["add", "list", "edit", "delete", "export", "types"]
+SUBCOMMANDS = ["add", "list", "edit", "delete", "export", "types", "seal"]
 
 
 def test_every_events_command_is_listed_with_help() -> None:

@@ -5,6 +5,8 @@ Assembled into the ``workbench`` app by ``workbench.cli``. The commands call
 ``--age``, ``--year``, ``--date``, or ``--after EVENT --offset YEARS`` (an event id, or an event
 type for the participant's earliest event of that type), each with ``--precision`` and, for a
 range, ``--until``; or in words with ``--time "two years later"`` / ``--time "16 évesen"``.
+``events seal`` is the admin's one-time repair of a database that got events before event
+manifests existed (see ``services.events.seal_event_manifests`` for why it is a command).
 Listings and exports hold decrypted quotes and memos: keep their files inside the secure
 environment.
 """
@@ -297,3 +299,37 @@ def events_types(
             key = code.key or code.id
             domain, direction = defaults_for(key)
             typer.echo(f"{key:<22} {code.name:<36} usually {domain.value}, {direction.value}")
+
+
+@events_app.command("seal")
+def events_seal(
+    directory: ProjectDir,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say which participants would be sealed.")] = False,
+    user: UserOption = None,
+) -> None:
+    """Once, after an upgrade (admins): seal the missing integrity manifests of life events recorded before 0015.
+
+    Only participants whose manifest is missing and whose every event still opens are sealed; a
+    manifest that exists but does not match (an event deleted or put back) is never sealed again.
+    """
+    from workbench.errors import IntegrityError
+    from workbench.i18n import gettext as _
+    from workbench.i18n import ngettext
+    from workbench.services.events import seal_event_manifests
+
+    with handled(), opened(directory, user) as ws:
+        result = seal_event_manifests(ws, dry_run=dry_run)
+        n = len(result.sealed)
+        if dry_run:
+            line = ngettext("{n} participant would be sealed", "{n} participants would be sealed", n).format(n=n)
+        else:
+            line = ngettext("Sealed the life-event manifest of {n} participant", "Sealed the life-event manifests "
+                            "of {n} participants", n).format(n=n)  # fmt: skip
+        typer.echo(line + (f": {', '.join(result.sealed)}." if n else "."))
+        if result.blocked:
+            raise IntegrityError(
+                _("the life events {events} of {participants} (so their manifests were not sealed)").format(
+                    events=", ".join(e[:8] for ids in result.blocked.values() for e in ids),
+                    participants=", ".join(result.blocked),
+                )
+            )

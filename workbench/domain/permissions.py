@@ -25,6 +25,7 @@ class Action(StrEnum):
     REVIEW_DEID = "review de-identification (detections and known names)"
     RELEASE = "release de-identified material to report writers"
     EXPORT = "export anonymized tables and reports"
+    SEAL_EVENT_MANIFESTS = "seal the missing manifests of life events recorded before they existed"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -44,6 +45,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.REVIEW_DEID: frozenset({Role.ADMIN, Role.LEAD, Role.RESEARCHER}),
     Action.RELEASE: frozenset({Role.ADMIN, Role.LEAD}),
     Action.EXPORT: frozenset({Role.ADMIN, Role.LEAD, Role.WRITER}),
+    Action.SEAL_EVENT_MANIFESTS: frozenset({Role.ADMIN}),
 }
 
 

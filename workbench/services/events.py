@@ -34,7 +34,7 @@ from workbench.domain.text import check_span
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from workbench.paths import CODEBOOKS_DIR
 from workbench.services.workspace import Workspace
-from workbench.store.events import EventRecord
+from workbench.store.events import EventRecord, ManifestSealing
 from workbench.store.keys import new_id, utcnow
 from workbench.store.repo import Repo
 
@@ -272,6 +272,37 @@ def delete_event(ws: Workspace, event_ref: str) -> str:
         code = next((p.code for p in repo.participants.codes() if p.id == record.participant_id), "")
         ws.audit(repo, "life event deleted", "life_event", event_id, participant=code)
         return event_id
+
+
+def seal_event_manifests(ws: Workspace, *, dry_run: bool = False) -> ManifestSealing:
+    """Once, by an admin: seal the missing event manifests of a database from before they existed.
+
+    A database that got life events under migration 0014 has no event manifests (0015 added
+    the column empty), so every read of those participants' events fails with
+    ``ManifestMissingError``. This seals a manifest only where it is missing and every event of
+    the participant opens on its own (``EventRepo.seal_missing_manifests``); a manifest that
+    exists but does not match is never re-sealed, because that is exactly the deletion or
+    rollback the manifest reports.
+
+    Why an explicit command and not part of the one-time upgrade on an admin's unlock
+    (``sealing.upgrade_sealing``, run from ``projects.open_project``): a missing manifest looks
+    the same whether the database predates manifests or someone with write access to it set
+    the column to NULL after deleting an event. Sealing on every unlock would re-seal such
+    tampering silently, the first time an admin signs in; a command is a decision the admin
+    takes knowingly (after checking the project came from that version), and it is audited
+    with the participants it sealed. The legacy upgrade can key off an anchored audit log,
+    which an attacker cannot forge; a NULL column has no such witness.
+    """
+    require(ws.user, Action.SEAL_EVENT_MANIFESTS)
+    ws.keyring.require_master()
+    if dry_run:
+        with ws.read() as repo:
+            return repo.events.seal_missing_manifests(dry_run=True)
+    with ws.write() as repo:
+        result = repo.events.seal_missing_manifests()
+        ws.audit(repo, "life-event manifests sealed", "participant", "", sealed=list(result.sealed),
+                 count=len(result.sealed), blocked=sorted(result.blocked))  # fmt: skip
+    return result
 
 
 def _changeable(ws: Workspace, repo: Repo, event_id: str) -> EventRecord:

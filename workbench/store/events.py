@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 
 from workbench.domain.events import Direction, EventAnchor, EventTime, LifeDomain, LifeEvent
-from workbench.errors import InvalidInputError, NotFoundError, ShreddedError
+from workbench.errors import IntegrityError, InvalidInputError, NotFoundError, ShreddedError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import FieldCipher, utcnow
@@ -44,6 +44,18 @@ class EventRecord:
     interview_id: str | None
     recorder_id: str
     revision: int
+
+
+@dataclass(frozen=True)
+class ManifestSealing:
+    """What ``EventRepo.seal_missing_manifests`` did: participant codes sealed, and those left alone.
+
+    ``blocked`` maps a participant's code to the ids of their events that failed to open on
+    their own; that participant's manifest was not sealed.
+    """
+
+    sealed: tuple[str, ...]
+    blocked: dict[str, list[str]]
 
 
 def _payload(event: LifeEvent) -> str:
@@ -164,6 +176,53 @@ class EventRepo:
         """Delete every event of one participant, whatever it was anchored on; returns how many."""
         result = self.conn.execute(delete(s.life_event).where(s.life_event.c.participant_id == participant_id))
         return int(result.rowcount or 0)
+
+    # -- the one-time sealing of manifests missing since 0014 ---------------------------
+
+    def seal_missing_manifests(self, *, dry_run: bool = False) -> ManifestSealing:
+        """Seal the event manifest of every participant who has events but no manifest at all.
+
+        For a database that got life events under migration 0014, before manifests existed
+        (0015): without a manifest their events read as damaged for ever. Only a manifest that
+        is *missing* (NULL) is sealed, and only when every one of the participant's events
+        still opens on its own (its AEAD tag and binding verify); a participant with an event
+        that fails is left unsealed and reported, so a forged or altered row is never sealed
+        over. A manifest that exists but does not match is never touched: that is an event
+        deleted, added or put back from an older copy, exactly what the manifest is there to
+        report, and sealing it again would launder the tampering.
+
+        What this cannot tell: a pre-manifest participant's event deleted (or their whole set
+        rolled back) *before* sealing, or a manifest cleared by someone with write access to
+        the database, looks like any 0014 participant. That is why this is an explicit,
+        audited command an admin runs once, not something done on unlock (see
+        ``services/events.seal_event_manifests``). The manifests are sealed by
+        ``Repo.seal_manifests`` before the caller's write transaction commits; ``dry_run``
+        marks nothing and only reports.
+        """
+        query = (
+            select(s.participant.c.id, s.participant.c.code)
+            .join(s.data_key, s.data_key.c.id == s.participant.c.data_key_id)
+            .where(s.participant.c.events_manifest_enc.is_(None), s.data_key.c.shredded_at.is_(None))
+            .where(select(s.life_event.c.id).where(s.life_event.c.participant_id == s.participant.c.id).exists())
+            .order_by(s.participant.c.code)
+        )
+        sealed: list[str] = []
+        blocked: dict[str, list[str]] = {}
+        for p in self.conn.execute(query).all():
+            rows = self.conn.execute(self._select().where(s.life_event.c.participant_id == p.id)).all()
+            failed = []
+            for row in rows:
+                try:
+                    self._open(row)
+                except (IntegrityError, ShreddedError):
+                    failed.append(str(row.id))
+            if failed:
+                blocked[str(p.code)] = sorted(failed)
+                continue
+            if not dry_run:
+                self.repo.touch_events(str(p.id), check=False)  # no manifest to check: that is the point
+            sealed.append(str(p.code))
+        return ManifestSealing(tuple(sealed), blocked)
 
     # -- reads -------------------------------------------------------------
 

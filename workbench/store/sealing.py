@@ -24,7 +24,10 @@ under a key derived from the participant's data key over the ids and payload cip
 their events; every event write marks the participant (``Repo.touch_events``) and reading events
 checks it. Erasing events while shredding marks without checking, so tampering never blocks an
 erasure. A participant whose events *and* manifest are all removed (or rolled back) together is
-not noticed, nor is a manifest emptied together with every event of that participant.
+not noticed, nor is a manifest emptied together with every event of that participant. Events
+with no manifest at all (recorded under migration 0014, before manifests) read as damaged with
+``ManifestMissingError`` until an admin seals them once (``EventRepo.seal_missing_manifests``),
+which never re-seals a manifest that exists but does not match.
 
 ``upgrade_sealing`` converts a project sealed the old way (version 1 blobs, clear category
 lists, no manifests, an unanchored audit log), once, on the first unlock by a member holding
@@ -41,7 +44,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from workbench.errors import IntegrityError
+from workbench.errors import IntegrityError, ManifestMissingError
 from workbench.i18n import gettext as _
 from workbench.store import audit
 from workbench.store import schema as s
@@ -220,10 +223,16 @@ def verify_event_manifest(cipher: FieldCipher, participant_id: str, stored: byte
 
     A participant who never had an event has no manifest yet, and that is accepted only while
     they have no event rows (see the module docstring for what a manifest cannot notice).
+    Events without any manifest raise ``ManifestMissingError`` (an IntegrityError that tells the
+    admin about ``workbench events seal``): that is a database that got events before manifests
+    existed, or a cleared column. A manifest that exists but does not match is tampering (an
+    event deleted, added or rolled back) and keeps the plain message: sealing cannot repair it.
     """
     if stored is None and digest == _EMPTY_DIGEST:
         return
-    if stored is None or bytes(stored) != _event_manifest_mac(cipher, participant_id, digest):
+    if stored is None:
+        raise ManifestMissingError(_("participant {id}").format(id=participant_id[:8]))
+    if bytes(stored) != _event_manifest_mac(cipher, participant_id, digest):
         raise IntegrityError(
             _(
                 "participant {id} (their life events differ from those last written: one was removed, added or "

@@ -2,9 +2,12 @@
 
 An HMAC, under a key derived from the participant's data key, over the ids and ciphertexts of
 all their life events (``store/sealing.py``), so that an event deleted, or put back whole from an
-older copy, is noticed when the events are read. Added empty: a participant's manifest is
-sealed with their next event write; until then one that has events reads as damaged (life
-events came with 0014 in the same development cycle, so no released database has any).
+older copy, is noticed when the events are read. Added empty: a participant without events is
+sealed with their first event; one who already has events (recorded under 0014) reads as
+damaged, with ``ManifestMissingError``, until an admin runs ``workbench events seal DIR`` once
+(``services/events.seal_event_manifests`` says why that is a command and not done here or on
+unlock). Life events came with 0014 in the same development cycle, so no released database
+has any.
 
 Revision ID: 0015_event_manifest
 Revises: 0014_life_event
