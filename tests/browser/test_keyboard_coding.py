@@ -9,6 +9,7 @@ mouse) and each coding must land in the project at exactly the expected code poi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
@@ -143,6 +144,30 @@ def test_a_turn_and_a_run_of_sentences_are_coded_from_the_keyboard(page: Page, s
     _coded(page, *span)
     _focus_stays(page)
     shoot(page, "keyboard-sentences-coded")
+
+    # The badges are no Tab stops: M opens the coding at the selection beside the text, M again the
+    # next one there (in the badges' order); Tab then reaches its memo, saved from the keyboard.
+    page.keyboard.press("ArrowDown")  # the first sentence of the turn again: two codings start there
+    badges = view.locator(f'.wbc-turn[data-turn="{turn.position}"] .wbc-badge')
+    expect(badges).to_have_count(2)
+    names = [str(badges.nth(i).get_attribute("title")) for i in range(2)]  # "13 · Turning points (anna)"
+    editor = page.get_by_role("textbox", name="Memo on this coding")
+    for name in [*names, names[0]]:
+        page.keyboard.press("m")
+        wait_idle(page)
+        expect(page.get_by_text(name.replace(" (anna)", " · anna"), exact=True)).to_be_visible()
+        expect(editor).to_be_visible()
+        _focus_stays(page)
+    page.keyboard.press("Tab")
+    expect(editor).to_be_focused()
+    page.keyboard.type("Check against wave 2.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save memo")).to_be_focused()
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_text("Memo saved.")).to_be_visible()
+    expect(badges.first).to_have_class(re.compile(r"\bwbc-has-memo\b"))
+    shoot(page, "keyboard-coding-memo")
 
     # Code -> Retrieve -> Code keeps the interview; so does a reload (after signing in again).
     nav = page.get_by_test_id("stSidebarNav")

@@ -22,7 +22,7 @@ from workbench.ui.components.markup import Numbered, view_html
 from workbench.ui.components.offsets import parse_point, selection_span, to_code_point
 
 COMPONENT_NAME = "workbench_code_view"
-EVENTS = ("select", "pick", "key", "coding", "clear")
+EVENTS = ("select", "pick", "key", "coding", "open", "clear")
 ClickMode = Literal["sentence", "turn", "none"]
 
 _component = st.components.v2.component(
@@ -34,7 +34,7 @@ _component = st.components.v2.component(
 class ViewEvent:
     """One thing the user did in the text view, checked and in code points."""
 
-    kind: Literal["select", "turn", "sentence", "key", "coding", "clear"]
+    kind: Literal["select", "turn", "sentence", "key", "coding", "open", "clear"]
     span: tuple[int, int] | None = None
     turn: int | None = None
     number: int | None = None
@@ -69,13 +69,15 @@ def text_view(
         "pending": list(pending) if pending else None,
         "label": _(
             "Transcript. Arrow keys select the next or previous sentence, Shift with an arrow extends the "
-            "selection, Enter selects the whole turn; then type a code number. N and P: next and previous "
-            "uncoded turn of a participant. Escape clears the selection."
+            "selection, Enter selects the whole turn; then type a code number. M opens the coding at the "
+            "selection with its memo beside the text (M again: the next coding there). N and P: next and "
+            "previous uncoded turn of a participant. Escape clears the selection."
         ),
         "help": _(
             "Select text, click a sentence, or click a speaker for the whole turn; or use the keyboard: "
             "arrows move sentence by sentence, Shift+arrows extend, Enter takes the whole turn. Then type a "
-            "code's number (or press Apply). N/P: next/previous uncoded participant turn. Esc: clear."
+            "code's number (or press Apply). M: open the coding there and its memo (M again: the next one; "
+            "then Tab to the editor). N/P: next/previous uncoded participant turn. Esc: clear."
         ),
     }
     callbacks: dict[str, Any] = {
@@ -100,15 +102,8 @@ def read_event(name: str, payload: object, text: str, segments: Sequence[Segment
         return ViewEvent("select", span=selection_span(text, payload.get("start"), payload.get("end")))
     if name == "pick":
         return _pick(payload, text, segments)
-    if name == "key":
-        number = payload.get("number")
-        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-            raise InvalidInputError("Type the number of a code.")
-        start, end = payload.get("start"), payload.get("end")
-        span = selection_span(text, start, end) if start is not None and end is not None else None
-        if payload.get("sentences") is not None:  # the keyboard's sentence selection
-            span = sentence_span(payload.get("sentences"), segments)
-        return ViewEvent("key", span=span, number=number)
+    if name in ("key", "open"):
+        return _typed(name, payload, text, segments)
     if name == "coding":
         coding_id = payload.get("id")
         if not isinstance(coding_id, str) or not coding_id.isalnum():
@@ -117,6 +112,25 @@ def read_event(name: str, payload: object, text: str, segments: Sequence[Segment
     if name == "clear":
         return ViewEvent("clear")
     raise InvalidInputError(f"The text view sent an unknown event {name[:20]!r}.")
+
+
+def _typed(name: str, payload: Mapping[str, object], text: str, segments: Sequence[Segment]) -> ViewEvent:
+    """A key typed in the view: a code number (``key``) or M (``open``: the coding at the selection)."""
+    span = _typed_span(payload, text, segments)
+    if name == "open":  # the keyboard's way to a badge
+        return ViewEvent("open", span=span)
+    number = payload.get("number")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        raise InvalidInputError("Type the number of a code.")
+    return ViewEvent("key", span=span, number=number)
+
+
+def _typed_span(payload: Mapping[str, object], text: str, segments: Sequence[Segment]) -> tuple[int, int] | None:
+    """The selection a key press carries: the arrow keys' sentences, a mouse selection, or none."""
+    if payload.get("sentences") is not None:  # the keyboard's sentence selection
+        return sentence_span(payload.get("sentences"), segments)
+    start, end = payload.get("start"), payload.get("end")
+    return selection_span(text, start, end) if start is not None and end is not None else None
 
 
 def _pick(payload: Mapping[str, object], text: str, segments: Sequence[Segment]) -> ViewEvent:
