@@ -2,9 +2,12 @@
 
 What issue 20 found broken: after a speaker click the rerun replaced the markup, focus fell to
 the page body and the typed code number did nothing; Shift+arrows could not extend a selection;
-N landed on interviewer questions; every speaker label was a Tab stop. Here the researcher
-codes with the keyboard only (the one exception is the speaker click the page offers for the
-mouse) and each coding must land in the project at exactly the expected code points.
+N landed on interviewer questions; every speaker label was a Tab stop, and a coding's badge
+could only be clicked. Here the researcher codes with the keyboard only (the one exception is
+the speaker click the page offers for the mouse), each coding must land in the project at
+exactly the expected code points, M opens the codings at the selection one after another and a
+memo is written and saved from the keyboard; Code -> Retrieve -> Code and a reload keep the
+interview and the place in it.
 """
 
 from __future__ import annotations
@@ -169,13 +172,19 @@ def test_a_turn_and_a_run_of_sentences_are_coded_from_the_keyboard(page: Page, s
     expect(badges.first).to_have_class(re.compile(r"\bwbc-has-memo\b"))
     shoot(page, "keyboard-coding-memo")
 
-    # Code -> Retrieve -> Code keeps the interview; so does a reload (after signing in again).
+    # Code -> Retrieve -> Code keeps the interview and the place in it; so does a reload (after signing
+    # in again): the view scrolls back to the turn last worked on, far down the transcript.
+    last = max((s for s in interview.segments if s.kind is SegmentKind.TURN), key=lambda s: s.position)
+    view.locator(f'.wbc-turn[data-turn="{last.position}"] .wbc-speaker').click()
+    wait_idle(page)
+    _selected(page, last.start, last.end)
     nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_role("link", name="Retrieve", exact=True).click()
-    wait_idle(page)
-    nav.get_by_role("link", name="Code", exact=True).click()
-    wait_idle(page)
-    assert f"interview={interview.short_id}" in page.url
+    for name in ("Retrieve", "Code"):
+        nav.get_by_role("link", name=name, exact=True).click()
+        wait_idle(page)
+    view = page.get_by_test_id("wb-code-view")
+    expect(view.locator(f'.wbc-turn[data-turn="{last.position}"]')).to_be_in_viewport()
+    assert f"interview={interview.short_id}" in page.url and f"turn={last.position + 1}" in page.url
     page.reload()
     page.get_by_role("textbox", name="User name").fill(USER)
     page.get_by_role("textbox", name="Password").fill(demo_password(USER))
@@ -183,7 +192,10 @@ def test_a_turn_and_a_run_of_sentences_are_coded_from_the_keyboard(page: Page, s
     expect(page.get_by_role("heading", name="Code", exact=True)).to_be_visible(timeout=60_000)
     wait_idle(page)
     assert f"interview={interview.short_id}" in page.url
-    expect(page.get_by_test_id("wb-code-view").locator(f'.wbc-c[data-s="{span[0]}"]').first).to_be_visible()
+    expect(view.locator(f'.wbc-c[data-s="{span[0]}"]').first).to_be_attached()
+    expect(view.locator(f'.wbc-turn[data-turn="{last.position}"]')).to_be_in_viewport()
+    assert view.evaluate("(el) => el.scrollTop") > 0, "the view had to scroll to reach the last turn"
+    shoot(page, "keyboard-reload-keeps-the-place")
 
     after = _first_interview(server).spans
     assert {(first.start, first.end), (turn.start, turn.end), span} <= after - interview.spans

@@ -8,17 +8,15 @@ exercises the real path: trigger, the component's callback, the service, the re-
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import close, demo_project, new_app, sign_in
+from tests.ui.apptest import close, demo_project, new_app, send_view_event, sign_in, view_data
 from workbench.domain.models import SegmentKind
 from workbench.services.coding import interview_codings, open_for_coding
 from workbench.services.interviews import list_interviews
@@ -45,20 +43,11 @@ def _code_page(at: AppTest, user: str) -> AppTest:
 
 def _view(at: AppTest) -> tuple[str, str]:
     """(element id, markup) of the text view."""
-    [element] = at.get("bidi_component")
-    proto = element.proto
-    data = json.loads(proto.mixed.json if proto.WhichOneof("data") == "mixed" else proto.json)
-    return proto.id, data["html"]
+    component_id, data = view_data(at)
+    return component_id, data["html"]
 
 
-def _send_view_event(at: AppTest, event: str, value: object) -> AppTest:
-    """What the browser's ``setTriggerValue(event, value)`` sends, then the rerun it causes."""
-    component_id, _ = _view(at)
-    states = at._tree.get_widget_states()
-    trigger = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{component_id}__events")
-    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
-    states.widgets.append(trigger)
-    return at._run(states)
+_send_view_event = send_view_event
 
 
 def _pending(at: AppTest) -> object:

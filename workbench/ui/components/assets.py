@@ -75,6 +75,7 @@ export default function (component) {
   if (help && help.textContent !== (data.help || "")) help.textContent = data.help || ""; // plain text only
   if (data.label) root.setAttribute("aria-label", data.label);
   let view = views.get(root);
+  const fresh = !view; // mounted anew: back from another page, or after a reload
   if (!view) {
     view = { html: null, focusToken: null, digits: "", timer: null, controller: null, current: null,
              cursor: null, pickTimer: null };
@@ -101,6 +102,13 @@ export default function (component) {
     view.html = data.html;
     if (view.cursor && !data.pending) view.cursor = null; // cleared or coded on the server
     if (view.cursor) showCursor(false);
+  }
+  if (fresh && data.place !== null && data.place !== undefined &&
+      !(data.focus && data.focus.turn === data.place)) {
+    // Where the user last worked, not an older Next-uncoded jump: scroll there, take no focus.
+    if (data.focus) view.focusToken = data.focus.token;
+    const turn = root.querySelector('.wbc-turn[data-turn="' + Number(data.place) + '"]');
+    if (turn) { view.current = Number(data.place); turn.scrollIntoView({ block: "center" }); }
   }
   if (data.focus && data.focus.token !== view.focusToken) {
     view.focusToken = data.focus.token;

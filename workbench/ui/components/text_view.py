@@ -51,12 +51,15 @@ def text_view(
     pending: tuple[int, int] | None,
     sentences: Sequence[Segment] = (),
     focus: tuple[int, int] | None = None,
+    place: int | None = None,
     click: ClickMode = "sentence",
     on_event: Callable[[str], None] | None = None,
 ) -> None:
     """Mount the view; ``on_event(name)`` runs (before the page) when the user does something.
 
     ``focus`` is (turn position, token): the view scrolls to that turn once per new token.
+    ``place`` (a turn position) is where the user last worked: the view scrolls there when it is
+    mounted anew (back from another page, or after a reload), not on every rerun.
     ``sentences`` (code-point spans) let the arrow keys move and Shift+arrows extend the
     selection sentence by sentence in the browser.
     """
@@ -65,6 +68,7 @@ def text_view(
         "click": click,
         "max_number": max((n.number for n in numbers.values()), default=0),
         "focus": {"turn": focus[0], "token": focus[1]} if focus else None,
+        "place": place,
         "sentences": [[s.start, s.end] for s in sorted(sentences, key=lambda s: s.start)],
         "pending": list(pending) if pending else None,
         "label": _(
