@@ -114,8 +114,14 @@ with session.shown_errors():
 
     with text_col:
         focus = st.session_state.get(cs.FOCUS)
+        # Where the user works (the selection's turn) is kept for a page switch or a reload: the view
+        # scrolls back there when it opens anew.
+        worked = next((t for t in transcript.turns if span and t.start <= span[0] < t.end), None)
+        if worked is not None:
+            interview_url.remember_place(interview_id, worked.position)
+        place = interview_url.place(interview_id, len(transcript.turns))
         text_view(key=cs.VIEW, text=transcript.text, turns=transcript.turns, codings=state.codings, numbers=numbers,
-                  pending=span, focus=focus, click=click, on_event=act.on_view_event,
+                  pending=span, focus=focus, place=place, click=click, on_event=act.on_view_event,
                   sentences=[s for s in transcript.segments if s.kind is SegmentKind.SENTENCE])  # fmt: skip
 
     codings_tab, memo_tab, search_tab, events_tab = st.tabs([_("Codings"), _("Interview memos"), _("Code by search"),

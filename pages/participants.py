@@ -40,15 +40,23 @@ def label(name: str) -> str:
     return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else name
 
 
+# Column widths in pixels, so that a code, the interview count and six attributes fit the table's
+# width in a 1400-pixel window (issue 20: the last column was cut off). A long value is shortened
+# in its cell (its whole text shows when the cell is opened), which hides less than a column
+# nobody knows is there; a table still wider than the page (more attributes, a narrower window)
+# scrolls sideways with the participant's code pinned at its left.
+_NARROW, _TEXT = 70, 160
+
+
 def _column(definition: AttributeDef) -> object:
     heading = label(definition.name)
     if definition.type is AttributeType.INTEGER:
-        return st.column_config.NumberColumn(heading, step=1, format="%d")
+        return st.column_config.NumberColumn(heading, step=1, format="%d", width=_NARROW)
     if definition.type is AttributeType.DATE:
-        return st.column_config.DateColumn(heading, format="YYYY-MM-DD")
+        return st.column_config.DateColumn(heading, format="YYYY-MM-DD", width=_TEXT // 2 + _NARROW // 2)
     if definition.type is AttributeType.CATEGORY:
-        return st.column_config.SelectboxColumn(heading, options=list(definition.categories))
-    return st.column_config.TextColumn(heading)
+        return st.column_config.SelectboxColumn(heading, options=list(definition.categories), width=_TEXT)
+    return st.column_config.TextColumn(heading, width=_TEXT)
 
 
 def _changed(result: ParticipantChanges, verb: str) -> None:
@@ -92,8 +100,8 @@ with session.shown_errors():
     rows = [{"code": p.code, "interviews": p.interview_count, **{d.name: p.attributes.get(d.name) for d in definitions}}
             for p in participants]  # fmt: skip
     columns = {
-        "code": st.column_config.TextColumn(_("Code")),
-        "interviews": st.column_config.NumberColumn(_("Interviews")),
+        "code": st.column_config.TextColumn(_("Code"), width=_NARROW - 10, pinned=True),
+        "interviews": st.column_config.NumberColumn(_("Interviews"), width=_NARROW + 20),
     }
     edited = st.data_editor(
         rows,

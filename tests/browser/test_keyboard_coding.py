@@ -2,13 +2,17 @@
 
 What issue 20 found broken: after a speaker click the rerun replaced the markup, focus fell to
 the page body and the typed code number did nothing; Shift+arrows could not extend a selection;
-N landed on interviewer questions; every speaker label was a Tab stop. Here the researcher
-codes with the keyboard only (the one exception is the speaker click the page offers for the
-mouse) and each coding must land in the project at exactly the expected code points.
+N landed on interviewer questions; every speaker label was a Tab stop, and a coding's badge
+could only be clicked. Here the researcher codes with the keyboard only (the one exception is
+the speaker click the page offers for the mouse), each coding must land in the project at
+exactly the expected code points, M opens the codings at the selection one after another and a
+memo is written and saved from the keyboard; Code -> Retrieve -> Code and a reload keep the
+interview and the place in it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
@@ -144,13 +148,43 @@ def test_a_turn_and_a_run_of_sentences_are_coded_from_the_keyboard(page: Page, s
     _focus_stays(page)
     shoot(page, "keyboard-sentences-coded")
 
-    # Code -> Retrieve -> Code keeps the interview; so does a reload (after signing in again).
+    # The badges are no Tab stops: M opens the coding at the selection beside the text, M again the
+    # next one there (in the badges' order); Tab then reaches its memo, saved from the keyboard.
+    page.keyboard.press("ArrowDown")  # the first sentence of the turn again: two codings start there
+    badges = view.locator(f'.wbc-turn[data-turn="{turn.position}"] .wbc-badge')
+    expect(badges).to_have_count(2)
+    names = [str(badges.nth(i).get_attribute("title")) for i in range(2)]  # "13 · Turning points (anna)"
+    editor = page.get_by_role("textbox", name="Memo on this coding")
+    for name in [*names, names[0]]:
+        page.keyboard.press("m")
+        wait_idle(page)
+        expect(page.get_by_text(name.replace(" (anna)", " · anna"), exact=True)).to_be_visible()
+        expect(editor).to_be_visible()
+        _focus_stays(page)
+    page.keyboard.press("Tab")
+    expect(editor).to_be_focused()
+    page.keyboard.type("Check against wave 2.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save memo")).to_be_focused()
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_text("Memo saved.")).to_be_visible()
+    expect(badges.first).to_have_class(re.compile(r"\bwbc-has-memo\b"))
+    shoot(page, "keyboard-coding-memo")
+
+    # Code -> Retrieve -> Code keeps the interview and the place in it; so does a reload (after signing
+    # in again): the view scrolls back to the turn last worked on, far down the transcript.
+    last = max((s for s in interview.segments if s.kind is SegmentKind.TURN), key=lambda s: s.position)
+    view.locator(f'.wbc-turn[data-turn="{last.position}"] .wbc-speaker').click()
+    wait_idle(page)
+    _selected(page, last.start, last.end)
     nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_role("link", name="Retrieve", exact=True).click()
-    wait_idle(page)
-    nav.get_by_role("link", name="Code", exact=True).click()
-    wait_idle(page)
-    assert f"interview={interview.short_id}" in page.url
+    for name in ("Retrieve", "Code"):
+        nav.get_by_role("link", name=name, exact=True).click()
+        wait_idle(page)
+    view = page.get_by_test_id("wb-code-view")
+    expect(view.locator(f'.wbc-turn[data-turn="{last.position}"]')).to_be_in_viewport()
+    assert f"interview={interview.short_id}" in page.url and f"turn={last.position + 1}" in page.url
     page.reload()
     page.get_by_role("textbox", name="User name").fill(USER)
     page.get_by_role("textbox", name="Password").fill(demo_password(USER))
@@ -158,7 +192,10 @@ def test_a_turn_and_a_run_of_sentences_are_coded_from_the_keyboard(page: Page, s
     expect(page.get_by_role("heading", name="Code", exact=True)).to_be_visible(timeout=60_000)
     wait_idle(page)
     assert f"interview={interview.short_id}" in page.url
-    expect(page.get_by_test_id("wb-code-view").locator(f'.wbc-c[data-s="{span[0]}"]').first).to_be_visible()
+    expect(view.locator(f'.wbc-c[data-s="{span[0]}"]').first).to_be_attached()
+    expect(view.locator(f'.wbc-turn[data-turn="{last.position}"]')).to_be_in_viewport()
+    assert view.evaluate("(el) => el.scrollTop") > 0, "the view had to scroll to reach the last turn"
+    shoot(page, "keyboard-reload-keeps-the-place")
 
     after = _first_interview(server).spans
     assert {(first.start, first.end), (turn.start, turn.end), span} <= after - interview.spans

@@ -6,10 +6,12 @@ go through the same sign-in form a researcher uses.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
@@ -106,3 +108,21 @@ def interface_language(directory: Path, language: str) -> None:
             members_speak(ws, language)
         finally:
             ws.close()
+
+
+def view_data(at: AppTest) -> tuple[str, dict[str, Any]]:
+    """(element id, data) of the Code page's text view (AppTest runs no JavaScript: the data is what it gets)."""
+    [element] = at.get("bidi_component")
+    proto = element.proto
+    data: dict[str, Any] = json.loads(proto.mixed.json if proto.WhichOneof("data") == "mixed" else proto.json)
+    return proto.id, data
+
+
+def send_view_event(at: AppTest, event: str, value: object) -> AppTest:
+    """What the browser's ``setTriggerValue(event, value)`` sends, then the rerun it causes."""
+    component_id, _ = view_data(at)
+    states = at._tree.get_widget_states()
+    trigger = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{component_id}__events")
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
+    states.widgets.append(trigger)
+    return at._run(states)

@@ -8,16 +8,15 @@ exercises the real path: trigger, the component's callback, the service, the re-
 
 from __future__ import annotations
 
-import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import close, demo_project, new_app, sign_in
+from tests.ui.apptest import close, demo_project, new_app, send_view_event, sign_in, view_data
 from workbench.domain.models import SegmentKind
 from workbench.services.coding import interview_codings, open_for_coding
 from workbench.services.interviews import list_interviews
@@ -44,20 +43,11 @@ def _code_page(at: AppTest, user: str) -> AppTest:
 
 def _view(at: AppTest) -> tuple[str, str]:
     """(element id, markup) of the text view."""
-    [element] = at.get("bidi_component")
-    proto = element.proto
-    data = json.loads(proto.mixed.json if proto.WhichOneof("data") == "mixed" else proto.json)
-    return proto.id, data["html"]
+    component_id, data = view_data(at)
+    return component_id, data["html"]
 
 
-def _send_view_event(at: AppTest, event: str, value: object) -> AppTest:
-    """What the browser's ``setTriggerValue(event, value)`` sends, then the rerun it causes."""
-    component_id, _ = _view(at)
-    states = at._tree.get_widget_states()
-    trigger = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{component_id}__events")
-    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
-    states.widgets.append(trigger)
-    return at._run(states)
+_send_view_event = send_view_event
 
 
 def _pending(at: AppTest) -> object:
@@ -194,6 +184,40 @@ def test_a_badge_click_opens_the_coding_and_it_can_be_removed(app: AppTest, demo
     app.button(key="code.remove").click().run()
     assert "removed" in app.success[0].value
     assert len(_codings(demo_dir, interview_id)) == len(before) - 1
+
+
+def test_m_in_the_view_opens_each_coding_at_the_selection_in_turn(app: AppTest, demo_dir: Path) -> None:
+    """The keyboard's badge: M opens the coding at the selection, each further press the next."""
+    _code_page(app, "lena")
+    _, markup = _view(app)
+    # A turn holding several badges (the lead sees every coder's codings).
+    turns = re.findall(r'<div class="wbc-turn[^"]*" role="group" data-turn="(\d+)"(.*?)</div>', markup)
+    position, body = next((int(p), b) for p, b in turns if b.count("data-coding=") >= 2)
+    in_turn = re.findall(r'data-coding="([^"]+)"', body)
+    _send_view_event(app, "open", {"start": None, "end": None})
+    assert "Select a passage first" in app.error[0].value
+    assert app.selectbox(key=cs.CODING).value is None
+    _send_view_event(app, "pick", {"kind": "turn", "position": position})
+    opened = []
+    for _press in range(len(in_turn) + 1):
+        _send_view_event(app, "open", {"start": None, "end": None})
+        assert not app.error and not app.exception
+        opened.append(app.session_state[cs.CODING])
+        assert any(s.label == "Memo on this coding" for s in app.text_area)  # beside the text
+    assert opened[0] == in_turn[0]  # the badge that comes first in the turn
+    assert set(opened[:-1]) >= set(in_turn) and opened[-1] == opened[0]  # each once, then round again
+    # A passage no coding touches: a message, and the open coding stays open.
+    spans = {(c[2], c[3]) for c in _codings(demo_dir, _first_interview(demo_dir)[0])}
+    ws = open_project(demo_dir, PASSPHRASE, "lena")
+    try:
+        bare = next(t for t in open_for_coding(ws, _first_interview(demo_dir)[0]).turns
+                    if not any(a < t.end and t.start < b for a, b in spans))  # fmt: skip
+    finally:
+        ws.close()
+    _send_view_event(app, "pick", {"kind": "turn", "position": bare.position})
+    _send_view_event(app, "open", {"start": None, "end": None})
+    assert "No coding touches the selection" in app.info[0].value
+    assert app.session_state[cs.CODING] == opened[0]
 
 
 def test_a_coding_is_reshaped_by_words_sentences_and_turns_without_character_numbers(

@@ -11,7 +11,7 @@ import pytest
 from workbench.domain.models import Code, Coding, Segment, SegmentKind, SpeakerRole
 from workbench.errors import InvalidInputError
 from workbench.ui.components import assets
-from workbench.ui.components.markup import code_numbers, view_html
+from workbench.ui.components.markup import code_numbers, codings_at, view_html
 from workbench.ui.components.offsets import selection_span, to_code_point, trim_span, utf16_length
 from workbench.ui.components.text_view import read_event, sentence_at
 
@@ -204,13 +204,22 @@ def test_events_are_checked_and_converted() -> None:
     assert event is not None and (event.number, event.span) == (2, None)
     event = read_event("coding", {"id": "abc123"}, TEXT, segments)
     assert event is not None and event.coding_id == "abc123"
+    sentence = segments[2]
+    event = read_event("open", {"start": None, "end": None, "sentences": [sentence.start, sentence.end]}, TEXT,
+                       segments)  # fmt: skip
+    assert event is not None and (event.kind, event.span) == ("open", (sentence.start, sentence.end))
+    event = read_event("open", {"start": [emoji, 0], "end": [emoji, 4]}, TEXT, segments)
+    assert event is not None and event.span == (emoji, emoji + 3)
+    event = read_event("open", {"start": None, "end": None}, TEXT, segments)
+    assert event is not None and (event.kind, event.span) == ("open", None)
     assert read_event("select", None, TEXT, segments) is None
 
 
 @pytest.mark.parametrize(
     ("name", "payload"),
     [("select", "x"), ("pick", {"kind": "turn", "position": 9}), ("pick", {"kind": "other"}),
-     ("key", {"number": "1"}), ("key", {"number": -1}), ("coding", {"id": "<script>"}), ("mystery", {})],
+     ("key", {"number": "1"}), ("key", {"number": -1}), ("coding", {"id": "<script>"}), ("mystery", {}),
+     ("open", "x"), ("open", {"sentences": [0, len(TEXT)]}), ("open", {"start": [0, 0], "end": [999, 0]})],
 )  # fmt: skip
 def test_unexpected_events_are_refused(name: str, payload: object) -> None:
     with pytest.raises(InvalidInputError):
@@ -249,6 +258,27 @@ def test_the_transcript_is_one_tab_stop() -> None:
     tags = re.findall(r"<(?:button|span)[^>]*class=\"wbc-(?:speaker|badge)\"[^>]*>", markup)
     assert all('tabindex="-1"' in tag for tag in tags)
     assert 'tabindex="0"' in assets.HTML  # the view itself is the one stop
+
+
+def test_m_reaches_the_codings_at_a_selection_in_the_order_of_their_badges() -> None:
+    """The keyboard's way to a badge: the codings touching the selection, as the badges stand."""
+    numbers = code_numbers(_codes())
+    o, end = TEXT.index("Ő"), TEXT.index(" end")
+    later = _coding("c1", "a", o, end)
+    second_code = _coding("c2", "b", TEXT.index("😀"), len(TEXT))
+    first_code = _coding("c3", "a", TEXT.index("😀"), end, coder="bence")
+    elsewhere = _coding("c4", "a", 0, TEXT.index("\n"))
+    codings = [later, second_code, first_code, elsewhere]
+    assert [c.id for c in codings_at(codings, (o, o + 1), numbers)] == ["c3", "c2", "c1"]
+    markup = view_html(TEXT, _segments(), codings, numbers)
+    # The same order as in the text; a coding starting before its turn (in the speaker label) still
+    # has its badge, where the turn's text starts.
+    assert re.findall(r'data-coding="(c\d)"', markup) == ["c4", "c3", "c2", "c1"]
+    label_only = _coding("c5", "b", 0, TEXT.index("Hi"))  # nothing of it in the text: no badge
+    assert "c5" not in view_html(TEXT, _segments(), [*codings, label_only], numbers)
+    # Touching means sharing a character: a coding ending where the selection starts is not at it.
+    assert [c.id for c in codings_at(codings, (end, len(TEXT)), numbers)] == ["c2"]
+    assert codings_at(codings, (TEXT.index("\n"), TEXT.index("😀")), numbers) == []
 
 
 def test_a_coding_with_a_memo_is_marked_on_its_badge_in_words_and_not_by_colour() -> None:

@@ -1,5 +1,7 @@
 """The interview stays put: in the URL (``?interview=<short id>``) and across pages (issue 20, item 3).
 
+So does the place in it: the turn last worked on (``&turn=N``), where the view scrolls back to.
+
 Before, going Code -> Retrieve -> Code reset the interview, and a reload (which signs out)
 landed on the first interview after signing in again.
 """
@@ -12,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import demo_project
+from tests.ui.apptest import demo_project, send_view_event, view_data
 from workbench.domain.models import InterviewSummary
 from workbench.services.interviews import list_interviews
 from workbench.services.projects import open_project
@@ -85,3 +87,37 @@ def test_an_unknown_short_id_in_the_url_falls_back_to_the_first_interview(
     _sign_in_here(app)
     assert not app.exception
     assert _interview_box(app) == interviews[0].id
+
+
+def test_the_turn_worked_on_is_kept_for_a_page_switch_and_a_reload(
+    app: AppTest, interviews: list[InterviewSummary]
+) -> None:
+    app.switch_page("pages/code.py").run()
+    _sign_in_here(app)
+    assert view_data(app)[1]["place"] is None and "turn" not in app.query_params
+    send_view_event(app, "pick", {"kind": "turn", "position": 7})
+    assert app.query_params.get("turn") == "8" and view_data(app)[1]["place"] == 7  # counted from 1 in the URL
+    app.query_params.clear()  # the sidebar's page switch drops query parameters
+    app.switch_page("pages/retrieve.py").run()
+    app.query_params.clear()
+    app.switch_page("pages/code.py").run()
+    assert view_data(app)[1]["place"] == 7 and app.query_params.get("turn") == "8"
+    # Another interview: the old turn number means nothing there.
+    next(s for s in app.selectbox if s.label == "Interview").select(interviews[1].id).run()
+    assert view_data(app)[1]["place"] is None and "turn" not in app.query_params
+
+
+def test_a_reload_scrolls_back_to_the_turn_in_the_url(app: AppTest, interviews: list[InterviewSummary]) -> None:
+    app.query_params["interview"] = interviews[2].short_id
+    app.query_params["turn"] = "5"
+    app.switch_page("pages/code.py").run()
+    _sign_in_here(app)
+    assert _interview_box(app) == interviews[2].id and view_data(app)[1]["place"] == 4
+
+
+@pytest.mark.parametrize("turn", ["0", "100000", "-3", "x", "2.5"])
+def test_a_turn_outside_the_interview_is_ignored(app: AppTest, turn: str) -> None:
+    app.query_params["turn"] = turn
+    app.switch_page("pages/code.py").run()
+    _sign_in_here(app)
+    assert not app.exception and view_data(app)[1]["place"] is None

@@ -19,6 +19,9 @@ from workbench.domain.models import InterviewSummary
 
 PARAM = "interview"
 CURRENT = "interview.current"  # the id of the interview last open on these pages, in this session
+TURN = "turn"
+"""``?turn=N``: the turn (counted from 1) last worked on in the interview, scrolled to when the Code page opens."""
+PLACE = "interview.place"  # (interview id, turn position) last worked on, in this session
 
 
 def wanted() -> str | None:
@@ -54,6 +57,37 @@ def keep_in_url() -> None:
         st.query_params[PARAM] = ref[:8]
     if ref and CURRENT not in st.session_state:
         st.session_state[CURRENT] = ref
+
+
+def remember_place(interview_id: str, position: int) -> None:
+    """Where in the interview the user works (the turn of the selection), for the next page or reload.
+
+    A turn number says where, never what: it is kept in the URL like the interview's short id.
+    """
+    st.session_state[PLACE] = (interview_id, position)
+    if st.query_params.get(TURN) != str(position + 1):
+        st.query_params[TURN] = str(position + 1)
+
+
+def place(interview_id: str, turn_count: int) -> int | None:
+    """The turn to scroll to when the view opens: the URL's (a reload), else this session's (a page switch)."""
+    value = st.query_params.get(TURN)
+    if isinstance(value, str) and value.strip().isdigit() and 1 <= int(value) <= turn_count:
+        return int(value) - 1
+    kept = st.session_state.get(PLACE)
+    if isinstance(kept, tuple) and kept[0] == interview_id and 0 <= kept[1] < turn_count:
+        position: int = kept[1]
+        if st.query_params.get(TURN) != str(position + 1):
+            st.query_params[TURN] = str(position + 1)
+        return position
+    return None
+
+
+def forget_place() -> None:
+    """Another interview was chosen: the old one's turn means nothing in it."""
+    st.session_state.pop(PLACE, None)
+    if TURN in st.query_params:
+        del st.query_params[TURN]
 
 
 PASSAGE = "at"

@@ -12,10 +12,14 @@ markup (``markup.view_html``) and reports what the user did as trigger values:
   (digits typed within 0.7 s form one number; the selection ends are null when nothing is
   selected: the page then uses the pending one; ``"sentences": [start, end]`` when the arrow
   keys made the selection);
-- ``coding``: ``{"id": coding_id}`` when a numbered badge is clicked;
+- ``coding``: ``{"id": coding_id}`` when a numbered badge is clicked (or Enter pressed on it);
+- ``open``: ``{"start": ..., "end": ...}`` or ``{"sentences": [start, end]}`` (as ``key``, without
+  the number) when M is pressed: the page opens the coding at that selection, the next one on
+  each further press;
 - ``clear``: ``{}`` on Escape.
 
-Keyboard: the transcript is one Tab stop (the speaker buttons and badges are ``tabindex=-1``).
+Keyboard: the transcript is one Tab stop (the speaker buttons and badges are ``tabindex=-1``);
+what a badge does is M on the selection, so a 400-turn transcript needs no 400 stops.
 Focus stays on it across reruns: when the markup is replaced (every selection and coding
 changes it) the element that had focus is gone, so the view takes focus back whenever the
 user was working in it, and whenever the page moves it to a turn (Next uncoded).
@@ -71,6 +75,7 @@ export default function (component) {
   if (help && help.textContent !== (data.help || "")) help.textContent = data.help || ""; // plain text only
   if (data.label) root.setAttribute("aria-label", data.label);
   let view = views.get(root);
+  const fresh = !view; // mounted anew: back from another page, or after a reload
   if (!view) {
     view = { html: null, focusToken: null, digits: "", timer: null, controller: null, current: null,
              cursor: null, pickTimer: null };
@@ -97,6 +102,13 @@ export default function (component) {
     view.html = data.html;
     if (view.cursor && !data.pending) view.cursor = null; // cleared or coded on the server
     if (view.cursor) showCursor(false);
+  }
+  if (fresh && data.place !== null && data.place !== undefined &&
+      !(data.focus && data.focus.turn === data.place)) {
+    // Where the user last worked, not an older Next-uncoded jump: scroll there, take no focus.
+    if (data.focus) view.focusToken = data.focus.token;
+    const turn = root.querySelector('.wbc-turn[data-turn="' + Number(data.place) + '"]');
+    if (turn) { view.current = Number(data.place); turn.scrollIntoView({ block: "center" }); }
   }
   if (data.focus && data.focus.token !== view.focusToken) {
     view.focusToken = data.focus.token;
@@ -313,6 +325,18 @@ export default function (component) {
     }, 0);
   }, on);
 
+  function typedSelection() {
+    // What a key press applies to: the arrow keys' sentences, else a mouse selection, else none
+    // (the page then uses the pending one).
+    const payload = { start: null, end: null };
+    if (view.cursor) payload.sentences = cursorSpan();
+    else {
+      const span = selection();
+      if (span) { payload.start = span.start; payload.end = span.end; }
+    }
+    return payload;
+  }
+
   const ARROWS = { ArrowDown: true, ArrowRight: true, ArrowUp: false, ArrowLeft: false };
 
   root.addEventListener("keydown", (event) => {
@@ -326,17 +350,20 @@ export default function (component) {
         const number = Number(view.digits);
         view.digits = "";
         window.clearTimeout(view.pickTimer); // the number carries the selection itself
-        const payload = { number, start: null, end: null };
-        if (view.cursor) payload.sentences = cursorSpan();
-        else {
-          const span = selection();
-          if (span) { payload.start = span.start; payload.end = span.end; }
-        }
-        send("key", payload);
+        send("key", Object.assign({ number }, typedSelection()));
       };
       // Wait for a second digit only while one could still name a code (13 after 1, say).
       if (Number(view.digits) * 10 > (data.max_number || 0)) sendKey();
       else view.timer = window.setTimeout(sendKey, 700);
+    } else if ((event.key === "Enter" || event.key === " ") && event.target.closest(".wbc-badge")) {
+      event.preventDefault(); // a badge a screen reader moved to: the same as clicking it
+      send("coding", { id: event.target.closest(".wbc-badge").dataset.coding });
+    } else if (event.key === "m" || event.key === "M") {
+      // The badges are not Tab stops: M opens the coding at the selection (again: the next one).
+      event.preventDefault();
+      event.stopPropagation();
+      window.clearTimeout(view.pickTimer); // the press carries the selection itself
+      send("open", typedSelection());
     } else if (event.key in ARROWS) {
       event.preventDefault();
       event.stopPropagation();

@@ -62,7 +62,7 @@ from workbench.ui.components.code_state import (
     set_pending,
     transcript,
 )
-from workbench.ui.components.markup import code_numbers
+from workbench.ui.components.markup import code_numbers, codings_at
 from workbench.ui.components.text_view import raw_event, read_event
 
 log = logging.getLogger("workbench.ui")
@@ -133,8 +133,30 @@ def handle_view_event(ws: Workspace, interview_id: str, name: str, payload: obje
         _apply(ws, interview_id, [numbers[event.number]], event.span or pending())
     elif event.kind == "coding":
         st.session_state[CODING] = event.coding_id
+    elif event.kind == "open":
+        open_coding_at(ws, interview_id, event.span)
     elif event.kind == "clear":
         set_pending(None)
+
+
+def open_coding_at(ws: Workspace, interview_id: str, span: tuple[int, int] | None) -> None:
+    """M in the text view: open the coding at the selection beside the text, as its badge would.
+
+    Pressed again on the same place it opens the next coding there (in the badges' order), so
+    overlapping codings are all reachable from the one Tab stop the transcript has.
+    """
+    if span is not None:
+        set_pending(span)
+    span = span or pending()
+    if span is None:
+        raise InvalidInputError(_("Select a passage first (the arrow keys), then press M to open its coding."))
+    here = codings_at(interview_codings(ws, interview_id).codings, span, code_numbers(_codes(ws)))
+    if not here:
+        flash("info", _("No coding touches the selection; move to a highlighted passage and press M again."))
+        return
+    ids = [c.id for c in here]
+    current = st.session_state.get(CODING)
+    st.session_state[CODING] = ids[(ids.index(current) + 1) % len(ids)] if current in ids else ids[0]
 
 
 def pick_numbers() -> None:

@@ -130,7 +130,7 @@ def coding_editor(ws: Workspace, coding: Coding, numbers: dict[str, Numbered]) -
     sentences or turns instead of character numbers (issue 20, item 4)."""
     may_change = may_change_coding(ws.user, coding.coder_id)
     name = numbers[coding.code_id].label if coding.code_id in numbers else "?"
-    st.subheader(_("Coding"))
+    st.subheader(_("Coding"), anchor=False)  # no link icon: Tab from the text goes straight to the memo
     st.caption(f"{md(name)} · {md(coding.coder)}")
     st.markdown(quote(preview(coding.text, 600)))
     memo_key = f"code.memo.{coding.id}"

@@ -18,6 +18,7 @@ from workbench.i18n import N_
 from workbench.services.coding import open_for_coding
 from workbench.services.coding_search import SearchResult
 from workbench.services.workspace import Workspace
+from workbench.ui import interview_url
 
 INTERVIEW = "code.interview"
 VIEW = "code.view"
@@ -80,6 +81,7 @@ def focus(turn: int) -> None:
 
 
 def on_interview_change() -> None:
+    interview_url.forget_place()
     set_pending(None)
     st.session_state.pop(FOCUS, None)
     st.session_state.pop(CODING, None)

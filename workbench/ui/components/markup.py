@@ -171,23 +171,36 @@ def view_html(
     parts: list[str] = []
     for turn in sorted(turns, key=lambda t: t.start):
         low, high = bisect.bisect_left(ordered, turn.start), bisect.bisect_left(ordered, turn.end)
+        carried: list[Coding] = []  # codings starting between turns get their badge where the turn starts
         while index < low:  # boundaries between turns (in speaker labels or blank lines)
-            sweep.move_to(ordered[index])
+            carried.extend(sweep.move_to(ordered[index]))
             index += 1
         inner = [turn.start, *(x for x in ordered[low:high] if x != turn.start), turn.end]
         body: list[str] = []
         coded = False
         for a, b in itertools.pairwise(inner):
-            started: list[Coding] = []
+            started, carried = carried, []
             if index < len(ordered) and ordered[index] == a:
-                started = sweep.move_to(a)
+                started = started + sweep.move_to(a)
                 index += 1
+            started = [c for c in started if c.id in sweep.active]  # not one that ended before the text
             body.extend(_badge(c, numbers, read_only) for c in sorted(started, key=lambda c: _order(c, numbers)))
             active = sorted(sweep.active.values(), key=lambda c: _order(c, numbers))
             coded = coded or bool(active)
             body.append(_piece(text, a, b, active, numbers=numbers, pending=pending))
         parts.append(_turn(turn, "".join(body), coded, read_only))
     return f'<div class="wbc-doc">{"".join(parts)}</div>'
+
+
+def codings_at(codings: Sequence[Coding], span: tuple[int, int], numbers: dict[str, Numbered]) -> list[Coding]:
+    """The codings touching ``span``, in the order their badges stand in the text.
+
+    The keyboard's way to a badge (M in the view): the first press opens the first of these,
+    each further press the next, so every coding can be reached without a Tab stop of its own.
+    """
+    start, end = span
+    touching = [c for c in codings if c.start < end and start < c.end]
+    return sorted(touching, key=lambda c: (c.start, *_order(c, numbers)))
 
 
 def _order(coding: Coding, numbers: dict[str, Numbered]) -> tuple[int, str, str]:

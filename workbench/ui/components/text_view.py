@@ -22,7 +22,7 @@ from workbench.ui.components.markup import Numbered, view_html
 from workbench.ui.components.offsets import parse_point, selection_span, to_code_point
 
 COMPONENT_NAME = "workbench_code_view"
-EVENTS = ("select", "pick", "key", "coding", "clear")
+EVENTS = ("select", "pick", "key", "coding", "open", "clear")
 ClickMode = Literal["sentence", "turn", "none"]
 
 _component = st.components.v2.component(
@@ -34,7 +34,7 @@ _component = st.components.v2.component(
 class ViewEvent:
     """One thing the user did in the text view, checked and in code points."""
 
-    kind: Literal["select", "turn", "sentence", "key", "coding", "clear"]
+    kind: Literal["select", "turn", "sentence", "key", "coding", "open", "clear"]
     span: tuple[int, int] | None = None
     turn: int | None = None
     number: int | None = None
@@ -51,12 +51,15 @@ def text_view(
     pending: tuple[int, int] | None,
     sentences: Sequence[Segment] = (),
     focus: tuple[int, int] | None = None,
+    place: int | None = None,
     click: ClickMode = "sentence",
     on_event: Callable[[str], None] | None = None,
 ) -> None:
     """Mount the view; ``on_event(name)`` runs (before the page) when the user does something.
 
     ``focus`` is (turn position, token): the view scrolls to that turn once per new token.
+    ``place`` (a turn position) is where the user last worked: the view scrolls there when it is
+    mounted anew (back from another page, or after a reload), not on every rerun.
     ``sentences`` (code-point spans) let the arrow keys move and Shift+arrows extend the
     selection sentence by sentence in the browser.
     """
@@ -65,17 +68,20 @@ def text_view(
         "click": click,
         "max_number": max((n.number for n in numbers.values()), default=0),
         "focus": {"turn": focus[0], "token": focus[1]} if focus else None,
+        "place": place,
         "sentences": [[s.start, s.end] for s in sorted(sentences, key=lambda s: s.start)],
         "pending": list(pending) if pending else None,
         "label": _(
             "Transcript. Arrow keys select the next or previous sentence, Shift with an arrow extends the "
-            "selection, Enter selects the whole turn; then type a code number. N and P: next and previous "
-            "uncoded turn of a participant. Escape clears the selection."
+            "selection, Enter selects the whole turn; then type a code number. M opens the coding at the "
+            "selection with its memo beside the text (M again: the next coding there). N and P: next and "
+            "previous uncoded turn of a participant. Escape clears the selection."
         ),
         "help": _(
             "Select text, click a sentence, or click a speaker for the whole turn; or use the keyboard: "
             "arrows move sentence by sentence, Shift+arrows extend, Enter takes the whole turn. Then type a "
-            "code's number (or press Apply). N/P: next/previous uncoded participant turn. Esc: clear."
+            "code's number (or press Apply). M: open the coding there and its memo (M again: the next one; "
+            "then Tab to the editor). N/P: next/previous uncoded participant turn. Esc: clear."
         ),
     }
     callbacks: dict[str, Any] = {
@@ -100,15 +106,8 @@ def read_event(name: str, payload: object, text: str, segments: Sequence[Segment
         return ViewEvent("select", span=selection_span(text, payload.get("start"), payload.get("end")))
     if name == "pick":
         return _pick(payload, text, segments)
-    if name == "key":
-        number = payload.get("number")
-        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-            raise InvalidInputError("Type the number of a code.")
-        start, end = payload.get("start"), payload.get("end")
-        span = selection_span(text, start, end) if start is not None and end is not None else None
-        if payload.get("sentences") is not None:  # the keyboard's sentence selection
-            span = sentence_span(payload.get("sentences"), segments)
-        return ViewEvent("key", span=span, number=number)
+    if name in ("key", "open"):
+        return _typed(name, payload, text, segments)
     if name == "coding":
         coding_id = payload.get("id")
         if not isinstance(coding_id, str) or not coding_id.isalnum():
@@ -117,6 +116,25 @@ def read_event(name: str, payload: object, text: str, segments: Sequence[Segment
     if name == "clear":
         return ViewEvent("clear")
     raise InvalidInputError(f"The text view sent an unknown event {name[:20]!r}.")
+
+
+def _typed(name: str, payload: Mapping[str, object], text: str, segments: Sequence[Segment]) -> ViewEvent:
+    """A key typed in the view: a code number (``key``) or M (``open``: the coding at the selection)."""
+    span = _typed_span(payload, text, segments)
+    if name == "open":  # the keyboard's way to a badge
+        return ViewEvent("open", span=span)
+    number = payload.get("number")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        raise InvalidInputError("Type the number of a code.")
+    return ViewEvent("key", span=span, number=number)
+
+
+def _typed_span(payload: Mapping[str, object], text: str, segments: Sequence[Segment]) -> tuple[int, int] | None:
+    """The selection a key press carries: the arrow keys' sentences, a mouse selection, or none."""
+    if payload.get("sentences") is not None:  # the keyboard's sentence selection
+        return sentence_span(payload.get("sentences"), segments)
+    start, end = payload.get("start"), payload.get("end")
+    return selection_span(text, start, end) if start is not None and end is not None else None
 
 
 def _pick(payload: Mapping[str, object], text: str, segments: Sequence[Segment]) -> ViewEvent:
