@@ -192,7 +192,9 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_cli(directory: Path, facts: dict[str, str], work: Path, runs: int, *, release: bool) -> Figures:
+def measure_cli(
+    directory: Path, facts: dict[str, str], work: Path, runs: int, *, release: bool, exchange: bool = True
+) -> Figures:
     qdpx = work / "project.qdpx"
     out = Figures()
     _measure(out, "cli unlock (status)", lambda: _cli("status", str(directory)), runs)
@@ -204,6 +206,8 @@ def measure_cli(directory: Path, facts: dict[str, str], work: Path, runs: int, *
         runs,
     )
     _measure(out, "cli cooccurrence", lambda: _cli("cooccurrence", str(directory), "-o", str(work / "c.csv")), runs)
+    if not exchange:  # --no-exchange: the analysis paths only (the .qdpx round trip takes minutes)
+        return out
     _measure(out, "cli qdpx export", lambda: _cli("qdpx", "export", str(directory), "-o", str(qdpx)), runs)
     target = work / f"imported-{uuid.uuid4().hex[:8]}"
     with _fresh_database():  # the environment is read inside: on PostgreSQL it names the new schema
@@ -243,6 +247,7 @@ def measure_services(directory: Path, facts: dict[str, str], runs: int) -> Figur
         coded_passages,
         cooccurrence,
         find_code,
+        snapshot,
     )
 
     out = Figures()
@@ -266,6 +271,21 @@ def measure_services(directory: Path, facts: dict[str, str], runs: int) -> Figur
         out["page Dashboard (the three)"] = sum(out[n] for n in three)
         out.cpu["page Dashboard (the three)"] = sum(out.cpu[n] for n in three)
         _measure(out, "page Agreement 5 coders", lambda: agreement_report(ws), runs)
+
+        def dashboard() -> None:  # as the page runs them since the third pass: the manifests checked once
+            verified = snapshot(ws)
+            code_frequencies(ws, snapshot=verified)
+            cooccurrence(ws, snapshot=verified)
+            code_by_attribute(ws, "group", snapshot=verified)
+
+        def retrieve_page() -> None:
+            verified = snapshot(ws)
+            code_frequencies(ws, snapshot=verified)
+            coded_passages(ws, code.id, snapshot=verified)
+
+        _measure(out, "  snapshot (the manifests checked)", lambda: snapshot(ws), runs)
+        _measure(out, "page Dashboard (one snapshot)", dashboard, runs)
+        _measure(out, "page Retrieve (frequencies + passages)", retrieve_page, runs)
     finally:
         ws.close()
     before = _rss_mib()
@@ -304,7 +324,9 @@ def _fresh_database() -> Iterator[None]:
         admin.dispose()
 
 
-def run_curve(sizes: list[int], words: int, runs: int, cli_runs: int, *, release: bool) -> dict[int, Figures]:
+def run_curve(
+    sizes: list[int], words: int, runs: int, cli_runs: int, *, release: bool, exchange: bool = True
+) -> dict[int, Figures]:
     """Grow one project through ``sizes`` and measure at each size (generation time is per step)."""
     results: dict[int, Figures] = {}
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp, _fresh_database():
@@ -319,8 +341,9 @@ def run_curve(sizes: list[int], words: int, runs: int, cli_runs: int, *, release
             figures = Figures()
             figures["generate (this step)"] = time.perf_counter() - step
             figures.cpu["generate (this step)"] = time.process_time() - step_cpu
-            for part in (measure_services(work / "project", facts, runs),
-                         measure_cli(work / "project", facts, work, cli_runs, release=release)):  # fmt: skip
+            services = measure_services(work / "project", facts, runs)
+            cli = measure_cli(work / "project", facts, work, cli_runs, release=release, exchange=exchange)
+            for part in (services, cli):
                 figures.update(part)
                 figures.cpu.update(part.cpu)
             figures["file size (MiB)"] = _size_mib(work / "project")
@@ -363,13 +386,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="repetitions per in-process measure (median)")
     parser.add_argument("--cli-runs", type=int, default=3, help="repetitions per CLI measure (median)")
     parser.add_argument("--no-release", action="store_true", help="skip the release and the XLSX export (NER scan)")
+    parser.add_argument("--no-exchange", action="store_true", help="skip the .qdpx export and import")
     args = parser.parse_args(argv)
     sizes = sorted(int(n) for n in args.interviews.split(","))
     if args.backend == "postgresql":
         os.environ["SCALE_BENCH_PG"] = "1"
     else:
         os.environ.pop("WORKBENCH_DATABASE_URL", None)
-    results = run_curve(sizes, args.words, args.runs, args.cli_runs, release=not args.no_release)
+    results = run_curve(
+        sizes, args.words, args.runs, args.cli_runs, release=not args.no_release, exchange=not args.no_exchange
+    )
     print(f"scale benchmark, {args.backend}, {time.strftime('%Y-%m-%d')}, "
           f"median of {args.runs} in-process, {args.cli_runs} through the CLI (import and release: 1 run)")  # fmt: skip
     print(_table(sizes, results, args.words))

@@ -10,6 +10,7 @@ from workbench.domain.models import SegmentKind
 from workbench.i18n import N_, format_number, format_percent
 from workbench.i18n import gettext as _
 from workbench.services.agreement import agreement_report, compare_coders
+from workbench.services.retrieval import snapshot
 from workbench.services.visibility import blind_state, set_comparison_open
 from workbench.ui import session
 from workbench.ui.safe_text import md
@@ -94,10 +95,11 @@ with session.shown_errors():
             st.rerun()
 
     unit, kind = UNITS[st.radio(_("Unit of analysis"), list(UNITS), horizontal=True, format_func=_)]
-    report = agreement_report(ws, unit=unit, segment_kind=kind)
+    verified = snapshot(ws)  # the manifests checked once for this run of the page
+    report = agreement_report(ws, unit=unit, segment_kind=kind, snapshot=verified)
     chosen = st.multiselect(_("Coders"), report.coders, default=report.coders)
     if set(chosen) != set(report.coders):
-        report = agreement_report(ws, coders=chosen, unit=unit, segment_kind=kind)
+        report = agreement_report(ws, coders=chosen, unit=unit, segment_kind=kind, snapshot=verified)
     overall, coded = report.overall_with_uncoded, report.overall_coded_only
     cols = [*st.columns(2), *st.columns(2)]  # two rows of two: four in a row cut the labels off at 1024 px
     cols[0].metric(_("Krippendorff's alpha"), _number(overall.alpha), help=_("Pooled over all codes and units"))
@@ -125,7 +127,7 @@ with session.shown_errors():
         st.stop()
     code_id = st.selectbox(_("Code"), list(names), format_func=names.__getitem__)
     include = st.checkbox(_("Show passages they agree on too"))
-    comparison = compare_coders(ws, code_id, coders=report.coders, include_agreements=include)
+    comparison = compare_coders(ws, code_id, coders=report.coders, include_agreements=include, snapshot=verified)
     st.caption(
         _("{disagreed} passages with disagreement, {agreed} coded identically.").format(
             disagreed=comparison.disagreed, agreed=comparison.agreed

@@ -10,7 +10,7 @@ from workbench.i18n import gettext as _
 from workbench.nlp.theme_labels import label
 from workbench.services.codebook.queries import list_codes
 from workbench.services.interviews import list_interviews
-from workbench.services.retrieval import code_frequencies, coding_progress, cooccurrence
+from workbench.services.retrieval import code_frequencies, coding_progress, cooccurrence, snapshot
 from workbench.services.theme_labels import MAX_NAME_CHARS, rename_theme
 from workbench.services.themes import (
     latest_themes,
@@ -150,7 +150,8 @@ with session.shown_errors():
                 download(_("Prevalence CSV"), prevalence, f"themes-by-{attribute}")
 
     st.subheader(_("Codes"))
-    frequencies = [f for f in code_frequencies(ws) if f.codable]
+    verified = snapshot(ws)  # the manifests checked once for the three tables below
+    frequencies = [f for f in code_frequencies(ws, snapshot=verified) if f.codable]
     freq_rows = frequency_rows(frequencies)
     bars = px.bar(freq_rows, x="codings", y="code", orientation="h", height=120 + 24 * len(freq_rows),
                   labels={"codings": _("codings")})  # fmt: skip
@@ -158,7 +159,7 @@ with session.shown_errors():
     st.plotly_chart(bars, key="code-frequencies")
     download(_("Code frequencies CSV"), freq_rows, "code-frequencies")
 
-    matrix = cooccurrence(ws)
+    matrix = cooccurrence(ws, snapshot=verified)
     if matrix.code_names:
         st.subheader(_("Code co-occurrence (speaker turns coded with both)"))
         heat = go.Figure(go.Heatmap(z=[list(r) for r in matrix.counts], x=list(matrix.code_names),
@@ -168,7 +169,7 @@ with session.shown_errors():
         download(_("Co-occurrence CSV"), cooccurrence_rows(matrix), "cooccurrence")
 
     st.subheader(_("Coding progress"))
-    progress_table = progress_rows(coding_progress(ws))
+    progress_table = progress_rows(coding_progress(ws, snapshot=verified))
     # The chart's legend names only members who coded something: a lead with no codings is not a coder.
     coding = {str(r["coder"]) for r in progress_table if int(str(r["codings"])) > 0}
     if coding:

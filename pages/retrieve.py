@@ -26,6 +26,7 @@ from workbench.services.retrieval import (
     coded_passages,
     coding_progress,
     cooccurrence,
+    snapshot,
 )
 from workbench.services.visibility import blind_state
 from workbench.ui import interview_url, session
@@ -63,7 +64,8 @@ with session.shown_errors():
     if ws.user.role is Role.RESEARCHER and blind and not opened:
         st.info(_("Blind coding: you see only your own codings until a lead opens the comparison."))
     view = st.radio(_("Show"), VIEWS, horizontal=True, label_visibility="collapsed", format_func=_)
-    frequencies = code_frequencies(ws)
+    verified = snapshot(ws)  # the manifests checked once for this run of the page
+    frequencies = code_frequencies(ws, snapshot=verified)
 
     if view == "Passages":
         labels = {f.code_id: f"{'  ' * f.depth}{f.code_name} ({f.codings_with_children})" for f in frequencies}
@@ -82,7 +84,7 @@ with session.shown_errors():
                     if values:
                         filters[definition.name] = values
         passages = coded_passages(ws, code_id, include_children=include, coders=chosen or None,
-                                  participant_filter=filters, context_chars=context)  # fmt: skip
+                                  participant_filter=filters, context_chars=context, snapshot=verified)  # fmt: skip
         grouped = _group(passages)
         interviews_hit = len({p.interview_id for p in passages})
         st.caption(_("{passages} ({codings}) in {interviews}.").format(
@@ -125,7 +127,7 @@ with session.shown_errors():
         st.download_button(_("Download CSV"), to_csv(rows, columns), file_name="frequencies.csv", mime="text/csv")
 
     elif view == "Co-occurrence":
-        matrix = cooccurrence(ws)
+        matrix = cooccurrence(ws, snapshot=verified)
         st.caption(_("Speaker turns coded with both codes (by any coder you can see); the diagonal: with that code."))
         rows = cooccurrence_rows(matrix)
         st.dataframe(rows, hide_index=True)
@@ -138,7 +140,7 @@ with session.shown_errors():
             st.info(_("No participant attributes to group by yet."))
             st.stop()
         attribute = st.selectbox(_("Participant attribute"), names)
-        table = code_by_attribute(ws, attribute)
+        table = code_by_attribute(ws, attribute, snapshot=verified)
         st.caption(_("Codings per code and attribute value; the first row counts the participants with each value."))
         rows = attribute_rows(table)
         st.dataframe(rows, hide_index=True)
@@ -146,7 +148,7 @@ with session.shown_errors():
                            file_name=f"codes-by-{attribute}.csv", mime="text/csv")  # fmt: skip
 
     else:
-        rows = progress_rows(coding_progress(ws))
+        rows = progress_rows(coding_progress(ws, snapshot=verified))
         st.caption(_("Codings and coded speaker turns per interview and coder."))
         st.dataframe(rows, hide_index=True)
         st.download_button(_("Download CSV"), to_csv(rows), file_name="progress.csv", mime="text/csv")

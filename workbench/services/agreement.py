@@ -34,7 +34,7 @@ from workbench.domain.models import Code, Coding, SegmentKind
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingMeta
 from workbench.errors import InvalidInputError, NotFoundError
-from workbench.services.retrieval import VisibleCodings, load_visible
+from workbench.services.retrieval import VisibleCodings, verified_codings
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
 
@@ -47,6 +47,7 @@ def agreement_report(
     coders: Sequence[str] | None = None,
     unit: AgreementUnit = AgreementUnit.SEGMENT,
     segment_kind: SegmentKind = SegmentKind.TURN,
+    snapshot: VisibleCodings | None = None,
 ) -> AgreementReport:
     """Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha, per code and overall.
 
@@ -55,7 +56,7 @@ def agreement_report(
     require(ws.user, Action.VIEW_AGREEMENT)
     visible = coders_visible_to(ws)
     with ws.read() as repo:
-        data = load_visible(repo, visible)
+        data = verified_codings(ws, repo, visible, snapshot)
         segments = repo.interviews.segment_spans(segment_kind) if unit is AgreementUnit.SEGMENT else {}
     chosen = choose_coders(data, coders)
     used_ids = {x.code_id for x in data.all() if x.coder in chosen}
@@ -175,6 +176,7 @@ def compare_coders(
     coders: Sequence[str] | None = None,
     include_agreements: bool = False,
     context_chars: int = 120,
+    snapshot: VisibleCodings | None = None,
 ) -> CodeComparison:
     """Where coders applied one code differently: each group of overlapping codings, side by side.
 
@@ -185,7 +187,7 @@ def compare_coders(
     require(ws.user, Action.VIEW_AGREEMENT)
     visible = coders_visible_to(ws)
     with ws.write() as repo:
-        data = load_visible(repo, visible)
+        data = verified_codings(ws, repo, visible, snapshot)
         code = _code(data.codes, code_id)
         chosen = choose_coders(data, coders)
         passages: list[ComparisonPassage] = []

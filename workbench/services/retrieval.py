@@ -16,6 +16,16 @@ codings' clear metadata (code, coder, span), authenticated by each interview's m
 (``CodingRepo.verified_meta``): nothing is decrypted to be counted. Only ``coded_passages`` returns
 text; it opens the quotes of the chosen code and the text of the interviews they are in, nothing
 else, and records that in the audit log (the code and a count, never text).
+
+Verify once per page: checking the manifests is the main cost of every counting call (tens of
+microseconds per coding), so a page or command that runs several of them (the Dashboard's
+frequencies, co-occurrence and progress; the Retrieve page's frequencies and passages; the
+Agreement page) takes one ``snapshot(ws)`` and passes it as ``snapshot=`` to each call. A
+snapshot is a value made for one call chain, never a cache: it holds what was verified at one
+moment, is used only by the workspace, user and visibility it was made for (any other call
+ignores it and verifies afresh), and a database change made after it is seen by the next
+snapshot, which the next page run takes. Text is never taken from a snapshot: the quotes are
+read, and their manifest checked, in the call that returns them.
 """
 
 from __future__ import annotations
@@ -48,17 +58,34 @@ ParticipantFilter = Mapping[str, object]
 """Attribute name -> required value, or a list of accepted values; all must hold."""
 
 
+Owner = tuple[int, str, frozenset[str] | None]
+"""Who a snapshot was made for: the workspace (its ``id``), the acting user and what they may see."""
+
+
 @dataclass(frozen=True)
 class VisibleCodings:
-    """The readable interviews and, per interview, the codings' metadata the acting user may see."""
+    """The readable interviews and, per interview, the codings' metadata the acting user may see.
+
+    Made by ``snapshot`` (with its ``owner``) it can be handed to several counting calls of one
+    page; ``owner`` is None for one made inside a single call.
+    """
 
     interviews: list[InterviewSummary]
     codings: dict[str, list[CodingMeta]]
     codes: list[Code]
+    owner: Owner | None = None
 
     def all(self) -> Iterable[CodingMeta]:
         for summary in self.interviews:
             yield from self.codings[summary.id]
+
+    def of_coders(self, coders: Collection[str] | None) -> VisibleCodings:
+        """The same snapshot with only these coders' codings (all when None)."""
+        if coders is None:
+            return self
+        keep = set(coders)
+        codings = {i: [c for c in found if c.coder in keep] for i, found in self.codings.items()}
+        return VisibleCodings(self.interviews, codings, self.codes, self.owner)
 
 
 def load_visible(repo: Repo, visible: frozenset[str] | None, coders: Collection[str] | None = None) -> VisibleCodings:
@@ -68,6 +95,43 @@ def load_visible(repo: Repo, visible: frozenset[str] | None, coders: Collection[
     meta = repo.codings.verified_meta([i.id for i in interviews])
     codings = {i.id: [c for c in meta[i.id] if allowed_coders is None or c.coder in allowed_coders] for i in interviews}
     return VisibleCodings(interviews, codings, repo.codebook.codes())
+
+
+def _owner(ws: Workspace, visible: frozenset[str] | None) -> Owner:
+    return (id(ws), ws.user.id, visible)
+
+
+def snapshot(ws: Workspace) -> VisibleCodings:
+    """The verified codings' metadata the acting user may see, for several counting calls of one page.
+
+    Every manifest is checked here, once; pass the result as ``snapshot=`` to ``code_frequencies``,
+    ``cooccurrence``, ``code_by_attribute``, ``coding_progress``, ``coded_passages``,
+    ``agreement_report`` and ``compare_coders`` of the same page run or command, and take a new
+    one on the next (see the module docstring). Needs what those calls need to count.
+    """
+    if not (allowed(ws.user, Action.READ_TRANSCRIPTS) or allowed(ws.user, Action.VIEW_AGREEMENT)):
+        require(ws.user, Action.READ_TRANSCRIPTS)
+    visible = coders_visible_to(ws)
+    with ws.read() as repo:
+        data = load_visible(repo, visible)
+    return VisibleCodings(data.interviews, data.codings, data.codes, _owner(ws, visible))
+
+
+def verified_codings(
+    ws: Workspace,
+    repo: Repo,
+    visible: frozenset[str] | None,
+    given: VisibleCodings | None,
+    coders: Collection[str] | None = None,
+) -> VisibleCodings:
+    """``given`` when it was made for this workspace, user and visibility; else verified afresh.
+
+    A snapshot that no longer fits (another session's, or made before the lead opened the
+    comparison) is never used: the call then checks the manifests itself.
+    """
+    if given is not None and given.owner is not None and given.owner == _owner(ws, visible):
+        return given.of_coders(coders)
+    return load_visible(repo, visible, coders)
 
 
 def find_code(ws: Workspace, ref: str) -> Code:
@@ -103,12 +167,16 @@ def coded_passages(
     coders: Sequence[str] | None = None,
     participant_filter: ParticipantFilter | None = None,
     context_chars: int = 200,
+    snapshot: VisibleCodings | None = None,
 ) -> list[CodedPassage]:
-    """Every visible coding of a code across interviews, in interview and text order, with context."""
+    """Every visible coding of a code across interviews, in interview and text order, with context.
+
+    The quotes are read and their interviews' manifests checked here whatever ``snapshot`` holds.
+    """
     require(ws.user, Action.READ_TRANSCRIPTS)
     visible = coders_visible_to(ws)
     with ws.write() as repo:
-        data = load_visible(repo, visible, coders)
+        data = verified_codings(ws, repo, visible, snapshot, coders)
         names = {c.id: c.name for c in data.codes}
         if code_id not in names:
             raise NotFoundError(f"There is no code with the id {code_id}.")
@@ -152,12 +220,12 @@ def _matching_interviews(
     return {i.id for i in interviews if i.participant_code in codes}
 
 
-def code_frequencies(ws: Workspace) -> list[CodeFrequency]:
+def code_frequencies(ws: Workspace, *, snapshot: VisibleCodings | None = None) -> list[CodeFrequency]:
     """The code tree in codebook order, each code with its visible codings counted."""
     require(ws.user, Action.READ_TRANSCRIPTS)
     visible = coders_visible_to(ws)
     with ws.read() as repo:
-        data = load_visible(repo, visible)
+        data = verified_codings(ws, repo, visible, snapshot)
     by_code: dict[str, list[tuple[InterviewSummary, CodingMeta]]] = defaultdict(list)
     for summary in data.interviews:
         for c in data.codings[summary.id]:
@@ -203,12 +271,12 @@ def _codes_per_turn(turns: Sequence[tuple[int, int]], codings: Sequence[CodingMe
     return found
 
 
-def cooccurrence(ws: Workspace) -> CooccurrenceMatrix:
+def cooccurrence(ws: Workspace, *, snapshot: VisibleCodings | None = None) -> CooccurrenceMatrix:
     """How many speaker turns each two codes share (by any visible coder); codes never used are left out."""
     require(ws.user, Action.READ_TRANSCRIPTS)
     visible = coders_visible_to(ws)
     with ws.read() as repo:
-        data = load_visible(repo, visible)
+        data = verified_codings(ws, repo, visible, snapshot)
         turns = repo.interviews.segment_spans(SegmentKind.TURN)
     pairs: Counter[tuple[str, str]] = Counter()
     for summary in data.interviews:
@@ -222,7 +290,9 @@ def cooccurrence(ws: Workspace) -> CooccurrenceMatrix:
     )
 
 
-def code_by_attribute(ws: Workspace, attribute_name: str) -> CodeAttributeMatrix:
+def code_by_attribute(
+    ws: Workspace, attribute_name: str, *, snapshot: VisibleCodings | None = None
+) -> CodeAttributeMatrix:
     """Codings per code and value of one participant attribute (category, integer or date)."""
     require(ws.user, Action.READ_TRANSCRIPTS)
     visible = coders_visible_to(ws)
@@ -235,7 +305,7 @@ def code_by_attribute(ws: Workspace, attribute_name: str) -> CodeAttributeMatrix
             raise InvalidInputError(
                 f"{attribute_name!r} is free text; group by a category, integer or date attribute instead."
             )
-        data = load_visible(repo, visible)
+        data = verified_codings(ws, repo, visible, snapshot)
         participants = repo.participants.all()
     value_of = {
         p.code: definition.encode(definition.parse(p.attributes[attribute_name]))
@@ -273,12 +343,12 @@ def _columns(categories: Sequence[str], present: set[str]) -> list[str]:
     return [c for c in categories if c in present] + ordered + special
 
 
-def coding_progress(ws: Workspace) -> list[CodingProgress]:
+def coding_progress(ws: Workspace, *, snapshot: VisibleCodings | None = None) -> list[CodingProgress]:
     """Codings and coded turns per interview and coder, zeros included, so gaps show."""
     require(ws.user, Action.READ_TRANSCRIPTS)
     visible = coders_visible_to(ws)
     with ws.read() as repo:
-        data = load_visible(repo, visible)
+        data = verified_codings(ws, repo, visible, snapshot)
         turns = repo.interviews.segment_spans(SegmentKind.TURN)
     coders = sorted({c.coder for c in data.all()} | ({ws.user.name} if allowed(ws.user, Action.CODE) else set()))
     if visible is not None:

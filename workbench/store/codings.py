@@ -27,7 +27,7 @@ from workbench.errors import NotFoundError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import ordered_id, utcnow
-from workbench.store.sealing import coding_bind, manifest_version
+from workbench.store.sealing import coding_bind, coding_entry, manifest_version
 
 if TYPE_CHECKING:
     from workbench.store.repo import Repo
@@ -47,6 +47,9 @@ class CodingRepo:
 
         The manifest is checked over all of the interview's rows first; with ``code_ids`` only
         those codes' quotes and memos are opened (Retrieve shows one code, not the interview).
+        When this transaction already verified the interview (``verified_meta`` under a version 2
+        manifest), rows that equal the verified entries, all of the chosen codes' entries and no
+        other, need no second check; anything else is checked against the manifest as before.
         """
         cipher = self.repo.interviews.cipher(interview_id)
         query = (
@@ -58,7 +61,8 @@ class CodingRepo:
         if code_ids is not None:
             query = query.where(s.coding.c.code_id.in_(list(code_ids)))
         rows = self.conn.execute(query).all()
-        self.repo.check_manifest(interview_id, cipher)
+        if code_ids is None or not _as_verified(self.repo.verified_entries(interview_id), rows, code_ids):
+            self.repo.check_manifest(interview_id, cipher)
         return [
             Coding(
                 id=r.id,
@@ -109,7 +113,8 @@ class CodingRepo:
             cipher = self.repo.keyring.cipher(self.conn, key_id, f"interview {interview_id[:8]}")
             found = rows[interview_id]
             if not self.repo.changed(interview_id):
-                version = manifest_version(cipher, interview_id, manifest, found, memos[interview_id])
+                seen = self.repo.verified_entries(interview_id)
+                version = manifest_version(cipher, interview_id, manifest, found, memos[interview_id], seen=seen)
                 if version < 2:
                     for r in found:
                         cipher.open("coding", r["id"], "text", r["text_enc"], coding_bind(r))
@@ -377,6 +382,16 @@ class CodingRepo:
     def is_archived(self, coding_id: str) -> bool:
         query = select(s.coding_archive.c.id).where(s.coding_archive.c.id == coding_id)
         return self.conn.execute(query).first() is not None
+
+
+def _as_verified(seen: dict[str, list[object]], rows: Sequence[Any], code_ids: Collection[str]) -> bool:
+    """Whether ``rows`` are exactly the verified codings of ``code_ids``, each unchanged since it was verified."""
+    if not seen:
+        return False
+    wanted = set(code_ids)
+    if sum(1 for e in seen.values() if e[2] in wanted) != len(rows):
+        return False
+    return all(seen.get(r.id) == coding_entry(r._mapping) for r in rows)
 
 
 def _to_json(value: object) -> object:

@@ -44,6 +44,7 @@ class Repo:
         self.keyring = keyring
         self._changed: set[str] = set()
         self._events_changed: set[str] = set()
+        self._verified: dict[str, dict[str, list[object]]] = {}
 
     # -- repositories (created on first use, so a transaction pays only for what it reads) --
 
@@ -115,6 +116,7 @@ class Repo:
         """
         if interview_id in self._changed:
             return
+        self._verified.pop(interview_id, None)
         cipher = self._manifest_cipher(interview_id)
         if cipher is not None:
             check_manifest(self.conn, cipher, interview_id)
@@ -153,6 +155,16 @@ class Repo:
     def changed(self, interview_id: str) -> bool:
         """Whether this transaction changed the interview's codings or memos (its manifest was checked then)."""
         return interview_id in self._changed
+
+    def verified_entries(self, interview_id: str) -> dict[str, list[object]]:
+        """Where ``CodingRepo.verified_meta`` leaves the codings' entries it verified in this transaction.
+
+        Each entry (``sealing.coding_entry``: id, metadata and ciphertext hashes) was covered by a
+        matching version 2 manifest; a row read later in the transaction that equals its entry is
+        therefore authentic, one that does not is checked against the manifest again. Emptied when
+        the transaction changes the interview.
+        """
+        return self._verified.setdefault(interview_id, {})
 
     def check_manifest(self, interview_id: str, cipher: FieldCipher) -> None:
         """Check the manifest, unless this transaction changed the interview (it was checked then)."""

@@ -155,12 +155,25 @@ def _manifest_mac(cipher: FieldCipher, interview_id: str, digest: bytes, prefix:
 
 
 def manifest_version(
-    cipher: FieldCipher, interview_id: str, stored: bytes | None, codings: list[Columns], memos: list[Columns]
+    cipher: FieldCipher,
+    interview_id: str,
+    stored: bytes | None,
+    codings: list[Columns],
+    memos: list[Columns],
+    *,
+    seen: dict[str, list[object]] | None = None,
 ) -> int:
-    """2 or 1: which manifest version ``stored`` is over exactly these rows; IntegrityError if neither."""
+    """2 or 1: which manifest version ``stored`` is over exactly these rows; IntegrityError if neither.
+
+    With ``seen``, a version 2 match also leaves each coding's verified entry there by id, so a
+    later read in the same transaction can compare its rows with them (``CodingRepo.of_interview``).
+    """
     if stored is not None:
-        v2 = [coding_entry(r) for r in codings] + [memo_entry(m) for m in memos]
+        entries = [coding_entry(r) for r in codings]
+        v2 = entries + [memo_entry(m) for m in memos]
         if hmac.compare_digest(bytes(stored), _manifest_mac(cipher, interview_id, _hash(v2))):
+            if seen is not None:
+                seen.update((str(e[1]), e) for e in entries)
             return 2
         v1 = _manifest_mac(cipher, interview_id, _hash(_v1_entries(codings, memos)), MANIFEST_V1)
         if hmac.compare_digest(bytes(stored), v1):
