@@ -27,7 +27,7 @@ from workbench.errors import NotFoundError
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import ordered_id, utcnow
-from workbench.store.sealing import coding_bind, coding_entry, manifest_version
+from workbench.store.sealing import MAC_BYTES, coding_bind, coding_entry, manifest_version, metadata_verified
 
 if TYPE_CHECKING:
     from workbench.store.repo import Repo
@@ -85,45 +85,49 @@ class CodingRepo:
     def verified_meta(self, interview_ids: Collection[str]) -> dict[str, list[CodingMeta]]:
         """The codings' metadata of these (unshredded) interviews, in text order, without decrypting.
 
-        Each interview's manifest (version 2 covers code, coder, span and flag of every coding) is
-        checked against exactly the rows returned, so a changed, added or removed row is refused
-        with the integrity error as ``of_interview`` would. An interview still carrying a version 1
-        manifest has each quote opened instead (its binding authenticates the metadata) and the
-        plaintext dropped at once. Two queries for the whole project, whatever its size.
+        Each interview's manifest is checked against exactly the rows returned, so a changed, added
+        or removed row is refused with the integrity error as ``of_interview`` would. A version 3
+        manifest's metadata half covers code, coder, span and flag of every coding and each memo's
+        author, so no ciphertext is read at all (``sealing.metadata_verified``). An interview whose
+        manifest is older has the whole manifest checked over its rows and their ciphertexts
+        (version 2 covers the metadata too; under version 1 each quote is opened, its binding
+        authenticating the metadata, and the plaintext dropped at once) until its next change
+        seals version 3; while any interview is older, the ciphertexts are read with the rows.
+        Three queries for the whole project, whatever its size.
         """
         wanted = set(interview_ids)
-        c = s.coding.c
-        meta: dict[str, list[CodingMeta]] = {i: [] for i in wanted}
-        rows: dict[str, list[Any]] = {i: [] for i in wanted}
         names = {u.id: u.name for u in self.repo.users.everyone()}
-        query = select(c.id, c.interview_id, c.code_id, c.coder_id, c.start, c.end, c.suggested,
-                       c.text_enc, c.memo_enc).order_by(c.interview_id, c.start, c.end)  # fmt: skip
-        for r in self.conn.execute(query).mappings():
-            if r["interview_id"] in wanted:
-                rows[r["interview_id"]].append(r)
-        memos: dict[str, list[Any]] = {i: [] for i in wanted}
-        for m in self.conn.execute(select(s.memo.c.id, s.memo.c.interview_id, s.memo.c.author_id,
-                                          s.memo.c.text_enc)).mappings():  # fmt: skip
-            if m["interview_id"] in wanted:
-                memos[m["interview_id"]].append(m)
         heads = self.conn.execute(select(s.interview.c.id, s.interview.c.manifest_enc, s.interview.c.data_key_id))
         stored = {r.id: (r.manifest_enc, r.data_key_id) for r in heads}
+        current = all(len(stored[i][0] or b"") == 2 * MAC_BYTES for i in wanted if i in stored)
+        rows, memos = self._meta_rows(wanted, ciphertexts=not current)  # older manifests need the ciphertexts
         for interview_id in wanted:
             manifest, key_id = stored.get(interview_id, (None, ""))
+            if self.repo.changed(interview_id):
+                continue  # checked when this transaction first touched it
             cipher = self.repo.keyring.cipher(self.conn, key_id, f"interview {interview_id[:8]}")
             found = rows[interview_id]
-            if not self.repo.changed(interview_id):
-                seen = self.repo.verified_entries(interview_id)
-                version = manifest_version(cipher, interview_id, manifest, found, memos[interview_id], seen=seen)
-                if version < 2:
-                    for r in found:
-                        cipher.open("coding", r["id"], "text", r["text_enc"], coding_bind(r))
-            meta[interview_id] = [
-                CodingMeta(r["id"], interview_id, r["code_id"], names.get(r["coder_id"], "?"), r["coder_id"],
-                           r["start"], r["end"], bool(r["suggested"]))
-                for r in found
-            ]  # fmt: skip
-        return meta
+            if metadata_verified(cipher, interview_id, manifest, found, memos[interview_id]):
+                continue
+            seen = self.repo.verified_entries(interview_id)
+            version = manifest_version(cipher, interview_id, manifest, found, memos[interview_id],
+                                       seen=seen)  # fmt: skip
+            if version < 2:
+                for r in found:
+                    cipher.open("coding", r["id"], "text", r["text_enc"], coding_bind(r))
+        return {interview_id: _meta(interview_id, found, names) for interview_id, found in rows.items()}
+
+    def _meta_rows(self, wanted: set[str], *, ciphertexts: bool) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+        """The codings and memos of these interviews by interview: clear columns, and ciphertexts if asked."""
+        c, m = s.coding.c, s.memo.c
+        columns = [c.id, c.interview_id, c.code_id, c.coder_id, c.start, c.end, c.suggested]
+        memo_columns = [m.id, m.interview_id, m.author_id]
+        if ciphertexts:
+            columns += [c.text_enc, c.memo_enc]
+            memo_columns.append(m.text_enc)
+        query = select(*columns).order_by(c.interview_id, c.start, c.end)
+        rows = _grouped(self.conn.execute(query).mappings(), wanted)
+        return rows, _grouped(self.conn.execute(select(*memo_columns)).mappings(), wanted)
 
     def counts(self) -> tuple[Counter[str], Counter[str], Counter[str]]:
         """Codings per interview, per coder name and per code id (no decryption needed)."""
@@ -382,6 +386,23 @@ class CodingRepo:
     def is_archived(self, coding_id: str) -> bool:
         query = select(s.coding_archive.c.id).where(s.coding_archive.c.id == coding_id)
         return self.conn.execute(query).first() is not None
+
+
+def _meta(interview_id: str, rows: Sequence[Any], names: dict[str, str]) -> list[CodingMeta]:
+    return [
+        CodingMeta(r["id"], interview_id, r["code_id"], names.get(r["coder_id"], "?"), r["coder_id"],
+                   r["start"], r["end"], bool(r["suggested"]))
+        for r in rows
+    ]  # fmt: skip
+
+
+def _grouped(rows: Iterable[Any], wanted: set[str]) -> dict[str, list[Any]]:
+    """Rows by their interview, for the wanted interviews only (each present, if with no rows)."""
+    found: dict[str, list[Any]] = {i: [] for i in wanted}
+    for r in rows:
+        if r["interview_id"] in wanted:
+            found[r["interview_id"]].append(r)
+    return found
 
 
 def _as_verified(seen: dict[str, list[object]], rows: Sequence[Any], code_ids: Collection[str]) -> bool:

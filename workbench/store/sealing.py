@@ -102,6 +102,16 @@ author, so counting and agreement can trust those clear columns after one MAC ch
 without opening a single quote. A version 1 manifest (written before) still verifies; readers that
 rely on the metadata then open the quotes (which checks the binding) until the next write seals
 version 2."""
+MANIFEST_V3 = b"workbench manifest v3|interview|"
+MANIFEST_V3_METADATA = b"workbench manifest v3 metadata|interview|"
+"""Version 3 is two MACs, 64 bytes: the first over what version 2 covers (ids, metadata and the
+hashes of every ciphertext), the second over the ids and clear metadata alone (each coding's code,
+coder, span and suggestion flag, each memo's author). Reads of text check both; counting checks
+the second only (``metadata_verified``), so it reads no ciphertext at all. Each half names its
+version and kind in the MAC's message, so neither half, nor a 32-byte prefix, passes for another
+version. Every write seals version 3; an interview still carrying version 2 or 1 verifies as before
+and counting then falls back to the full check until its next change."""
+MAC_BYTES = 32
 
 
 def _sha(blob: object) -> str:
@@ -116,6 +126,43 @@ def coding_entry(r: Columns) -> list[object]:
 
 def memo_entry(r: Columns) -> list[object]:
     return ["memo", r["id"], r["author_id"], _sha(r["text_enc"])]
+
+
+def coding_meta_entry(r: Columns) -> list[object]:
+    """A coding's part of the version 3 metadata digest: id and every clear column its quote is bound to."""
+    return ["coding", r["id"], r["code_id"], r["coder_id"], int(r["start"]), int(r["end"]), bool(r["suggested"])]
+
+
+def memo_meta_entry(r: Columns) -> list[object]:
+    return ["memo", r["id"], r["author_id"]]
+
+
+def _v3(cipher: FieldCipher, interview_id: str, codings: list[Columns], memos: list[Columns]) -> bytes:
+    """The version 3 manifest of these rows (which must carry their ciphertexts)."""
+    full = [coding_entry(r) for r in codings] + [memo_entry(m) for m in memos]
+    return _manifest_mac(cipher, interview_id, _hash(full), MANIFEST_V3) + _metadata_mac(
+        cipher, interview_id, codings, memos
+    )
+
+
+def _metadata_mac(cipher: FieldCipher, interview_id: str, codings: list[Columns], memos: list[Columns]) -> bytes:
+    entries = [coding_meta_entry(r) for r in codings] + [memo_meta_entry(m) for m in memos]
+    return _manifest_mac(cipher, interview_id, _hash(entries), MANIFEST_V3_METADATA)
+
+
+def metadata_verified(
+    cipher: FieldCipher, interview_id: str, stored: bytes | None, codings: list[Columns], memos: list[Columns]
+) -> bool:
+    """Whether a version 3 manifest vouches for exactly these rows' metadata (no ciphertext needed).
+
+    False when ``stored`` is not version 3 (the caller then checks the full manifest, which reads
+    the ciphertexts); IntegrityError when it is and the rows differ (changed, added or removed).
+    """
+    if stored is None or len(stored) != 2 * MAC_BYTES:
+        return False
+    if hmac.compare_digest(bytes(stored)[MAC_BYTES:], _metadata_mac(cipher, interview_id, codings, memos)):
+        return True
+    raise IntegrityError(f"interview {interview_id[:8]} (its codings and memos differ from those last written)")
 
 
 def _v1_entries(codings: list[Columns], memos: list[Columns]) -> list[list[str]]:
@@ -163,18 +210,28 @@ def manifest_version(
     *,
     seen: dict[str, list[object]] | None = None,
 ) -> int:
-    """2 or 1: which manifest version ``stored`` is over exactly these rows; IntegrityError if neither.
+    """3, 2 or 1: which manifest version ``stored`` is over exactly these rows; IntegrityError if none.
 
-    With ``seen``, a version 2 match also leaves each coding's verified entry there by id, so a
-    later read in the same transaction can compare its rows with them (``CodingRepo.of_interview``).
+    A version 3 manifest must match in both halves. With ``seen``, a version 3 or 2 match also
+    leaves each coding's verified entry there by id, so a later read in the same transaction can
+    compare its rows with them (``CodingRepo.of_interview``).
     """
     if stored is not None:
         entries = [coding_entry(r) for r in codings]
-        v2 = entries + [memo_entry(m) for m in memos]
-        if hmac.compare_digest(bytes(stored), _manifest_mac(cipher, interview_id, _hash(v2))):
+        full = entries + [memo_entry(m) for m in memos]
+        digest = _hash(full)
+        if len(stored) == 2 * MAC_BYTES:  # version 3: both halves (the second raises if it differs)
+            first = _manifest_mac(cipher, interview_id, digest, MANIFEST_V3)
+            whole = hmac.compare_digest(bytes(stored)[:MAC_BYTES], first)
+            version = 3 if whole and metadata_verified(cipher, interview_id, stored, codings, memos) else 0
+        elif hmac.compare_digest(bytes(stored), _manifest_mac(cipher, interview_id, digest)):
+            version = 2
+        else:
+            version = 0
+        if version:
             if seen is not None:
                 seen.update((str(e[1]), e) for e in entries)
-            return 2
+            return version
         v1 = _manifest_mac(cipher, interview_id, _hash(_v1_entries(codings, memos)), MANIFEST_V1)
         if hmac.compare_digest(bytes(stored), v1):
             return 1
@@ -182,16 +239,16 @@ def manifest_version(
 
 
 def seal_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> None:
+    """Seal the interview's manifest (version 3) over its codings and memos as they are now."""
     codings, memos = _rows(conn, interview_id)
-    entries = [coding_entry(r) for r in codings] + [memo_entry(m) for m in memos]
-    mac = _manifest_mac(cipher, interview_id, _hash(entries))
+    mac = _v3(cipher, interview_id, codings, memos)
     conn.execute(update(s.interview).where(s.interview.c.id == interview_id).values(manifest_enc=mac))
 
 
 def check_manifest(conn: Connection, cipher: FieldCipher, interview_id: str) -> int:
     """Raise IntegrityError unless the interview's codings and memos are exactly those last written.
 
-    Returns the manifest's version (see ``MANIFEST_V2``).
+    Returns the manifest's version (see ``MANIFEST_V3``).
     """
     stored = conn.execute(
         select(s.interview.c.manifest_enc).where(s.interview.c.id == interview_id)
