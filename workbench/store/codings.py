@@ -47,9 +47,10 @@ class CodingRepo:
 
         The manifest is checked over all of the interview's rows first; with ``code_ids`` only
         those codes' quotes and memos are opened (Retrieve shows one code, not the interview).
-        When this transaction already verified the interview (``verified_meta`` under a version 2
-        manifest), rows that equal the verified entries, all of the chosen codes' entries and no
-        other, need no second check; anything else is checked against the manifest as before.
+        When this transaction already checked the interview's whole manifest (``verified_meta`` on
+        an interview not yet on version 3, whose metadata it can only verify that way), rows that
+        equal the verified entries, all of the chosen codes' entries and no other, need no second
+        check; anything else is checked against the manifest as before.
         """
         cipher = self.repo.interviews.cipher(interview_id)
         query = (

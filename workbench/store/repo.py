@@ -159,8 +159,8 @@ class Repo:
     def verified_entries(self, interview_id: str) -> dict[str, list[object]]:
         """Where ``CodingRepo.verified_meta`` leaves the codings' entries it verified in this transaction.
 
-        Each entry (``sealing.coding_entry``: id, metadata and ciphertext hashes) was covered by a
-        matching version 2 manifest; a row read later in the transaction that equals its entry is
+        Each entry (``sealing.coding_entry``: id, metadata and ciphertext hashes) was covered by
+        the interview's whole manifest, found matching; a row read later in the transaction that equals its entry is
         therefore authentic, one that does not is checked against the manifest again. Emptied when
         the transaction changes the interview.
         """
