@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from workbench.domain.codebook import Snapshot
 from workbench.domain.models import Segment, SegmentKind, SpeakerRole
@@ -48,12 +48,13 @@ class CodingRecord:
     end: int
 
 
-@dataclass(frozen=True)
-class CodingMeta:
+class CodingMeta(NamedTuple):
     """A coding's clear-text metadata, authenticated by its interview's manifest, nothing decrypted.
 
     Counting, co-occurrence and agreement need only who coded what where; the quote and memo stay
-    sealed. Same attribute names as ``Coding`` for the fields they share.
+    sealed. Same attribute names as ``Coding`` for the fields they share. A named tuple, not a
+    dataclass: the counting paths build one per coding of the project on every call, and a tuple
+    is built about three times faster than a frozen dataclass.
     """
 
     id: str
