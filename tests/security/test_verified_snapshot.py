@@ -19,7 +19,7 @@ from sqlalchemy import select, text, update
 from tests.helpers import TRANSCRIPT_A, add_codes
 from workbench.domain.attributes import AttributeDef, AttributeType
 from workbench.domain.models import Role
-from workbench.errors import IntegrityError
+from workbench.errors import IntegrityError, PermissionDeniedError
 from workbench.services.agreement import agreement_report, compare_coders
 from workbench.services.coding import add_coding, set_coding_memo
 from workbench.services.interviews import add_transcript
@@ -102,6 +102,19 @@ def test_a_snapshot_is_never_used_by_another_user(project: Workspace) -> None:
     assert own[codes[1]] == {"bob": 1}
     assert {p.coder for p in coded_passages(bob, codes[1], snapshot=everyone)} == {"bob"}
     assert {r.coder for r in coding_progress(bob, snapshot=everyone)} == {"bob"}
+
+
+def test_a_member_who_may_not_count_gets_no_snapshot_and_cannot_use_one(project: Workspace) -> None:
+    _setup(project)
+    add_user(project, "wendy", Role.WRITER)
+    with project.read() as repo:
+        wendy = repo.users.by_name("wendy")
+    assert wendy is not None
+    writer = dataclasses.replace(project, user=wendy)
+    with pytest.raises(PermissionDeniedError):
+        snapshot(writer)
+    with pytest.raises(PermissionDeniedError):
+        code_frequencies(writer, snapshot=snapshot(project))
 
 
 def test_a_snapshot_taken_before_the_visibility_changed_is_not_used(project: Workspace) -> None:
