@@ -117,3 +117,13 @@ def test_new_wordings_are_read() -> None:
     short = propose_time("'03 őszén kaptam az első figyelmeztetést.", "hu")
     assert short is not None and short.time.kind is TimeKind.YEAR and short.time.value == 2003
     assert find_times("I bought it by two o'clock.", "en") == []
+
+
+def test_numbers_that_are_not_ages_are_left_alone() -> None:
+    """ "one of them", "two corners", a clock time after "by" or "körül", "egy lettem közülük"."""
+    for text in ("I was one of them.", "I turned two corners and ran.", "By two we were drunk."):
+        assert find_times(text, "en") == [], text
+    for text in ("Egy lettem közülük.", "Hat körül voltam otthon."):
+        assert find_times(text, "hu") == [], text
+    four = propose_time("I was four when my dad left.", "en")
+    assert four is not None and four.time.kind is TimeKind.AGE and four.time.value == 4

@@ -329,8 +329,8 @@ _RULES_EN: tuple[tuple[str, str, Builder], ...] = (
                   rf"\b(?P<a2>{EN_NUM})\s*(?:or|to|-|–)\s*(?P<b2>{EN_NUM})(?=\s*(?:years?\s+old|year-olds?|\b(?:when|as)\b|,|\.|$))",
      lambda m: _age(number(_g(m, "a") or _g(m, "a2")), Precision.RANGE, number(_g(m, "b") or _g(m, "b2")))),
     ("age_bound", rf"\b(?P<dir>before|until|till|by\s+the\s+time|by|after|since|from\s+the\s+age\s+of)\s+(?:i\s+(?:was|turned|reached|hit|got\s+to)\s+|the\s+age\s+of\s+|age\s+)?(?P<n>{EN_NUM})\b(?!\s*(?:years?|months?)\s+(?:later|after|before|ago)|\s*(?:o['’]?\s?clock|am|pm|percent|%|points|votes|times|metres|meters|miles)\b)",
-     lambda m: _age(number(_g(m, "n")),
-                    Precision.AFTER if re.match(r"after|since|from", _g(m, "dir"), re.I) else Precision.BEFORE)),
+     lambda m: None if re.fullmatch(r"by\s+\S+", m.group(0).lower()) and number(_g(m, "n")) < 5 else
+     _age(number(_g(m, "n")), Precision.AFTER if re.match(r"after|since|from", _g(m, "dir"), re.I) else Precision.BEFORE)),
     ("age_stage", r"\b(?:in|during)\s+my\s+(?P<part>early|mid|late)?[- ]?(?P<dec>teens|twenties|thirties|forties|fifties|sixties)\b",
      lambda m: _decade(_DECADE_EN[_g(m, "dec").lower()], _g(m, "part"))),
     ("age_teen", r"\bas\s+a\s+teenager\b", lambda m: _age(13, Precision.RANGE, 19)),
@@ -340,7 +340,7 @@ _RULES_EN: tuple[tuple[str, str, Builder], ...] = (
      lambda m: _age(number(_g(m, "n")), _precision(_g(m, "approx")))),
     ("age_old", rf"\b{_APPROX_EN}(?P<n>{EN_NUM})[- ]years?[- ]old\b",
      lambda m: _age(number(_g(m, "n")), _precision(_g(m, "approx")))),
-    ("age_i_was", rf"\bi(?:\s+was|\s+turned|\s+(?:must|might|would|could)\s+have\s+been|\s+(?:must|might|would|could)['’]ve\s+been|['’]d\s+have\s+been|['’]d\s+been)\s+{_APPROX_EN}(?P<n>{EN_NUM})\b(?P<ish>\s*or\s+so|ish)?(?!\s*(?:years?|months?)\s+(?:later|after|ago)|\s*(?:kids|people|of\s+us|times))",
+    ("age_i_was", rf"\bi(?:\s+was|\s+turned|\s+(?:must|might|would|could)\s+have\s+been|\s+(?:must|might|would|could)['’]ve\s+been|['’]d\s+have\s+been|['’]d\s+been)\s+{_APPROX_EN}(?P<n>{EN_NUM})\b(?P<ish>\s*or\s+so|ish)?(?!\s*(?:years?|months?)\s+(?:later|after|ago)|\s*(?:kids|people|of\s+us|times)|\s+of\b|\s+(?!(?:as|is|was|this|years|months|yrs)\b)[a-z]{{2,}}s\b)",
      lambda m: _age(number(_g(m, "n")),
                     Precision.ABOUT if _g(m, "ish") or re.search(r"must|might|would|could|['’]d", m.group(0).lower()) else _precision(_g(m, "approx")))),
     ("year_range", rf"\b(?:from|between)\s+(?P<a>{_YEAR4})\s+(?:to|and|until|till)\s+(?P<b>{_YEAR4})\b|\b(?P<a2>{_YEAR4})\s*[-–]\s*(?P<b2>{_YEAR4})\b",
@@ -394,6 +394,14 @@ def _hu_relative(m: re.Match[str]) -> EventTime | None:
     return _relative(_g(m, "count"), _g(m, "unit"), sign, anchor or PREVIOUS, _precision(_g(m, "approx")))
 
 
+def _hu_age_turned(m: re.Match[str]) -> EventTime | None:
+    """ "tizenhat lettem", "húsz körül voltam": not "egy lettem közülük" (one of them), not "hat körül" (six o'clock)."""
+    value = number(_g(m, "n") or _g(m, "n2"))
+    if value < (13 if re.search(r"körül|táján", m.group(0), re.IGNORECASE) else 5):
+        return None
+    return _age(value, _precision(_g(m, "approx") + " " + m.group(0)))
+
+
 def _hu_year_around_event(m: re.Match[str]) -> EventTime | None:
     """ "a szabadulásom előtti évben" (the year before my release), "az első ítéletem utáni nyáron"."""
     anchor = _anchor_of(_g(m, "mid"), _ANCHORS_HU)
@@ -438,7 +446,7 @@ _RULES_HU: tuple[tuple[str, str, Builder], ...] = (
      lambda m: _decade(_DECADE_HU[(_g(m, "dec") or _g(m, "dec2")).lower()], "")),
     ("age_turned", rf"\b{_APPROX_HU}(?P<n>{HU_NUM})\s+(?:lettem|lehettem|múltam|(?:körül|táján)\s+(?:voltam|lehettem|jártam))\b"
                    rf"|\b(?:betöltöttem\s+a|töltöttem\s+be\s+a)\s+(?P<n2>{HU_NUM})(?:at|et|ot|öt|t)\b",
-     lambda m: _age(number(_g(m, "n") or _g(m, "n2")), _precision(_g(m, "approx") + " " + m.group(0)))),
+     _hu_age_turned),
     ("age", rf"\b{_APPROX_HU}(?P<n>{HU_NUM})\s*(?:-?\s*)?éves(?P<tail>en|ként|\s+(?:koromban|korában|koromig|koromtól|"
             r"korom\s+(?:óta|után|előtt|táján|körül)|fejjel|lehettem|voltam|lettem|múltam|se\s+voltam|sem\s+voltam))?",
      lambda m: _age(number(_g(m, "n")), _hu_age_tail(m))),
