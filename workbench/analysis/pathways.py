@@ -256,8 +256,9 @@ def ward_groups(distances: FloatArray, count: int, *, refine: bool = True) -> li
     else:
         tree = linkage(squareform(distances, checks=False), method="ward")
         labels = fcluster(tree, t=min(count, n), criterion="maxclust")
-        if refine:
-            labels = pam_labels(distances, labels)
+        refined = pam_labels(distances, labels) if refine else labels
+        if len(set(refined.tolist())) == len(set(labels.tolist())):  # identical lives can leave a medoid alone
+            labels = refined
     members: dict[int, list[int]] = defaultdict(list)
     for index, label in enumerate(labels):
         members[int(label)].append(index)
