@@ -85,7 +85,7 @@ def _text(view: PathwayView) -> str:
         return "No participant could be placed on this axis (no dated events, or no anchor event).\n"
     lines = [f"{len(result.sequences)} lives by {view.axis_title}, bands {result.grid.label(0)} .. "
              f"{result.grid.label(result.grid.size - 1)}; optimal matching ({result.scheme}, indel "
-             f"{result.indel:g}), Ward: {len(result.groups)} groups."]  # fmt: skip
+             f"{result.indel:g}), Ward + PAM: {len(result.groups)} groups."]  # fmt: skip
     group_of = result.group_of()
     for group in result.groups:
         typical = result.sequences[group.medoid]
