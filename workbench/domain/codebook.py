@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from workbench.domain.models import Code
-from workbench.errors import InvalidInputError
+from workbench.errors import N_, InvalidInputError
 
 Snapshot = list[dict[str, Any]]
 TEXT_FIELDS = ("definition", "inclusion", "exclusion")
@@ -102,7 +102,7 @@ def check_move(codes: Sequence[Code], code_id: str, new_parent: str | None) -> N
     if new_parent is None:
         return
     if new_parent == code_id or new_parent in descendants(codes, code_id):
-        raise InvalidInputError("A code cannot be moved under itself or one of its own sub-codes.")
+        raise InvalidInputError.about(N_("A code cannot be moved under itself or one of its own sub-codes."))
 
 
 def _name_of(entries: Mapping[str, Mapping[str, Any]], code_id: str | None) -> str:
@@ -197,5 +197,7 @@ def match_code(codes: Sequence[Code], ref: str) -> Code | None:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise InvalidInputError(f"{ref!r} matches {len(found)} codes; give the code's full id or its key.")
+            raise InvalidInputError.about(
+                N_("{ref!r} matches {count} codes; give the code's full id or its key."), ref=ref, count=len(found)
+            )
     return None

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from zxcvbn import zxcvbn
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 MIN_SCORE = 3  # zxcvbn's scale 0-4; 3 is "safely unguessable" for an online attacker, ~10^8 guesses
 _CHECKED_CHARS = 100  # zxcvbn's cost grows with length; a long secret is judged by its start
@@ -31,6 +32,8 @@ def refuse_weak(secret: str, what: str = "password", *, context: Sequence[str] =
     reason = str(feedback.get("warning") or "").strip().rstrip(".")
     because = f" ({reason.lower()})" if reason else ""
     raise InvalidInputError(
-        f"The {what} is too easy to guess{because}. Use a few unrelated words, or a longer phrase "
-        "that is not a common saying, a name, a keyboard pattern or a repeated character."
+        _(
+            "The {what} is too easy to guess{because}. Use a few unrelated words, or a longer phrase that is not a "
+            "common saying, a name, a keyboard pattern or a repeated character."
+        ).format(what=what, because=because)
     )

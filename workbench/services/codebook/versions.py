@@ -23,6 +23,7 @@ from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingChange, VersionRecord
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.services.codebook.event_types import refuse_lost_types, type_ids
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
@@ -146,7 +147,11 @@ def restore_version(ws: Workspace, version: int) -> RestoreResult:
     with ws.write() as repo:
         current = repo.codebook.current_version()
         if not 1 <= version < current:
-            raise InvalidInputError(f"Choose a version between 1 and {current - 1} (version {current} is current).")
+            raise InvalidInputError(
+                _("Choose a version between 1 and {current_1} (version {current} is current).").format(
+                    current_1=current - 1, current=current
+                )
+            )
         target = repo.codebook.version(version)
         types = type_ids(repo)
         before = snapshot(repo.codebook.codes())
