@@ -29,9 +29,7 @@ ALLOWED: dict[str, tuple[int, str]] = {
     "store/events.py": (8, "life-event store: another change is rewriting this module (wrap after it lands)"),
 }
 ERROR_CLASSES = {
-    name
-    for name, value in vars(errors).items()
-    if isinstance(value, type) and issubclass(value, WorkbenchError)
+    name for name, value in vars(errors).items() if isinstance(value, type) and issubclass(value, WorkbenchError)
 } - {"IntegrityError", "ShreddedError"}  # these two build their own (translated) message from ids
 
 
@@ -108,7 +106,7 @@ def test_the_allowed_exceptions_are_counted_honestly() -> None:
         ('raise InvalidInputError(check.message() + " " + _("Nothing was written."))', []),
         ('raise InvalidInputError(check.message() + " Nothing was written.")', [1]),
         ('raise InvalidInputError.about(N_("The file is empty."))', []),
-        ('raise InvalidInputError.about(_MESSAGES[unit])', []),
+        ("raise InvalidInputError.about(_MESSAGES[unit])", []),
         ('raise ValueError("internal: not shown to users")', []),
         ("raise IntegrityError(f'interviews/{row_id}')", []),
     ],
