@@ -17,6 +17,7 @@ from workbench.domain.attributes import AttributeDef, AttributeType
 from workbench.domain.models import Role
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
+from workbench.i18n import N_
 from workbench.i18n import gettext as _
 from workbench.paths import CODEBOOKS_DIR, DEMO_DATA_DIR
 from workbench.services.codebook.file_format import read_codebook
@@ -42,7 +43,7 @@ def demo_password(name: str) -> str:
     return f"fictional-{name}"
 
 
-DEMO_HINT = (
+DEMO_HINT = N_(
     "Demo project with fictional interviews. Sign in as **admin**, **lena** (lead), **anna** or **bence** "
     "(researchers) or **wanda** (report writer); each password is `fictional-` followed by the user name, "
     "e.g. `fictional-anna`."

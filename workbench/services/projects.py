@@ -201,7 +201,7 @@ LOGIN_HINT_KEY = "login.hint"
 
 
 def login_hint(directory: Path) -> str | None:
-    """A sign-in hint stored in the project's settings (the demo tells its fictional passwords).
+    """A sign-in hint stored in the project's settings (the demo tells its fictional passwords), translated.
 
     Settings are readable without signing in, which is exactly why only fictional demo
     credentials may ever be put there.
@@ -215,7 +215,9 @@ def login_hint(directory: Path) -> str | None:
         return None
     finally:
         store.dispose()
-    return str(hint) if hint else None
+    # The stored text is the English message (the demo's, marked in services/demo.py): shown in
+    # the reader's language where the catalogue has it, as stored otherwise.
+    return _(str(hint)) if hint else None
 
 
 def _member_or_none(repo: Repo, user_name: str | None) -> User | None:
