@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.domain.codebook import (
+    Phrase,
     Snapshot,
     code_from_dict,
     describe_changes,
@@ -111,12 +112,33 @@ class VersionInfo:
     codings_changed: int
 
 
+def in_language(line: str) -> str:
+    """A line of ``describe_changes`` in the current language (any other text as it is)."""
+    if not isinstance(line, Phrase):
+        return line
+    fields = {key: in_language(value) if isinstance(value, Phrase) else value for key, value in line.fields.items()}
+    return _(line.template).format(**fields)
+
+
 def codebook_history(ws: Workspace) -> list[VersionInfo]:
-    """Every version, newest first."""
+    """Every version, newest first, its summary in the reader's language where it was made from the changes.
+
+    The stored summary is English; one that is exactly the list of changes from the version
+    before is described afresh (and so translated). A summary written for the occasion
+    ("Pulled ...", "Restored version 3") is shown as stored.
+    """
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
         records = repo.codebook.versions()
-    return [VersionInfo(r.version, r.author, r.created_at, r.summary, len(r.snapshot), len(r.changes)) for r in records]
+    older = {r.version: r.snapshot for r in records}
+    found = []
+    for r in records:
+        lines = describe_changes(older.get(r.version - 1, []), r.snapshot) if r.summary else []
+        summary = (
+            "; ".join(in_language(line) for line in lines) if lines and r.summary == "; ".join(lines) else r.summary
+        )
+        found.append(VersionInfo(r.version, r.author, r.created_at, summary, len(r.snapshot), len(r.changes)))
+    return found
 
 
 def version_changes(ws: Workspace, version: int) -> list[str]:
@@ -125,7 +147,7 @@ def version_changes(ws: Workspace, version: int) -> list[str]:
     with ws.read() as repo:
         record = repo.codebook.version(version)
         previous = repo.codebook.version(version - 1).snapshot if version > 1 else []
-    return describe_changes(previous, record.snapshot, detail=True)
+    return [in_language(line) for line in describe_changes(previous, record.snapshot, detail=True)]
 
 
 @dataclass(frozen=True)
