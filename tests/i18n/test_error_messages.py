@@ -21,8 +21,9 @@ from workbench.errors import InvalidInputError, PermissionDeniedError, Workbench
 from workbench.i18n import use_language
 
 PACKAGE = Path(workbench.__file__).resolve().parent
-SCANNED = ("services", "store", "importers", "refi", "domain")
-"""The layers whose errors reach pages and exports (the CLI's own messages may stay English)."""
+SCANNED = ("services", "store", "importers", "refi", "domain", "crypto", "analysis", "deid", "nlp", "yaml_guard.py")
+"""What raises errors that reach pages and exports (the CLI's own messages may stay English;
+``xml_guard`` raises reason codes that the importers turn into translated messages)."""
 
 ALLOWED: dict[str, tuple[int, str]] = {
     # path relative to the package: (at most this many literal messages, why they are still English)
@@ -71,7 +72,8 @@ def unwrapped_messages(source: str) -> list[int]:
 def _scan() -> dict[str, list[int]]:
     found = {}
     for layer in SCANNED:
-        for path in sorted((PACKAGE / layer).rglob("*.py")):
+        where = PACKAGE / layer
+        for path in sorted(where.rglob("*.py")) if where.is_dir() else [where]:
             lines = unwrapped_messages(path.read_text(encoding="utf-8"))
             if lines:
                 found[path.relative_to(PACKAGE).as_posix()] = lines

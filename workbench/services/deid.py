@@ -96,7 +96,7 @@ def import_known_entities(ws: Workspace, path: Path) -> int:
         raise InvalidInputError(
             _("{path_name}: cannot read it as YAML ({name}).").format(path_name=path.name, name=type(exc).__name__)
         ) from None
-    data = load_untrusted_yaml(path.name, raw, what="known-entities YAML file", max_bytes=5 * 1024 * 1024)
+    data = load_untrusted_yaml(path.name, raw, what=_("known-entities YAML file"), max_bytes=5 * 1024 * 1024)
     entries = data.get("entities") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InvalidInputError(_("{path_name}: expected a top-level 'entities' list.").format(path_name=path.name))

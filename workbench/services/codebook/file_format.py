@@ -52,7 +52,7 @@ def parse_codebook_yaml(name: str, data: bytes, language: str) -> list[Code]:
 def load_codebook_yaml(name: str, data: bytes) -> dict[str, Any]:
     if len(data) > MAX_CODEBOOK_BYTES:
         raise InvalidInputError(_("{name}: the codebook file is larger than 5 MB.").format(name=name))
-    document = load_untrusted_yaml(name, data, what="YAML codebook", max_bytes=MAX_CODEBOOK_BYTES)
+    document = load_untrusted_yaml(name, data, what=_("YAML codebook"), max_bytes=MAX_CODEBOOK_BYTES)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInputError(
             _("{name}: not a workbench codebook (expected format: {FORMAT}).").format(name=name, FORMAT=FORMAT)
