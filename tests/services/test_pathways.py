@@ -162,7 +162,11 @@ def test_the_pathways_command(tmp_path: Path) -> None:
                             env=env)  # fmt: skip
     assert csv_out.exit_code == 0 and csv_out.stdout.splitlines()[0].startswith("id,group,typical,t-10 to -9,t-8 to -7")
     assert "P02" in csv_out.stderr and "left out" in csv_out.stderr
+    # The project is Hungarian, so the member's language is too: the service's error comes in it,
+    # and in English with --lang en.
     bad = runner.invoke(app, ["pathways", str(directory), "--align", "sideways"], env=env)
+    assert bad.exit_code == 1 and "Ezek egyike szerint igazítson" in bad.stderr
+    bad = runner.invoke(app, ["pathways", str(directory), "--align", "sideways", "--lang", "en"], env=env)
     assert bad.exit_code == 1 and "Align by one of" in bad.stderr
     text = runner.invoke(app, ["pathways", str(directory)], env=env)
     assert text.exit_code == 0 and "typical" in text.stdout
