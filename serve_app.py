@@ -11,9 +11,11 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
+from workbench.ui import warmup
 from workbench.ui.headers import SecurityHeaders
 from workbench.ui.navigation import router_only
 
 router_only()
+warmup.start()  # scipy's clustering, imported before the first lead opens Pathways
 # app.py beside this file, in a checkout and inside the installed wheel (workbench/_app/).
 app = st.App(str(Path(__file__).resolve().parent / "app.py"), middleware=[Middleware(SecurityHeaders)])

@@ -28,7 +28,8 @@ st.caption(
     _(
         "Each row is a life cut into age bands (or years since an anchor event); a band holds the state the life was "
         "in at its end (an event starts a state that lasts until the next one). Lives are compared by optimal "
-        "matching and grouped by Ward's method; each group's typical sequence is the member closest to the others."
+        "matching and grouped by Ward's method refined by PAM (partitioning around medoids); each group's typical "
+        "sequence is the member closest to the others."
     )
 )
 

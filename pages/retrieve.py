@@ -6,7 +6,9 @@ import streamlit as st
 
 from workbench.analysis.tables import (
     PASSAGE_COLUMNS,
+    attribute_columns,
     attribute_rows,
+    cooccurrence_columns,
     cooccurrence_rows,
     frequency_columns,
     frequency_rows,
@@ -131,7 +133,7 @@ with session.shown_errors():
         st.caption(_("Speaker turns coded with both codes (by any coder you can see); the diagonal: with that code."))
         rows = cooccurrence_rows(matrix)
         st.dataframe(rows, hide_index=True)
-        st.download_button(_("Download CSV"), to_csv(rows, ["code", *matrix.code_names]),
+        st.download_button(_("Download CSV"), to_csv(rows, cooccurrence_columns(matrix)),
                            file_name="cooccurrence.csv", mime="text/csv")  # fmt: skip
 
     elif view == "Code by attribute":
@@ -144,7 +146,7 @@ with session.shown_errors():
         st.caption(_("Codings per code and attribute value; the first row counts the participants with each value."))
         rows = attribute_rows(table)
         st.dataframe(rows, hide_index=True)
-        st.download_button(_("Download CSV"), to_csv(rows, ["code", *table.columns]),
+        st.download_button(_("Download CSV"), to_csv(rows, attribute_columns(table)),
                            file_name=f"codes-by-{attribute}.csv", mime="text/csv")  # fmt: skip
 
     else:

@@ -32,13 +32,34 @@ names and counts, so an error is safe to show in a browser, a terminal or a log.
 
 from __future__ import annotations
 
+from typing import Self
+
 from workbench.i18n import gettext as _
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it (raise it with ``about``).
+
+    Why here: the domain layer may import this module but not ``workbench.i18n`` (an
+    import-linter contract), so it marks its messages with this and raises them with
+    :meth:`WorkbenchError.about`, which looks them up in the interface language.
+    """
+    return message
 
 
 class WorkbenchError(Exception):
     """Base of all deliberate workbench errors."""
 
     exit_code: int = 1
+
+    @classmethod
+    def about(cls, message: str, /, **fields: object) -> Self:
+        """The error with ``message`` (marked with :func:`N_`) in the interface language, filled in.
+
+        ``fields`` are put into the translated text with ``str.format``, so a translation may
+        move them around; the English text is the message itself.
+        """
+        return cls(_(message).format(**fields))
 
 
 class ProjectError(WorkbenchError):

@@ -18,6 +18,7 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 MAX_DEPTH = 64
 
@@ -60,27 +61,36 @@ def load_untrusted_yaml(name: str, data: bytes, *, what: str, max_bytes: int) ->
     quote the content.
     """
     if len(data) > max_bytes:
-        raise InvalidInputError(f"{name}: the {what} is larger than {_size(max_bytes)}; refused.")
+        raise InvalidInputError(
+            _("{name}: the {what} is larger than {max_bytes}; refused.").format(
+                name=name, what=what, max_bytes=_size(max_bytes)
+            )
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInputError(f"{name}: the {what} is not UTF-8 text.") from None
+        raise InvalidInputError(_("{name}: the {what} is not UTF-8 text.").format(name=name, what=what)) from None
     loader = NoAliasSafeLoader(text)
     try:
         return loader.get_single_data()
     except RefusedYaml as refused:
         if refused.reason == "alias":
             raise InvalidInputError(
-                f"{name}: the {what} uses YAML anchors and aliases (&name / *name) at line {refused.line}, which "
-                "workbench files never need; refused, because a few hundred bytes of nested aliases can expand "
-                "to millions of entries. Write the values out in full."
+                _(
+                    "{name}: the {what} uses YAML anchors and aliases (&name / *name) at line {line}, which "
+                    "workbench files never need; refused, because a few hundred bytes of nested aliases can expand "
+                    "to millions of entries. Write the values out in full."
+                ).format(name=name, what=what, line=refused.line)
             ) from None
         raise InvalidInputError(
-            f"{name}: the {what} nests lists or mappings more than {MAX_DEPTH} levels deep (line {refused.line}); "
-            "refused."
+            _(
+                "{name}: the {what} nests lists or mappings more than {MAX_DEPTH} levels deep (line {line}); refused."
+            ).format(name=name, what=what, MAX_DEPTH=MAX_DEPTH, line=refused.line)
         ) from None
     except yaml.YAMLError as exc:
-        raise InvalidInputError(f"{name}: not a readable {what} ({type(exc).__name__}).") from None
+        raise InvalidInputError(
+            _("{name}: not a readable {what} ({name2}).").format(name=name, what=what, name2=type(exc).__name__)
+        ) from None
     finally:
         loader.dispose()
 

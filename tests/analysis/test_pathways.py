@@ -18,12 +18,14 @@ from workbench.analysis.pathways import (
     medoid,
     om_distance,
     om_matrix,
+    pam_labels,
     pathways,
     sequences,
     spell_rows,
     spells,
     sts_rows,
     substitution_costs,
+    ward_groups,
 )
 
 A, B, C = 0, 1, 2
@@ -111,6 +113,16 @@ def test_medoid_is_the_member_nearest_the_others() -> None:
     d = np.array([[0, 1, 4], [1, 0, 2], [4, 2, 0]], dtype=float)
     assert medoid(d, [0, 1, 2]) == 1
     assert medoid(d, [0, 2]) == 0  # a tie: the first
+
+
+def test_pam_moves_lives_that_a_first_partition_put_in_the_wrong_group() -> None:
+    """Six lives on a line, two clear groups; a start that puts 10 with 0-2 is corrected by the swaps."""
+    points = np.array([0, 1, 2, 10, 11, 12], dtype=float)
+    d = np.abs(points[:, None] - points[None, :])
+    labels = pam_labels(d, [1, 1, 1, 1, 2, 2])
+    assert list(labels) in ([1, 1, 1, 2, 2, 2], [2, 2, 2, 1, 1, 1])
+    refined = ward_groups(d, 2)
+    assert sorted(g.members for g in refined) == [(0, 1, 2), (3, 4, 5)]
 
 
 def test_grouping_recovers_the_templates() -> None:

@@ -88,15 +88,42 @@ def test_explicit_time_is_preferred_over_a_relative_one() -> None:
     assert found is not None and found.time.kind is TimeKind.YEAR and found.time.value == 2009
 
 
-def test_held_out_phrases_stay_above_80_percent() -> None:
-    """Phrases never used to tune the rules (tests/nlp/data/timeexpr_heldout.yaml): the honest estimate.
+@pytest.mark.parametrize(("name", "size", "floor"), [("timeexpr_heldout.yaml", 30, 0.80),
+                                                      ("timeexpr_heldout2.yaml", 60, 0.90),
+                                                      ("timeexpr_dev.yaml", 40, 0.90)])  # fmt: skip
+def test_held_out_and_development_phrases_keep_their_floor(name: str, size: int, floor: float) -> None:
+    """Phrases never used to tune the rules (the held-out sets) and the development phrases of 2026-12-01.
 
-    On 2026-12-01: English 26/30, Hungarian 29/30 (bench/RESULTS.md). The floor is lower than the
-    tuned sets' 90% because these measure wording the rules were not written for.
+    timeexpr_heldout2.yaml was committed before the rules were changed on 2026-12-01 and scored
+    once after: English 64/65, Hungarian 68/68 (before: 54/65, 58/68; bench/RESULTS.md). The
+    floors guard against a later change losing wording these sets hold.
     """
-    document = yaml.safe_load((DATA / "timeexpr_heldout.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     for language in ("en", "hu"):
         phrases = document[language]
-        assert len(phrases) >= 30
+        assert len(phrases) >= size
         score = sum(correct(language, p, document["context"]) for p in phrases) / len(phrases)
-        assert score >= 0.80, f"{language}: {score:.1%}"
+        assert score >= floor, f"{name} {language}: {score:.1%}"
+
+
+def test_new_wordings_are_read() -> None:
+    """Halves, "into my sentence", "the year after I turned", short years, Hungarian stages and "rá"."""
+    context = load("en")["context"]
+    cases = [("en", "A year and a half later we split up.", 21.5), ("en", "Two years into my sentence.", 24),
+             ("en", "The year after I turned thirty I got parole.", 31), ("hu", "Két és fél évvel később.", 22.5),
+             ("hu", "Huszonévesen sokat költözködtem.", 24.5), ("hu", "Rá két évre elváltunk.", 22)]  # fmt: skip
+    for language, text, age in cases:
+        assert correct(language, {"text": text, "age": age}, context), text
+    short = propose_time("'03 őszén kaptam az első figyelmeztetést.", "hu")
+    assert short is not None and short.time.kind is TimeKind.YEAR and short.time.value == 2003
+    assert find_times("I bought it by two o'clock.", "en") == []
+
+
+def test_numbers_that_are_not_ages_are_left_alone() -> None:
+    """ "one of them", "two corners", a clock time after "by" or "körül", "egy lettem közülük"."""
+    for text in ("I was one of them.", "I turned two corners and ran.", "By two we were drunk."):
+        assert find_times(text, "en") == [], text
+    for text in ("Egy lettem közülük.", "Hat körül voltam otthon."):
+        assert find_times(text, "hu") == [], text
+    four = propose_time("I was four when my dad left.", "en")
+    assert four is not None and four.time.kind is TimeKind.AGE and four.time.value == 4

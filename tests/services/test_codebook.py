@@ -12,6 +12,7 @@ from tests.conftest import PASSPHRASE
 from tests.helpers import add_codes, add_two_transcripts
 from workbench.domain.models import Code, Role
 from workbench.errors import ConfirmationRequiredError, InvalidInputError, PermissionDeniedError
+from workbench.i18n import use_language
 from workbench.paths import CODEBOOKS_DIR
 from workbench.services.codebook import edits, file_format, queries, sync, versions
 from workbench.services.interviews import view_transcript
@@ -49,6 +50,12 @@ def test_create_rename_recolour_and_history_records_author_and_changes(project: 
     assert "renamed 'Grievance' to 'Grievance (personal)'" in history[0].summary
     lines = versions.version_changes(project, 3)
     assert any("recoloured" in line for line in lines) and any("definition" in line for line in lines)
+    with use_language("hu"):  # the history is read in the reader's language, the stored text is English
+        assert "átnevezve: 'Grievance' → 'Grievance (personal)'" in versions.codebook_history(project)[0].summary
+        hungarian = versions.version_changes(project, 3)
+    assert any(line.startswith("'Grievance (personal)' színe módosult:") for line in hungarian), hungarian
+    assert "'Grievance (personal)' meghatározása módosult" in hungarian
+    assert not any("recoloured" in line or "renamed" in line for line in hungarian), hungarian
     with pytest.raises(InvalidInputError, match="colour"):
         edits.update_code(project, Code(turning.id, "Turning point", color="blue"))
     with pytest.raises(InvalidInputError, match="name"):

@@ -162,7 +162,11 @@ def test_the_pathways_command(tmp_path: Path) -> None:
                             env=env)  # fmt: skip
     assert csv_out.exit_code == 0 and csv_out.stdout.splitlines()[0].startswith("id,group,typical,t-10 to -9,t-8 to -7")
     assert "P02" in csv_out.stderr and "left out" in csv_out.stderr
+    # The project is Hungarian, so the member's language is too: the service's error comes in it,
+    # and in English with --lang en.
     bad = runner.invoke(app, ["pathways", str(directory), "--align", "sideways"], env=env)
+    assert bad.exit_code == 1 and "Ezek egyike szerint igazítson" in bad.stderr
+    bad = runner.invoke(app, ["pathways", str(directory), "--align", "sideways", "--lang", "en"], env=env)
     assert bad.exit_code == 1 and "Align by one of" in bad.stderr
     text = runner.invoke(app, ["pathways", str(directory)], env=env)
     assert text.exit_code == 0 and "typical" in text.stdout
@@ -210,10 +214,11 @@ def test_the_pathways_command_exports_released_sequences(tmp_path: Path) -> None
     assert "2 sequence rows" in result.stderr
     frame = pd.read_excel(path, sheet_name="SPELL", dtype=str)
     assert set(frame["state"]) >= {"prison/offending", "extremist contact"} and set(frame["id"]) == {"1", "2"}
-    assert pd.read_excel(path, sheet_name="About", header=None).iloc[0, 0].startswith("Disclosure control")
-    csv_out = runner.invoke(app, ["pathways", str(directory), "--release"], env=env)
+    # The project is Hungarian and wanda chose no language: the note follows hers, Hungarian.
+    assert pd.read_excel(path, sheet_name="About", header=None).iloc[0, 0].startswith("Közzétételi korlátozás")
+    csv_out = runner.invoke(app, ["pathways", str(directory), "--release", "--lang", "en"], env=env)
     assert csv_out.exit_code == 0 and csv_out.stdout.startswith("# Disclosure control")
     refused = runner.invoke(app, ["pathways", str(directory)], env=env)
-    assert refused.exit_code == 2 and "may not" in refused.stderr, "a writer reads no events"
-    lower = runner.invoke(app, ["pathways", str(directory), "--release", "--width", "2"], env=env)
+    assert refused.exit_code == 2 and "nem engedi" in refused.stderr, "a writer reads no events (told in Hungarian)"
+    lower = runner.invoke(app, ["pathways", str(directory), "--release", "--width", "2", "--lang", "en"], env=env)
     assert lower.exit_code == 1 and "bands of 5 to 20 years" in lower.stderr

@@ -194,3 +194,20 @@ def test_hungarian_member_sees_hungarian_pages_and_english_member_english(app: A
         assert fresh.title[0].value == "Account", "and is stored for the member, not the session"
     finally:
         close(fresh)
+
+
+def test_a_hungarian_members_wrong_password_is_refused_in_hungarian(app: AppTest, demo_dir: Path) -> None:
+    """The sign-in form after a Hungarian member's sign-out stays Hungarian, its refusal too."""
+    interface_language(demo_dir, "hu")
+    try:
+        with i18n.use_language("hu"):
+            sign_in(app)
+        assert app.session_state["interface_language"] == "hu"
+        next(b for b in app.button if b.label == "Kijelentkezés").click().run()
+        assert "workspace" not in app.session_state
+        sign_in(app, "not the passphrase")
+        shown = [e.value for e in app.error]
+        assert any(text.startswith("A felhasználónév vagy a jelszó hibás") for text in shown), shown
+        assert not any("wrong" in text or "password" in text for text in shown), shown
+    finally:
+        interface_language(demo_dir, "en")

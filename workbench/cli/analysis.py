@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
-from workbench.cli.common import JsonOption, ProjectDir, UserOption, echo_json, handled, opened
+from workbench.cli.common import (
+    JsonOption,
+    LangOption,
+    ProjectDir,
+    UserOption,
+    echo_json,
+    export_language,
+    handled,
+    opened,
+)
 
 if TYPE_CHECKING:
     from workbench.analysis.agreement import Level, ReliabilityData
@@ -185,6 +194,7 @@ def retrieve_command(
     no_children: Annotated[bool, typer.Option("--no-children", help="Leave out the code's sub-codes.")] = False,
     context: Annotated[int, typer.Option(help="Characters of context before and after.")] = 200,
     output: OutputOption = None,
+    lang: LangOption = None,
     user: UserOption = None,
 ) -> None:
     """Every coded passage of a code (and its sub-codes) across interviews, with context, as CSV."""
@@ -193,11 +203,12 @@ def retrieve_command(
 
     with handled():
         filters = _filters(where or [])
-        with opened(directory, user) as ws:
+        with opened(directory, user) as ws, export_language(ws, lang):
             found = find_code(ws, code)
             passages = coded_passages(ws, found.id, include_children=not no_children, coders=coder or None,
                                       participant_filter=filters, context_chars=context)  # fmt: skip
-        _write(to_csv(passage_rows(passages), PASSAGE_COLUMNS), output, sensitive=True)
+            text = to_csv(passage_rows(passages), PASSAGE_COLUMNS)
+        _write(text, output, sensitive=True)
         typer.echo(f"{len(passages)} passages of {found.name!r}.", err=True)
 
 
@@ -220,32 +231,36 @@ def frequencies_command(
         str | None, typer.Option("--by", help="A participant attribute: a code-by-attribute matrix instead.")
     ] = None,
     output: OutputOption = None,
+    lang: LangOption = None,
     user: UserOption = None,
 ) -> None:
     """Code frequencies (codings, interviews, participants, per coder) as CSV, or a code-by-attribute matrix."""
-    from workbench.analysis.tables import attribute_rows, frequency_columns, frequency_rows, to_csv
+    from workbench.analysis.tables import attribute_columns, attribute_rows, frequency_columns, frequency_rows, to_csv
     from workbench.services.retrieval import code_by_attribute, code_frequencies
 
     with handled():
-        with opened(directory, user) as ws:
+        with opened(directory, user) as ws, export_language(ws, lang):
             if by:
                 table = code_by_attribute(ws, by)
-                text = to_csv(attribute_rows(table), ["code", *table.columns])
+                text = to_csv(attribute_rows(table), attribute_columns(table))
             else:
                 rows = code_frequencies(ws)
                 text = to_csv(frequency_rows(rows), frequency_columns(rows))
         _write(text, output, sensitive=False)
 
 
-def cooccurrence_command(directory: ProjectDir, *, output: OutputOption = None, user: UserOption = None) -> None:
+def cooccurrence_command(
+    directory: ProjectDir, *, output: OutputOption = None, lang: LangOption = None, user: UserOption = None
+) -> None:
     """The code co-occurrence matrix (speaker turns two codes share) as CSV."""
-    from workbench.analysis.tables import cooccurrence_rows, to_csv
+    from workbench.analysis.tables import cooccurrence_columns, cooccurrence_rows, to_csv
     from workbench.services.retrieval import cooccurrence
 
     with handled():
-        with opened(directory, user) as ws:
+        with opened(directory, user) as ws, export_language(ws, lang):
             matrix = cooccurrence(ws)
-        _write(to_csv(cooccurrence_rows(matrix), ["code", *matrix.code_names]), output, sensitive=False)
+            text = to_csv(cooccurrence_rows(matrix), cooccurrence_columns(matrix))
+        _write(text, output, sensitive=False)
 
 
 def _set_comparison(directory: Path, user: str | None, *, opened_: bool) -> None:

@@ -47,6 +47,10 @@ UserOption = Annotated[
     str | None, typer.Option("--user", "-u", envvar=USER_ENV, help="Acting user (default: the project's creator).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of the headings and notes: en or hu (default: your interface language)."),
+]
 
 
 @contextmanager
@@ -123,6 +127,22 @@ def opened(directory: Path, user: str | None) -> Iterator[Workspace]:
         yield ws
     finally:
         ws.close()
+
+
+@contextmanager
+def export_language(ws: Workspace, lang: str | None) -> Iterator[str]:
+    """Write an export's headings and notes in ``lang``, else in the acting member's interface language.
+
+    Why: an export takes the language of the person exporting (issue 21), as on the pages; the
+    CLI's own messages stay English.
+    """
+    from workbench.i18n import LANGUAGES, use_language
+    from workbench.services.preferences import interface_language
+
+    if lang is not None and lang not in LANGUAGES:
+        raise InvalidInputError(f"Unknown language {lang!r} for --lang; use one of {', '.join(LANGUAGES)}.")
+    with use_language(lang or interface_language(ws)) as chosen:
+        yield chosen
 
 
 def echo_json(data: object) -> None:

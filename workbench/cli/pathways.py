@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workbench.cli.common import ProjectDir, UserOption, handled, opened
+from workbench.cli.common import LangOption, ProjectDir, UserOption, export_language, handled, opened
 
 if TYPE_CHECKING:
     from workbench.services.pathways import PathwayView
@@ -45,6 +45,7 @@ def pathways_command(
     ] = None,
     k: Annotated[int | None, typer.Option(help="With --release: k (default: the release's minimum).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    lang: LangOption = None,
     user: UserOption = None,
 ) -> None:
     """Participants' life paths as state sequences by age band (or years since an anchor event), grouped."""
@@ -53,15 +54,16 @@ def pathways_command(
     with handled():
         if release:
             _release(directory, user, align=align, fmt=fmt, width=width, table=table,
-                     attributes=attribute or [], k=k, output=output)  # fmt: skip
+                     attributes=attribute or [], k=k, output=output, lang=lang)  # fmt: skip
             return
         if fmt not in ("text", "json", "csv"):
             raise InvalidInputError(f"--format must be text, json or csv, not {fmt!r} (xlsx needs --release).")
         from workbench.services.pathways import project_pathways
 
-        with opened(directory, user) as ws:
+        with opened(directory, user) as ws, export_language(ws, lang):
             view = project_pathways(ws, align_by=align, width=width or 2, groups=groups, scheme=costs)
-        _emit(_render(view, fmt), output)
+            text = _render(view, fmt)
+        _emit(text, output)
         if view.left_out:
             typer.echo(f"{len(view.left_out)} participant(s) left out (no known age for the alignment): "
                        f"{', '.join(view.left_out)}.", err=True)  # fmt: skip
@@ -85,7 +87,7 @@ def _text(view: PathwayView) -> str:
         return "No participant could be placed on this axis (no dated events, or no anchor event).\n"
     lines = [f"{len(result.sequences)} lives by {view.axis_title}, bands {result.grid.label(0)} .. "
              f"{result.grid.label(result.grid.size - 1)}; optimal matching ({result.scheme}, indel "
-             f"{result.indel:g}), Ward: {len(result.groups)} groups."]  # fmt: skip
+             f"{result.indel:g}), Ward + PAM: {len(result.groups)} groups."]  # fmt: skip
     group_of = result.group_of()
     for group in result.groups:
         typical = result.sequences[group.medoid]
@@ -124,7 +126,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _release(directory: Path, user: str | None, *, align: str, fmt: str, width: int | None, table: str,
-             attributes: list[str], k: int | None, output: Path | None) -> None:  # fmt: skip
+             attributes: list[str], k: int | None, output: Path | None, lang: str | None) -> None:  # fmt: skip
     from workbench.errors import InvalidInputError
     from workbench.services.sequence_exports import (
         SequenceExportOptions,
@@ -133,7 +135,7 @@ def _release(directory: Path, user: str | None, *, align: str, fmt: str, width: 
     )
 
     options = SequenceExportOptions("csv" if fmt == "text" else fmt, table, align, tuple(attributes), width, k)
-    with opened(directory, user) as ws:
+    with opened(directory, user) as ws, export_language(ws, lang):
         if output is None:
             if options.format != "csv":
                 raise InvalidInputError("An XLSX export needs --output FILE.xlsx.")

@@ -18,7 +18,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from workbench.errors import InvalidInputError
+from workbench.errors import N_, InvalidInputError
 
 SALT_BYTES = 16
 
@@ -46,18 +46,20 @@ class KdfParams:
                 algorithm=str(data.get("algorithm", "argon2id")),
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise InvalidInputError("The stored key-derivation parameters are unreadable.") from exc
+            raise InvalidInputError.about(N_("The stored key-derivation parameters are unreadable.")) from exc
         params.check()
         return params
 
     def check(self) -> None:
         """Reject parameters that are unsafe or absurdly expensive."""
         if self.algorithm != "argon2id":
-            raise InvalidInputError(f"Unsupported key-derivation algorithm {self.algorithm!r}.")
+            raise InvalidInputError.about(
+                N_("Unsupported key-derivation algorithm {algorithm!r}."), algorithm=self.algorithm
+            )
         if not (1 <= self.time_cost <= 64 and 8 * 1024 <= self.memory_kib <= 4 * 1024 * 1024):
-            raise InvalidInputError("The stored key-derivation parameters are out of bounds.")
+            raise InvalidInputError.about(N_("The stored key-derivation parameters are out of bounds."))
         if not 1 <= self.parallelism <= 64:
-            raise InvalidInputError("The stored key-derivation parallelism is out of bounds.")
+            raise InvalidInputError.about(N_("The stored key-derivation parallelism is out of bounds."))
 
 
 def new_salt() -> bytes:
@@ -68,7 +70,7 @@ def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """Derive the 256-bit key-encryption key that wraps the master key."""
     params.check()
     if len(salt) < SALT_BYTES:
-        raise InvalidInputError("The stored key-derivation salt is too short.")
+        raise InvalidInputError.about(N_("The stored key-derivation salt is too short."))
     return hash_secret_raw(
         secret=passphrase.encode("utf-8"),
         salt=salt,

@@ -24,6 +24,7 @@ import yaml
 
 from workbench.domain.attributes import AttributeDef, AttributeType
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 SETTING_KEY = "deid.generalize"
 RULES = ("keep", "drop", "band", "year", "region", "county")
@@ -66,11 +67,17 @@ def parse_rules(setting: Any, definitions: list[AttributeDef]) -> dict[str, Rule
             continue
         if not isinstance(spec, dict) or spec.get("rule") not in RULES:
             raise InvalidInputError(
-                f"{SETTING_KEY}: the rule for {name!r} must be an object with 'rule' one of {', '.join(RULES)}."
+                _("{SETTING_KEY}: the rule for {name!r} must be an object with 'rule' one of {RULES}.").format(
+                    SETTING_KEY=SETTING_KEY, name=name, RULES=", ".join(RULES)
+                )
             )
         width = int(spec.get("width", 10))
         if width < 1:
-            raise InvalidInputError(f"{SETTING_KEY}: the band width for {name!r} must be at least 1.")
+            raise InvalidInputError(
+                _("{SETTING_KEY}: the band width for {name!r} must be at least 1.").format(
+                    SETTING_KEY=SETTING_KEY, name=name
+                )
+            )
         extra = {str(k).casefold(): str(v) for k, v in dict(spec.get("extra", {})).items()}
         rules[name] = Rule(str(spec["rule"]), width, extra)
     return rules

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.analysis.pathways import Grid, StateSequence, state_counts
+from workbench.i18n import gettext as _
 
 MIN_BAND_WIDTH = 5
 OTHER = "other"
@@ -41,13 +42,18 @@ class ProtectedSequences:
 
     def note(self) -> str:
         """The legend every exported file carries (what was done, so a reader can interpret it)."""
-        merged = f"; states in fewer than {self.k} lives merged into '{OTHER}': {', '.join(self.merged)}" if (
-            self.merged) else ""  # fmt: skip
-        return (
-            f"Disclosure control: ages in {self.grid.width}-year bands{merged}; {self.suppressed} sequence(s) whose "
-            f"sequence and attributes are shared by fewer than {self.k} participants suppressed. Rows are numbered "
-            "afresh and cannot be linked to participant pseudonyms."
+        merged = (
+            _("; states in fewer than {k} lives merged into '{other}': {states}").format(
+                k=self.k, other=OTHER, states=", ".join(self.merged)
+            )
+            if self.merged
+            else ""
         )
+        return _(
+            "Disclosure control: ages in {width}-year bands{merged}; {suppressed} sequence(s) whose "
+            "sequence and attributes are shared by fewer than {k} participants suppressed. Rows are numbered "
+            "afresh and cannot be linked to participant pseudonyms."
+        ).format(width=self.grid.width, merged=merged, suppressed=self.suppressed, k=self.k)
 
 
 def protect(seqs: Sequence[StateSequence], grid: Grid, attributes: Mapping[str, Mapping[str, str]],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.i18n import gettext as _
+
 # Tag labels, in the order the review page lists them. Presidio's own entity names are mapped
 # onto these (``PRESIDIO_TYPES``) so a project sees one vocabulary.
 ENTITY_TYPES: tuple[str, ...] = (
@@ -59,7 +61,11 @@ def entity_type(value: str) -> str:
     if upper not in ENTITY_TYPES:
         from workbench.errors import InvalidInputError
 
-        raise InvalidInputError(f"Unknown entity type {value!r}; use one of {', '.join(ENTITY_TYPES)}.")
+        raise InvalidInputError(
+            _("Unknown entity type {value!r}; use one of {ENTITY_TYPES}.").format(
+                value=value, ENTITY_TYPES=", ".join(ENTITY_TYPES)
+            )
+        )
     return upper
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from workbench.errors import InvalidInputError
+from workbench.errors import N_, InvalidInputError
 
 AttributeValue = str | int | dt.date
 
@@ -37,7 +37,12 @@ class AttributeDef:
         text = str(raw).strip()
         if self.type is AttributeType.CATEGORY and text not in self.categories:
             allowed = ", ".join(self.categories)
-            raise InvalidInputError(f"{self.name}: {text!r} is not one of the categories ({allowed}).")
+            raise InvalidInputError.about(
+                N_("{name}: {text!r} is not one of the categories ({allowed})."),
+                name=self.name,
+                text=text,
+                allowed=allowed,
+            )
         return text
 
     def encode(self, value: AttributeValue) -> str:
@@ -50,13 +55,15 @@ class AttributeDef:
 
 def _parse_int(name: str, raw: object) -> int:
     if isinstance(raw, bool):
-        raise InvalidInputError(f"{name}: expected a whole number, got a yes/no value.")
+        raise InvalidInputError.about(N_("{name}: expected a whole number, got a yes/no value."), name=name)
     if isinstance(raw, int):
         return raw
     try:
         return int(str(raw).strip())
     except ValueError:
-        raise InvalidInputError(f"{name}: expected a whole number, got {str(raw)[:20]!r}.") from None
+        raise InvalidInputError.about(
+            N_("{name}: expected a whole number, got {raw!r}."), name=name, raw=str(raw)[:20]
+        ) from None
 
 
 def _parse_date(name: str, raw: object) -> dt.date:
@@ -67,4 +74,6 @@ def _parse_date(name: str, raw: object) -> dt.date:
     try:
         return dt.date.fromisoformat(str(raw).strip())
     except ValueError:
-        raise InvalidInputError(f"{name}: expected a date as YYYY-MM-DD, got {str(raw)[:20]!r}.") from None
+        raise InvalidInputError.about(
+            N_("{name}: expected a date as YYYY-MM-DD, got {raw!r}."), name=name, raw=str(raw)[:20]
+        ) from None

@@ -14,11 +14,34 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from workbench.domain.models import Code
-from workbench.errors import InvalidInputError
+from workbench.errors import N_, InvalidInputError
 
 Snapshot = list[dict[str, Any]]
 TEXT_FIELDS = ("definition", "inclusion", "exclusion")
-_LABELS = {"definition": "definition", "inclusion": "inclusion criteria", "exclusion": "exclusion criteria"}
+# One line per field: a language inflects the field's name, so it cannot be put in as a word.
+_TEXT_CHANGED = {
+    "definition": N_("changed the definition of {name}"),
+    "inclusion": N_("changed the inclusion criteria of {name}"),
+    "exclusion": N_("changed the exclusion criteria of {name}"),
+}
+
+
+class Phrase(str):
+    """A line of a codebook change, in English, that remembers how it was made.
+
+    Why: the domain may not translate (it imports no ``workbench.i18n``), and the history is read
+    in the reader's language. The text is the English line (stored, compared, printed by the
+    CLI); ``template`` (marked for the catalogue) and ``fields`` let a service put it into
+    another language (``services/codebook/versions.py``). A field may itself be a Phrase.
+    """
+
+    template: str
+    fields: dict[str, object]
+
+    def __new__(cls, template: str, **fields: object) -> Phrase:
+        phrase = super().__new__(cls, template.format(**fields))
+        phrase.template, phrase.fields = template, fields
+        return phrase
 
 
 def code_to_dict(code: Code) -> dict[str, Any]:
@@ -102,14 +125,14 @@ def check_move(codes: Sequence[Code], code_id: str, new_parent: str | None) -> N
     if new_parent is None:
         return
     if new_parent == code_id or new_parent in descendants(codes, code_id):
-        raise InvalidInputError("A code cannot be moved under itself or one of its own sub-codes.")
+        raise InvalidInputError.about(N_("A code cannot be moved under itself or one of its own sub-codes."))
 
 
 def _name_of(entries: Mapping[str, Mapping[str, Any]], code_id: str | None) -> str:
     if code_id is None:
-        return "the top level"
+        return Phrase(N_("the top level"))
     entry = entries.get(code_id)
-    return repr(str(entry["name"])) if entry else f"code {code_id[:8]}"
+    return repr(str(entry["name"])) if entry else Phrase(N_("code {id}"), id=code_id[:8])
 
 
 def describe_changes(before: Snapshot, after: Snapshot, *, detail: bool = False) -> list[str]:
@@ -123,10 +146,11 @@ def describe_changes(before: Snapshot, after: Snapshot, *, detail: bool = False)
     lines: list[str] = []
     for code_id, entry in new.items():
         if code_id not in old:
-            lines.append(f"added {entry['name']!r} under {_name_of(new, entry.get('parent'))}")
+            lines.append(Phrase(N_("added {name!r} under {parent}"), name=entry["name"],
+                                parent=_name_of(new, entry.get("parent"))))  # fmt: skip
     for code_id, entry in old.items():
         if code_id not in new:
-            lines.append(f"removed {entry['name']!r}")
+            lines.append(Phrase(N_("removed {name!r}"), name=entry["name"]))
     for code_id, entry in new.items():
         if code_id in old:
             lines.extend(_code_changes(old[code_id], entry, old, new, detail=detail))
@@ -144,20 +168,23 @@ def _code_changes(
     name = repr(str(b["name"]))
     lines: list[str] = []
     if a.get("name") != b.get("name") and "name" in a:
-        lines.append(f"renamed {a['name']!r} to {name}")
+        lines.append(Phrase(N_("renamed {old!r} to {name}"), old=a["name"], name=name))
     if "parent" in a and a.get("parent") != b.get("parent"):
-        lines.append(f"moved {name} from {_name_of(old, a.get('parent'))} to {_name_of(new, b.get('parent'))}")
+        lines.append(Phrase(N_("moved {name} from {old} to {new}"), name=name, old=_name_of(old, a.get("parent")),
+                            new=_name_of(new, b.get("parent"))))  # fmt: skip
     if "color" in a and str(a.get("color", "")).upper() != str(b.get("color", "")).upper():
-        lines.append(f"recoloured {name} from {a.get('color')} to {b.get('color')}")
+        lines.append(Phrase(N_("recoloured {name} from {old} to {new}"), name=name, old=a.get("color"),
+                            new=b.get("color")))  # fmt: skip
     if "codable" in a and bool(a.get("codable")) != bool(b.get("codable")):
-        lines.append(f"{name} is now {'codable' if b.get('codable') else 'a grouping node (not codable)'}")
+        codable = N_("{name} is now codable") if b.get("codable") else N_("{name} is now a grouping node (not codable)")
+        lines.append(Phrase(codable, name=name))
     for field in TEXT_FIELDS:
         if field in a and (a.get(field) or "") != (b.get(field) or ""):
-            lines.append(f"changed the {_LABELS[field]} of {name}")
+            lines.append(Phrase(_TEXT_CHANGED[field], name=name))
             if detail:
                 lines.extend(text_diff(str(a.get(field) or ""), str(b.get(field) or "")))
     if "examples" in a and list(a.get("examples") or []) != list(b.get("examples") or []):
-        lines.append(f"changed the examples of {name}")
+        lines.append(Phrase(N_("changed the examples of {name}"), name=name))
         if detail:
             lines.extend(text_diff("\n".join(a.get("examples") or []), "\n".join(b.get("examples") or [])))
     return lines
@@ -197,5 +224,7 @@ def match_code(codes: Sequence[Code], ref: str) -> Code | None:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise InvalidInputError(f"{ref!r} matches {len(found)} codes; give the code's full id or its key.")
+            raise InvalidInputError.about(
+                N_("{ref!r} matches {count} codes; give the code's full id or its key."), ref=ref, count=len(found)
+            )
     return None

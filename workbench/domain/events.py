@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from workbench.errors import InvalidInputError
+from workbench.errors import N_, InvalidInputError
 
 LIFE_EVENT_FAMILY_KEY = "life_event"
 """Key of the codebook grouping node whose codes are the event types."""
@@ -123,15 +123,15 @@ class EventTime:
     def __post_init__(self) -> None:
         if self.kind is TimeKind.DATE:
             if self.date is None:
-                raise InvalidInputError("A date time needs a date (YYYY-MM-DD).")
+                raise InvalidInputError.about(N_("A date time needs a date (YYYY-MM-DD)."))
         elif self.value is None:
-            raise InvalidInputError(f"A time of kind {self.kind.value} needs a number.")
+            raise InvalidInputError.about(N_("A time of kind {kind} needs a number."), kind=self.kind.value)
         if self.kind is TimeKind.RELATIVE and not (self.anchor_event_id or self.anchor_type):
-            raise InvalidInputError("A relative time needs the event it is relative to.")
+            raise InvalidInputError.about(N_("A relative time needs the event it is relative to."))
         if self.precision is Precision.RANGE and self.end is None and self.end_date is None:
-            raise InvalidInputError("A range needs an end as well as a start.")
+            raise InvalidInputError.about(N_("A range needs an end as well as a start."))
         if self.kind is TimeKind.AGE and self.value is not None and not 0 <= self.value <= 120:
-            raise InvalidInputError("An age must be between 0 and 120 years.")
+            raise InvalidInputError.about(N_("An age must be between 0 and 120 years."))
 
     def midpoint(self) -> float | None:
         """The single number a timeline plots: the middle of a range, else the value (year for a date)."""
@@ -186,7 +186,9 @@ class EventTime:
                 anchor_type=text("anchor_type"),
             )
         except (KeyError, ValueError) as exc:
-            raise InvalidInputError(f"The event time is not valid ({exc.__class__.__name__}).") from None
+            raise InvalidInputError.about(
+                N_("The event time is not valid ({problem})."), problem=exc.__class__.__name__
+            ) from None
 
 
 @dataclass(frozen=True)

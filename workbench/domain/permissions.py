@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from workbench.domain.models import Role, User
-from workbench.errors import PermissionDeniedError
+from workbench.errors import N_, PermissionDeniedError
 
 
 class Action(StrEnum):
@@ -75,6 +75,9 @@ def may_delete_memo(user: User, author_id: str) -> bool:
 
 def require(user: User, action: Action) -> None:
     if not allowed(user, action):
-        raise PermissionDeniedError(
-            f"{user.name} has the role {user.role.value}, which may not {action.value}. Ask a project admin."
+        raise PermissionDeniedError.about(
+            N_("{user} has the role {role}, which may not {action}. Ask a project admin."),
+            user=user.name,
+            role=user.role.value,
+            action=action.value,
         )

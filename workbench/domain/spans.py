@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from workbench.domain.models import Segment, SegmentKind
-from workbench.errors import InvalidInputError
+from workbench.errors import N_, InvalidInputError
 
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # "don't", "Kovács-Nagy" are one word
 
@@ -21,6 +21,21 @@ _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # "don't", "Kovács-Nagy" are one 
 class Unit(StrEnum):
     WORD = "word"
     SENTENCE = "sentence"
+
+
+# One message per unit: a language inflects the unit's name, so it cannot be put in as a word.
+_NO_UNITS = {
+    Unit.WORD: N_("This transcript has no words to move the coding by."),
+    Unit.SENTENCE: N_("This transcript has no sentences to move the coding by."),
+}
+_NOTHING_LEFT = {
+    Unit.WORD: N_("Shrinking by a word would leave nothing coded; remove the coding instead."),
+    Unit.SENTENCE: N_("Shrinking by a sentence would leave nothing coded; remove the coding instead."),
+}
+_NO_FURTHER = {
+    Unit.WORD: N_("There is no further word in that direction."),
+    Unit.SENTENCE: N_("There is no further sentence in that direction."),
+}
 
 
 class Edge(StrEnum):
@@ -47,7 +62,7 @@ def move_edge(
     start, end = span
     units = _boundaries(text, segments, unit, span)
     if not units:
-        raise InvalidInputError(f"This transcript has no {unit.value}s to move the coding by.")
+        raise InvalidInputError.about(_NO_UNITS[unit])
     if edge is Edge.START:
         if grow:  # complete the unit the start cuts through, else take in the one before
             cut = [a for a, b in units if a < start < b]
@@ -67,9 +82,9 @@ def move_edge(
             new = max((b for _a, b in units if b <= last_start), default=start)
         result = (start, new)
     if result[0] >= result[1]:
-        raise InvalidInputError(f"Shrinking by a {unit.value} would leave nothing coded; remove the coding instead.")
+        raise InvalidInputError.about(_NOTHING_LEFT[unit])
     if result == span:
-        raise InvalidInputError(f"There is no further {unit.value} in that direction.")
+        raise InvalidInputError.about(_NO_FURTHER[unit])
     return result
 
 
@@ -77,5 +92,7 @@ def whole_turns(segments: Sequence[Segment], span: tuple[int, int]) -> tuple[int
     """The span grown to cover every turn it touches, from the first one's start to the last one's end."""
     touched = [s for s in segments if s.kind is SegmentKind.TURN and s.start < span[1] and span[0] < s.end]
     if not touched:
-        raise InvalidInputError("The coding lies outside every speaker turn; adjust it by words or sentences.")
+        raise InvalidInputError.about(
+            N_("The coding lies outside every speaker turn; adjust it by words or sentences.")
+        )
     return min(s.start for s in touched), max(s.end for s in touched)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from workbench.errors import InvalidInputError
+from workbench.errors import N_, InvalidInputError
 
 
 def normalize(text: str) -> str:
@@ -20,9 +20,14 @@ def normalize(text: str) -> str:
 def check_span(text_length: int, start: int, end: int) -> None:
     """Reject a span that does not lie inside a text of ``text_length`` code points."""
     if not (0 <= start < end <= text_length):
-        raise InvalidInputError(
-            f"The span {start}-{end} does not lie inside the text (0-{text_length}); "
-            "offsets are code points, start inclusive, end exclusive."
+        raise InvalidInputError.about(
+            N_(
+                "The span {start}-{end} does not lie inside the text (0-{length}); "
+                "offsets are code points, start inclusive, end exclusive."
+            ),
+            start=start,
+            end=end,
+            length=text_length,
         )
 
 

@@ -15,6 +15,7 @@ from pathlib import PurePath
 
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.importers.documents import docx_text, odt_text, pdf_text, rtf_text
 from workbench.importers.encoding import decode_text
 from workbench.importers.plain import markdown_text, subtitle_text
@@ -84,8 +85,14 @@ def extract_text(name: str, data: bytes, *, language: str, max_bytes: int) -> Ex
     suffix = PurePath(name).suffix.lower()
     if suffix not in _FORMATS:
         raise InvalidInputError(
-            f"{name}: {suffix or 'files without an extension'} is not a transcript format this workbench reads "
-            f"({', '.join(SUPPORTED_SUFFIXES)})."
+            _(
+                "{name}: {suffix_or_files_without} is not a transcript format this workbench reads "
+                "({SUPPORTED_SUFFIXES})."
+            ).format(
+                name=name,
+                suffix_or_files_without=suffix or "files without an extension",
+                SUPPORTED_SUFFIXES=", ".join(SUPPORTED_SUFFIXES),
+            )
         )
     check_size(name, len(data), max_bytes)
     kind, extract = _FORMATS[suffix]
@@ -95,10 +102,12 @@ def extract_text(name: str, data: bytes, *, language: str, max_bytes: int) -> Ex
         raise
     except Exception as exc:
         raise InvalidInputError(
-            f"{name}: could not be read as {kind}; the file may be damaged, password-protected or "
-            f"mislabelled ({type(exc).__name__})."
+            _(
+                "{name}: could not be read as {kind}; the file may be damaged, password-protected or mislabelled "
+                "({name2})."
+            ).format(name=name, kind=kind, name2=type(exc).__name__)
         ) from None
     text = normalize(raw)
     if not text.strip():
-        raise InvalidInputError(f"{name}: the file holds no text.")
+        raise InvalidInputError(_("{name}: the file holds no text.").format(name=name))
     return ExtractedText(name, text, suffix.lstrip("."), encoding)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from odf.namespaces import TEXTNS
 
+from workbench.i18n import gettext as _
+
 if TYPE_CHECKING:
     from docx.table import Table
     from odf.element import Element
@@ -136,7 +138,9 @@ _ANSICPG = re.compile(rb"\\ansicpg(\d{3,5})")
 def rtf_text(name: str, data: bytes) -> str:
     """Text of an RTF document; ``\\ansicpg1250`` (Hungarian Word) decodes ``\\'f5`` as ő."""
     if not data.lstrip().startswith(b"{\\rtf"):
-        raise InvalidInputError(f"{name}: this is not an RTF document (it does not start with {{\\rtf).")
+        raise InvalidInputError(
+            _("{name}: this is not an RTF document (it does not start with {{\\rtf).").format(name=name)
+        )
     match = _ANSICPG.search(data, 0, 4096)
     codec = f"cp{int(match.group(1))}" if match else "cp1252"
     try:
@@ -167,7 +171,9 @@ def pdf_text(name: str, data: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
-        raise InvalidInputError(f"{name}: the PDF is password-protected; save an unprotected copy and import that.")
+        raise InvalidInputError(
+            _("{name}: the PDF is password-protected; save an unprotected copy and import that.").format(name=name)
+        )
     pages: list[str] = []
     scanned: list[int] = []
     for number, page in enumerate(reader.pages, start=1):
@@ -179,9 +185,13 @@ def pdf_text(name: str, data: bytes) -> str:
     if scanned:
         shown = ", ".join(map(str, scanned[:10])) + (", ..." if len(scanned) > 10 else "")
         raise InvalidInputError(
-            f"{name}: {len(scanned)} of {len(reader.pages)} pages (page {shown}) are images without a text layer; "
-            "the PDF needs OCR (text recognition) before it can be imported."
+            _(
+                "{name}: {n_scanned} of {n_pages} pages (page {shown}) are images without a text layer; the PDF "
+                "needs OCR (text recognition) before it can be imported."
+            ).format(name=name, n_scanned=len(scanned), n_pages=len(reader.pages), shown=shown)
         )
     if not pages:
-        raise InvalidInputError(f"{name}: the PDF has no text layer; if it is a scan, it needs OCR first.")
+        raise InvalidInputError(
+            _("{name}: the PDF has no text layer; if it is a scan, it needs OCR first.").format(name=name)
+        )
     return join_blocks(pages)

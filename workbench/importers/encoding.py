@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 _BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
@@ -60,8 +61,10 @@ def decode_text(name: str, data: bytes, language: str) -> Decoded:
     controls = len(_CONTROL.findall(decoded.text))
     if controls > max(2, len(decoded.text) * _MAX_CONTROL_SHARE):
         raise InvalidInputError(
-            f"{name}: this does not look like a text file ({controls} control characters); "
-            "is it a binary file with a text extension?"
+            _(
+                "{name}: this does not look like a text file ({controls} control characters); is it a binary file "
+                "with a text extension?"
+            ).format(name=name, controls=controls)
         )
     return decoded
 
@@ -69,7 +72,7 @@ def decode_text(name: str, data: bytes, language: str) -> Decoded:
 def _refuse_known_binary(name: str, data: bytes) -> None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise InvalidInputError(f"{name}: this is {what}, not a plain-text file.")
+            raise InvalidInputError(_("{name}: this is {what}, not a plain-text file.").format(name=name, what=what))
 
 
 def _decode(name: str, data: bytes, language: str) -> Decoded:
@@ -80,8 +83,10 @@ def _decode(name: str, data: bytes, language: str) -> Decoded:
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
             raise InvalidInputError(
-                f"{name}: the file holds NUL bytes, so it is a binary file, not text; "
-                "was a document or an image renamed?"
+                _(
+                    "{name}: the file holds NUL bytes, so it is a binary file, not text; was a document or an "
+                    "image renamed?"
+                ).format(name=name)
             )
         return Decoded(_strict(name, data, utf16, "UTF-16"), "UTF-16")
     try:
@@ -97,7 +102,9 @@ def _strict(name: str, data: bytes, codec: str, label: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
-            f"{name}: the file looks like {label} but byte {exc.start} is not valid {label}; re-save it as UTF-8."
+            _("{name}: the file looks like {label} but byte {start} is not valid {label}; re-save it as UTF-8.").format(
+                name=name, label=label, start=exc.start
+            )
         ) from None
 
 
@@ -119,8 +126,10 @@ def _legacy_codec(name: str, data: bytes, language: str) -> str:
     best = from_bytes(data, cp_isolation=_LEGACY_CANDIDATES).best()
     if best is None:
         raise InvalidInputError(
-            f"{name}: the file is neither UTF-8 nor a known legacy encoding (cp1250, ISO-8859-2, cp1252); "
-            "is it a binary file? If it is text, re-save it as UTF-8."
+            _(
+                "{name}: the file is neither UTF-8 nor a known legacy encoding (cp1250, ISO-8859-2, cp1252); is it "
+                "a binary file? If it is text, re-save it as UTF-8."
+            ).format(name=name)
         )
     if _has_any(data, _HUNGARIAN_ONLY) or language == "hu":
         return _central_european(data, str(best.encoding))

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from workbench.i18n import gettext as _
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -84,7 +86,11 @@ def subtitle_text(name: str, source: str, kind: Literal["vtt", "srt"]) -> str:
     try:
         captions = webvtt.from_buffer(io.StringIO(source), format=kind).captions
     except Exception:
-        raise InvalidInputError(f"{name}: this is not a valid {label} subtitle file (no cue could be read).") from None
+        raise InvalidInputError(
+            _("{name}: this is not a valid {label} subtitle file (no cue could be read).").format(
+                name=name, label=label
+            )
+        ) from None
     blocks: list[_Block] = []
     for caption in captions:
         body = " ".join(line.strip() for line in caption.text.splitlines() if line.strip())
@@ -98,5 +104,7 @@ def subtitle_text(name: str, source: str, kind: Literal["vtt", "srt"]) -> str:
         else:
             blocks.append(_Block(caption.start_time.in_seconds(), speaker, [body]))
     if not blocks:
-        raise InvalidInputError(f"{name}: the {label} file holds no captions with text.")
+        raise InvalidInputError(
+            _("{name}: the {label} file holds no captions with text.").format(name=name, label=label)
+        )
     return "\n\n".join(block.line() for block in blocks)

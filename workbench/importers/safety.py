@@ -17,6 +17,7 @@ from typing import IO
 
 from workbench import xml_guard
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 MAX_IMPORT_MB_ENV = "WORKBENCH_MAX_IMPORT_MB"
 DEFAULT_MAX_IMPORT_MB = 50.0
@@ -30,9 +31,13 @@ def max_import_bytes(max_mb: float | None = None) -> int:
         try:
             max_mb = float(raw) if raw else DEFAULT_MAX_IMPORT_MB
         except ValueError:
-            raise InvalidInputError(f"{MAX_IMPORT_MB_ENV} must be a number of megabytes, e.g. 50.") from None
+            raise InvalidInputError(
+                _("{MAX_IMPORT_MB_ENV} must be a number of megabytes, e.g. 50.").format(
+                    MAX_IMPORT_MB_ENV=MAX_IMPORT_MB_ENV
+                )
+            ) from None
     if not math.isfinite(max_mb) or max_mb <= 0:
-        raise InvalidInputError("The import size limit must be a positive number of megabytes.")
+        raise InvalidInputError(_("The import size limit must be a positive number of megabytes."))
     return int(max_mb * _MIB)
 
 
@@ -40,11 +45,13 @@ def check_size(name: str, size: int, limit: int) -> None:
     """Refuse a file above the limit before reading it into memory."""
     if size > limit:
         raise InvalidInputError(
-            f"{name}: the file is {_readable(size)}, above the import limit of {_readable(limit)} "
-            f"(raise it with {MAX_IMPORT_MB_ENV} if the file is genuine)."
+            _(
+                "{name}: the file is {size}, above the import limit of {limit} (raise it with {MAX_IMPORT_MB_ENV} "
+                "if the file is genuine)."
+            ).format(name=name, size=_readable(size), limit=_readable(limit), MAX_IMPORT_MB_ENV=MAX_IMPORT_MB_ENV)
         )
     if size == 0:
-        raise InvalidInputError(f"{name}: the file is empty.")
+        raise InvalidInputError(_("{name}: the file is empty.").format(name=name))
 
 
 def _readable(size: int) -> str:
@@ -81,23 +88,32 @@ def open_zip(name: str, data: bytes, kind: str, limits: ZipLimits = DEFAULT_ZIP_
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise InvalidInputError(f"{name}: this is not a valid {kind} file (the zip container is damaged).") from None
+        raise InvalidInputError(
+            _("{name}: this is not a valid {kind} file (the zip container is damaged).").format(name=name, kind=kind)
+        ) from None
     if len(members) > limits.max_members:
         raise InvalidInputError(
-            f"{name}: the {kind} container holds {len(members)} parts (more than {limits.max_members}); "
-            "refused as a possible zip bomb."
+            _(
+                "{name}: the {kind} container holds {n_members} parts (more than {max_members}); refused as a "
+                "possible zip bomb."
+            ).format(name=name, kind=kind, n_members=len(members), max_members=limits.max_members)
         )
     total = sum(m.file_size for m in members)
     if total > limits.max_total:
         raise InvalidInputError(
-            f"{name}: the {kind} file would unpack to {total / _MIB:.0f} MB; refused as a possible zip bomb."
+            _("{name}: the {kind} file would unpack to {total__mib:.0f} MB; refused as a possible zip bomb.").format(
+                name=name, kind=kind, total__mib=total / _MIB
+            )
         )
     for member in members:
         if member.file_size > limits.ratio_floor:
             ratio = member.file_size / max(member.compress_size, 1)
             if ratio > limits.max_ratio:
                 raise InvalidInputError(
-                    f"{name}: a part of the {kind} file is compressed {ratio:.0f} to 1; refused as a possible zip bomb."
+                    _(
+                        "{name}: a part of the {kind} file is compressed {ratio:.0f} to 1; refused as a possible "
+                        "zip bomb."
+                    ).format(name=name, kind=kind, ratio=ratio)
                 )
     return archive
 
@@ -119,11 +135,15 @@ def check_xml_parts(name: str, archive: zipfile.ZipFile, kind: str) -> None:
             with _open_member(name, archive, member, kind) as stream:
                 xml_guard.guard(name, kind, stream.read)
         except (zipfile.BadZipFile, OSError, EOFError):
-            raise InvalidInputError(f"{name}: the {kind} file holds damaged or malformed XML.") from None
+            raise InvalidInputError(
+                _("{name}: the {kind} file holds damaged or malformed XML.").format(name=name, kind=kind)
+            ) from None
 
 
 def _open_member(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, kind: str) -> IO[bytes]:
     try:
         return archive.open(member)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        raise InvalidInputError(f"{name}: the {kind} file is damaged (a part cannot be opened).") from None
+        raise InvalidInputError(
+            _("{name}: the {kind} file is damaged (a part cannot be opened).").format(name=name, kind=kind)
+        ) from None

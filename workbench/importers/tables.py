@@ -29,6 +29,8 @@ import openpyxl
 
 from workbench.domain.attributes import AttributeDef, AttributeType, AttributeValue
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
+from workbench.i18n import ngettext
 from workbench.importers.encoding import decode_text
 from workbench.importers.safety import check_size, check_xml_parts, open_zip
 
@@ -76,9 +78,11 @@ def read_table(name: str, data: bytes, *, language: str, max_bytes: int) -> Tabl
             raise
         except Exception as exc:
             raise InvalidInputError(
-                f"{name}: could not be read as an Excel workbook; it may be damaged ({type(exc).__name__})."
+                _("{name}: could not be read as an Excel workbook; it may be damaged ({name2}).").format(
+                    name=name, name2=type(exc).__name__
+                )
             ) from None
-    raise InvalidInputError(f"{name}: participant attributes are read from .csv or .xlsx files.")
+    raise InvalidInputError(_("{name}: participant attributes are read from .csv or .xlsx files.").format(name=name))
 
 
 def _read_csv(name: str, data: bytes, language: str) -> Table:
@@ -94,7 +98,9 @@ def _read_csv(name: str, data: bytes, language: str) -> Table:
             rows.append(Row(f"line {line}", tuple(cells)))
             line = reader.line_num + 1
     except csv.Error:
-        raise InvalidInputError(f"{name} line {reader.line_num}: the CSV quoting is broken.") from None
+        raise InvalidInputError(
+            _("{name} line {line_num}: the CSV quoting is broken.").format(name=name, line_num=reader.line_num)
+        ) from None
     return Table(tuple(header), rows)
 
 
@@ -137,12 +143,17 @@ def parse_participants(name: str, table: Table, existing: Mapping[str, Attribute
         shown = errors[:_MAX_REPORTED]
         more = len(errors) - len(shown)
         raise InvalidInputError(
-            f"{name}: {len(errors)} problem{'s' if len(errors) > 1 else ''} found; nothing from this file was stored.\n"
+            ngettext(
+                "{name}: {count} problem found; nothing from this file was stored.",
+                "{name}: {count} problems found; nothing from this file was stored.",
+                len(errors),
+            ).format(name=name, count=len(errors))
+            + "\n"
             + "\n".join(f"  {e}" for e in shown)
-            + (f"\n  ... and {more} more." if more else "")
+            + ("\n  " + _("... and {more} more.").format(more=more) if more else "")
         )
     if not sheet.participants:
-        raise InvalidInputError(f"{name}: the file has a header but no participant rows.")
+        raise InvalidInputError(_("{name}: the file has a header but no participant rows.").format(name=name))
     return sheet
 
 
@@ -152,15 +163,23 @@ def _columns(name: str, table: Table, existing: Mapping[str, AttributeDef]) -> l
     while header and not header[-1]:
         header.pop()
     if not header or header[0].lower() != CODE_COLUMN:
-        raise InvalidInputError(f"{name}: the first column of the header row must be '{CODE_COLUMN}' (e.g. P07).")
+        raise InvalidInputError(
+            _("{name}: the first column of the header row must be '{CODE_COLUMN}' (e.g. P07).").format(
+                name=name, CODE_COLUMN=CODE_COLUMN
+            )
+        )
     columns: list[AttributeDef | None] = [None]
     seen: set[str] = set()
     for index, raw in enumerate(header[1:], start=2):
         if not raw:
-            raise InvalidInputError(f"{name}: column {index} of the header row has no name.")
+            raise InvalidInputError(
+                _("{name}: column {index} of the header row has no name.").format(name=name, index=index)
+            )
         attr, declared = _split_header(raw)
         if attr in seen:
-            raise InvalidInputError(f"{name}: the column {attr!r} appears twice in the header row.")
+            raise InvalidInputError(
+                _("{name}: the column {attr!r} appears twice in the header row.").format(name=name, attr=attr)
+            )
         seen.add(attr)
         values = [clean_cell(r.cells[index - 1]) for r in table.rows if len(r.cells) >= index]
         columns.append(_definition(name, attr, declared, existing.get(attr), values))
@@ -180,7 +199,9 @@ def _definition(
     if known is not None:
         if declared is not None and declared is not known.type:
             raise InvalidInputError(
-                f"{name}: the column {attr!r} says {declared.value}, but the project defines it as {known.type.value}."
+                _("{name}: the column {attr!r} says {declared}, but the project defines it as {type}.").format(
+                    name=name, attr=attr, declared=declared.value, type=known.type.value
+                )
             )
         return known
     present = [v for v in values if v is not None]

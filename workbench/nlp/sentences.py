@@ -28,6 +28,7 @@ from typing import Any
 
 from workbench.domain.models import SUPPORTED_LANGUAGES
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 RULES_DIR = Path(__file__).resolve().parent / "sentence_rules"
 _RUNS = re.compile(r"\s+|\S+")
@@ -57,7 +58,11 @@ def _compile(rule: dict[str, Any] | None) -> re.Pattern[str] | None:
 def rules(language: str) -> TokenizerRules:
     """The rules for ``language``, read and compiled once per process (they hold no user data)."""
     if language not in SUPPORTED_LANGUAGES:
-        raise InvalidInputError(f"Unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}.")
+        raise InvalidInputError(
+            _("Unsupported language {language!r}; use one of {SUPPORTED_LANGUAGES}.").format(
+                language=language, SUPPORTED_LANGUAGES=", ".join(SUPPORTED_LANGUAGES)
+            )
+        )
     data = json.loads((RULES_DIR / f"{language}.json").read_text(encoding="utf-8"))
     prefix, suffix, infix = (_compile(data[name]) for name in ("prefix_search", "suffix_search", "infix_finditer"))
     if prefix is None or suffix is None or infix is None:

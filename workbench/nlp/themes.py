@@ -47,7 +47,8 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.errors import InvalidInputError
-from workbench.nlp.theme_labels import keywords, label, stop_words, tokens  # noqa: F401  (moved; re-exported)
+from workbench.i18n import gettext as _
+from workbench.nlp.theme_labels import keywords, label
 
 OUTLIER = -1
 MIN_ITEMS = 5
@@ -147,9 +148,11 @@ def cluster(
     params = params or ThemeParams()
     n = len(texts)
     if vectors.shape[0] != n or (languages is not None and len(languages) != n):
-        raise InvalidInputError("There must be one embedding (and language) per text.")
+        raise InvalidInputError(_("There must be one embedding (and language) per text."))
     if n < MIN_ITEMS:
-        raise InvalidInputError(f"Theme clustering needs at least {MIN_ITEMS} texts; got {n}.")
+        raise InvalidInputError(
+            _("Theme clustering needs at least {MIN_ITEMS} texts; got {n}.").format(MIN_ITEMS=MIN_ITEMS, n=n)
+        )
     if languages is not None and len(set(languages)) > 1:
         vectors = center_by_group(vectors, languages)
     from threadpoolctl import threadpool_limits
@@ -252,7 +255,7 @@ def refine(vectors: Matrix, labels: npt.NDArray[np.int64], steps: int = REFINE_S
     centroids = _centroids(vectors, labels, len(themes))
     own = (vectors[core] * centroids[labels[core]]).sum(axis=1)
     floor = float(np.percentile(own, OUTLIER_PERCENTILE))
-    for _ in range(steps):
+    for _step in range(steps):
         sims = vectors @ centroids.T
         sims[:, ~centroids.any(axis=1)] = -np.inf  # a theme that lost every item attracts none
         keep_out = ~core & (sims.max(axis=1) < floor)  # HDBSCAN's members always keep a theme

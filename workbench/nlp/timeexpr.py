@@ -16,7 +16,8 @@ events far more than by dates, so a small documented rule set over number words,
 year phrases, decades, life stages and event anchors serves better, with no dependency and
 nothing downloaded. The rules, per language, are the ``_RULES_EN`` / ``_RULES_HU`` tables
 below; each is a regular expression and a builder. Accuracy on 100+ English and 100+
-Hungarian interview-like phrases is measured in ``tests/nlp/test_timeexpr.py`` and reported
+Hungarian interview-like phrases, a development set and two held-out sets is measured in
+``tests/nlp/test_timeexpr.py`` and ``bench/timeexpr_bench.py`` and reported
 in ``bench/RESULTS.md``.
 """
 
@@ -42,14 +43,14 @@ _EN_UNITS = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
-_EN_FEW = {"a couple of": 2, "a couple": 2, "a few": 3, "several": 4}
+_EN_FEW = {"a couple of": 2, "a couple": 2, "a good few": 3, "a few": 3, "several": 4}
 
 _HU_UNITS = {
     "egy": 1, "kettő": 2, "két": 2, "három": 3, "négy": 4, "öt": 5, "hat": 6, "hét": 7, "nyolc": 8, "kilenc": 9,
 }  # fmt: skip
 _HU_TENS = {"tíz": 10, "húsz": 20, "harminc": 30, "negyven": 40, "ötven": 50, "hatvan": 60, "hetven": 70}
 _HU_TEN_PREFIX = {"tizen": 10, "huszon": 20, "harminc": 30, "negyven": 40, "ötven": 50, "hatvan": 60, "hetven": 70}
-_HU_FEW = {"pár": 2, "egy-két": 2, "néhány": 3, "egypár": 2}
+_HU_FEW = {"jó pár": 3, "pár": 2, "egy-két": 2, "néhány": 3, "egypár": 2}
 
 
 def _alt(words: Mapping[str, int] | list[str]) -> str:
@@ -61,11 +62,11 @@ EN_NUM = (
     rf"|{_alt([w for w in _EN_UNITS if w not in ('a', 'an')])})"
 )
 HU_NUM = rf"(?:\d{{1,3}}(?:,5)?|(?:{_alt(_HU_TEN_PREFIX)})(?:{_alt(_HU_UNITS)})|{_alt(_HU_TENS)}|{_alt(_HU_UNITS)})"
-EN_COUNT = rf"(?:{_alt(_EN_FEW)}|{EN_NUM}|an?|half\s+a)"
-HU_COUNT = rf"(?:{_alt(_HU_FEW)}|{HU_NUM}|fél)"
+EN_COUNT = rf"(?:(?:{EN_NUM}|an?)\s+and\s+a\s+half|{_alt(_EN_FEW)}|{EN_NUM}|an?|half\s+a)"
+HU_COUNT = rf"(?:{HU_NUM}\s+és\s+fél|másfél|{_alt(_HU_FEW)}|{HU_NUM}|fél)"
 
 
-def number(text: str) -> float:  # noqa: PLR0911 - one return per number system
+def number(text: str) -> float:  # noqa: PLR0911, PLR0912 - one return per number system
     """The value of a numeral or a number word (English or Hungarian), e.g. "twenty-one", "tizenhat"."""
     word = text.strip().lower().replace(",", ".")
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
@@ -75,6 +76,11 @@ def number(text: str) -> float:  # noqa: PLR0911 - one return per number system
             return float(table[word])
     if word in ("half a", "fél"):
         return 0.5
+    if word == "másfél":
+        return 1.5
+    halves = re.fullmatch(r"(.+?)\s+(?:and\s+a\s+half|és\s+fél)", word)
+    if halves:
+        return number(halves.group(1)) + 0.5
     if word in _EN_UNITS:
         return float(_EN_UNITS[word])
     for tens, value in _EN_TENS.items():
@@ -204,6 +210,7 @@ _DECADE_EN = {
     "nineties": 1990, "eighties": 1980, "seventies": 1970,
 }  # fmt: skip
 _DECADE_HU = {
+    "kétezertízes": 2010, "kétezres": 2000, "tizen": 13, "huszon": 20,
     "húszas": 20, "harmincas": 30, "negyvenes": 40, "ötvenes": 50, "hatvanas": 60,
     "kilencvenes": 1990, "nyolcvanas": 1980, "hetvenes": 1970,
 }  # fmt: skip
@@ -258,7 +265,7 @@ def _date(year: str, month: int, day: str | None) -> EventTime | None:
 
 # -- English rules ------------------------------------------------------------------------------
 
-_APPROX_EN = r"(?P<approx>about|around|roughly|approximately|maybe|almost|nearly|barely|just)?\s*"
+_APPROX_EN = r"(?P<approx>about|around|roughly|approximately|maybe|almost|nearly|barely|just|only|still)?\s*"
 _YEAR4 = r"(?:19|20)\d\d"
 _EN_ANCHOR_TAIL = r"(?P<tail>[^.;!?]{0,60})"
 
@@ -266,11 +273,31 @@ _EN_ANCHOR_TAIL = r"(?P<tail>[^.;!?]{0,60})"
 def _en_relative(m: re.Match[str]) -> EventTime | None:
     sign = -1 if re.match(r"before|earlier|prior", _g(m, "dir"), re.IGNORECASE) else 1
     anchor = None
-    if _g(m, "dir").lower() in ("after", "before") and not re.match(r"\s*(?:that|this)\b", _g(m, "tail"), re.I):
+    direction = _g(m, "dir").lower()  # "into": "two years into my sentence", counted from its start
+    if direction == "into" or (
+        direction in ("after", "before") and not re.match(r"\s*(?:that|this)\b", _g(m, "tail"), re.I)
+    ):
         anchor = _anchor_of(_g(m, "tail"), _ANCHORS_EN)
         if anchor is None:
             return None
-    return _relative(_g(m, "count"), _g(m, "unit"), sign, anchor or PREVIOUS, _precision(_g(m, "approx")))
+    count = _g(m, "count") + (" and a half" if _g(m, "half") else "")
+    return _relative(count, _g(m, "unit"), sign, anchor or PREVIOUS, _precision(_g(m, "approx")))
+
+
+def _en_the_year_after(m: re.Match[str]) -> EventTime | None:
+    """The year after I turned twenty (an age), "the year before my release" (an event), "the year after, ..."."""
+    sign = 1 if _g(m, "dir").lower() == "after" else -1
+    step = 1.0 if _g(m, "unit").lower() == "year" else 0.5
+    tail = _g(m, "tail")
+    turned = re.match(rf"\s*i\s+(?:turned|was|hit|reached)\s+(?P<n>{EN_NUM})\b", tail, re.IGNORECASE)
+    if turned:
+        return _age(number(turned.group("n")) + sign * step)
+    if re.match(r"\s*(?:that|this|it)\b|\s*[,;.]|\s*$", tail, re.IGNORECASE):
+        return EventTime(TimeKind.RELATIVE, sign * step, anchor_type=PREVIOUS)
+    anchor = _anchor_of(tail[:40], _ANCHORS_EN)
+    if anchor is None:
+        return None
+    return EventTime(TimeKind.RELATIVE, sign * step, anchor_type=anchor)
 
 
 def _en_bare_anchor(m: re.Match[str]) -> EventTime | None:
@@ -292,27 +319,33 @@ _RULES_EN: tuple[tuple[str, str, Builder], ...] = (
      lambda m: _date(_g(m, "y"), int(_g(m, "m")), _g(m, "d")) if 1 <= int(_g(m, "m")) <= 12 else None),
     ("month_year", rf"\b(?P<m>{_alt(_MONTHS_EN)})\s+(?:of\s+)?(?P<y>{_YEAR4})\b",
      lambda m: _date(_g(m, "y"), _MONTHS_EN[_g(m, "m").lower()], None)),
+    ("the_year_after", rf"\b(?:the|that)\s+(?P<unit>year|summer|winter|spring|autumn|fall)\s+(?P<dir>after|before)\b{_EN_ANCHOR_TAIL}",
+     _en_the_year_after),
+    ("school_year", r"\bin\s+(?:year\s+(?P<y>[1-9]|1[0-3])|(?:the\s+)?(?P<g>[1-9]|1[0-2])(?:st|nd|rd|th)\s+grade)\b(?!\s+of\b)",
+     lambda m: _age(int(_g(m, "y")) + 4.5, Precision.ABOUT) if _g(m, "y") else _age(int(_g(m, "g")) + 5.5, Precision.ABOUT)),
+    ("age_of_kid", rf"\b(?:kid|boy|girl|lad|child|teenager)\s+of\s+{_APPROX_EN}(?P<n>{EN_NUM})\b(?!\s*(?:years?|months?)\s+(?:later|after|ago))",
+     lambda m: _age(number(_g(m, "n")), _precision(_g(m, "approx")))),
     ("age_range", rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?(?P<a>{EN_NUM})\s+and\s+(?P<b>{EN_NUM})\b(?!\s*years?\s+(?:ago|later))|"
                   rf"\b(?P<a2>{EN_NUM})\s*(?:or|to|-|–)\s*(?P<b2>{EN_NUM})(?=\s*(?:years?\s+old|year-olds?|\b(?:when|as)\b|,|\.|$))",
      lambda m: _age(number(_g(m, "a") or _g(m, "a2")), Precision.RANGE, number(_g(m, "b") or _g(m, "b2")))),
-    ("age_bound", rf"\b(?P<dir>before|until|till|by\s+the\s+time|after|since|from\s+the\s+age\s+of)\s+(?:i\s+(?:was|turned|reached)\s+|the\s+age\s+of\s+|age\s+)?(?P<n>{EN_NUM})\b(?!\s*(?:years?|months?)\s+(?:later|after|before|ago))",
-     lambda m: _age(number(_g(m, "n")),
-                    Precision.AFTER if re.match(r"after|since|from", _g(m, "dir"), re.I) else Precision.BEFORE)),
+    ("age_bound", rf"\b(?P<dir>before|until|till|by\s+the\s+time|by|after|since|from\s+the\s+age\s+of)\s+(?:i\s+(?:was|turned|reached|hit|got\s+to)\s+|the\s+age\s+of\s+|age\s+)?(?P<n>{EN_NUM})\b(?!\s*(?:years?|months?)\s+(?:later|after|before|ago)|\s*(?:o['’]?\s?clock|am|pm|percent|%|points|votes|times|metres|meters|miles)\b)",
+     lambda m: None if re.fullmatch(r"by\s+\S+", m.group(0).lower()) and number(_g(m, "n")) < 5 else
+     _age(number(_g(m, "n")), Precision.AFTER if re.match(r"after|since|from", _g(m, "dir"), re.I) else Precision.BEFORE)),
     ("age_stage", r"\b(?:in|during)\s+my\s+(?P<part>early|mid|late)?[- ]?(?P<dec>teens|twenties|thirties|forties|fifties|sixties)\b",
      lambda m: _decade(_DECADE_EN[_g(m, "dec").lower()], _g(m, "part"))),
     ("age_teen", r"\bas\s+a\s+teenager\b", lambda m: _age(13, Precision.RANGE, 19)),
-    ("age_was", rf"\b(?:when|while|since|once)\s+i\s+(?:was|turned|had\s+turned|were|got\s+to)\s+{_APPROX_EN}(?P<n>{EN_NUM})\b(?!\s*(?:years?|months?)\s+(?:later|after|ago))",
+    ("age_was", rf"\b(?:when|while|since|once)\s+i\s+(?:was|turned|had\s+turned|were|got\s+to|hit|reached)\s+{_APPROX_EN}(?P<n>{EN_NUM})\b(?!\s*(?:years?|months?)\s+(?:later|after|ago))",
      lambda m: _age(number(_g(m, "n")), _precision(_g(m, "approx")))),
     ("age_at", rf"\b(?:at|aged|age)\s+(?:the\s+age\s+of\s+)?{_APPROX_EN}(?P<n>{EN_NUM})\b(?!\s*(?:years?|months?|percent|%|o'clock|am|pm))",
      lambda m: _age(number(_g(m, "n")), _precision(_g(m, "approx")))),
     ("age_old", rf"\b{_APPROX_EN}(?P<n>{EN_NUM})[- ]years?[- ]old\b",
      lambda m: _age(number(_g(m, "n")), _precision(_g(m, "approx")))),
-    ("age_i_was", rf"\bi\s+(?:was|must\s+have\s+been)\s+{_APPROX_EN}(?P<n>{EN_NUM})\b(?P<ish>\s*or\s+so|ish)?(?!\s*(?:years?|months?)\s+(?:later|after|ago)|\s*(?:kids|people|of\s+us|times))",
+    ("age_i_was", rf"\bi(?:\s+was|\s+turned|\s+(?:must|might|would|could)\s+have\s+been|\s+(?:must|might|would|could)['’]ve\s+been|['’]d\s+have\s+been|['’]d\s+been)\s+{_APPROX_EN}(?P<n>{EN_NUM})\b(?P<ish>\s*or\s+so|ish)?(?!\s*(?:years?|months?)\s+(?:later|after|ago)|\s*(?:kids|people|of\s+us|times)|\s+of\b|\s+(?!(?:as|is|was|this|years|months|yrs)\b)[a-z]{{2,}}s\b)",
      lambda m: _age(number(_g(m, "n")),
-                    Precision.ABOUT if _g(m, "ish") or "must" in m.group(0).lower() else _precision(_g(m, "approx")))),
+                    Precision.ABOUT if _g(m, "ish") or re.search(r"must|might|would|could|['’]d", m.group(0).lower()) else _precision(_g(m, "approx")))),
     ("year_range", rf"\b(?:from|between)\s+(?P<a>{_YEAR4})\s+(?:to|and|until|till)\s+(?P<b>{_YEAR4})\b|\b(?P<a2>{_YEAR4})\s*[-–]\s*(?P<b2>{_YEAR4})\b",
      lambda m: _year(float(_g(m, "a") or _g(m, "a2")), Precision.RANGE, float(_g(m, "b") or _g(m, "b2")))),
-    ("decade", r"\b(?:in\s+)?the\s+(?P<part>early|mid|late)?[- ]?(?:(?P<dec>nineties|eighties|seventies)|(?P<num>(?:19|20)?\d0)'?s)\b",
+    ("decade", r"\b(?:in\s+)?the\s+(?P<part>early|mid|late)?[- ]?(?:(?P<dec>nineties|eighties|seventies)|['’]?(?P<num>(?:19|20)?\d0)['’]?s)\b",
      lambda m: _decade(_DECADE_EN[_g(m, "dec").lower()] if _g(m, "dec") else _full_year(_g(m, "num")[-2:])
                        if len(_g(m, "num")) == 2 else float(_g(m, "num")), _g(m, "part"))),
     ("year_bound", rf"\b(?P<dir>before|until|till|by|after|since|from)\s+(?P<y>{_YEAR4})\b",
@@ -320,11 +353,11 @@ _RULES_EN: tuple[tuple[str, str, Builder], ...] = (
                      Precision.AFTER if _g(m, "dir").lower() in ("after", "since", "from") else Precision.BEFORE)),
     ("year", rf"\b(?P<approx>around|about|circa|roughly|maybe)?\s*(?:in\s+|back\s+in\s+|during\s+)?(?:the\s+(?:summer|winter|spring|autumn|fall)\s+of\s+)?(?P<y>{_YEAR4})\b",
      lambda m: _year(float(_g(m, "y")), _precision(_g(m, "approx")))),
-    ("year_short", r"\bin\s+(?P<y>'\d\d)\b", lambda m: _year(_full_year(_g(m, "y")))),
+    ("year_short", r"\b(?:in|during|since|from|by|of)\s+(?P<y>['’]\d\d)\b", lambda m: _year(_full_year(_g(m, "y")))),
     ("ago", rf"\b{_APPROX_EN}(?P<count>{EN_COUNT})\s+(?P<unit>years?|months?)\s+ago\b",
      lambda m: _relative(_g(m, "count"), _g(m, "unit"), -1, NOW, _precision(_g(m, "approx")))),
     ("last_year", r"\blast\s+year\b", lambda m: EventTime(TimeKind.RELATIVE, -1, anchor_type=NOW)),
-    ("relative", rf"\b{_APPROX_EN}(?P<count>{EN_COUNT})\s+(?P<unit>years?|months?|weeks?)\s+(?P<dir>later|after|afterwards|before|earlier|on)\b{_EN_ANCHOR_TAIL}",
+    ("relative", rf"\b{_APPROX_EN}(?P<count>{EN_COUNT})\s+(?P<unit>years?|months?|weeks?)(?P<half>\s+and\s+a\s+half)?\s+(?P<dir>later|after|afterwards|before|earlier|on|into)\b{_EN_ANCHOR_TAIL}",
      _en_relative),
     ("next_year", r"\b(?:the\s+)?(?:following|next)\s+(?P<unit>year|summer|spring|winter|autumn)\b",
      lambda m: EventTime(TimeKind.RELATIVE, 1, anchor_type=PREVIOUS)),
@@ -361,6 +394,24 @@ def _hu_relative(m: re.Match[str]) -> EventTime | None:
     return _relative(_g(m, "count"), _g(m, "unit"), sign, anchor or PREVIOUS, _precision(_g(m, "approx")))
 
 
+def _hu_age_turned(m: re.Match[str]) -> EventTime | None:
+    """ "tizenhat lettem", "húsz körül voltam": not "egy lettem közülük" (one of them), not "hat körül" (six o'clock)."""
+    value = number(_g(m, "n") or _g(m, "n2"))
+    if value < (13 if re.search(r"körül|táján", m.group(0), re.IGNORECASE) else 5):
+        return None
+    return _age(value, _precision(_g(m, "approx") + " " + m.group(0)))
+
+
+def _hu_year_around_event(m: re.Match[str]) -> EventTime | None:
+    """ "a szabadulásom előtti évben" (the year before my release), "az első ítéletem utáni nyáron"."""
+    anchor = _anchor_of(_g(m, "mid"), _ANCHORS_HU)
+    if anchor is None:
+        return None
+    step = 1.0 if _g(m, "unit").lower() == "évben" else 0.5
+    sign = -1 if _g(m, "dir").lower() == "előtti" else 1
+    return EventTime(TimeKind.RELATIVE, sign * step, anchor_type=anchor)
+
+
 def _hu_bare_anchor(m: re.Match[str]) -> EventTime | None:
     anchor = _anchor_of(m.group(0), _ANCHORS_HU)
     if anchor is None:
@@ -388,6 +439,14 @@ _RULES_HU: tuple[tuple[str, str, Builder], ...] = (
     ("age_teen", r"\b(?:kamasz|tinédzser|tini)(?:ként|koromban)\b", lambda m: _age(13, Precision.RANGE, 19)),
     ("age_adult", r"\b(?:amikor\s+)?nagykorú\s+lettem\b|\bbetöltöttem\s+a\s+tizennyolcat\b|\bnagykorúságom\w*",
      lambda m: _age(18)),
+    ("year_short", r"(?<!\w)['’](?P<y>\d\d)(?=-?(?:ban|ben|as|es|ig|től|tól|ra|re)\b|\s+(?:nyarán|telén|tavaszán|őszén|elején|végén|közepén|körül|táján)\b)",
+     lambda m: _year(_full_year(_g(m, "y")))),
+    ("age_stage_word", r"\b(?P<dec>tizen|huszon)\s*éves(?:en|ként|\s+(?:voltam|lehettem|koromban|lettem))?\b"
+                       r"|\b(?P<dec2>harmincas|negyvenes|ötvenes|hatvanas)\s+(?:voltam|lehettem|lettem|koromban)\b",
+     lambda m: _decade(_DECADE_HU[(_g(m, "dec") or _g(m, "dec2")).lower()], "")),
+    ("age_turned", rf"\b{_APPROX_HU}(?P<n>{HU_NUM})\s+(?:lettem|lehettem|múltam|(?:körül|táján)\s+(?:voltam|lehettem|jártam))\b"
+                   rf"|\b(?:betöltöttem\s+a|töltöttem\s+be\s+a)\s+(?P<n2>{HU_NUM})(?:at|et|ot|öt|t)\b",
+     _hu_age_turned),
     ("age", rf"\b{_APPROX_HU}(?P<n>{HU_NUM})\s*(?:-?\s*)?éves(?P<tail>en|ként|\s+(?:koromban|korában|koromig|koromtól|"
             r"korom\s+(?:óta|után|előtt|táján|körül)|fejjel|lehettem|voltam|lettem|múltam|se\s+voltam|sem\s+voltam))?",
      lambda m: _age(number(_g(m, "n")), _hu_age_tail(m))),
@@ -395,8 +454,9 @@ _RULES_HU: tuple[tuple[str, str, Builder], ...] = (
      lambda m: _age(number(_g(m, "n")), _hu_age_tail(m))),
     ("year_range", rf"\b(?P<a>{_YEAR4})\s*(?:-|–|és)\s*(?P<b>{_YEAR4})(?:\s+között|-ig)?",
      lambda m: _year(float(_g(m, "a")), Precision.RANGE, float(_g(m, "b")))),
-    ("decade", r"\b(?:a\s+)?(?:(?P<dec>kilencvenes|nyolcvanas|hetvenes)|(?P<num>(?:19|20)\d0)-?\s*(?:as|es))\s+év(?:ek|ekben)(?:\s+(?P<part>elején|közepén|végén))?",
-     lambda m: _decade(float(_DECADE_HU[_g(m, "dec").lower()]) if _g(m, "dec") else float(_g(m, "num")), _g(m, "part"))),
+    ("decade", r"\b(?:a\s+)?(?:(?P<dec>kétezertízes|kétezres|kilencvenes|nyolcvanas|hetvenes)|['’]?(?P<num>(?:19|20)?\d0)-?\s*(?:as|es))\s+év(?:ek|ekben)(?:\s+(?P<part>elején|közepén|végén))?",
+     lambda m: _decade(float(_DECADE_HU[_g(m, "dec").lower()]) if _g(m, "dec") else _full_year(_g(m, "num")[-2:])
+                       if len(_g(m, "num")) == 2 else float(_g(m, "num")), _g(m, "part"))),
     ("year_bound", rf"\b(?P<y>{_YEAR4})(?P<tail>-?(?:ig|tól|től)|\s+(?:óta|után|előtt|előttig))\b",
      lambda m: _year(float(_g(m, "y")),
                      Precision.BEFORE if re.search(r"ig|előtt", _g(m, "tail")) else Precision.AFTER)),
@@ -411,7 +471,13 @@ _RULES_HU: tuple[tuple[str, str, Builder], ...] = (
      _hu_relative),
     ("relative", rf"\b{_APPROX_HU}(?P<count>{HU_COUNT})\s*(?P<unit>év|hónap|hét)(?:vel|val|pal|re|ra|)\s*(?P<dir>később|korábban|múlva|rá|utána|előtte)\b(?P<tail>)",
      _hu_relative),
-    ("next_year", r"\b(?:a\s+)?(?:következő|rá\s*következő|rákövetkező)\s+(?:évben|nyáron|télen|tavasszal|ősszel)\b|\begy\s+évre\s+rá\b",
+    ("relative_hogy_first", rf"\b(?P<dir>azelőtt|azután)\s+{_APPROX_HU}(?P<count>{HU_COUNT})\s*(?P<unit>év|hónap|hét)(?:vel|val|pal),?\s+hogy(?P<mid>[^.;!?]{{0,60}})",
+     _hu_relative),
+    ("relative_ra", rf"\brá\s+{_APPROX_HU}(?P<count>{HU_COUNT})\s*(?P<unit>év|hónap|hét)(?:re|ra)\b(?P<dir>)",
+     _hu_relative),
+    ("year_around_event", r"\b(?P<mid>(?:a|az)\s+[^.;!?]{0,40}?)\s+(?P<dir>előtti|utáni)\s+(?P<unit>évben|nyáron|télen|tavasszal|ősszel)\b",
+     _hu_year_around_event),
+    ("next_year", r"\b(?:az\s+azt\s+követő\s+évben)\b|\b(?:a\s+)?(?:következő|rá\s*következő|rákövetkező)\s+(?:évben|nyáron|télen|tavasszal|ősszel)\b|\begy\s+évre\s+rá\b",
      lambda m: EventTime(TimeKind.RELATIVE, 1, anchor_type=PREVIOUS)),
     ("bare_anchor", r"\b(?:(?:mi)?után|mielőtt|amikor|amíg|óta)\b[^.;!?]{0,50}|\b(?:a|az)\s+[^.;!?]{0,40}?\b(?:után|előtt|óta)\b"
                     r"|\b(?:a|az)\s+(?:első\s+)?\w+(?:ig|óta)\b",

@@ -11,6 +11,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from workbench.i18n import N_, ngettext
+from workbench.i18n import gettext as _
+
 VariableValue = str | int | float | bool | dt.date | dt.datetime
 
 
@@ -139,16 +142,74 @@ class Account:
         found = []
         for kind, tally in self.tallies():
             for reason, count in sorted(tally.skipped.items(), key=lambda i: (-i[1], i[0])):
-                found.append(f"{count} {kind if count != 1 else kind[:-1]} {_were(count)} not imported ({reason}).")
+                found.append(_not_imported(kind, count).format(n=count, reason=reason_text(reason)))
         return found
 
     def line(self) -> str:
         """One line a reader can add up: ``codes 5 of 5; sources 3 of 4 (1 missing from the archive); ...``."""
         parts = []
         for kind, tally in self.tallies():
-            reasons = ", ".join(f"{n} {why}" for why, n in sorted(tally.skipped.items(), key=lambda i: (-i[1], i[0])))
-            parts.append(f"{kind} {tally.imported} of {tally.total}" + (f" (skipped: {reasons})" if reasons else ""))
+            reasons = ", ".join(
+                _("{n} {reason}").format(n=n, reason=reason_text(why))
+                for why, n in sorted(tally.skipped.items(), key=lambda i: (-i[1], i[0]))
+            )
+            part = _("{kind} {imported} of {total}").format(kind=_(_KINDS[kind]), imported=tally.imported,
+                                                             total=tally.total)  # fmt: skip
+            parts.append(part + (_(" (skipped: {reasons})").format(reasons=reasons) if reasons else ""))
         return "; ".join(parts)
+
+
+_KINDS = {"codes": N_("codes"), "sources": N_("sources"), "selections": N_("selections"), "codings": N_("codings")}
+# Every reason an item of a .qdpx is skipped for (refi/project.py, refi/qdpx.py, services/refi_import.py):
+# the account keeps the English reason, and shows it in the reader's language.
+_REASONS = (
+    N_("outside the code list"),
+    N_("on a PDF page, not in its text"),
+    N_("a picture source, not text"),
+    N_("an audio source, not text"),
+    N_("a video source, not text"),
+    N_("a PDF source, not text"),
+    N_("an unrecognised source, not text"),
+    N_("in a picture source"),
+    N_("in an audio source"),
+    N_("in a video source"),
+    N_("in a PDF source"),
+    N_("in an unrecognised source"),
+    N_("no plain text"),
+    N_("source has no plain text"),
+    N_("file outside the archive"),
+    N_("file missing from the archive"),
+    N_("file compressed suspiciously well (a possible zip bomb)"),
+    N_("file not plain text"),
+    N_("source file outside the archive"),
+    N_("source file missing from the archive"),
+    N_("source file compressed suspiciously well (a possible zip bomb)"),
+    N_("source file not plain text"),
+    N_("empty text"),
+    N_("source text empty"),
+    N_("outside its text"),
+    N_("selection outside its text"),
+    N_("none of its codings imported"),
+    N_("no code and no note"),
+    N_("code not in the file"),
+    N_("duplicate of another coding"),
+)
+
+
+def _not_imported(kind: str, n: int) -> str:
+    """The warning for ``n`` items of ``kind`` skipped for a reason (``{n}`` and ``{reason}`` to fill in)."""
+    if kind == "codes":
+        return ngettext("{n} code was not imported ({reason}).", "{n} codes were not imported ({reason}).", n)
+    if kind == "sources":
+        return ngettext("{n} source was not imported ({reason}).", "{n} sources were not imported ({reason}).", n)
+    if kind == "selections":
+        return ngettext("{n} selection was not imported ({reason}).", "{n} selections were not imported ({reason}).", n)
+    return ngettext("{n} coding was not imported ({reason}).", "{n} codings were not imported ({reason}).", n)
+
+
+def reason_text(reason: str) -> str:
+    """A skip reason in the current language (one built with a number, "file too large", stays English)."""
+    return _(reason) if reason in _REASONS else reason
 
 
 @dataclass

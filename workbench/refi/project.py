@@ -17,6 +17,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.refi import safety
 from workbench.refi.model import (
     Account,
@@ -186,7 +187,9 @@ class _Reader:
     def guid(self, element: etree._Element, what: str) -> str:
         guid = safety.normalize_guid(element.get("guid"))
         if guid is None:
-            raise InvalidInputError(f"{self.name}: a {what} has a missing or malformed guid.")
+            raise InvalidInputError(
+                _("{name}: a {what} has a missing or malformed guid.").format(name=self.name, what=what)
+            )
         return guid
 
     def ref(self, element: etree._Element, name: str) -> list[str]:
@@ -194,7 +197,9 @@ class _Reader:
 
     def read(self, root: etree._Element) -> RefiProject:
         if safety.local(root) != "Project":
-            raise InvalidInputError(f"{self.name}: not a REFI-QDA project (the root element is not <Project>).")
+            raise InvalidInputError(
+                _("{name}: not a REFI-QDA project (the root element is not <Project>).").format(name=self.name)
+            )
         project = RefiProject(name=root.get("name") or "", origin=root.get("origin") or "")
         project.description = safety.child_text(root, "Description")
         project.creating_user = safety.normalize_guid(root.get("creatingUserGUID"))

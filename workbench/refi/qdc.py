@@ -8,6 +8,7 @@ from lxml import etree
 
 from workbench.domain.models import Code
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.refi import safety
 from workbench.refi.codes import from_refi, to_refi
 from workbench.refi.model import RefiCode
@@ -19,7 +20,7 @@ ORIGIN = "workbench (encrypted qualitative research workbench)"
 def write_qdc(codes: Sequence[Code], origin: str = ORIGIN) -> bytes:
     """The codebook as a ``.qdc`` document (UTF-8)."""
     if not codes:
-        raise InvalidInputError("The codebook is empty; a .qdc file needs at least one code.")
+        raise InvalidInputError(_("The codebook is empty; a .qdc file needs at least one code."))
     root = safety.new_root(NS, "CodeBook")
     root.set("origin", origin)
     holder = etree.SubElement(root, f"{{{NS}}}Codes")
@@ -49,7 +50,9 @@ def read_qdc(name: str, data: bytes, max_bytes: int = safety.RefiLimits().max_xm
     """Codes (parents first) and warnings about what was not imported."""
     root = safety.parse_xml(name, data, max_bytes)
     if safety.local(root) != "CodeBook":
-        raise InvalidInputError(f"{name}: not a REFI-QDA codebook (the root element is not <CodeBook>).")
+        raise InvalidInputError(
+            _("{name}: not a REFI-QDA codebook (the root element is not <CodeBook>).").format(name=name)
+        )
     holder = safety.child(root, "Codes")
     warnings: list[str] = []
     seen: set[str] = set()
@@ -61,7 +64,7 @@ def read_qdc(name: str, data: bytes, max_bytes: int = safety.RefiLimits().max_xm
         warnings.append(f"{set_count} {noun} not imported (this workbench has no code sets).")
     codes = from_refi(nodes, warnings)
     if not codes:
-        raise InvalidInputError(f"{name}: the codebook holds no codes.")
+        raise InvalidInputError(_("{name}: the codebook holds no codes.").format(name=name))
     return codes, warnings
 
 
@@ -69,9 +72,9 @@ def read_code(source: str, element: etree._Element, warnings: list[str], seen: s
     """A ``<Code>`` element and its sub-codes; GUIDs must be valid and unique."""
     guid = safety.normalize_guid(element.get("guid"))
     if guid is None:
-        raise InvalidInputError(f"{source}: a code has a missing or malformed guid.")
+        raise InvalidInputError(_("{source}: a code has a missing or malformed guid.").format(source=source))
     if guid in seen:
-        raise InvalidInputError(f"{source}: the guid {guid} is used by two codes.")
+        raise InvalidInputError(_("{source}: the guid {guid} is used by two codes.").format(source=source, guid=guid))
     seen.add(guid)
     codable = (element.get("isCodable") or "true").strip().lower() in ("true", "1")
     node = RefiCode(guid, element.get("name") or "", codable, element.get("color"),

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import IO
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.importers.encoding import decode_text
 from workbench.refi import safety
 from workbench.refi.model import RefiProject, RefiTextSource
@@ -36,7 +37,9 @@ def write_qdpx(stream: IO[bytes], project: RefiProject, *, crlf: bool = False) -
         def store(source: RefiTextSource) -> str:
             data = source.text.encode("utf-8")
             if len(data) > MAX_INTERNAL_FILE:
-                raise InvalidInputError(f"The source {source.guid} is larger than the 2 GB a .qdpx entry may hold.")
+                raise InvalidInputError(
+                    _("The source {guid} is larger than the 2 GB a .qdpx entry may hold.").format(guid=source.guid)
+                )
             _put(archive, f"sources/{source.guid}.txt", data)
             return f"internal://{source.guid}.txt"
 
@@ -76,7 +79,7 @@ def read_qdpx(name: str, data: bytes, limits: safety.RefiLimits | None = None) -
     base = posixpath.dirname(qde_path)
     member = archive.find(qde_path)
     if member is None:  # listed a moment ago, so only a damaged directory gets here
-        raise InvalidInputError(f"{name}: the project file inside the archive cannot be read.")
+        raise InvalidInputError(_("{name}: the project file inside the archive cannot be read.").format(name=name))
 
     def load_text(path: str) -> tuple[str | None, str]:
         return _load_text(archive, base, path, limits)
@@ -124,7 +127,7 @@ def _load_text(archive: safety.QdpxArchive, base: str, path: str, limits: safety
 def _find_qde(name: str, archive: safety.QdpxArchive, warnings: list[str]) -> str:
     candidates = sorted((p for p in archive.paths() if p.lower().endswith(".qde")), key=lambda p: (p.count("/"), p))
     if not candidates:
-        raise InvalidInputError(f"{name}: not a .qdpx project (no .qde file inside).")
+        raise InvalidInputError(_("{name}: not a .qdpx project (no .qde file inside).").format(name=name))
     preferred = [p for p in candidates if posixpath.basename(p).lower() == "project.qde"]
     chosen = (preferred or candidates)[0]
     if len(candidates) > 1:

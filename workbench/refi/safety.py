@@ -25,6 +25,7 @@ from lxml import etree
 
 from workbench import xml_guard
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 MAX_QDPX_MB_ENV = "WORKBENCH_MAX_QDPX_MB"
 _MIB = 1024 * 1024
@@ -56,9 +57,13 @@ def default_limits() -> RefiLimits:
     try:
         value = float(raw)
     except ValueError:
-        raise InvalidInputError(f"{MAX_QDPX_MB_ENV} must be a number of megabytes, e.g. 1024.") from None
+        raise InvalidInputError(
+            _("{MAX_QDPX_MB_ENV} must be a number of megabytes, e.g. 1024.").format(MAX_QDPX_MB_ENV=MAX_QDPX_MB_ENV)
+        ) from None
     if value <= 0:
-        raise InvalidInputError(f"{MAX_QDPX_MB_ENV} must be a positive number of megabytes.")
+        raise InvalidInputError(
+            _("{MAX_QDPX_MB_ENV} must be a positive number of megabytes.").format(MAX_QDPX_MB_ENV=MAX_QDPX_MB_ENV)
+        )
     return RefiLimits(max_archive=int(value * _MIB))
 
 
@@ -71,13 +76,17 @@ def normalize_guid(value: str | None) -> str | None:
 def parse_xml(name: str, data: bytes, max_bytes: int) -> etree._Element:
     """Parse XML that must not declare a DOCTYPE; entities, DTDs and the network stay off."""
     if len(data) > max_bytes:
-        raise InvalidInputError(f"{name}: the XML is larger than {max_bytes // _MIB} MB; refused.")
+        raise InvalidInputError(
+            _("{name}: the XML is larger than {max_bytes__mib} MB; refused.").format(
+                name=name, max_bytes__mib=max_bytes // _MIB
+            )
+        )
     try:
         is_xml = xml_guard.check_xml_bytes(data)
     except xml_guard.UnsafeXml as refused:
         raise InvalidInputError(xml_guard.message(name, "REFI-QDA", refused.reason)) from None
     if not is_xml:
-        raise InvalidInputError(f"{name}: not well-formed XML.")
+        raise InvalidInputError(_("{name}: not well-formed XML.").format(name=name))
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
         remove_comments=True, remove_pis=True,
@@ -85,9 +94,9 @@ def parse_xml(name: str, data: bytes, max_bytes: int) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
-        raise InvalidInputError(f"{name}: not well-formed XML.") from None
+        raise InvalidInputError(_("{name}: not well-formed XML.").format(name=name)) from None
     if root is None:
-        raise InvalidInputError(f"{name}: the XML document is empty.")
+        raise InvalidInputError(_("{name}: the XML document is empty.").format(name=name))
     return root
 
 
@@ -139,18 +148,33 @@ class QdpxArchive:
         self.limits = limits
         if len(data) > limits.max_archive:
             raise InvalidInputError(
-                f"{name}: the file is {len(data) / _MIB:.0f} MB, above the limit of {limits.max_archive // _MIB} MB "
-                f"(raise it with {MAX_QDPX_MB_ENV} if the file is genuine)."
+                _(
+                    "{name}: the file is {len_data__mib:.0f} MB, above the limit of {limits_max_archive__mib} MB "
+                    "(raise it with {MAX_QDPX_MB_ENV} if the file is genuine)."
+                ).format(
+                    name=name,
+                    len_data__mib=len(data) / _MIB,
+                    limits_max_archive__mib=limits.max_archive // _MIB,
+                    MAX_QDPX_MB_ENV=MAX_QDPX_MB_ENV,
+                )
             )
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             members = self._zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            raise InvalidInputError(f"{name}: not a .qdpx project (the zip container is damaged).") from None
+            raise InvalidInputError(
+                _("{name}: not a .qdpx project (the zip container is damaged).").format(name=name)
+            ) from None
         if len(members) > limits.max_members:
-            raise InvalidInputError(f"{name}: the archive holds {len(members)} entries; refused as a zip bomb.")
+            raise InvalidInputError(
+                _("{name}: the archive holds {n_members} entries; refused as a zip bomb.").format(
+                    name=name, n_members=len(members)
+                )
+            )
         if sum(m.file_size for m in members) > limits.max_total:
-            raise InvalidInputError(f"{name}: the archive would unpack to more than its limit; refused as a zip bomb.")
+            raise InvalidInputError(
+                _("{name}: the archive would unpack to more than its limit; refused as a zip bomb.").format(name=name)
+            )
         self.unsafe: list[str] = []
         self._members: dict[str, zipfile.ZipInfo] = {}
         for member in members:
@@ -172,21 +196,32 @@ class QdpxArchive:
     def read(self, member: zipfile.ZipInfo, limit: int) -> bytes:
         if member.file_size > limit:
             raise InvalidInputError(
-                f"{self.name}: the entry {_shown(member.filename)} is {member.file_size / _MIB:.0f} MB, above the "
-                f"limit of {limit // _MIB} MB."
+                _(
+                    "{name}: the entry {filename} is {member_file_size__mib:.0f} MB, above the limit of "
+                    "{limit__mib} MB."
+                ).format(
+                    name=self.name,
+                    filename=_shown(member.filename),
+                    member_file_size__mib=member.file_size / _MIB,
+                    limit__mib=limit // _MIB,
+                )
             )
         if member.file_size > self.limits.ratio_floor:
             ratio = member.file_size / max(member.compress_size, 1)
             if ratio > self.limits.max_ratio:
                 raise InvalidInputError(
-                    f"{self.name}: an entry is compressed {ratio:.0f} to 1; refused as a possible zip bomb."
+                    _("{name}: an entry is compressed {ratio:.0f} to 1; refused as a possible zip bomb.").format(
+                        name=self.name, ratio=ratio
+                    )
                 )
         try:
             with self._zip.open(member) as stream:
                 return stream.read(limit + 1)[:limit]
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
             raise InvalidInputError(
-                f"{self.name}: the entry {_shown(member.filename)} is damaged or encrypted."
+                _("{name}: the entry {filename} is damaged or encrypted.").format(
+                    name=self.name, filename=_shown(member.filename)
+                )
             ) from None
 
 

@@ -34,6 +34,7 @@ from workbench.domain.models import Code, Coding, SegmentKind
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingMeta
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.services.retrieval import VisibleCodings, verified_codings
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
@@ -106,9 +107,11 @@ def choose_coders(data: VisibleCodings, coders: Sequence[str] | None) -> tuple[s
         chosen = list(dict.fromkeys(name.strip() for name in coders if name.strip()))
         unknown = [name for name in chosen if name not in present]
         if unknown:
-            raise InvalidInputError(f"{', '.join(unknown)} made no codings in this project; nothing to compare.")
+            raise InvalidInputError(
+                _("{unknown} made no codings in this project; nothing to compare.").format(unknown=", ".join(unknown))
+            )
     if len(chosen) < 2:
-        raise InvalidInputError("Agreement needs at least two coders with codings.")
+        raise InvalidInputError(_("Agreement needs at least two coders with codings."))
     return tuple(chosen)
 
 
@@ -219,7 +222,7 @@ def _code(codes: Sequence[Code], code_id: str) -> Code:
     for code in codes:
         if code.id == code_id:
             return code
-    raise NotFoundError(f"There is no code with the id {code_id}.")
+    raise NotFoundError(_("There is no code with the id {code_id}.").format(code_id=code_id))
 
 
 def _agreed(group: Sequence[Coding], coders: Sequence[str]) -> bool:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 
 class StagedFile:
@@ -63,14 +64,20 @@ def check_target(target: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise InvalidInputError(f"{target}: cannot be checked as an output file ({exc.strerror}).") from None
+        raise InvalidInputError(
+            _("{target}: cannot be checked as an output file ({strerror}).").format(
+                target=target, strerror=exc.strerror
+            )
+        ) from None
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        raise InvalidInputError(f"{target} is a folder, not a regular file; give a file name.")
+        raise InvalidInputError(_("{target} is a folder, not a regular file; give a file name.").format(target=target))
     kind = _KINDS.get(stat.S_IFMT(mode), "special file")
     raise InvalidInputError(
-        f"{target} is a {kind}, not a regular file; nothing was written. Give the path of a new or ordinary file."
+        _(
+            "{target} is a {kind}, not a regular file; nothing was written. Give the path of a new or ordinary file."
+        ).format(target=target, kind=kind)
     )
 
 
@@ -84,7 +91,11 @@ def staged(target: Path) -> Iterator[StagedFile]:
     check_target(target)
     directory = target.parent
     if not directory.is_dir():
-        raise InvalidInputError(f"{directory}: no such folder to write {target.name} into.")
+        raise InvalidInputError(
+            _("{directory}: no such folder to write {target_name} into.").format(
+                directory=directory, target_name=target.name
+            )
+        )
     handle, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
     temp = Path(temp_name)
     staged_file: StagedFile | None = None

@@ -19,6 +19,7 @@ import numpy as np
 from workbench.domain.models import Code, Coding, SegmentKind
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.nlp import embed
 from workbench.services.themes import (
     ProgressFn,
@@ -69,7 +70,7 @@ def suggestions(
         codings = visible_codings(repo, interviews, coders_visible_to(ws))
         codes = [c for c in repo.codebook.codes() if c.codable and (code_id is None or c.id == code_id)]
         if code_id is not None and not codes:
-            raise NotFoundError(f"There is no codable code with the id {code_id}.")
+            raise NotFoundError(_("There is no codable code with the id {code_id}.").format(code_id=code_id))
         sentences = participant_units(repo, interviews, SegmentKind.SENTENCE)
         examples = _examples(codings, {c.id for c in codes})
         decided = repo.embeddings.decided(ws.user.id)
@@ -149,11 +150,11 @@ def accept_suggestion(ws: Workspace, suggestion: Suggestion) -> Coding:
     with ws.write() as repo:
         code = next((c for c in repo.codebook.codes() if c.id == suggestion.code_id), None)
         if code is None or not code.codable:
-            raise NotFoundError(f"There is no codable code with the id {suggestion.code_id}.")
+            raise NotFoundError(_("There is no codable code with the id {code_id}.").format(code_id=suggestion.code_id))
         span = (suggestion.interview_id, suggestion.start, suggestion.end)
         mine = [c for c in repo.codings.of_interview(suggestion.interview_id) if c.coder == ws.user.name]
         if any(c.code_id == code.id and (c.start, c.end) == span[1:] for c in mine):
-            raise InvalidInputError("You have already coded this passage with this code.")
+            raise InvalidInputError(_("You have already coded this passage with this code."))
         transcript = repo.interviews.transcript(suggestion.interview_id)
         coding = repo.codings.add(transcript, code.id, ws.user.id, suggestion.start, suggestion.end, suggested=True)
         repo.embeddings.decide(ws.user.id, code.id, span, "accepted")

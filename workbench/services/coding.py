@@ -19,6 +19,7 @@ from workbench.domain.permissions import Action, may_change_coding, may_delete_m
 from workbench.domain.records import CodingRecord, InterviewMemo
 from workbench.domain.text import check_span
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from workbench.i18n import gettext as _
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
@@ -101,7 +102,7 @@ def apply_codes(
         check_span(len(text), start, end)
         added = insert_new_codings(ws, repo, interview_id, text, [(c.id, start, end) for c in codes], memo=memo)
         if not added:
-            raise InvalidInputError("You already applied these codes to exactly this span.")
+            raise InvalidInputError(_("You already applied these codes to exactly this span."))
         detail = {"interview": interview_id, "start": start, "end": end}
         ws.audit_many(repo, [("coding added", "coding", c.id, {**detail, "code": c.code_id}) for c in added])
     return added
@@ -132,15 +133,17 @@ def insert_new_codings(
 def codable_codes(repo: Repo, code_ids: Sequence[str]) -> list[Code]:
     """The codes to apply, in the order given, each checked to exist and to be codable."""
     if not code_ids:
-        raise InvalidInputError("Choose at least one code to apply.")
+        raise InvalidInputError(_("Choose at least one code to apply."))
     codes = {c.id: c for c in repo.codebook.codes()}
     chosen = []
     for code_id in dict.fromkeys(code_ids):
         code = codes.get(code_id)
         if code is None:
-            raise NotFoundError(f"There is no code with the id {code_id}.")
+            raise NotFoundError(_("There is no code with the id {code_id}.").format(code_id=code_id))
         if not code.codable:
-            raise InvalidInputError(f"{code.name!r} is a grouping node; apply one of its sub-codes.")
+            raise InvalidInputError(
+                _("{code_name!r} is a grouping node; apply one of its sub-codes.").format(code_name=code.name)
+            )
         chosen.append(code)
     return chosen
 
@@ -166,7 +169,7 @@ def adjust_coding(ws: Workspace, coding_id: str, start: int, end: int) -> None:
         if (start, end) == (record.start, record.end):
             return
         if (record.code_id, start, end) in repo.codings.existing_keys(record.interview_id, record.coder_id):
-            raise InvalidInputError("This coder already applied the same code to exactly that span.")
+            raise InvalidInputError(_("This coder already applied the same code to exactly that span."))
         repo.codings.update_span(record, text, start, end)
         ws.audit(repo, "coding adjusted", "coding", coding_id, interview=record.interview_id,
                  before=[record.start, record.end], after=[start, end])  # fmt: skip
@@ -187,7 +190,9 @@ def _changeable(ws: Workspace, repo: Repo, coding_id: str) -> CodingRecord:
     record = repo.codings.record(coding_id)
     if not may_change_coding(ws.user, record.coder_id):
         raise PermissionDeniedError(
-            f"{ws.user.name} is a researcher and may change only their own codings; ask a lead."
+            _("{user_name} is a researcher and may change only their own codings; ask a lead.").format(
+                user_name=ws.user.name
+            )
         )
     return record
 
@@ -200,7 +205,7 @@ def add_interview_memo(ws: Workspace, interview_ref: str, text: str) -> str:
     require(ws.user, Action.CODE)
     memo = _clean_memo(text)
     if memo is None:
-        raise InvalidInputError("The memo is empty.")
+        raise InvalidInputError(_("The memo is empty."))
     with ws.write() as repo:
         interview_id = repo.interviews.resolve(interview_ref)
         repo.interviews.text(interview_id)  # refuses a shredded interview
@@ -215,7 +220,9 @@ def delete_interview_memo(ws: Workspace, memo_id: str) -> None:
     with ws.write() as repo:
         author_id, interview_id = repo.memos.author_of(memo_id)
         if not may_delete_memo(ws.user, author_id):
-            raise PermissionDeniedError(f"{ws.user.name} may delete only their own memos; ask a lead.")
+            raise PermissionDeniedError(
+                _("{user_name} may delete only their own memos; ask a lead.").format(user_name=ws.user.name)
+            )
         repo.memos.delete(memo_id)
         ws.audit(repo, "memo deleted", "memo", memo_id, interview=interview_id or "")
 
@@ -224,7 +231,9 @@ def _clean_memo(memo: str | None) -> str | None:
     if memo is None or not memo.strip():
         return None
     if len(memo) > MAX_MEMO_CHARS:
-        raise InvalidInputError(f"A memo may hold at most {MAX_MEMO_CHARS:,} characters.")
+        raise InvalidInputError(
+            _("A memo may hold at most {MAX_MEMO_CHARS:,} characters.").format(MAX_MEMO_CHARS=MAX_MEMO_CHARS)
+        )
     return memo.strip()
 
 

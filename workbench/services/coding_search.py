@@ -24,6 +24,7 @@ from workbench.domain.models import SegmentKind, SpeakerRole
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.services.coding import codable_codes, insert_new_codings
 from workbench.services.workspace import Workspace
 
@@ -116,10 +117,12 @@ def compile_query(query: str, options: SearchOptions) -> list[re.Pattern[str]]:
     """One pattern per term (or one for the phrase), each anchored at the start of a word."""
     query = normalize(query).strip()
     if not query:
-        raise InvalidInputError("Type a word or a phrase to search for.")
+        raise InvalidInputError(_("Type a word or a phrase to search for."))
     if len(query) > MAX_QUERY_CHARS:
-        raise InvalidInputError(f"A search may be at most {MAX_QUERY_CHARS} characters long.")
-    folded, _ = fold(query, match_case=options.match_case, match_accents=options.match_accents)
+        raise InvalidInputError(
+            _("A search may be at most {MAX_QUERY_CHARS} characters long.").format(MAX_QUERY_CHARS=MAX_QUERY_CHARS)
+        )
+    folded = fold(query, match_case=options.match_case, match_accents=options.match_accents)[0]
     terms = [folded] if options.mode is MatchMode.PHRASE else list(dict.fromkeys(folded.split()))
     return [re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in term.split())) for term in terms]
 
@@ -173,7 +176,7 @@ def code_passages(ws: Workspace, code_ids: Sequence[str], passages: Sequence[Pas
     """
     require(ws.user, Action.CODE)
     if not passages:
-        raise InvalidInputError("Choose at least one passage to code.")
+        raise InvalidInputError(_("Choose at least one passage to code."))
     added = 0
     wanted = 0
     with ws.write() as repo:

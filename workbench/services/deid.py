@@ -24,6 +24,7 @@ from workbench.deid.terms import Term, TermMatcher, normalize_term
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import Pseudonym, StoredDetection, StoredTerm
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.services.workspace import Workspace
 from workbench.store.deid import DeidRepo
 from workbench.store.repo import Repo
@@ -92,15 +93,21 @@ def import_known_entities(ws: Workspace, path: Path) -> int:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InvalidInputError(f"{path.name}: cannot read it as YAML ({type(exc).__name__}).") from None
-    data = load_untrusted_yaml(path.name, raw, what="known-entities YAML file", max_bytes=5 * 1024 * 1024)
+        raise InvalidInputError(
+            _("{path_name}: cannot read it as YAML ({name}).").format(path_name=path.name, name=type(exc).__name__)
+        ) from None
+    data = load_untrusted_yaml(path.name, raw, what=_("known-entities YAML file"), max_bytes=5 * 1024 * 1024)
     entries = data.get("entities") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise InvalidInputError(f"{path.name}: expected a top-level 'entities' list.")
+        raise InvalidInputError(_("{path_name}: expected a top-level 'entities' list.").format(path_name=path.name))
     with ws.write() as repo:
         for number, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict) or not entry.get("text") or not entry.get("type"):
-                raise InvalidInputError(f"{path.name}: entry {number} needs 'text' and 'type'; nothing was stored.")
+                raise InvalidInputError(
+                    _("{path_name}: entry {number} needs 'text' and 'type'; nothing was stored.").format(
+                        path_name=path.name, number=number
+                    )
+                )
             code = entry.get("participant")
             _add_entity(repo, ws.user.id, str(entry["text"]), entity_type(str(entry["type"])),
                         participant_code=str(code) if code else None,
@@ -114,12 +121,16 @@ def _add_entity(repo: Repo, user_id: str, text: str, kind: str, *, participant_c
                 aliases: tuple[str, ...] = (), origin: str) -> Pseudonym:  # fmt: skip
     text = " ".join(text.split())
     if not text:
-        raise InvalidInputError("The name to protect is empty.")
+        raise InvalidInputError(_("The name to protect is empty."))
     participant_id = None
     if participant_code:
         participant_id = repo.participants.id_of(participant_code)
         if participant_id is None:
-            raise NotFoundError(f"There is no participant {participant_code!r} in this project.")
+            raise NotFoundError(
+                _("There is no participant {participant_code!r} in this project.").format(
+                    participant_code=participant_code
+                )
+            )
     deid = repo.deid
     pseudonym = deid.pseudonym_for(kind, normalize_term(text))
     surfaces = [text, *aliases]
@@ -283,14 +294,14 @@ def apply_decisions(ws: Workspace, decisions: Iterable[tuple[str, str, str | Non
     require(ws.user, Action.REVIEW_DEID)
     wanted = list(decisions)
     if any(d not in DECISIONS for _, d, _ in wanted):
-        raise InvalidInputError("Each decision must be accept or reject.")
+        raise InvalidInputError(_("Each decision must be accept or reject."))
     with ws.write() as repo:
         deid = repo.deid
         by_id = {d.id: d for d in deid.detections()}
         for ref, decision, kind in wanted:
             detection_id = deid.resolve_detection(ref)
             if detection_id not in by_id:
-                raise NotFoundError(f"Detection {ref} belongs to a shredded interview.")
+                raise NotFoundError(_("Detection {ref} belongs to a shredded interview.").format(ref=ref))
             d = by_id[detection_id]
             new_type = entity_type(kind) if kind else d.entity_type
             if decision == "accept":
@@ -382,7 +393,7 @@ def dismiss_unflagged(ws: Workspace, texts: Iterable[str]) -> int:
     require(ws.user, Action.READ_TRANSCRIPTS)
     wanted = list(dict.fromkeys(" ".join(t.split()) for t in texts))
     if not wanted or not all(wanted):
-        raise InvalidInputError("Give at least one word to dismiss (empty words are not accepted).")
+        raise InvalidInputError(_("Give at least one word to dismiss (empty words are not accepted)."))
     with ws.write() as repo:
         deid = repo.deid
         kinds = {w.text: w.kind for w in unflagged_in(deid, readable_interviews(repo))}
@@ -390,9 +401,11 @@ def dismiss_unflagged(ws: Workspace, texts: Iterable[str]) -> int:
         missing = sum(1 for t in wanted if t not in kinds or deid.mac(t) in accepted)
         if missing:
             raise NotFoundError(
-                f"{missing} of the {len(wanted)} word(s) given are not unflagged candidates in this project "
-                "(they must be written exactly as listed); nothing was dismissed. "
-                "`workbench deid unflagged` lists the candidates."
+                _(
+                    "{missing} of the {n_wanted} word(s) given are not unflagged candidates in this project (they "
+                    "must be written exactly as listed); nothing was dismissed. `workbench deid unflagged` lists "
+                    "the candidates."
+                ).format(missing=missing, n_wanted=len(wanted))
             )
         for text in wanted:
             kind = "ID" if kinds[text] == "number" else "NAME"

@@ -23,6 +23,7 @@ from workbench.domain.models import Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import StoredRelease
 from workbench.errors import InvalidInputError, LeakDetectedError, UnreviewedCandidatesError
+from workbench.i18n import gettext as _
 from workbench.services.deid import (
     ACCEPTED,
     REJECTED,
@@ -57,10 +58,12 @@ def _refuse_unreviewed(repo: Repo, counts: Mapping[str, int]) -> None:
     titles = {i.id: i.title for i in repo.interviews.summaries()}
     listed = "; ".join(f"{titles.get(i, 'interview')} ({i[:8]}): {n}" for i, n in waiting.items())
     raise UnreviewedCandidatesError(
-        f"The release was refused: {len(waiting)} interview(s) have unflagged words nobody reviewed ({listed}). "
-        "Nothing was released. Protect or dismiss them on the De-identification review page (or with "
-        "`workbench deid unflagged`, `deid review add` and `deid dismiss`), or, as a lead, release with the "
-        "override (`--override-unreviewed`), which is audited.",
+        _(
+            "The release was refused: {n_waiting} interview(s) have unflagged words nobody reviewed ({listed}). "
+            "Nothing was released. Protect or dismiss them on the De-identification review page (or with "
+            "`workbench deid unflagged`, `deid review add` and `deid dismiss`), or, as a lead, release with the "
+            "override (`--override-unreviewed`), which is audited."
+        ).format(n_waiting=len(waiting), listed=listed),
         counts=waiting,
     )
 
@@ -125,9 +128,11 @@ def _verify_release(repo: Repo, payload: Mapping[str, Any]) -> dict[str, int]:
     if found:
         places = ", ".join(f"{n} in {where}" for where, n in sorted(found.items()))
         raise LeakDetectedError(
-            f"The release was refused: the leak check found protected names or participant codes in the "
-            f"released material ({places}). Nothing was released. Rename a code or attribute value that holds "
-            "a name, review the de-identification, and release again."
+            _(
+                "The release was refused: the leak check found protected names or participant codes in the "
+                "released material ({places}). Nothing was released. Rename a code or attribute value that holds a "
+                "name, review the de-identification, and release again."
+            ).format(places=places)
         )
     return {"texts": texts, "leaks": 0}
 
@@ -145,7 +150,7 @@ def release(ws: Workspace, *, on_progress: ProgressFn | None = None, threshold: 
     """
     require(ws.user, Action.RELEASE)
     if threshold < 1 or k < 1:
-        raise InvalidInputError("The suppression threshold and k must be at least 1.")
+        raise InvalidInputError(_("The suppression threshold and k must be at least 1."))
     from workbench.deid.engine import shared_detector
 
     with ws.write() as repo:

@@ -17,6 +17,8 @@ from workbench.domain.attributes import AttributeDef, AttributeType
 from workbench.domain.models import Role
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
+from workbench.i18n import N_
+from workbench.i18n import gettext as _
 from workbench.paths import CODEBOOKS_DIR, DEMO_DATA_DIR
 from workbench.services.codebook.file_format import read_codebook
 from workbench.services.codebook.sync import install_codebook
@@ -41,7 +43,7 @@ def demo_password(name: str) -> str:
     return f"fictional-{name}"
 
 
-DEMO_HINT = (
+DEMO_HINT = N_(
     "Demo project with fictional interviews. Sign in as **admin**, **lena** (lead), **anna** or **bence** "
     "(researchers) or **wanda** (report writer); each password is `fictional-` followed by the user name, "
     "e.g. `fictional-anna`."
@@ -124,7 +126,7 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
             for entry in (c for c in codings if c["file"] == item["file"]):
                 start = transcript.text.find(normalize(entry["quote"]))
                 if start < 0:
-                    raise InvalidInputError(f"Demo coding quote not found in {item['file']}.")
+                    raise InvalidInputError(_("Demo coding quote not found in {item}.").format(item=item["file"]))
                 end = start + len(normalize(entry["quote"]))
                 for index, coder in enumerate(entry["coders"]):
                     memo = entry.get("memo") if index == 0 else None
@@ -161,7 +163,7 @@ def _add_life_events(ws: Workspace, interview_ids: dict[str, str]) -> int:
             quote = normalize(entry["quote"])
             start = text.find(quote)
             if start < 0:
-                raise InvalidInputError(f"Demo life-event quote not found in {entry['file']}.")
+                raise InvalidInputError(_("Demo life-event quote not found in {entry}.").format(entry=entry["file"]))
             domain, direction = defaults_for(entry["type"])
             event = LifeEvent(
                 id=new_id(), participant_id=repo.participants.id_of(entry["participant"]) or "",

@@ -32,6 +32,7 @@ from workbench.domain.models import Code, Participant, Role, Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import check_span
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from workbench.i18n import gettext as _
 from workbench.paths import CODEBOOKS_DIR
 from workbench.services.workspace import Workspace
 from workbench.store.events import EventRecord, ManifestSealing
@@ -105,14 +106,17 @@ def _event_type(repo: Repo, ref: str) -> Code:
     types = event_types_in(repo)
     if not types:
         raise InvalidInputError(
-            "The codebook has no life-event types. Pull them with "
-            f"`workbench codebook import DIR codebooks/{LIFE_EVENTS_CODEBOOK}` (or `workbench events types DIR "
-            "--install`)."
+            _(
+                "The codebook has no life-event types. Pull them with `workbench codebook import DIR "
+                "codebooks/{LIFE_EVENTS_CODEBOOK}` (or `workbench events types DIR --install`)."
+            ).format(LIFE_EVENTS_CODEBOOK=LIFE_EVENTS_CODEBOOK)
         )
     found = match_code(types, ref)
     if found is None:
         keys = ", ".join(c.key or c.name for c in types[:12])
-        raise InvalidInputError(f"{ref!r} is not a life-event type of this codebook; the types are: {keys}.")
+        raise InvalidInputError(
+            _("{ref!r} is not a life-event type of this codebook; the types are: {keys}.").format(ref=ref, keys=keys)
+        )
     return found
 
 
@@ -155,7 +159,11 @@ def _participant(repo: Repo, code: str) -> Participant:
     for participant in repo.participants.all():
         if participant.code == code:
             return participant
-    raise NotFoundError(f"There is no participant {code!r} in this project; `workbench participants list` lists them.")
+    raise NotFoundError(
+        _("There is no participant {code!r} in this project; `workbench participants list` lists them.").format(
+            code=code
+        )
+    )
 
 
 # -- use cases -------------------------------------------------------------------------------
@@ -184,12 +192,14 @@ def add_event(
         anchor, owner = _anchor(repo, interview_ref, start, end)
         code = participant_code or owner
         if code is None:
-            raise InvalidInputError("Say whose event it is: give a participant, or an interview that has one.")
+            raise InvalidInputError(_("Say whose event it is: give a participant, or an interview that has one."))
         if owner is not None and owner != code:
-            raise InvalidInputError(f"That interview belongs to {owner}, not to {code}.")
+            raise InvalidInputError(
+                _("That interview belongs to {owner}, not to {code}.").format(owner=owner, code=code)
+            )
         participant_id = repo.participants.id_of(code)
         if participant_id is None:
-            raise NotFoundError(f"There is no participant {code!r} in this project.")
+            raise NotFoundError(_("There is no participant {code!r} in this project.").format(code=code))
         kind = _event_type(repo, type_ref)
         _check_anchor_event(repo, time, participant_id)
         default_domain, default_direction = defaults_for(_type_key(kind))
@@ -225,7 +235,11 @@ def list_events(
         if participant_code is not None:
             participant_id = repo.participants.id_of(participant_code)
             if participant_id is None:
-                raise NotFoundError(f"There is no participant {participant_code!r} in this project.")
+                raise NotFoundError(
+                    _("There is no participant {participant_code!r} in this project.").format(
+                        participant_code=participant_code
+                    )
+                )
         interview_id = repo.interviews.resolve(interview_ref) if interview_ref else None
         return repo.events.list(participant_id, interview_id)
 
@@ -309,7 +323,9 @@ def _changeable(ws: Workspace, repo: Repo, event_id: str) -> EventRecord:
     record = repo.events.record(event_id)
     if ws.user.role is Role.RESEARCHER and record.recorder_id != ws.user.id:
         raise PermissionDeniedError(
-            f"{ws.user.name} is a researcher and may change only the life events they recorded; ask a lead."
+            _("{user_name} is a researcher and may change only the life events they recorded; ask a lead.").format(
+                user_name=ws.user.name
+            )
         )
     return record
 
@@ -320,14 +336,14 @@ def _anchor(
     """The anchor on an interview span and the interview's participant code."""
     if interview_ref is None:
         if start is not None or end is not None:
-            raise InvalidInputError("A span needs the interview it is in.")
+            raise InvalidInputError(_("A span needs the interview it is in."))
         return None, None
     interview_id = repo.interviews.resolve(interview_ref)
     summary = next(s for s in repo.interviews.summaries() if s.id == interview_id)
     quote = ""
     if start is not None or end is not None:
         if start is None or end is None:
-            raise InvalidInputError("Give both the start and the end of the span.")
+            raise InvalidInputError(_("Give both the start and the end of the span."))
         text = repo.interviews.text(interview_id)
         check_span(len(text), start, end)
         quote = text[start:end]
@@ -339,16 +355,16 @@ def _check_anchor_event(repo: Repo, time: EventTime, participant_id: str, *, own
     if time.anchor_event_id is None:
         return
     if time.anchor_event_id == own_id:
-        raise InvalidInputError("An event cannot be timed relative to itself.")
+        raise InvalidInputError(_("An event cannot be timed relative to itself."))
     record = repo.events.record(repo.events.resolve(time.anchor_event_id))
     if record.participant_id != participant_id:
-        raise InvalidInputError("A relative time must refer to another event of the same participant.")
+        raise InvalidInputError(_("A relative time must refer to another event of the same participant."))
 
 
 def _clean_memo(memo: str | None) -> str:
     text = (memo or "").strip()
     if len(text) > MAX_MEMO:
-        raise InvalidInputError(f"A life-event memo may be at most {MAX_MEMO} characters.")
+        raise InvalidInputError(_("A life-event memo may be at most {MAX_MEMO} characters.").format(MAX_MEMO=MAX_MEMO))
     return text
 
 
@@ -443,12 +459,16 @@ def time_from_text(ws: Workspace, text: str, *, participant_code: str, language:
     found = next((p for p in (propose_time(text, lang) for lang in languages) if p is not None), None)
     if found is None:
         raise InvalidInputError(
-            "No time was recognised in that text; give an age, a year, a date or a time relative to an event."
+            _("No time was recognised in that text; give an age, a year, a date or a time relative to an event.")
         )
     with ws.read() as repo:
         participant_id = repo.participants.id_of(participant_code)
         if participant_id is None:
-            raise NotFoundError(f"There is no participant {participant_code!r} in this project.")
+            raise NotFoundError(
+                _("There is no participant {participant_code!r} in this project.").format(
+                    participant_code=participant_code
+                )
+            )
         return _settle(repo, found.time, participant_id, dt.date.today().year)
 
 

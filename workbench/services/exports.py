@@ -159,9 +159,11 @@ def effective_options(ws: Workspace, release: Mapping[str, Any], options: Export
     k = low_k if options.k is None else options.k
     if (threshold < low_threshold or k < low_k) and not allowed(ws.user, Action.RELEASE):
         raise BelowReleaseMinimumError(
-            f"The release fixes the protection: suppress counts below at least {low_threshold} and k of at least "
-            f"{low_k}, and this export asked for {threshold} and {k}. Raise them or leave them out; only a lead "
-            "can lower them, by releasing again. Nothing was written."
+            _(
+                "The release fixes the protection: suppress counts below at least {low_threshold} and k of at "
+                "least {low_k}, and this export asked for {threshold} and {k}. Raise them or leave them out; only "
+                "a lead can lower them, by releasing again. Nothing was written."
+            ).format(low_threshold=low_threshold, low_k=low_k, threshold=threshold, k=k)
         )
     return replace(options, threshold=threshold, k=k)
 
@@ -175,8 +177,10 @@ def _latest(ws: Workspace, *, required: bool = True) -> StoredRelease | None:
         release = repo.deid.latest_release() if release_key_id_readonly(repo.conn) else None
     if release is None and required:
         raise NotFoundError(
-            "Nothing has been released yet: a lead reviews the de-identification and releases it "
-            "(`workbench deid release DIR`, or Release on the Review page)."
+            _(
+                "Nothing has been released yet: a lead reviews the de-identification and releases it "
+                "(`workbench deid release DIR`, or Release on the Review page)."
+            )
         )
     return release
 
@@ -200,7 +204,7 @@ def build_tables(release: Mapping[str, Any], options: ExportOptions) -> tuple[li
         else KAnonymity(True, k, len(quoted), 0, ())
     )
     if not check.ok:
-        raise DisclosureRiskError(check.message() + " Nothing was written.")
+        raise DisclosureRiskError(check.message() + " " + _("Nothing was written."))
     plan = _suppression(quotes, participants, options.attributes, threshold)
     tables: list[ExportTable] = []
     if "quotes" in options.tables:
@@ -275,19 +279,29 @@ def _suppression(quotes: list[dict[str, Any]], participants: Mapping[str, Mappin
 
 def _check_options(release: Mapping[str, Any], options: ExportOptions, threshold: int, k: int) -> None:
     if options.format not in FORMATS:
-        raise InvalidInputError(f"Unknown format {options.format!r}; use one of {', '.join(FORMATS)}.")
+        raise InvalidInputError(
+            _("Unknown format {format!r}; use one of {FORMATS}.").format(
+                format=options.format, FORMATS=", ".join(FORMATS)
+            )
+        )
     unknown = sorted(set(options.tables) - set(TABLES))
     if unknown or not options.tables:
         raise InvalidInputError(
-            f"Choose tables among {', '.join(TABLES)}" + (f" (not {', '.join(unknown)})." if unknown else ".")
+            _("Choose tables among {tables} (not {unknown}).").format(
+                tables=", ".join(TABLES), unknown=", ".join(unknown)
+            )
+            if unknown
+            else _("Choose tables among {tables}.").format(tables=", ".join(TABLES))
         )
     missing = sorted(set(options.attributes) - set(release.get("attributes", {})))
     if missing:
         raise InvalidInputError(
-            f"Not in the released material (dropped by the generalization rules or unknown): {', '.join(missing)}."
+            _("Not in the released material (dropped by the generalization rules or unknown): {missing}.").format(
+                missing=", ".join(missing)
+            )
         )
     if threshold < 1 or k < 1:
-        raise InvalidInputError("The suppression threshold and k must be at least 1.")
+        raise InvalidInputError(_("The suppression threshold and k must be at least 1."))
 
 
 def _quote_table(quotes: list[dict[str, Any]], participants: Mapping[str, Mapping[str, str]],
@@ -566,8 +580,10 @@ def build_export(ws: Workspace, options: ExportOptions, *, on_progress: Progress
         return _qdpx_export(ws, note)
     if "verified" not in release.payload:
         raise LeakDetectedError(
-            "The export was refused: this release was made before releases were leak-checked as a whole. "
-            "Ask a lead to release again (`workbench deid release DIR`). Nothing was written."
+            _(
+                "The export was refused: this release was made before releases were leak-checked as a whole. "
+                "Ask a lead to release again (`workbench deid release DIR`). Nothing was written."
+            )
         )
     options = effective_options(ws, release.payload, options)
     note(_("Building tables"))
@@ -589,15 +605,19 @@ def build_export(ws: Workspace, options: ExportOptions, *, on_progress: Progress
     foreign = unverified_texts(release.payload, tables, intro, options.format, content)
     if foreign:
         raise LeakDetectedError(
-            f"The export was refused: {foreign} text(s) in the finished file are not texts of the leak-checked "
-            "release. Nothing was written. Report this as a bug."
+            _(
+                "The export was refused: {foreign} text(s) in the finished file are not texts of the leak-checked "
+                "release. Nothing was written. Report this as a bug."
+            ).format(foreign=foreign)
         )
     leaks = leak_count(ws, options.format, content)
     if leaks:
         raise LeakDetectedError(
-            f"The export was refused: the final leak check found {leaks} occurrence(s) of a known name or an "
-            "accepted detection in it (table cells, code names or texts). Nothing was written. Review the "
-            "de-identification, rename the code if a name is in it, and release again."
+            _(
+                "The export was refused: the final leak check found {leaks} occurrence(s) of a known name or an "
+                "accepted detection in it (table cells, code names or texts). Nothing was written. Review the "
+                "de-identification, rename the code if a name is in it, and release again."
+            ).format(leaks=leaks)
         )
     name = f"anonymized-export.{options.format}"
     return ExportFile(name, content, hashlib.sha256(content).hexdigest(), _MEDIA[options.format],
@@ -624,7 +644,11 @@ def export_to_file(ws: Workspace, options: ExportOptions, path: Path, *,
     with staged(path) as file:
         file.stream.write(export.content)
         if file.digest() != export.sha256:
-            raise InvalidInputError(f"{path.name}: the file on disk does not match the export; nothing was written.")
+            raise InvalidInputError(
+                _("{path_name}: the file on disk does not match the export; nothing was written.").format(
+                    path_name=path.name
+                )
+            )
         with ws.write() as repo:
             ws.audit(repo, "anonymized export", "export", export.sha256[:16], **_audit(ws, export, options, path.name))
             file.commit()
@@ -637,7 +661,7 @@ def export_to_file(ws: Workspace, options: ExportOptions, path: Path, *,
 def _qdpx_export(ws: Workspace, note: ProgressFn) -> ExportFile:
     if not _may_export_qdpx(ws):
         raise PermissionDeniedError(
-            "An anonymized .qdpx re-exports the transcripts, so only a lead or an admin can make one."
+            _("An anonymized .qdpx re-exports the transcripts, so only a lead or an admin can make one.")
         )
     from workbench.refi.qdpx import write_qdpx
     from workbench.services.deid_release import qdpx_hooks
@@ -653,8 +677,11 @@ def _qdpx_export(ws: Workspace, note: ProgressFn) -> ExportFile:
     leaks = leak_count(ws, "qdpx", content, include_codes=False)
     if leaks:
         raise LeakDetectedError(
-            f"The export was refused: the final leak check found {leaks} occurrence(s) of a known name or an "
-            "accepted detection in the .qdpx (transcripts, memos, code names or attributes). Nothing was written."
+            _(
+                "The export was refused: the final leak check found {leaks} occurrence(s) of a known name or an "
+                "accepted detection in the .qdpx (transcripts, memos, code names or attributes). Nothing was "
+                "written."
+            ).format(leaks=leaks)
         )
     return ExportFile("anonymized-project.qdpx", content, hashlib.sha256(content).hexdigest(), _MEDIA["qdpx"],
                       ("project",), "")  # fmt: skip

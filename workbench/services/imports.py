@@ -21,6 +21,7 @@ from workbench.domain.permissions import Action, require
 from workbench.domain.text import word_count
 from workbench.domain.transcript import Turn, detect_turns
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.importers import extract_text, is_supported
 from workbench.importers.safety import check_size, max_import_bytes
 from workbench.services.interviews import add_transcript
@@ -155,7 +156,11 @@ def _import_one(ws: Workspace, source: ImportSource, *, language: str, participa
     try:
         data = source.load()
     except OSError as exc:
-        raise InvalidInputError(f"{source.name}: the file could not be read ({type(exc).__name__}).") from None
+        raise InvalidInputError(
+            _("{source_name}: the file could not be read ({name}).").format(
+                source_name=source.name, name=type(exc).__name__
+            )
+        ) from None
     extracted = extract_text(source.name, data, language=language, max_bytes=limit)
     interview_id = add_transcript(
         ws,
@@ -172,20 +177,26 @@ def _import_one(ws: Workspace, source: ImportSource, *, language: str, participa
 def _language(ws: Workspace, language: str | None) -> str:
     language = language or ws.project.language
     if language not in SUPPORTED_LANGUAGES:
-        raise InvalidInputError(f"Unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}.")
+        raise InvalidInputError(
+            _("Unsupported language {language!r}; use one of {SUPPORTED_LANGUAGES}.").format(
+                language=language, SUPPORTED_LANGUAGES=", ".join(SUPPORTED_LANGUAGES)
+            )
+        )
     return language
 
 
 def _check_participant(ws: Workspace, participant_code: str | None, wave: int | None) -> None:
     if wave is not None and wave < 1:
-        raise InvalidInputError("The interview wave is a number from 1 up.")
+        raise InvalidInputError(_("The interview wave is a number from 1 up."))
     if participant_code is None:
         return
     with ws.read() as repo:
         if repo.participants.id_of(participant_code) is None:
             raise NotFoundError(
-                f"There is no participant {participant_code!r}; add participants first "
-                "(`workbench participants DIR --attributes FILE`)."
+                _(
+                    "There is no participant {participant_code!r}; add participants first (`workbench participants "
+                    "DIR --attributes FILE`)."
+                ).format(participant_code=participant_code)
             )
 
 

@@ -13,6 +13,7 @@ from workbench.domain.models import Code, Coding, InterviewSummary, Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.nlp.segment import segment_transcript
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
@@ -60,13 +61,17 @@ def add_transcript_in(
     """``add_transcript`` inside a transaction the caller already holds."""
     text = normalize(text)
     if not text.strip():
-        raise InvalidInputError(f"{title}: the transcript is empty.")
+        raise InvalidInputError(_("{title}: the transcript is empty.").format(title=title))
     language = language or ws.project.language
     participant_id = None
     if participant_code:
         participant_id = repo.participants.id_of(participant_code)
         if participant_id is None:
-            raise NotFoundError(f"There is no participant {participant_code!r}; add the participant first.")
+            raise NotFoundError(
+                _("There is no participant {participant_code!r}; add the participant first.").format(
+                    participant_code=participant_code
+                )
+            )
     segments = segment_transcript(text, language)
     interview_id = repo.interviews.add(
         title=normalize(title),

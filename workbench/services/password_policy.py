@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from zxcvbn import zxcvbn
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import current_language
+from workbench.i18n import gettext as _
 
 MIN_SCORE = 3  # zxcvbn's scale 0-4; 3 is "safely unguessable" for an online attacker, ~10^8 guesses
 _CHECKED_CHARS = 100  # zxcvbn's cost grows with length; a long secret is judged by its start
@@ -29,8 +31,16 @@ def refuse_weak(secret: str, what: str = "password", *, context: Sequence[str] =
         return
     feedback = result.get("feedback") or {}
     reason = str(feedback.get("warning") or "").strip().rstrip(".")
-    because = f" ({reason.lower()})" if reason else ""
-    raise InvalidInputError(
-        f"The {what} is too easy to guess{because}. Use a few unrelated words, or a longer phrase "
-        "that is not a common saying, a name, a keyboard pattern or a repeated character."
-    )
+    # zxcvbn's feedback is English only: shown in an English interface, left out of another.
+    because = f" ({reason.lower()})" if reason and current_language() == "en" else ""
+    if what == "passphrase":
+        message = _(
+            "The passphrase is too easy to guess{because}. Use a few unrelated words, or a longer phrase that is "
+            "not a common saying, a name, a keyboard pattern or a repeated character."
+        )
+    else:
+        message = _(
+            "The password is too easy to guess{because}. Use a few unrelated words, or a longer phrase that is "
+            "not a common saying, a name, a keyboard pattern or a repeated character."
+        )
+    raise InvalidInputError(message.format(because=because))

@@ -73,11 +73,17 @@ def axis_title(anchor: str | None) -> str:
 
 def _check(groups: int, width: int, scheme: str) -> None:
     if not 1 <= groups <= MAX_GROUPS:
-        raise InvalidInputError(f"The number of groups must be between 1 and {MAX_GROUPS}, not {groups}.")
+        raise InvalidInputError(
+            _("The number of groups must be between 1 and {MAX_GROUPS}, not {groups}.").format(
+                MAX_GROUPS=MAX_GROUPS, groups=groups
+            )
+        )
     if not 1 <= width <= 10:
-        raise InvalidInputError(f"The band width must be between 1 and 10 years, not {width}.")
+        raise InvalidInputError(_("The band width must be between 1 and 10 years, not {width}.").format(width=width))
     if scheme not in ("constant", "trate"):
-        raise InvalidInputError(f"The substitution costs must be constant or trate, not {scheme!r}.")
+        raise InvalidInputError(
+            _("The substitution costs must be constant or trate, not {scheme!r}.").format(scheme=scheme)
+        )
 
 
 def pathway_view(lives: Sequence[Life], *, align_by: str = "age", width: int = 2, groups: int = 4,
@@ -214,7 +220,9 @@ def participant_timeline(ws: Workspace, participant_code: str, *, calendar: bool
     require(ws.user, Action.READ_TRANSCRIPTS)
     participant = next((p for p in list_participants(ws) if p.code == participant_code), None)
     if participant is None:
-        raise InvalidInputError(f"There is no participant {participant_code!r} in this project.")
+        raise InvalidInputError(
+            _("There is no participant {participant_code!r} in this project.").format(participant_code=participant_code)
+        )
     events = list_events(ws, participant_code=participant_code)
     names = {c.key: c.name for c in event_types(ws) if c.key}
     points, undated = timeline_points(events, birth_year_of(participant), current_language(), calendar=calendar,
@@ -246,7 +254,7 @@ def released_participant_timeline(ws: Workspace, pseudonym: str) -> Timeline:
     require(ws.user, Action.EXPORT)
     release = latest_release(ws)
     if release is None:
-        raise InvalidInputError("Nothing has been released yet: a lead releases the de-identified material first.")
+        raise InvalidInputError(_("Nothing has been released yet: a lead releases the de-identified material first."))
     lanes = lane_names(current_language())
     points = released_timeline(release.payload, pseudonym, lanes)
     return Timeline(pseudonym, points, list(lanes.values()), axis_title(None), 0, {})

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 if TYPE_CHECKING:
     from workbench.deid.engine import Detector
@@ -19,7 +20,7 @@ def detect_lines(lines: Iterable[str], language: str) -> Iterator[dict[str, obje
     Records are detected ``DETECT_BATCH`` at a time so the model runs batched (``detect_many``).
     """
     if language not in ("en", "hu"):
-        raise InvalidInputError(f"Unsupported language {language!r}; use en or hu.")
+        raise InvalidInputError(_("Unsupported language {language!r}; use en or hu.").format(language=language))
     from workbench.deid.engine import shared_detector
 
     detector = shared_detector()
@@ -42,9 +43,9 @@ def _records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
         try:
             record = json.loads(line)
         except ValueError:
-            raise InvalidInputError(f"Line {number} is not JSON.") from None
+            raise InvalidInputError(_("Line {number} is not JSON.").format(number=number)) from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise InvalidInputError(f'Line {number}: expected an object with "id" and "text".')
+            raise InvalidInputError(_('Line {number}: expected an object with "id" and "text".').format(number=number))
         yield record
 
 

@@ -24,6 +24,7 @@ from workbench.errors import (
     WorkbenchError,
     WrongPassphraseError,
 )
+from workbench.i18n import gettext as _
 from workbench.services.workspace import Workspace
 from workbench.store import audit, sealing
 from workbench.store.accounts import UNKNOWN_USER, AccountRepo
@@ -47,8 +48,10 @@ _USER_NAME = re.compile(r"^[\w.@-]{1,100}$")
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise InvalidInputError(
-            f"The passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
-            "(a few unrelated words are easy to remember and hard to guess)."
+            _(
+                "The passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters (a few unrelated "
+                "words are easy to remember and hard to guess)."
+            ).format(MIN_PASSPHRASE_LENGTH=MIN_PASSPHRASE_LENGTH)
         )
     from workbench.services.password_policy import refuse_weak
 
@@ -59,7 +62,9 @@ def check_user_name(name: str) -> str:
     name = unicodedata.normalize("NFC", name.strip())
     if not _USER_NAME.match(name):
         raise InvalidInputError(
-            f"{name!r} is not a valid user name: use letters, digits, '.', '_', '-' or '@' (at most 100)."
+            _("{name!r} is not a valid user name: use letters, digits, '.', '_', '-' or '@' (at most 100).").format(
+                name=name
+            )
         )
     return name
 
@@ -77,15 +82,21 @@ def init_project(
     check_passphrase(passphrase)
     user_name = check_user_name(user_name)
     if language not in SUPPORTED_LANGUAGES:
-        raise InvalidInputError(f"Unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}.")
+        raise InvalidInputError(
+            _("Unsupported language {language!r}; use one of {SUPPORTED_LANGUAGES}.").format(
+                language=language, SUPPORTED_LANGUAGES=", ".join(SUPPORTED_LANGUAGES)
+            )
+        )
     directory.mkdir(parents=True, exist_ok=True)
     location = new_location(directory)
     store = Store(location.database_url())
     try:
         if not store.database_is_empty():
             raise ProjectExistsError(
-                "The database named by WORKBENCH_DATABASE_URL already holds a project; "
-                "use an empty database (or schema) for each project."
+                _(
+                    "The database named by WORKBENCH_DATABASE_URL already holds a project; "
+                    "use an empty database (or schema) for each project."
+                )
             )
         master_key = create_master_key()
         keyring = Keyring(location.project_id, master_key)
@@ -142,8 +153,10 @@ def open_project(directory: Path, secret: str, user_name: str | None = None, *, 
             info = repo.project.info(location.backend)
             if info.id != location.project_id:
                 raise NotAProjectError(
-                    f"The database does not belong to the project in {directory} "
-                    "(its project id differs); check WORKBENCH_DATABASE_URL."
+                    _(
+                        "The database does not belong to the project in {directory} (its project id differs); "
+                        "check WORKBENCH_DATABASE_URL."
+                    ).format(directory=directory)
                 )
             user = _member_or_none(repo, user_name)
             _check_rate(repo.accounts, user.name if user else None, client)
@@ -159,8 +172,10 @@ def open_project(directory: Path, secret: str, user_name: str | None = None, *, 
             with store.write() as conn:
                 Repo(conn, Keyring(location.project_id, None)).accounts.confirm_failure(attempt)
             raise WrongPassphraseError(
-                "The user name or password is wrong (passwords are case-sensitive). "
-                "Check both and try again; after several failures sign-in pauses for a while."
+                _(
+                    "The user name or password is wrong (passwords are case-sensitive). "
+                    "Check both and try again; after several failures sign-in pauses for a while."
+                )
             )
         upgraded = False
         with store.write() as conn:
@@ -186,7 +201,7 @@ LOGIN_HINT_KEY = "login.hint"
 
 
 def login_hint(directory: Path) -> str | None:
-    """A sign-in hint stored in the project's settings (the demo tells its fictional passwords).
+    """A sign-in hint stored in the project's settings (the demo tells its fictional passwords), translated.
 
     Settings are readable without signing in, which is exactly why only fictional demo
     credentials may ever be put there.
@@ -200,7 +215,9 @@ def login_hint(directory: Path) -> str | None:
         return None
     finally:
         store.dispose()
-    return str(hint) if hint else None
+    # The stored text is the English message (the demo's, marked in services/demo.py): shown in
+    # the reader's language where the catalogue has it, as stored otherwise.
+    return _(str(hint)) if hint else None
 
 
 def _member_or_none(repo: Repo, user_name: str | None) -> User | None:
@@ -209,7 +226,7 @@ def _member_or_none(repo: Repo, user_name: str | None) -> User | None:
     default_id = repo.project.default_user_id()
     user = repo.users.by_id(default_id) if default_id else None
     if user is None or repo.users.by_name(user.name) is None:  # the creator may have been removed
-        raise UnknownUserError("Name the acting user with --user or WORKBENCH_USER.")
+        raise UnknownUserError(_("Name the acting user with --user or WORKBENCH_USER."))
     return user
 
 
@@ -232,8 +249,15 @@ def _check_rate(accounts: AccountRepo, user_name: str | None, client: str) -> No
             wait = (oldest + SIGNIN_WINDOW - utcnow()) if oldest else SIGNIN_WINDOW
             minutes = max(1, int(wait.total_seconds() // 60) + 1)
             raise TooManyAttemptsError(
-                f"Too many failed sign-ins for {who} ({limit} within {int(SIGNIN_WINDOW.total_seconds() // 60)} "
-                f"minutes). Wait about {minutes} minute(s) and try again, or ask an admin to check the audit log."
+                _(
+                    "Too many failed sign-ins for {who} ({limit} within {signin_window_total_seco} minutes). Wait "
+                    "about {minutes} minute(s) and try again, or ask an admin to check the audit log."
+                ).format(
+                    who=who,
+                    limit=limit,
+                    signin_window_total_seco=int(SIGNIN_WINDOW.total_seconds() // 60),
+                    minutes=minutes,
+                )
             )
 
 
@@ -320,7 +344,7 @@ def shred_participant(ws: Workspace, code: str) -> tuple[list[str], dt.datetime]
     with ws.write() as repo:
         found = repo.participants.key_of(code)
         if found is None:
-            raise InvalidInputError(f"There is no participant {code!r} in this project.")
+            raise InvalidInputError(_("There is no participant {code!r} in this project.").format(code=code))
         participant_id, key_id = found
         interviews = repo.interviews.unshredded_of(participant_id)
         for interview_id in interviews:

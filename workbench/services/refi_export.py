@@ -24,6 +24,7 @@ from workbench.domain.attributes import AttributeDef, AttributeType
 from workbench.domain.models import Participant, User
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.refi import codes as refi_codes
 from workbench.refi.model import (
     RefiCase,
@@ -262,6 +263,6 @@ def _note_text(text: str, hooks: ExportHooks) -> str:
 def _check_offsets(transformed: Transformed, old_length: int) -> None:
     offsets = transformed.offsets
     if len(offsets) != old_length + 1 or offsets[0] != 0 or offsets[-1] != len(transformed.text):
-        raise InvalidInputError("The text transform returned an offset mapping that does not fit the text.")
+        raise InvalidInputError(_("The text transform returned an offset mapping that does not fit the text."))
     if any(b < a for a, b in itertools.pairwise(offsets)):
-        raise InvalidInputError("The text transform returned offsets that go backwards.")
+        raise InvalidInputError(_("The text transform returned offsets that go backwards."))

@@ -48,6 +48,7 @@ from workbench.domain.models import Code, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, allowed, require
 from workbench.domain.records import CodingMeta
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
@@ -142,7 +143,9 @@ def find_code(ws: Workspace, ref: str) -> Code:
     found = match_code(codes, ref)  # key, id, name or the short id `codebook list` prints
     if found is not None:
         return found
-    raise NotFoundError(f"There is no code {ref!r}; `workbench frequencies DIR` lists the codes and their keys.")
+    raise NotFoundError(
+        _("There is no code {ref!r}; `workbench frequencies DIR` lists the codes and their keys.").format(ref=ref)
+    )
 
 
 def descendants(codes: Sequence[Code], code_id: str) -> set[str]:
@@ -179,7 +182,7 @@ def coded_passages(
         data = verified_codings(ws, repo, visible, snapshot, coders)
         names = {c.id: c.name for c in data.codes}
         if code_id not in names:
-            raise NotFoundError(f"There is no code with the id {code_id}.")
+            raise NotFoundError(_("There is no code with the id {code_id}.").format(code_id=code_id))
         wanted = descendants(data.codes, code_id) if include_children else {code_id}
         keep = _matching_interviews(repo, data.interviews, participant_filter)
         passages: list[CodedPassage] = []
@@ -209,7 +212,7 @@ def _matching_interviews(
     wanted: dict[str, set[object]] = {}
     for name, raw in participant_filter.items():
         if name not in defs:
-            raise NotFoundError(f"There is no participant attribute {name!r} in this project.")
+            raise NotFoundError(_("There is no participant attribute {name!r} in this project.").format(name=name))
         values = raw if isinstance(raw, list | tuple | set | frozenset) else [raw]
         wanted[name] = {defs[name][1].parse(v) for v in values}
     codes = {
@@ -299,11 +302,17 @@ def code_by_attribute(
     with ws.read() as repo:
         defs = repo.participants.attribute_defs()
         if attribute_name not in defs:
-            raise NotFoundError(f"There is no participant attribute {attribute_name!r} in this project.")
+            raise NotFoundError(
+                _("There is no participant attribute {attribute_name!r} in this project.").format(
+                    attribute_name=attribute_name
+                )
+            )
         definition = defs[attribute_name][1]
         if definition.type is AttributeType.TEXT:
             raise InvalidInputError(
-                f"{attribute_name!r} is free text; group by a category, integer or date attribute instead."
+                _("{attribute_name!r} is free text; group by a category, integer or date attribute instead.").format(
+                    attribute_name=attribute_name
+                )
             )
         data = verified_codings(ws, repo, visible, snapshot)
         participants = repo.participants.all()

@@ -33,6 +33,7 @@ from workbench.analysis.pathways import BASELINE, Grid, sequences, spell_rows, s
 from workbench.deid.sequences import MIN_BAND_WIDTH, OTHER, ProtectedSequences, protect
 from workbench.domain.permissions import Action, allowed, require
 from workbench.errors import BelowReleaseMinimumError, InvalidInputError, LeakDetectedError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.services.atomic_file import staged
 from workbench.services.life_release import LIFE_PATHS, released_lives
 from workbench.services.workspace import Workspace
@@ -73,11 +74,17 @@ class SequenceExport:
 
 def _check(options: SequenceExportOptions) -> None:
     if options.format not in FORMATS:
-        raise InvalidInputError(f"A sequence export is CSV or XLSX, not {options.format!r}.")
+        raise InvalidInputError(_("A sequence export is CSV or XLSX, not {format!r}.").format(format=options.format))
     if options.table not in TABLES:
-        raise InvalidInputError(f"The sequence table is sts (one column per band) or spell, not {options.table!r}.")
+        raise InvalidInputError(
+            _("The sequence table is sts (one column per band) or spell, not {table!r}.").format(table=options.table)
+        )
     if options.width is not None and not MIN_BAND_WIDTH <= options.width <= 20:
-        raise InvalidInputError(f"Released sequences use bands of {MIN_BAND_WIDTH} to 20 years, not {options.width}.")
+        raise InvalidInputError(
+            _("Released sequences use bands of {MIN_BAND_WIDTH} to 20 years, not {width}.").format(
+                MIN_BAND_WIDTH=MIN_BAND_WIDTH, width=options.width
+            )
+        )
 
 
 def _k(ws: Workspace, release: Mapping[str, Any], asked: int | None) -> int:
@@ -86,11 +93,13 @@ def _k(ws: Workspace, release: Mapping[str, Any], asked: int | None) -> int:
     low = release_minimums(release)[1]
     k = low if asked is None else asked
     if k < 1:
-        raise InvalidInputError("k must be at least 1.")
+        raise InvalidInputError(_("k must be at least 1."))
     if k < low and not allowed(ws.user, Action.RELEASE):
         raise BelowReleaseMinimumError(
-            f"The release fixes k of at least {low} and this export asked for {k}; only a lead can lower it, "
-            "by releasing again. Nothing was written."
+            _(
+                "The release fixes k of at least {low} and this export asked for {k}; only a lead can lower it, by "
+                "releasing again. Nothing was written."
+            ).format(low=low, k=k)
         )
     return k
 
@@ -100,14 +109,20 @@ def protected_sequences(release: Mapping[str, Any], options: SequenceExportOptio
     _check(options)
     if LIFE_PATHS not in release:
         raise NotFoundError(
-            "This release has no life paths (it was made before life events were released). Ask a lead to "
-            "release again (`workbench deid release DIR`)."
+            _(
+                "This release has no life paths (it was made before life events were released). Ask a lead to "
+                "release again (`workbench deid release DIR`)."
+            )
         )
     released_attributes = release.get("attributes", {})
     unknown = [a for a in options.attributes if a not in released_attributes]
     if unknown:
         names = ", ".join(sorted(released_attributes)) or "none"
-        raise InvalidInputError(f"Not a released attribute: {', '.join(unknown)} (released: {names}).")
+        raise InvalidInputError(
+            _("Not a released attribute: {unknown} (released: {names}).").format(
+                unknown=", ".join(unknown), names=names
+            )
+        )
     anchor = anchor_of(options.align)
     placed = align(released_lives(release), anchor)
     width = options.width or MIN_BAND_WIDTH
@@ -205,12 +220,14 @@ def build_sequence_export(ws: Workspace, options: SequenceExportOptions) -> Sequ
     content = (render_csv(columns, rows, note) if options.format == "csv"
                else render_xlsx(columns, rows, note, title))  # fmt: skip
     if _foreign_texts(release, protected, columns, title, fmt=options.format, content=content):
-        raise LeakDetectedError("The export was refused: the file holds a text that is not a released value or a "
-                                "fixed label. Nothing was written. Report this as a bug.")  # fmt: skip
+        raise LeakDetectedError(_("The export was refused: the file holds a text that is not a released value or a "
+                                "fixed label. Nothing was written. Report this as a bug."))  # fmt: skip
     if leak_count(ws, options.format, content):
         raise LeakDetectedError(
-            "The export was refused: the final leak check found a known name in it (an attribute value). "
-            "Nothing was written. Review the de-identification and release again."
+            _(
+                "The export was refused: the final leak check found a known name in it (an attribute value). "
+                "Nothing was written. Review the de-identification and release again."
+            )
         )
     name = f"sequences-{options.table}.{options.format}"
     return SequenceExport(name, content, hashlib.sha256(content).hexdigest(), _MEDIA[options.format],

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError, WorkbenchError
+from workbench.i18n import gettext as _
 from workbench.services.workspace import Workspace
 from workbench.store.keys import Keyring
 from workbench.store.repo import Repo
@@ -26,7 +27,7 @@ SSO_USERS_KEY = "auth.sso_users"
 def _normal(email: str) -> str:
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise InvalidInputError(f"{email!r} is not an e-mail address.")
+        raise InvalidInputError(_("{email!r} is not an e-mail address.").format(email=email))
     return email
 
 
@@ -36,7 +37,7 @@ def link_sso(ws: Workspace, name: str, email: str) -> None:
     email = _normal(email)
     with ws.write() as repo:
         if repo.users.by_name(name) is None:
-            raise NotFoundError(f"There is no user {name!r} in this project.")
+            raise NotFoundError(_("There is no user {name!r} in this project.").format(name=name))
         links = dict(repo.settings.get(SSO_USERS_KEY, {}))
         links[email] = name
         repo.settings.set(SSO_USERS_KEY, links, ws.user.id)

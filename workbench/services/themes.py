@@ -32,6 +32,7 @@ from workbench.domain.codebook import match_code
 from workbench.domain.models import Code, Coding, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.nlp import embed, language
 from workbench.nlp.theme_labels import label
 from workbench.nlp.themes import OUTLIER, Clustering, ThemeParams, cluster
@@ -277,7 +278,7 @@ def _family(codes: Sequence[Code], ref: str) -> Code:
     found = match_code(codes, ref)  # key, id, name or the short id `codebook list` prints
     if found is not None:
         return found
-    raise NotFoundError(f"There is no code family {ref!r}; give a code's key, id or exact name.")
+    raise NotFoundError(_("There is no code family {ref!r}; give a code's key, id or exact name.").format(ref=ref))
 
 
 def _corpus(ws: Workspace, repo: Repo, code_family: str | None) -> _Corpus:
@@ -340,7 +341,7 @@ def run_themes(
         ws.audit(repo, "themes run", "theme_run", run_id, model=embedder.model_id, items=len(corpus.units),
                  themes=len(result.themes), embedded=stored)  # fmt: skip
     if run is None:  # pragma: no cover - written in the same transaction
-        raise NotFoundError("The theme run was not stored.")
+        raise NotFoundError(_("The theme run was not stored."))
     return _report(run_id, run.created_at, payload, embedded=stored)
 
 
@@ -428,10 +429,16 @@ def theme_prevalence(ws: Workspace, report: ThemeReport, attribute: str) -> list
     with ws.read() as repo:
         defs = repo.participants.attribute_defs()
         if attribute not in defs:
-            raise NotFoundError(f"There is no participant attribute {attribute!r} in this project.")
+            raise NotFoundError(
+                _("There is no participant attribute {attribute!r} in this project.").format(attribute=attribute)
+            )
         definition = defs[attribute][1]
         if definition.type is AttributeType.TEXT:
-            raise InvalidInputError(f"{attribute!r} is free text; choose a category, integer or date attribute.")
+            raise InvalidInputError(
+                _("{attribute!r} is free text; choose a category, integer or date attribute.").format(
+                    attribute=attribute
+                )
+            )
         values = {
             p.code: definition.encode(definition.parse(p.attributes[attribute]))
             for p in repo.participants.all()
@@ -482,7 +489,7 @@ def cluster_texts(
     is known not to cover them, the result carries a warning.
     """
     if not texts:
-        raise InvalidInputError("There are no texts to cluster.")
+        raise InvalidInputError(_("There are no texts to cluster."))
     detected = language.detect_all(texts)
     found = language.shares(texts, detected)
     chosen = model or embed.pick_model(found)

@@ -13,6 +13,7 @@ from workbench.crypto.passwords import hash_password, verify_password
 from workbench.domain.models import Role, User
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from workbench.i18n import gettext as _
 from workbench.services.password_policy import refuse_weak
 from workbench.services.projects import check_user_name
 from workbench.services.workspace import Workspace
@@ -36,8 +37,10 @@ def check_password(password: str, *, user_name: str = "") -> None:
     """Long enough and not guessable (common passwords, repeats, the member's own name)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInputError(
-            f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters "
-            "(a few unrelated words are easy to remember and hard to guess)."
+            _(
+                "The password is too short: use at least {MIN_PASSWORD_LENGTH} characters (a few unrelated words "
+                "are easy to remember and hard to guess)."
+            ).format(MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH)
         )
     refuse_weak(password, "password", context=[user_name])
 
@@ -69,7 +72,7 @@ def set_password(ws: Workspace, name: str, new_password: str, *, current_passwor
         elif current_password is not None:
             stored = repo.accounts.password_hash(user.id)
             if stored is None or not verify_password(stored, current_password):
-                raise PermissionDeniedError("The current password is not right; the password was not changed.")
+                raise PermissionDeniedError(_("The current password is not right; the password was not changed."))
         _set_credentials(ws, repo, user, new_password)
         ws.audit(repo, "password changed", "user", user.id, by_admin=user.id != ws.user.id)
 
@@ -84,9 +87,9 @@ def remove_user(ws: Workspace, name: str) -> None:
     with ws.write() as repo:
         user = _member(repo, name)
         if user.id == ws.user.id:
-            raise InvalidInputError("You cannot remove yourself; ask another admin.")
+            raise InvalidInputError(_("You cannot remove yourself; ask another admin."))
         if user.role is Role.ADMIN and sum(u.role is Role.ADMIN for u in repo.users.current()) <= 1:
-            raise InvalidInputError("The last admin cannot be removed.")
+            raise InvalidInputError(_("The last admin cannot be removed."))
         delete_user_slots(repo.conn, user.id)
         repo.accounts.set_password_hash(user.id, None)
         repo.users.remove(user.id)
@@ -102,7 +105,7 @@ def list_users(ws: Workspace) -> list[User]:
 def _member(repo: Repo, name: str) -> User:
     user = repo.users.by_name(name)
     if user is None:
-        raise NotFoundError(f"There is no user {name!r} in this project.")
+        raise NotFoundError(_("There is no user {name!r} in this project.").format(name=name))
     return user
 
 

@@ -17,6 +17,7 @@ from workbench.domain.codebook import Snapshot
 from workbench.domain.models import Code
 from workbench.domain.records import CodingChange, VersionRecord
 from workbench.errors import NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import utcnow
@@ -77,7 +78,7 @@ class CodebookRepo:
             select(s.code).where(s.code.c.id == code_id, s.code.c.deleted_at.is_(None))
         ).one_or_none()
         if row is None:
-            raise NotFoundError(f"There is no code {code_id[:8]} in this codebook.")
+            raise NotFoundError(_("There is no code {code_id} in this codebook.").format(code_id=code_id[:8]))
         return code_from_row(row)
 
     def add_code(self, code: Code, position: int) -> None:
@@ -129,5 +130,5 @@ class CodebookRepo:
             .where(s.codebook_version.c.version == number)
         ).one_or_none()
         if row is None:
-            raise NotFoundError(f"The codebook has no version {number}.")
+            raise NotFoundError(_("The codebook has no version {number}.").format(number=number))
         return _version(row)

@@ -24,6 +24,7 @@ from workbench.domain.models import Coding, Transcript, User
 from workbench.domain.records import CodingMeta, CodingRecord
 from workbench.domain.text import check_span
 from workbench.errors import NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import ordered_id, utcnow
@@ -142,7 +143,11 @@ class CodingRepo:
     def record(self, coding_id: str) -> CodingRecord:
         row = self.conn.execute(select(s.coding).where(s.coding.c.id == coding_id)).one_or_none()
         if row is None:
-            raise NotFoundError(f"There is no coding with the id {coding_id[:8]}; it may have been removed.")
+            raise NotFoundError(
+                _("There is no coding with the id {coding_id}; it may have been removed.").format(
+                    coding_id=coding_id[:8]
+                )
+            )
         return CodingRecord(row.id, row.interview_id, row.code_id, row.coder_id, row.start, row.end)
 
     def refs(self, code_ids: Iterable[str] | None = None, interview_id: str | None = None) -> list[CodingRecord]:
@@ -313,7 +318,11 @@ class CodingRepo:
     def _row(self, coding_id: str) -> Any:
         row = self.conn.execute(select(s.coding).where(s.coding.c.id == coding_id)).mappings().one_or_none()
         if row is None:
-            raise NotFoundError(f"There is no coding with the id {coding_id[:8]}; it may have been removed.")
+            raise NotFoundError(
+                _("There is no coding with the id {coding_id}; it may have been removed.").format(
+                    coding_id=coding_id[:8]
+                )
+            )
         return row
 
     def update_span(self, record: CodingRecord, text: str, start: int, end: int) -> None:

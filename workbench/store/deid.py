@@ -24,6 +24,7 @@ from workbench.deid.spans import Span
 from workbench.deid.terms import normalize_term
 from workbench.domain.records import Pseudonym, StoredDetection, StoredRelease, StoredTerm
 from workbench.errors import IntegrityError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import FieldCipher, create_data_key, new_id, release_key_id, utcnow
@@ -207,7 +208,9 @@ class DeidRepo:
         ]
         if len(ref) < 4 or len(matches) != 1:
             raise NotFoundError(
-                f"No single detection has an id starting with {ref!r}; `workbench deid review list` shows them."
+                _(
+                    "No single detection has an id starting with {ref!r}; `workbench deid review list` shows them."
+                ).format(ref=ref)
             )
         return str(matches[0])
 

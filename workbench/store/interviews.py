@@ -18,6 +18,7 @@ from workbench.domain.models import InterviewSummary, Segment, SegmentKind, Spea
 from workbench.domain.records import SegmentDraft, SegmentText
 from workbench.domain.text import check_span
 from workbench.errors import IntegrityError, InvalidInputError, NotFoundError, ShreddedError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import FieldCipher, create_data_key, new_id, ordered_id, utcnow
@@ -62,7 +63,9 @@ class InterviewRepo:
             select(s.interview.c.data_key_id).where(s.interview.c.id == interview_id)
         ).scalar_one_or_none()
         if key_id is None:
-            raise NotFoundError(f"Interview {interview_id[:8]} does not exist in this project.")
+            raise NotFoundError(
+                _("Interview {interview_id} does not exist in this project.").format(interview_id=interview_id[:8])
+            )
         return str(key_id)
 
     def cipher(self, interview_id: str) -> FieldCipher:
@@ -149,12 +152,18 @@ class InterviewRepo:
         """Accept a full interview id or a unique prefix of at least four characters."""
         ref = ref.strip().lower()
         if len(ref) < 4:
-            raise InvalidInputError("Give at least the first four characters of the interview id.")
+            raise InvalidInputError(_("Give at least the first four characters of the interview id."))
         matches = [r.id for r in self.conn.execute(select(s.interview.c.id).where(s.interview.c.id.startswith(ref)))]
         if not matches:
-            raise NotFoundError(f"No interview has an id starting with {ref!r}; `workbench status DIR` lists them.")
+            raise NotFoundError(
+                _("No interview has an id starting with {ref!r}; `workbench status DIR` lists them.").format(ref=ref)
+            )
         if len(matches) > 1:
-            raise InvalidInputError(f"The id prefix {ref!r} matches {len(matches)} interviews; give more characters.")
+            raise InvalidInputError(
+                _("The id prefix {ref!r} matches {n_matches} interviews; give more characters.").format(
+                    ref=ref, n_matches=len(matches)
+                )
+            )
         return str(matches[0])
 
     def _row(self, interview_id: str) -> Row[Any]:
@@ -165,7 +174,9 @@ class InterviewRepo:
             .where(s.interview.c.id == interview_id)
         ).one_or_none()
         if row is None:
-            raise NotFoundError(f"Interview {interview_id[:8]} does not exist in this project.")
+            raise NotFoundError(
+                _("Interview {interview_id} does not exist in this project.").format(interview_id=interview_id[:8])
+            )
         return row
 
     def summaries(self, *, damaged_ok: bool = False) -> list[InterviewSummary]:
@@ -246,7 +257,9 @@ class InterviewRepo:
             .where(s.interview.c.id == interview_id)
         ).one_or_none()
         if row is None:
-            raise NotFoundError(f"Interview {interview_id[:8]} does not exist in this project.")
+            raise NotFoundError(
+                _("Interview {interview_id} does not exist in this project.").format(interview_id=interview_id[:8])
+            )
         if row.shredded_at is not None:
             raise ShreddedError(f"Interview {interview_id[:8]}", as_utc(row.shredded_at).date().isoformat())
         return self.cipher(interview_id).open("interview", interview_id, "text", row.text_enc,
@@ -317,7 +330,9 @@ class InterviewRepo:
             )
         ).first()
         if row is None:
-            raise NotFoundError(f"There is no turn or sentence with the id {segment_id[:8]}.")
+            raise NotFoundError(
+                _("There is no turn or sentence with the id {segment_id}.").format(segment_id=segment_id[:8])
+            )
         return str(row.interview_id), SegmentKind(row.kind), int(row.start), int(row.end)
 
     def participant_segments(self, interview_ids: Sequence[str], kind: str) -> list[tuple[str, int, int, str]]:

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from workbench.crypto.aead import LEGACY_VERSION, Aad, AuthenticationFailed, new_key, open_sealed, seal
 from workbench.crypto.kdf import KdfParams, Purpose, derive_kek, derive_key, new_salt
 from workbench.errors import IntegrityError, KeyScopeError, NotFoundError, ShreddedError, WrongPassphraseError
+from workbench.i18n import gettext as _
 from workbench.store.schema import data_key, key_slot
 
 PASSPHRASE_SLOT = "passphrase"  # noqa: S105 - a slot kind, not a secret
@@ -151,7 +152,10 @@ class Keyring:
     def require_master(self) -> bytes:
         if self.master_key is None:
             raise KeyScopeError(
-                "This session holds only the release key (report writer), so it cannot do that; ask a lead or an admin."
+                _(
+                    "This session holds only the release key (report writer), so it cannot do that; ask a lead or "
+                    "an admin."
+                )
             )
         return self.master_key
 
@@ -205,8 +209,10 @@ class Keyring:
             raise ShreddedError(what, when)
         if self.master_key is None:
             raise KeyScopeError(
-                f"This session holds only the release key (report writer): it cannot decrypt {what}. "
-                "Writers work with released, de-identified material."
+                _(
+                    "This session holds only the release key (report writer): it cannot decrypt {what}. Writers "
+                    "work with released, de-identified material."
+                ).format(what=what)
             )
         aad = _data_key_aad(key_id, row.master_key_version)
         try:  # keys wrapped before the sealing format keep opening (re-wrapped at the upgrade)
@@ -290,8 +296,10 @@ def unlock(conn: Connection, project_id: str, passphrase: str) -> Keyring:
     keyring = unlock_passphrase(conn, project_id, passphrase)
     if keyring is None:
         raise WrongPassphraseError(
-            "The passphrase does not unlock this project. Check it and try again "
-            "(passphrases are case-sensitive); nothing was changed."
+            _(
+                "The passphrase does not unlock this project. Check it and try again "
+                "(passphrases are case-sensitive); nothing was changed."
+            )
         )
     return keyring
 
@@ -406,7 +414,7 @@ def shred_data_key(conn: Connection, keyring: Keyring, key_id: str, user_id: str
         .values(wrapped_key=None, shredded_at=now, shredded_by=user_id)
     )
     if result.rowcount != 1:
-        raise NotFoundError("That data key does not exist or was already shredded.")
+        raise NotFoundError(_("That data key does not exist or was already shredded."))
     keyring.forget(key_id)
     return now
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select, update
 
 from workbench.domain.records import InterviewMemo
 from workbench.errors import NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import new_id, utcnow
@@ -64,7 +65,9 @@ class MemoRepo:
         """(author id, interview id) of an interview memo."""
         row = self.conn.execute(select(s.memo.c.author_id, s.memo.c.interview_id).where(s.memo.c.id == memo_id)).first()
         if row is None:
-            raise NotFoundError(f"There is no memo with the id {memo_id[:8]}; it may have been deleted.")
+            raise NotFoundError(
+                _("There is no memo with the id {memo_id}; it may have been deleted.").format(memo_id=memo_id[:8])
+            )
         return str(row.author_id), row.interview_id
 
     def delete(self, memo_id: str) -> None:

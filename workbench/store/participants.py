@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, select
 from workbench.domain.attributes import AttributeDef, AttributeType, AttributeValue
 from workbench.domain.models import Participant
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.keys import create_data_key, new_id, utcnow
 from workbench.store.sealing import attribute_bind, open_categories, seal_categories_value
@@ -35,7 +36,9 @@ class ParticipantRepo:
     def define_attribute(self, definition: AttributeDef) -> None:
         existing = self.conn.execute(select(s.attribute_def.c.id).where(s.attribute_def.c.name == definition.name))
         if existing.first() is not None:
-            raise InvalidInputError(f"The attribute {definition.name!r} is already defined.")
+            raise InvalidInputError(
+                _("The attribute {definition_name!r} is already defined.").format(definition_name=definition.name)
+            )
         position = self.conn.execute(select(func.count()).select_from(s.attribute_def)).scalar_one()
         attr_id = new_id()
         sealed = (
@@ -67,12 +70,14 @@ class ParticipantRepo:
 
     def add(self, code: str, attributes: dict[str, object]) -> Participant:
         if self.id_of(code) is not None:
-            raise InvalidInputError(f"A participant with the code {code!r} already exists.")
+            raise InvalidInputError(_("A participant with the code {code!r} already exists.").format(code=code))
         defs = self.attribute_defs()
         parsed: dict[str, AttributeValue] = {}
         for name, raw in attributes.items():
             if name not in defs:
-                raise InvalidInputError(f"{code}: the attribute {name!r} is not defined in this project.")
+                raise InvalidInputError(
+                    _("{code}: the attribute {name!r} is not defined in this project.").format(code=code, name=name)
+                )
             parsed[name] = defs[name][1].parse(raw)
         participant_id = new_id()
         key_id = create_data_key(self.conn, self.repo.keyring, "participant")
@@ -102,11 +107,15 @@ class ParticipantRepo:
         """
         row = self.conn.execute(select(s.participant).where(s.participant.c.code == code)).one_or_none()
         if row is None:
-            raise NotFoundError(f"There is no participant {code!r} in this project.")
+            raise NotFoundError(_("There is no participant {code!r} in this project.").format(code=code))
         defs = self.attribute_defs()
         unknown = sorted(set(values) - set(defs))
         if unknown:
-            raise InvalidInputError(f"{code}: the attribute {unknown[0]!r} is not defined in this project.")
+            raise InvalidInputError(
+                _("{code}: the attribute {unknown!r} is not defined in this project.").format(
+                    code=code, unknown=unknown[0]
+                )
+            )
         cipher = self.repo.keyring.cipher(self.conn, row.data_key_id, f"participant {code}")
         for name, raw in values.items():
             attr_id, definition = defs[name]

@@ -8,6 +8,7 @@ from sqlalchemy import insert, select, update
 
 from workbench.domain.models import ProjectInfo
 from workbench.errors import NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import utcnow
@@ -33,7 +34,7 @@ class ProjectRepo:
     def info(self, backend: str) -> ProjectInfo:
         row = self.conn.execute(select(s.project)).one_or_none()
         if row is None:
-            raise NotFoundError("The database holds no project record.")
+            raise NotFoundError(_("The database holds no project record."))
         return ProjectInfo(row.id, row.name, row.language, as_utc(row.created_at), backend)
 
     def default_user_id(self) -> str | None:

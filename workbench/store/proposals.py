@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 
 from workbench.domain.records import CodeProposal
 from workbench.errors import NotFoundError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import new_id, utcnow
@@ -57,7 +58,7 @@ class ProposalRepo:
     def get(self, proposal_id: str) -> CodeProposal:
         found = next((p for p in self.all() if p.id == proposal_id), None)
         if found is None:
-            raise NotFoundError("No such code proposal; it may have been decided already. Reload the page.")
+            raise NotFoundError(_("No such code proposal; it may have been decided already. Reload the page."))
         return found
 
     def decide(self, proposal_id: str, status: str, user_id: str, code_id: str | None = None) -> None:

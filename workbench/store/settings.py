@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.keys import utcnow
 
@@ -45,7 +46,9 @@ class SettingsRepo:
         """Write (or overwrite) one setting inside the caller's write transaction."""
         raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
         if len(raw) > _MAX_VALUE_CHARS:
-            raise InvalidInputError(f"The setting {key!r} is too large to store ({len(raw)} characters).")
+            raise InvalidInputError(
+                _("The setting {key!r} is too large to store ({n_raw} characters).").format(key=key, n_raw=len(raw))
+            )
         table = s.project_setting
         exists = self.conn.execute(select(table.c.key).where(table.c.key == key)).first() is not None
         values = {"value": raw, "updated_at": utcnow(), "updated_by": user_id}

@@ -41,6 +41,7 @@ from workbench.errors import (
     ProjectExistsError,
     SchemaTooNewError,
 )
+from workbench.i18n import gettext as _
 
 MARKER_FILE = "workbench-project.toml"
 SQLITE_FILE = "project.sqlite3"
@@ -67,8 +68,10 @@ class ProjectLocation:
         url = os.environ.get(DATABASE_URL_ENV, "").strip()
         if not url:
             raise DatabaseUnavailableError(
-                f"The project in {self.directory} is stored on a PostgreSQL server; set "
-                f"{DATABASE_URL_ENV} (e.g. postgresql+psycopg://user@host/dbname) and try again."
+                _(
+                    "The project in {directory} is stored on a PostgreSQL server; set {DATABASE_URL_ENV} (e.g. "
+                    "postgresql+psycopg://user@host/dbname) and try again."
+                ).format(directory=self.directory, DATABASE_URL_ENV=DATABASE_URL_ENV)
             )
         return url
 
@@ -77,17 +80,21 @@ def read_location(directory: Path) -> ProjectLocation:
     marker = directory / MARKER_FILE
     if not marker.is_file():
         raise NotAProjectError(
-            f"{directory} is not a workbench project (no {MARKER_FILE}). "
-            "Create one with `workbench init DIR` or check the path."
+            _(
+                "{directory} is not a workbench project (no {MARKER_FILE}). Create one with `workbench init DIR` "
+                "or check the path."
+            ).format(directory=directory, MARKER_FILE=MARKER_FILE)
         )
     try:
         data = tomllib.loads(marker.read_text(encoding="utf-8"))
         location = ProjectLocation(directory, str(data["project_id"]), str(data["backend"]))
         fmt = int(data.get("format", 1))
     except (tomllib.TOMLDecodeError, KeyError, ValueError, UnicodeDecodeError) as exc:
-        raise NotAProjectError(f"{marker} is damaged; restore it from a backup.") from exc
+        raise NotAProjectError(_("{marker} is damaged; restore it from a backup.").format(marker=marker)) from exc
     if fmt > MARKER_FORMAT or location.backend not in ("sqlite", "postgresql"):
-        raise SchemaTooNewError(f"{marker} was written by a newer workbench; upgrade the workbench.")
+        raise SchemaTooNewError(
+            _("{marker} was written by a newer workbench; upgrade the workbench.").format(marker=marker)
+        )
     return location
 
 
@@ -110,7 +117,9 @@ def new_location(directory: Path) -> ProjectLocation:
     import uuid
 
     if (directory / MARKER_FILE).exists() or (directory / SQLITE_FILE).exists():
-        raise ProjectExistsError(f"{directory} already holds a workbench project; choose another directory.")
+        raise ProjectExistsError(
+            _("{directory} already holds a workbench project; choose another directory.").format(directory=directory)
+        )
     backend = "postgresql" if os.environ.get(DATABASE_URL_ENV, "").strip() else "sqlite"
     return ProjectLocation(directory, uuid.uuid4().hex, backend)
 
@@ -126,7 +135,9 @@ class Store:
         try:
             parsed = make_url(url)
         except ArgumentError as exc:
-            raise DatabaseUnavailableError(f"{DATABASE_URL_ENV} is not a valid database URL.") from exc
+            raise DatabaseUnavailableError(
+                _("{DATABASE_URL_ENV} is not a valid database URL.").format(DATABASE_URL_ENV=DATABASE_URL_ENV)
+            ) from exc
         self.backend = "sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql"
         self._busy_timeout_s = busy_timeout_s
         if self.backend == "sqlite":
@@ -248,7 +259,7 @@ class Store:
         """Refuse a database written by a newer workbench; upgrade an older one."""
         current, head = self.schema_state()
         if current is None:
-            raise NotAProjectError("The database holds no workbench project (no schema).")
+            raise NotAProjectError(_("The database holds no workbench project (no schema)."))
         if current == head:
             return
         with self.read() as conn:
@@ -259,8 +270,10 @@ class Store:
                 known = False
         if not known:
             raise SchemaTooNewError(
-                f"This project was written by a newer version of the workbench (schema {current}); "
-                "upgrade the workbench to open it. Nothing was changed."
+                _(
+                    "This project was written by a newer version of the workbench (schema {current}); upgrade the "
+                    "workbench to open it. Nothing was changed."
+                ).format(current=current)
             )
         self.upgrade()
 
@@ -289,7 +302,7 @@ class Store:
                 with conn.begin():
                     yield conn
                     if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
-                        raise ProjectError("The schema upgrade would break references between records; rolled back.")
+                        raise ProjectError(_("The schema upgrade would break references between records; rolled back."))
             finally:
                 if sqlite:
                     raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]

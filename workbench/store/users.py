@@ -12,6 +12,7 @@ from sqlalchemy import Row, insert, select, update
 
 from workbench.domain.models import Role, User
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.keys import new_id, utcnow
 
@@ -33,7 +34,9 @@ class UserRepo:
     def add(self, name: str, role: Role) -> User:
         taken = self.conn.execute(select(s.app_user.c.id).where(s.app_user.c.name == name)).first()
         if taken is not None:
-            raise InvalidInputError(f"The user name {name!r} is or was used in this project; choose another.")
+            raise InvalidInputError(
+                _("The user name {name!r} is or was used in this project; choose another.").format(name=name)
+            )
         user = User(new_id(), name, role)
         self.conn.execute(insert(s.app_user).values(id=user.id, name=name, role=role.value, created_at=utcnow()))
         return user

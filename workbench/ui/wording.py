@@ -28,17 +28,13 @@ _PRECISIONS = {
 }
 
 
-def count(n: int, noun: str, plural: str | None = None) -> str:
-    """``n`` and the noun in the number it needs; ``plural`` for nouns not made with an s.
-
-    English only: new code uses ``counted(n, ngettext("{n} file", "{n} files", n))`` so that
-    the phrase is in the catalogues.
-    """
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
-
-
 def counted(n: int, phrase: str) -> str:
-    """Fill ``{n}`` of an ``ngettext`` phrase with ``n`` in the language's number format."""
+    """Fill ``{n}`` of an ``ngettext`` phrase with ``n`` in the language's number format.
+
+    The phrase comes from the catalogue, so each language has its own plural rule: English
+    "3 codings", Hungarian "3 kódolás" (a noun after a number stays singular). An English-only
+    helper that added an "s" to a noun was removed for that reason.
+    """
     return phrase.format(n=format_number(n))
 
 

@@ -21,6 +21,7 @@ from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingRecord
 from workbench.errors import ConfirmationRequiredError, InvalidInputError, ShreddedError
+from workbench.i18n import gettext as _
 from workbench.refi.codes import color_of
 from workbench.services.codebook.event_types import (
     refuse_lost_types,
@@ -37,12 +38,12 @@ from workbench.store.repo import Repo
 def clean_code(code: Code) -> Code:
     name = unicodedata.normalize("NFC", code.name.strip())
     if not name:
-        raise InvalidInputError("A code needs a name.")
+        raise InvalidInputError(_("A code needs a name."))
     if len(name) > MAX_NAME:
-        raise InvalidInputError(f"A code name may have at most {MAX_NAME} characters.")
+        raise InvalidInputError(_("A code name may have at most {MAX_NAME} characters.").format(MAX_NAME=MAX_NAME))
     color = color_of(code.color) if code.color is not None else None
     if color is None and code.color is not None:
-        raise InvalidInputError(f"{code.color!r} is not a colour; use #RRGGBB, e.g. #E57373.")
+        raise InvalidInputError(_("{color!r} is not a colour; use #RRGGBB, e.g. #E57373.").format(color=code.color))
     examples = tuple(e.strip() for e in code.examples if e.strip())
     return replace(code, name=name, color=color, definition=code.definition.strip(),
                    inclusion=code.inclusion.strip(), exclusion=code.exclusion.strip(), examples=examples)  # fmt: skip
@@ -61,7 +62,7 @@ def add_code_in(ws: Workspace, repo: Repo, code: Code) -> None:
     """Add a cleaned code inside the caller's transaction (accepting a proposal does more in it)."""
     existing = repo.codebook.all_codes()
     if code.id in existing or not GUID_PATTERN.match(code.id):
-        raise InvalidInputError("A new code needs a new GUID.")
+        raise InvalidInputError(_("A new code needs a new GUID."))
     if code.parent_id is not None:
         repo.codebook.live_code(code.parent_id)
     before = snapshot(repo.codebook.codes())
@@ -82,7 +83,9 @@ def update_code(ws: Workspace, code: Code) -> Code:
             return current
         if current.codable and not code.codable and repo.codings.count([code.id]):
             raise InvalidInputError(
-                f"{current.name!r} has codings, so it cannot become a grouping node; move or merge them first."
+                _(
+                    "{current_name!r} has codings, so it cannot become a grouping node; move or merge them first."
+                ).format(current_name=current.name)
             )
         types = type_ids(repo)
         before = snapshot(repo.codebook.codes())
@@ -134,12 +137,16 @@ def merge_codes(ws: Workspace, source_id: str, target_id: str) -> MergeResult:
     """
     require(ws.user, Action.EDIT_CODEBOOK)
     if source_id == target_id:
-        raise InvalidInputError("A code cannot be merged into itself.")
+        raise InvalidInputError(_("A code cannot be merged into itself."))
     with ws.write() as repo:
         source, target = repo.codebook.live_code(source_id), repo.codebook.live_code(target_id)
         live = repo.codebook.codes()
         if target_id in descendants(live, source_id):
-            raise InvalidInputError(f"{target.name!r} is a sub-code of {source.name!r}; move it out before merging.")
+            raise InvalidInputError(
+                _("{target_name!r} is a sub-code of {source_name!r}; move it out before merging.").format(
+                    target_name=target.name, source_name=source.name
+                )
+            )
         types = type_ids(repo)
         before = snapshot(live)
         change = CodebookChange(repo)
@@ -217,10 +224,14 @@ def split_code(ws: Workspace, code_id: str, new_code: Code, coding_ids: Iterable
         refs = {r.id for r in repo.codings.refs([code_id])}
         foreign = chosen - refs
         if foreign:
-            raise InvalidInputError(f"{len(foreign)} of the chosen codings do not belong to {original.name!r}.")
+            raise InvalidInputError(
+                _("{n_foreign} of the chosen codings do not belong to {original_name!r}.").format(
+                    n_foreign=len(foreign), original_name=original.name
+                )
+            )
         new_code = clean_code(replace(new_code, parent_id=original.parent_id, codable=True))
         if new_code.id in repo.codebook.all_codes():
-            raise InvalidInputError("The new code needs a new GUID.")
+            raise InvalidInputError(_("The new code needs a new GUID."))
         before = snapshot(repo.codebook.codes())
         change = CodebookChange(repo)
         repo.codebook.add_code(new_code, len(repo.codebook.all_codes()))
@@ -254,8 +265,10 @@ def delete_code(ws: Workspace, code_id: str, *, confirm: bool = False) -> Delete
         refs = repo.codings.refs([code_id])
         if refs and not confirm:
             raise ConfirmationRequiredError(
-                f"{code.name!r} has {len(refs)} coding(s); deleting it archives them (restore the previous "
-                "codebook version to get them back). Confirm to delete.",
+                _(
+                    "{code_name!r} has {n_refs} coding(s); deleting it archives them (restore the previous "
+                    "codebook version to get them back). Confirm to delete."
+                ).format(code_name=code.name, n_refs=len(refs)),
                 count=len(refs),
             )
         types = type_ids(repo)

@@ -17,6 +17,7 @@ import yaml
 
 from workbench.domain.models import Code
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.yaml_guard import load_untrusted_yaml
 
 FORMAT = "workbench-codebook/1"
@@ -40,7 +41,7 @@ DEFAULT_COLOR = "#999999"
 def read_codebook(path: Path, language: str) -> list[Code]:
     """Parse a shared codebook file into codes, parents before children."""
     if path.stat().st_size > MAX_CODEBOOK_BYTES:
-        raise InvalidInputError(f"{path.name}: the codebook file is larger than 5 MB.")
+        raise InvalidInputError(_("{path_name}: the codebook file is larger than 5 MB.").format(path_name=path.name))
     return parse_codebook_yaml(path.name, path.read_bytes(), language)
 
 
@@ -50,10 +51,12 @@ def parse_codebook_yaml(name: str, data: bytes, language: str) -> list[Code]:
 
 def load_codebook_yaml(name: str, data: bytes) -> dict[str, Any]:
     if len(data) > MAX_CODEBOOK_BYTES:
-        raise InvalidInputError(f"{name}: the codebook file is larger than 5 MB.")
-    document = load_untrusted_yaml(name, data, what="YAML codebook", max_bytes=MAX_CODEBOOK_BYTES)
+        raise InvalidInputError(_("{name}: the codebook file is larger than 5 MB.").format(name=name))
+    document = load_untrusted_yaml(name, data, what=_("YAML codebook"), max_bytes=MAX_CODEBOOK_BYTES)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise InvalidInputError(f"{name}: not a workbench codebook (expected format: {FORMAT}).")
+        raise InvalidInputError(
+            _("{name}: not a workbench codebook (expected format: {FORMAT}).").format(name=name, FORMAT=FORMAT)
+        )
     return document
 
 
@@ -61,9 +64,9 @@ def codes_from_document(name: str, document: Mapping[str, Any], language: str) -
     codes: list[Code] = []
     _collect(name, document.get("codes") or [], None, language, codes)
     if len({c.id for c in codes}) != len(codes):
-        raise InvalidInputError(f"{name}: two codes share a GUID.")
+        raise InvalidInputError(_("{name}: two codes share a GUID.").format(name=name))
     if not codes:
-        raise InvalidInputError(f"{name}: the codebook holds no codes.")
+        raise InvalidInputError(_("{name}: the codebook holds no codes.").format(name=name))
     return codes
 
 
@@ -89,12 +92,16 @@ def _examples(value: Any, language: str) -> tuple[str, ...]:
 def _collect(source: str, entries: list[Any], parent: str | None, language: str, out: list[Code]) -> None:
     for entry in entries:
         if not isinstance(entry, dict):
-            raise InvalidInputError(f"{source}: each code must be a mapping.")
+            raise InvalidInputError(_("{source}: each code must be a mapping.").format(source=source))
         guid = str(entry.get("guid", ""))
         raw_color = entry.get("color", DEFAULT_COLOR)
         color = None if raw_color is None else str(raw_color)  # null: a code without a colour
         if not GUID_PATTERN.match(guid) or (color is not None and not _COLOR.match(color)):
-            raise InvalidInputError(f"{source}: code {entry.get('key')!r} needs a GUID and a #RRGGBB colour.")
+            raise InvalidInputError(
+                _("{source}: code {key!r} needs a GUID and a #RRGGBB colour.").format(
+                    source=source, key=entry.get("key")
+                )
+            )
         out.append(
             Code(
                 id=guid.lower(),
@@ -114,9 +121,9 @@ def _collect(source: str, entries: list[Any], parent: str | None, language: str,
 
 def read_codebook_file(path: Path) -> bytes:
     if not path.is_file():
-        raise InvalidInputError(f"{path}: no such file.")
+        raise InvalidInputError(_("{path}: no such file.").format(path=path))
     if path.stat().st_size > MAX_CODEBOOK_BYTES:
-        raise InvalidInputError(f"{path.name}: the codebook file is larger than 5 MB.")
+        raise InvalidInputError(_("{path_name}: the codebook file is larger than 5 MB.").format(path_name=path.name))
     return path.read_bytes()
 
 

@@ -14,6 +14,7 @@ from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodeProposal
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.services.codebook.edits import add_code_in, clean_code
 from workbench.services.codebook.file_format import MAX_NAME
 from workbench.services.workspace import Workspace
@@ -27,20 +28,24 @@ def propose_code(ws: Workspace, name: str, definition: str = "", parent_id: str 
     require(ws.user, Action.CODE)
     name, definition = " ".join(name.split()), definition.strip()
     if not name:
-        raise InvalidInputError("Give the proposed code a name.")
+        raise InvalidInputError(_("Give the proposed code a name."))
     if len(name) > MAX_NAME or len(definition) > MAX_DEFINITION:
-        raise InvalidInputError(f"Keep the name under {MAX_NAME} and the definition under {MAX_DEFINITION} characters.")
+        raise InvalidInputError(
+            _("Keep the name under {MAX_NAME} and the definition under {MAX_DEFINITION} characters.").format(
+                MAX_NAME=MAX_NAME, MAX_DEFINITION=MAX_DEFINITION
+            )
+        )
     with ws.write() as repo:
         codes = repo.codebook.codes()
         if any(c.name.casefold() == name.casefold() for c in codes):
-            raise InvalidInputError("The codebook already has a code of that name; apply that one instead.")
+            raise InvalidInputError(_("The codebook already has a code of that name; apply that one instead."))
         if parent_id is not None and parent_id not in {c.id for c in codes}:
-            raise InvalidInputError("The chosen parent is not in the codebook any more; choose another.")
+            raise InvalidInputError(_("The chosen parent is not in the codebook any more; choose another."))
         mine = [p for p in repo.proposals.all(status="open") if p.proposer_id == ws.user.id]
         if len(mine) >= MAX_OPEN_PER_USER:
-            raise InvalidInputError("You have many proposals waiting; ask a lead to decide on them first.")
+            raise InvalidInputError(_("You have many proposals waiting; ask a lead to decide on them first."))
         if any(p.name.casefold() == name.casefold() for p in repo.proposals.all(status="open")):
-            raise InvalidInputError("A code of that name has been proposed already and is waiting for a lead.")
+            raise InvalidInputError(_("A code of that name has been proposed already and is waiting for a lead."))
         proposal_id = repo.proposals.add(name, definition, parent_id, ws.user.id)
         ws.audit(repo, "code proposed", "code proposal", proposal_id)
     return proposal_id
@@ -76,5 +81,5 @@ def decline_proposal(ws: Workspace, proposal_id: str) -> None:
 
 def _open(proposal: CodeProposal) -> CodeProposal:
     if proposal.status != "open":
-        raise InvalidInputError(f"That proposal was {proposal.status} already.")
+        raise InvalidInputError(_("That proposal was {status} already.").format(status=proposal.status))
     return proposal

@@ -10,6 +10,7 @@ from workbench.domain.codebook import (
 from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.errors import NotFoundError
+from workbench.i18n import gettext as _
 from workbench.services.workspace import Workspace
 
 
@@ -52,7 +53,9 @@ def resolve_code(ws: Workspace, ref: str) -> Code:
     found = match_code(list_codes(ws), ref)
     if found is not None:
         return found
-    raise NotFoundError(f"There is no code {ref!r} in this codebook; `workbench codebook list DIR` lists them.")
+    raise NotFoundError(
+        _("There is no code {ref!r} in this codebook; `workbench codebook list DIR` lists them.").format(ref=ref)
+    )
 
 
 @dataclass(frozen=True)

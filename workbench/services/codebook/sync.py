@@ -19,6 +19,7 @@ from workbench.domain.codebook import (
 from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.refi.qdc import read_qdc, write_qdc
 from workbench.services.atomic_file import write_atomically
 from workbench.services.codebook.edits import clean_code
@@ -55,7 +56,9 @@ def install_codebook(ws: Workspace, codes: list[Code], summary: str) -> int:
         existing = repo.codebook.all_codes()
         clash = [c.name for c in codes if c.id in existing]
         if clash:
-            raise InvalidInputError(f"These codes are already in the project: {', '.join(clash[:5])}.")
+            raise InvalidInputError(
+                _("These codes are already in the project: {clash}.").format(clash=", ".join(clash[:5]))
+            )
         before = snapshot(repo.codebook.codes())
         change = CodebookChange(repo)
         for position, code in enumerate(codes, start=len(existing)):
@@ -120,7 +123,7 @@ def import_codebook_file(ws: Workspace, name: str, data: bytes) -> PullResult:
     if suffix == ".qdc":
         codes, warnings = read_qdc(name, data)
         return pull_codebook(ws, codes, name, warnings)
-    raise InvalidInputError(f"{name}: a codebook is a .yaml (workbench) or .qdc (REFI-QDA) file.")
+    raise InvalidInputError(_("{name}: a codebook is a .yaml (workbench) or .qdc (REFI-QDA) file.").format(name=name))
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,9 @@ def push_to_shared(ws: Workspace, path: Path, output: Path | None = None) -> Pus
         codes = tree_order(repo.codebook.codes())
         lines = describe_changes(shared, snapshot(codes), detail=True)
         if not lines:
-            raise InvalidInputError(f"{path.name} already matches the project's codebook; nothing to push.")
+            raise InvalidInputError(
+                _("{path_name} already matches the project's codebook; nothing to push.").format(path_name=path.name)
+            )
         entries = entries_by_guid(document.get("codes") or [])
         version = int(document.get("version") or 1) + 1
         document["version"] = version
@@ -203,7 +208,7 @@ def export_codebook(ws: Workspace, fmt: str) -> bytes:
     if fmt == "qdc":
         return write_qdc(codes)
     if fmt != "yaml":
-        raise InvalidInputError(f"Unknown codebook format {fmt!r}; use yaml or qdc.")
+        raise InvalidInputError(_("Unknown codebook format {fmt!r}; use yaml or qdc.").format(fmt=fmt))
     document = {
         "format": FORMAT,
         "id": re.sub(r"[^a-z0-9]+", "-", ws.project.name.lower()).strip("-") or "codebook",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.domain.codebook import (
+    Phrase,
     Snapshot,
     code_from_dict,
     describe_changes,
@@ -23,6 +24,7 @@ from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingChange, VersionRecord
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 from workbench.services.codebook.event_types import refuse_lost_types, type_ids
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
@@ -110,12 +112,33 @@ class VersionInfo:
     codings_changed: int
 
 
+def in_language(line: str) -> str:
+    """A line of ``describe_changes`` in the current language (any other text as it is)."""
+    if not isinstance(line, Phrase):
+        return line
+    fields = {key: in_language(value) if isinstance(value, Phrase) else value for key, value in line.fields.items()}
+    return _(line.template).format(**fields)
+
+
 def codebook_history(ws: Workspace) -> list[VersionInfo]:
-    """Every version, newest first."""
+    """Every version, newest first, its summary in the reader's language where it was made from the changes.
+
+    The stored summary is English; one that is exactly the list of changes from the version
+    before is described afresh (and so translated). A summary written for the occasion
+    ("Pulled ...", "Restored version 3") is shown as stored.
+    """
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
         records = repo.codebook.versions()
-    return [VersionInfo(r.version, r.author, r.created_at, r.summary, len(r.snapshot), len(r.changes)) for r in records]
+    older = {r.version: r.snapshot for r in records}
+    found = []
+    for r in records:
+        lines = describe_changes(older.get(r.version - 1, []), r.snapshot) if r.summary else []
+        summary = (
+            "; ".join(in_language(line) for line in lines) if lines and r.summary == "; ".join(lines) else r.summary
+        )
+        found.append(VersionInfo(r.version, r.author, r.created_at, summary, len(r.snapshot), len(r.changes)))
+    return found
 
 
 def version_changes(ws: Workspace, version: int) -> list[str]:
@@ -124,7 +147,7 @@ def version_changes(ws: Workspace, version: int) -> list[str]:
     with ws.read() as repo:
         record = repo.codebook.version(version)
         previous = repo.codebook.version(version - 1).snapshot if version > 1 else []
-    return describe_changes(previous, record.snapshot, detail=True)
+    return [in_language(line) for line in describe_changes(previous, record.snapshot, detail=True)]
 
 
 @dataclass(frozen=True)
@@ -146,7 +169,11 @@ def restore_version(ws: Workspace, version: int) -> RestoreResult:
     with ws.write() as repo:
         current = repo.codebook.current_version()
         if not 1 <= version < current:
-            raise InvalidInputError(f"Choose a version between 1 and {current - 1} (version {current} is current).")
+            raise InvalidInputError(
+                _("Choose a version between 1 and {current_1} (version {current} is current).").format(
+                    current_1=current - 1, current=current
+                )
+            )
         target = repo.codebook.version(version)
         types = type_ids(repo)
         before = snapshot(repo.codebook.codes())
