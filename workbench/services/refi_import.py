@@ -21,7 +21,7 @@ from workbench.domain.models import Role, Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
-from workbench.i18n import ngettext
+from workbench.i18n import N_, ngettext
 from workbench.importers.tables import is_valid_code
 from workbench.refi import codes as refi_codes
 from workbench.refi.model import (
@@ -40,6 +40,7 @@ from workbench.refi.qdpx import read_qdpx
 from workbench.refi.safety import RefiLimits
 from workbench.services import refi_events
 from workbench.services.codebook.sync import merge_codes_in
+from workbench.services.codebook.versions import occasion
 from workbench.services.events import event_types_in
 from workbench.services.interviews import add_transcript_in
 from workbench.services.refi_export import CASE_NAME_ATTRIBUTE, CATEGORIES_PREFIX, LANGUAGE_VARIABLE, WAVE_VARIABLE
@@ -219,7 +220,8 @@ class _Importer:
                                "{n} grouping codes were made codable: the file holds codings of them.",
                                len(grouping)).format(n=len(grouping)))  # fmt: skip
         codes = [replace(c, codable=True) if c in grouping else c for c in codes]
-        added, _ = merge_codes_in(self.ws, repo, codes, f"Imported the codebook of {self.project.name or 'a project'}")
+        added, _ = merge_codes_in(self.ws, repo, codes, occasion(N_("Imported the codebook of {project}"),
+                                                                project=self.project.name or "?"))  # fmt: skip
         self.report.codes_added = added
         self.account.codes.imported = len(codes) - self.created_parents
         self.codes = {c.id for c in repo.codebook.codes()}
