@@ -47,7 +47,7 @@ st.caption(
 
 # The themes table's columns (the CSV writes them in the exporter's language, the page in the reader's).
 _THEME, _LABEL, _PASSAGES = Heading(N_("theme")), Heading(N_("label")), Heading(N_("passages"))
-_KEYWORDS, _CODES = Heading(N_("keywords")), Heading(N_("codes"))
+_KEYWORDS, _CODES, _SHARE = Heading(N_("keywords")), Heading(N_("codes")), Heading(N_("share"))
 
 
 def download(label: str, rows: list[dict[str, object]], name: str) -> None:
@@ -152,7 +152,9 @@ with session.shown_errors():
                 chart = px.bar(prevalence, x="value", y="items", color="label", barmode="stack",
                                labels={"value": attribute, "items": _("passages"), "label": _("theme")})  # fmt: skip
                 st.plotly_chart(chart, key="theme-prevalence")
-                download(_("Prevalence CSV"), prevalence, f"themes-by-{attribute}")
+                rows = [{_THEME: r["theme"], _LABEL: r["label"], attribute: r["value"], _PASSAGES: r["items"],
+                         _SHARE: r["share"]} for r in prevalence]  # fmt: skip
+                download(_("Prevalence CSV"), rows, f"themes-by-{attribute}")
 
     st.subheader(_("Codes"))
     frequencies = [f for f in code_frequencies(ws) if f.codable]
