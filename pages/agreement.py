@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from workbench.analysis.tables import agreement_rows, to_csv
+from workbench.analysis.tables import agreement_rows, labelled, to_csv
 from workbench.domain.analysis import AgreementUnit, ComparisonPassage
 from workbench.domain.models import SegmentKind
 from workbench.i18n import N_, format_number, format_percent
@@ -115,7 +115,7 @@ with session.shown_errors():
         )
     )
     rows = agreement_rows(report)
-    st.dataframe(rows, hide_index=True)
+    st.dataframe(labelled(rows), hide_index=True)
     st.download_button(_("Download CSV"), to_csv(rows), file_name="agreement.csv", mime="text/csv")
 
     st.subheader(_("Where the coders disagree"))

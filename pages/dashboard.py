@@ -4,7 +4,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from workbench.analysis.tables import cooccurrence_rows, frequency_rows, progress_rows, to_csv
+from workbench.analysis.tables import Heading, cooccurrence_rows, frequency_rows, labelled, progress_rows, to_csv
 from workbench.i18n import N_, format_datetime
 from workbench.i18n import gettext as _
 from workbench.nlp.theme_labels import label
@@ -43,6 +43,11 @@ st.caption(
         "their toolbar; tables as CSV."
     )
 )
+
+
+# The themes table's columns (the CSV writes them in the exporter's language, the page in the reader's).
+_THEME, _LABEL, _PASSAGES = Heading(N_("theme")), Heading(N_("label")), Heading(N_("passages"))
+_KEYWORDS, _CODES, _SHARE = Heading(N_("keywords")), Heading(N_("codes")), Heading(N_("share"))
 
 
 def download(label: str, rows: list[dict[str, object]], name: str) -> None:
@@ -101,15 +106,15 @@ with session.shown_errors():
 
         st.subheader(_("Themes"))
         theme_rows: list[dict[str, object]] = [
-            {"theme": t.id, "label": t.label, "passages": t.size, "keywords": ", ".join(t.keywords),
-             "codes": "; ".join(f"{name} ({count})" for name, count in t.codes.items())}
+            {_THEME: t.id, _LABEL: t.label, _PASSAGES: t.size, _KEYWORDS: ", ".join(t.keywords),
+             _CODES: "; ".join(f"{name} ({count})" for name, count in t.codes.items())}
             for t in report.themes
         ]  # fmt: skip
-        sizes = px.bar(theme_rows, x="passages", y="label", orientation="h", height=120 + 30 * len(theme_rows),
+        sizes = px.bar(theme_rows, x=_PASSAGES, y=_LABEL, orientation="h", height=120 + 30 * len(theme_rows),
                        labels={"passages": _("passages")})  # fmt: skip
         sizes.update_layout(yaxis={"autorange": "reversed", "title": None})
         st.plotly_chart(sizes, key="theme-sizes")
-        st.dataframe(theme_rows, hide_index=True)
+        st.dataframe(labelled(theme_rows), hide_index=True)
         download(_("Themes CSV"), theme_rows, "themes")
         readable = {i.id: i for i in list_interviews(ws)}
         for t in report.themes:
@@ -147,7 +152,9 @@ with session.shown_errors():
                 chart = px.bar(prevalence, x="value", y="items", color="label", barmode="stack",
                                labels={"value": attribute, "items": _("passages"), "label": _("theme")})  # fmt: skip
                 st.plotly_chart(chart, key="theme-prevalence")
-                download(_("Prevalence CSV"), prevalence, f"themes-by-{attribute}")
+                rows = [{_THEME: r["theme"], _LABEL: r["label"], attribute: r["value"], _PASSAGES: r["items"],
+                         _SHARE: r["share"]} for r in prevalence]  # fmt: skip
+                download(_("Prevalence CSV"), rows, f"themes-by-{attribute}")
 
     st.subheader(_("Codes"))
     verified = snapshot(ws)  # the manifests checked once for the three tables below

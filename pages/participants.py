@@ -20,7 +20,7 @@ from workbench.services.participants import (
 )
 from workbench.ui import session
 from workbench.ui.unlock import require_workspace
-from workbench.ui.wording import counted
+from workbench.ui.wording import attribute_heading, counted
 
 _EDITOR = "participants_editor"
 
@@ -34,12 +34,6 @@ st.caption(
 )
 
 
-def label(name: str) -> str:
-    """An attribute's key as a column heading: ``offence_category`` reads "Offence category"."""
-    words = name.replace("_", " ").replace("-", " ").split()
-    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else name
-
-
 # Column widths in pixels, so that a code, the interview count and six attributes fit the table's
 # width in a 1400-pixel window (issue 20: the last column was cut off). A long value is shortened
 # in its cell (its whole text shows when the cell is opened), which hides less than a column
@@ -49,7 +43,7 @@ _NARROW, _TEXT = 70, 160
 
 
 def _column(definition: AttributeDef) -> object:
-    heading = label(definition.name)
+    heading = attribute_heading(definition.name)
     if definition.type is AttributeType.INTEGER:
         return st.column_config.NumberColumn(heading, step=1, format="%d", width=_NARROW)
     if definition.type is AttributeType.DATE:
@@ -66,7 +60,7 @@ def _changed(result: ParticipantChanges, verb: str) -> None:
         [counted(updated, ngettext("{n} participant updated", "{n} participants updated", updated))] if updated else []
     )
     parts += (
-        [_("new attributes: {names}").format(names=", ".join(label(d.name) for d in result.defined))]
+        [_("new attributes: {names}").format(names=", ".join(attribute_heading(d.name) for d in result.defined))]
         if result.defined
         else []
     )

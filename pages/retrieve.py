@@ -12,6 +12,7 @@ from workbench.analysis.tables import (
     cooccurrence_rows,
     frequency_columns,
     frequency_rows,
+    labelled,
     passage_rows,
     progress_rows,
     to_csv,
@@ -125,14 +126,14 @@ with session.shown_errors():
     elif view == "Frequencies":
         rows = frequency_rows(frequencies)
         columns = frequency_columns(frequencies)
-        st.dataframe([{c: r.get(c) for c in columns} for r in rows], hide_index=True)
+        st.dataframe(labelled(rows, columns), hide_index=True)
         st.download_button(_("Download CSV"), to_csv(rows, columns), file_name="frequencies.csv", mime="text/csv")
 
     elif view == "Co-occurrence":
         matrix = cooccurrence(ws, snapshot=verified)
         st.caption(_("Speaker turns coded with both codes (by any coder you can see); the diagonal: with that code."))
         rows = cooccurrence_rows(matrix)
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(labelled(rows, cooccurrence_columns(matrix)), hide_index=True)
         st.download_button(_("Download CSV"), to_csv(rows, cooccurrence_columns(matrix)),
                            file_name="cooccurrence.csv", mime="text/csv")  # fmt: skip
 
@@ -145,12 +146,12 @@ with session.shown_errors():
         table = code_by_attribute(ws, attribute, snapshot=verified)
         st.caption(_("Codings per code and attribute value; the first row counts the participants with each value."))
         rows = attribute_rows(table)
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(labelled(rows, attribute_columns(table)), hide_index=True)
         st.download_button(_("Download CSV"), to_csv(rows, attribute_columns(table)),
                            file_name=f"codes-by-{attribute}.csv", mime="text/csv")  # fmt: skip
 
     else:
         rows = progress_rows(coding_progress(ws, snapshot=verified))
         st.caption(_("Codings and coded speaker turns per interview and coder."))
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(labelled(rows), hide_index=True)
         st.download_button(_("Download CSV"), to_csv(rows), file_name="progress.csv", mime="text/csv")

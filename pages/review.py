@@ -114,6 +114,7 @@ with session.shown_errors():
         edited = st.data_editor(
             rows,
             column_config={
+                "id": st.column_config.TextColumn(_("ID")),
                 "interview": st.column_config.TextColumn(_("interview")),
                 "context": st.column_config.TextColumn(_("context")),
                 "found by": st.column_config.TextColumn(_("found by")),

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tests.conftest import FAST_KDF
-from workbench.analysis.tables import CODE, CODINGS, Heading, coder_heading, to_csv
+from workbench.analysis.tables import CODE, CODINGS, Heading, coder_heading, labelled, to_csv
 from workbench.cli import app
 from workbench.i18n import use_language
 from workbench.services.demo import DEMO_PASSPHRASE, create_demo
@@ -94,3 +94,14 @@ def test_to_csv_translates_headings_only() -> None:
         text = to_csv(rows, [CODE, coder_heading("anna"), "code"])
     assert text.splitlines()[0] == "kód,kódoló: anna,code", "a plain column (data) named like a heading stays"
     assert Heading("codings") == "codings" and rows[0]["codings"] == 3
+
+
+def test_a_page_table_has_the_csv_headings_in_the_readers_language_and_data_columns_as_they_are() -> None:
+    from workbench.services.retrieval import MISSING_VALUE, NO_PARTICIPANT
+
+    rows = [{CODE: "Grievance", "violent": 2, MISSING_VALUE: 1, NO_PARTICIPANT: 0, coder_heading("anna"): 3}]
+    with use_language("hu"):
+        shown = labelled(rows)
+    assert shown == [{"kód": "Grievance", "violent": 2, "(hiányzik)": 1, "(nincs résztvevő)": 0, "kódoló: anna": 3}]
+    assert labelled(rows, [CODE, "violent"]) == [{"code": "Grievance", "violent": 2}], "the columns asked for, in order"
+    assert rows[0][CODE] == "Grievance" and "kód" not in rows[0], "the rows themselves keep their English keys"

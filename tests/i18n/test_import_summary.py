@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workbench.i18n import use_language
-from workbench.refi.model import Account
+from workbench.refi.model import Account, not_imported, reason_text
 
 
 def _account() -> Account:
@@ -42,9 +42,24 @@ def test_the_summary_in_hungarian() -> None:
     ]
 
 
-def test_a_reason_built_with_a_number_stays_as_it_is() -> None:
+def test_a_reason_built_with_a_number_is_translated_with_its_number() -> None:
     account = Account()
     account.sources.total = 1
     account.sources.skip("file too large (over 50 MB)")
     with use_language("hu"):
-        assert account.sentences() == ["1 forrás nem lett importálva (file too large (over 50 MB))."]
+        assert account.sentences() == ["1 forrás nem lett importálva (a fájl túl nagy (több mint 50 MB))."]
+        assert reason_text("source file too large (over 2 MB)") == "a forrásfájl túl nagy (több mint 2 MB)"
+    assert account.sentences() == ["1 source was not imported (file too large (over 50 MB))."]
+    assert reason_text("file too large (over lots of MB)") == "file too large (over lots of MB)", "not the pattern"
+
+
+def test_what_was_not_imported_reads_as_a_sentence_with_its_plural() -> None:
+    assert not_imported("set", 1) == "1 set was not imported."
+    assert not_imported("set", 2) == "2 sets were not imported."
+    assert not_imported("note without its text", 3) == "3 notes without their text were not imported."
+    with use_language("hu"):
+        assert not_imported("set", 2) == "2 halmaz nem lett importálva."
+        assert not_imported("reference to a missing note", 1) == (
+            "1 hiányzó jegyzetre mutató hivatkozás nem lett importálva."
+        )
+    assert not_imported("hyperlink", 2) == "hyperlink: 2 not imported.", "an unlisted kind is still reported"

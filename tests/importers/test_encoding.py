@@ -82,6 +82,16 @@ def test_binary_files_renamed_txt_are_refused_by_name(data: bytes, message: str)
     assert str(caught.value).startswith("renamed.txt: ")
 
 
+def test_what_a_binary_file_is_is_told_in_the_readers_language() -> None:
+    from workbench.i18n import use_language
+
+    with use_language("hu"), pytest.raises(InvalidInputError) as caught:
+        extract_text("renamed.txt", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj", language="hu", max_bytes=LIMIT)
+    assert str(caught.value) == (
+        "renamed.txt: ez egy PDF-dokumentum (adja meg neki a .pdf kiterjesztést), nem egyszerű szövegfájl."
+    )
+
+
 def test_binary_without_nul_bytes_is_refused() -> None:
     rng = random.Random(3)  # noqa: S311 - reproducible noise, not a secret
     data = bytes(rng.randrange(1, 256) for _ in range(20_000))

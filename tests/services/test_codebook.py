@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -201,3 +202,40 @@ def test_export_yaml_and_qdc_read_back_into_another_project(project: Workspace) 
         sync.export_codebook(project, "csv")
     with pytest.raises(InvalidInputError, match=r"\.yaml"):
         sync.import_codebook_file(project, "book.txt", b"x")
+
+
+def test_a_summary_written_for_the_occasion_is_stored_language_neutral_and_read_in_the_readers_language(
+    project: Workspace,
+) -> None:
+    group, grievance, _turning = add_codes(project)
+    first, _ = add_two_transcripts(project)
+    _code(project, first, grievance.id, "violet umbrella")
+    deleted = edits.delete_code(project, grievance.id, confirm=True)
+    versions.restore_version(project, deleted.version - 1)
+    with project.read() as repo:
+        stored = {r.version: r.summary for r in repo.codebook.versions()}
+    assert stored[deleted.version].startswith(versions.PHRASE_PREFIX), "no English text is stored for the occasion"
+    assert json.loads(stored[deleted.version].removeprefix(versions.PHRASE_PREFIX)) == {
+        "template": "Deleted {code!r} ({archived} codings archived)",
+        "fields": {"code": "Grievance", "archived": 1},
+    }, "the template (the catalogue's key) and its fields, not a sentence in one language"
+    english = {h.version: h.summary for h in versions.codebook_history(project)}
+    assert english[deleted.version] == "Deleted 'Grievance' (1 codings archived)"
+    assert english[deleted.version + 1] == f"Restored version {deleted.version - 1}"
+    with use_language("hu"):
+        hungarian = {h.version: h.summary for h in versions.codebook_history(project)}
+    assert hungarian[deleted.version] == "Törölve: 'Grievance' (1 kódolás archiválva)"
+    assert hungarian[deleted.version + 1] == f"A(z) {deleted.version - 1}. verzió visszaállítva"
+    del group
+
+
+def test_an_old_english_summary_and_a_damaged_phrase_are_shown_as_stored() -> None:
+    assert versions.shown_summary("Pulled shared codebook x.yaml") == "Pulled shared codebook x.yaml"
+    with use_language("hu"):
+        assert versions.shown_summary("Restored version 3") == "Restored version 3", "stored before: as it is"
+        assert versions.shown_summary(versions.PHRASE_PREFIX + "{not json") == versions.PHRASE_PREFIX + "{not json"
+        neutral = versions.stored_summary(versions.occasion("Restored version {version}", version=3))
+        assert versions.shown_summary(neutral) == "A(z) 3. verzió visszaállítva"
+    long_name = "x" * 3000
+    kept = versions.stored_summary(versions.occasion("Imported the codebook of {project}", project=long_name))
+    assert kept == f"Imported the codebook of {long_name}", "too long for the store: its English text, not cut JSON"

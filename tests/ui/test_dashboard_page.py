@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSPHRASE
-from tests.ui.apptest import close, demo_project, new_app, serve, sign_in
+from tests.ui.apptest import close, demo_project, interface_language, new_app, serve, sign_in
+from workbench.i18n import use_language
 from workbench.services.demo import demo_password
 from workbench.services.projects import audit_log, open_project
 
@@ -50,6 +51,7 @@ def test_a_lead_runs_themes_and_sees_the_charts(app: AppTest, demo_dir: Path) ->
     assert len(charts) == 6  # map, sizes, prevalence, frequencies, co-occurrence, progress
     assert "snippet" in charts[0] and "scatter" in charts[0]
     assert len(app.dataframe[0].value) == int(metrics["Themes"])
+    assert list(app.dataframe[0].value.columns) == ["theme", "label", "passages", "keywords", "codes"]
     assert {b.label for b in app.get("download_button")} >= {"Themes CSV", "Code frequencies CSV"}
 
     app.switch_page("pages/overview.py").run()
@@ -59,6 +61,17 @@ def test_a_lead_runs_themes_and_sees_the_charts(app: AppTest, demo_dir: Path) ->
     ws = open_project(demo_dir, PASSPHRASE)
     assert "themes run" in [e.action for e in audit_log(ws).entries]
     ws.close()
+    interface_language(demo_dir, "hu")
+    hungarian = new_app(180)
+    try:
+        with use_language("hu"):
+            _sign_in(hungarian, "lena").switch_page("pages/dashboard.py").run()
+        assert not hungarian.exception
+        themes = list(hungarian.dataframe[0].value.columns)
+        assert themes == ["téma", "címke", "szakaszok", "kulcsszavak", "kódok"], "the page's table in Hungarian"
+    finally:
+        close(hungarian)
+        interface_language(demo_dir, "en")
 
 
 def test_researchers_get_suggestions_but_no_dashboard(app: AppTest) -> None:

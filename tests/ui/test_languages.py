@@ -13,6 +13,7 @@ apart by coming from the demo project, never by a list of page-specific exceptio
 from __future__ import annotations
 
 import gettext as std_gettext
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,11 +107,32 @@ def _texts(at: AppTest) -> list[tuple[str, str]]:
             value = getattr(node, "value", None)
             if isinstance(value, str) and value:
                 found.append((kind, value))
+        elif kind == "dataframe":
+            found.extend(("dataframe column", heading) for heading in _headings(node))
         for child in getattr(node, "children", {}).values():
             walk(child)
 
     walk(at._tree)
     return found
+
+
+def _headings(table: Any) -> list[str]:
+    """The column headings a table (``st.dataframe`` or ``st.data_editor``) shows.
+
+    A column shows its ``column_config`` label where it has one, else its name; hidden columns
+    and, with a ``column_order``, the columns left out of it are not shown; neither is the index.
+    """
+    config: dict[str, dict[str, Any]] = json.loads(table.proto.columns or "{}")
+    order = list(table.proto.column_order)
+    shown: list[str] = []
+    for column in table.value.columns:
+        name = str(column)
+        settings = config.get(name, {})
+        if settings.get("hidden") or (order and name not in order):
+            continue
+        label = settings.get("label")
+        shown.append(label if isinstance(label, str) and label else name)
+    return shown
 
 
 def _data(demo_dir: Path) -> set[str]:
@@ -121,13 +143,14 @@ def _data(demo_dir: Path) -> set[str]:
     from workbench.services.participants import attribute_definitions, list_participants
     from workbench.services.projects import open_project
     from workbench.services.users import list_users
+    from workbench.ui.wording import attribute_heading
 
     ws = open_project(demo_dir, PASSPHRASE)
     try:
         found = {c.name for c in list_codes(ws)} | {u.name for u in list_users(ws)}
         found |= {i.title for i in list_interviews(ws)} | {p.code for p in list_participants(ws)}
         for d in attribute_definitions(ws):
-            found |= {d.name, *d.categories}
+            found |= {d.name, attribute_heading(d.name), *d.categories}
     finally:
         ws.close()
     return found
@@ -170,11 +193,51 @@ def test_every_label_on_every_page_is_wrapped(app: AppTest, demo_dir: Path, monk
     assert not unwrapped, f"shown without passing through _(): {unwrapped}"
 
 
+def test_every_retrieve_view_shows_its_table_headings_translated(
+    app: AppTest, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Retrieve page's tables behind its view switch (frequencies, co-occurrence ...) too."""
+    interface_language(demo_dir, "hu")
+    real = i18n.translations
+    monkeypatch.setattr(i18n, "translations", lambda language: _Marking(real(language)))
+    data = _data(demo_dir)
+    unwrapped: dict[str, list[tuple[str, str]]] = {}
+    with i18n.use_language("hu"):
+        at = _open("pages/retrieve.py")
+        try:
+            views = ["Passages", "Frequencies", "Co-occurrence", "Code by attribute", "Progress"]  # retrieve.VIEWS
+            assert len(at.radio[0].options) == len(views), at.radio[0].options
+            for view in views:
+                at.radio[0].set_value(view).run()
+                assert not at.exception, view
+                headings = [t for t in _texts(at) if t[0] == "dataframe column"]
+                assert headings or view == views[0], f"{view}: no table shown, nothing checked"
+                left = _unmarked(headings, data)
+                if left:
+                    unwrapped[view] = left
+        finally:
+            close(at)
+    assert not unwrapped, f"table headings shown without passing through _(): {unwrapped}"
+
+
 def test_the_marking_catches_an_unwrapped_label() -> None:
     """The check above can fail: a label that skipped _() has no mark, a wrapped one has."""
     assert _unmarked([("button", "Save everything")], set()) == [("button", "Save everything")]
     assert _unmarked([("button", MARK + "Mentés")], set()) == []
     assert _unmarked([("selectbox option", "P01")], {"P01"}) == [], "a participant code is data"
+
+
+def test_the_table_check_reads_the_headings_a_table_shows() -> None:
+    """A dataframe's English column key is caught; its translated label or a data column is not."""
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "st.dataframe([{'codings': 1, 'P01': 2, 'secret': 3, 'x': 4}], hide_index=True, column_config={\n"
+        "    'x': st.column_config.NumberColumn('\u2063kódolások'), 'secret': None})\n"
+    ).run()
+    texts = _texts(at)
+    assert texts == [("dataframe column", "codings"), ("dataframe column", "P01"),
+                     ("dataframe column", MARK + "kódolások")]  # fmt: skip
+    assert _unmarked(texts, {"P01"}) == [("dataframe column", "codings")]
 
 
 def test_hungarian_member_sees_hungarian_pages_and_english_member_english(app: AppTest, demo_dir: Path) -> None:

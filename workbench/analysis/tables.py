@@ -71,6 +71,16 @@ def heading_text(column: str) -> str:
     return column.label() if isinstance(column, Heading) else column
 
 
+def labelled(rows: Sequence[Row], columns: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """``rows`` keyed by what their headings say in the current language: a table on a page.
+
+    The rows themselves stay keyed by the English names (the CSV download and the charts read
+    them); only the copy handed to ``st.dataframe`` carries the translated headings.
+    """
+    header = list(columns) if columns is not None else list(rows[0]) if rows else []
+    return [{heading_text(c): row.get(c) for c in header} for row in rows]
+
+
 def safe_cell(value: object) -> object:
     """A value fit for a CSV cell: text that a spreadsheet would evaluate is defused."""
     if value is None:

@@ -52,8 +52,18 @@ events_app = typer.Typer(help="Life events: the dated steps of each participant'
 E = TypeVar("E", bound=StrEnum)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue (this module imports ``workbench.i18n`` only when needed)."""
+    return message
+
+
+# What an option names, in English; told in the reader's language when a value does not fit.
+_WHAT = {"precision": N_("precision"), "life domain": N_("life domain"), "direction": N_("direction")}
+
+
 def _enum(kind: type[E], value: str | None, what: str) -> E | None:
     from workbench.errors import InvalidInputError
+    from workbench.i18n import gettext as _
 
     if value is None:
         return None
@@ -61,7 +71,10 @@ def _enum(kind: type[E], value: str | None, what: str) -> E | None:
         return kind(value.strip().lower())
     except ValueError:
         choices = ", ".join(m.value for m in kind)
-        raise InvalidInputError(f"{value!r} is not a {what}; choose one of: {choices}.") from None
+        message = _(_WHAT[what]) if what in _WHAT else what
+        raise InvalidInputError(
+            _("{value!r} is not a {what}; choose one of: {choices}.").format(value=value, what=message, choices=choices)
+        ) from None
 
 
 def _time(
@@ -80,16 +93,17 @@ def _time(
     """The EventTime the options describe, or None when none was given."""
     from workbench.domain.events import EventTime, Precision, TimeKind
     from workbench.errors import InvalidInputError
+    from workbench.i18n import gettext as _
     from workbench.services.events import time_from_text
 
     given = [x for x in (age, year, date, after, text) if x is not None]
     if not given:
         return None
     if len(given) > 1:
-        raise InvalidInputError("Give one of --age, --year, --date, --after or --time.")
+        raise InvalidInputError(_("Give one of --age, --year, --date, --after or --time."))
     if text is not None:
         if participant is None:
-            raise InvalidInputError("--time needs --participant (or use --age/--year/--date).")
+            raise InvalidInputError(_("--time needs --participant (or use --age/--year/--date)."))
         return time_from_text(ws, text, participant_code=participant)
     chosen = _enum(Precision, precision, "precision") or Precision.EXACT
     if until is not None and chosen is Precision.EXACT:
@@ -100,7 +114,7 @@ def _time(
             return EventTime(TimeKind.DATE, precision=chosen, date=dt.date.fromisoformat(date), end_date=end_date)
         end = float(until) if until else None
     except ValueError:
-        raise InvalidInputError("Dates are YYYY-MM-DD and --until is a number (or a date after --date).") from None
+        raise InvalidInputError(_("Dates are YYYY-MM-DD and --until is a number (or a date after --date).")) from None
     if age is not None:
         return EventTime(TimeKind.AGE, age, chosen, end=end)
     if year is not None:
@@ -157,6 +171,7 @@ def events_add(
     """Record a life event of a participant, optionally anchored on a span of one of their interviews."""
     from workbench.domain.events import Direction, LifeDomain
     from workbench.errors import InvalidInputError
+    from workbench.i18n import gettext as _
     from workbench.services.events import add_event, propose_time_for_span
 
     with handled(), opened(directory, user) as ws:
@@ -166,7 +181,7 @@ def events_add(
         if time is None and interview is not None and start is not None and end is not None:
             time = propose_time_for_span(ws, interview, start, end)
         if time is None:
-            raise InvalidInputError("Say when it happened: --age, --year, --date, --after or --time.")
+            raise InvalidInputError(_("Say when it happened: --age, --year, --date, --after or --time."))
         event = add_event(ws, type_ref=type_ref, time=time, participant_code=participant, interview_ref=interview,
                           start=start, end=end, domain=_enum(LifeDomain, domain, "life domain"),
                           direction=_enum(Direction, direction, "direction"), memo=memo or "")  # fmt: skip
@@ -263,13 +278,14 @@ def events_export(
     """Write every life event (or one participant's) as JSON or CSV, with resolved ages and years."""
     from workbench.analysis.tables import to_csv
     from workbench.errors import InvalidInputError
+    from workbench.i18n import gettext as _
     from workbench.services.atomic_file import write_atomically
     from workbench.services.events import EXPORT_COLUMNS, event_rows, list_events
 
     with handled():
         chosen = (fmt or output.suffix.lstrip(".") or "json").lower()
         if chosen not in ("json", "csv"):
-            raise InvalidInputError("The export format is json or csv.")
+            raise InvalidInputError(_("The export format is json or csv."))
         with opened(directory, user) as ws:
             rows = event_rows(ws, list_events(ws, participant_code=participant))
             data = json.dumps(rows, ensure_ascii=False, indent=2) + "\n" if chosen == "json" else to_csv(

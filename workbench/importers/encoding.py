@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from workbench.errors import InvalidInputError
+from workbench.i18n import N_
 from workbench.i18n import gettext as _
 
 _BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
@@ -28,15 +29,15 @@ _BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-_MAGIC = (
-    (b"%PDF", "a PDF document (give it the .pdf extension)"),
-    (b"PK\x03\x04", "a zip archive, perhaps a .docx, .odt or .xlsx file"),
-    (b"{\\rtf", "an RTF document (give it the .rtf extension)"),
-    (b"\xd0\xcf\x11\xe0", "an old Word or Excel file (.doc/.xls); save it as .docx or .txt"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\x7fELF", "a program"),
+_MAGIC = (  # what the file is: marked for the catalogue, told in the reader's language
+    (b"%PDF", N_("a PDF document (give it the .pdf extension)")),
+    (b"PK\x03\x04", N_("a zip archive, perhaps a .docx, .odt or .xlsx file")),
+    (b"{\\rtf", N_("an RTF document (give it the .rtf extension)")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Word or Excel file (.doc/.xls); save it as .docx or .txt")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"\x7fELF", N_("a program")),
 )
 _HUNGARIAN_ONLY = b"\xf5\xfb\xd5\xdb"
 _CP1250_UNDEFINED = b"\x81\x83\x88\x90\x98"
@@ -72,7 +73,7 @@ def decode_text(name: str, data: bytes, language: str) -> Decoded:
 def _refuse_known_binary(name: str, data: bytes) -> None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise InvalidInputError(_("{name}: this is {what}, not a plain-text file.").format(name=name, what=what))
+            raise InvalidInputError(_("{name}: this is {what}, not a plain-text file.").format(name=name, what=_(what)))
 
 
 def _decode(name: str, data: bytes, language: str) -> Decoded:

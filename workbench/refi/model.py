@@ -8,10 +8,12 @@ lowercase without braces.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from workbench.i18n import N_, ngettext
+from workbench.i18n import N_, format_number, ngettext
 from workbench.i18n import gettext as _
 
 VariableValue = str | int | float | bool | dt.date | dt.datetime
@@ -207,9 +209,20 @@ def _not_imported(kind: str, n: int) -> str:
     return ngettext("{n} coding was not imported ({reason}).", "{n} codings were not imported ({reason}).", n)
 
 
+_TOO_LARGE = re.compile(r"(source )?file too large \(over (\d+) MB\)")
+
+
 def reason_text(reason: str) -> str:
-    """A skip reason in the current language (one built with a number, "file too large", stays English)."""
-    return _(reason) if reason in _REASONS else reason
+    """A skip reason in the current language; "file too large (over N MB)" is told with its number."""
+    if reason in _REASONS:
+        return _(reason)
+    large = _TOO_LARGE.fullmatch(reason)
+    if large is None:
+        return reason
+    mb = format_number(int(large.group(2)))
+    if large.group(1):
+        return _("source file too large (over {mb} MB)").format(mb=mb)
+    return _("file too large (over {mb} MB)").format(mb=mb)
 
 
 @dataclass
@@ -237,30 +250,51 @@ class RefiProject:
         return found
 
 
-_PLURALS = {
-    "note reference of the project": "note references of the project",
-    "note without its text": "notes without their text",
-    "note attached to a code": "notes attached to a code",
-    "source in a second case": "sources in a second case",
-    "code or selection reference of a case": "code or selection references of a case",
-    "value of an undeclared variable": "values of an undeclared variable",
-    "variable value that does not fit its type": "variable values that do not fit their type",
-    "variable value on a source": "variable values on a source",
-    "reference to a missing note": "references to a missing note",
-    "note not attached to a transcript, selection or coding": "notes not attached to a transcript, selection or coding",
-}
-
-
-def _were(count: int) -> str:
-    return "was" if count == 1 else "were"
-
-
-def counted(count: int, singular: str, plural: str = "") -> str:
-    """``1 code`` / ``2 codes``, and the verb to follow: ``counted(2, "code") + " were"``."""
-    return f"{count} {singular if count == 1 else plural or singular + 's'} {_were(count)}"
+# What a reader skips outside the account (``skipped`` in refi/project.py and services/refi_import.py):
+# the key stays English, the warning is a whole sentence from the catalogue, with its plural.
+_NOT_IMPORTED: dict[str, Callable[[int], str]] = {
+    "project description": lambda n: ngettext(
+        "{n} project description was not imported.", "{n} project descriptions were not imported.", n),
+    "note reference of the project": lambda n: ngettext(
+        "{n} note reference of the project was not imported.",
+        "{n} note references of the project were not imported.", n),
+    "link": lambda n: ngettext("{n} link was not imported.", "{n} links were not imported.", n),
+    "set": lambda n: ngettext("{n} set was not imported.", "{n} sets were not imported.", n),
+    "graph": lambda n: ngettext("{n} graph was not imported.", "{n} graphs were not imported.", n),
+    "note without its text": lambda n: ngettext(
+        "{n} note without its text was not imported.", "{n} notes without their text were not imported.", n),
+    "note attached to a code": lambda n: ngettext(
+        "{n} note attached to a code was not imported.", "{n} notes attached to a code were not imported.", n),
+    "source in a second case": lambda n: ngettext(
+        "{n} source in a second case was not imported.", "{n} sources in a second case were not imported.", n),
+    "code or selection reference of a case": lambda n: ngettext(
+        "{n} code or selection reference of a case was not imported.",
+        "{n} code or selection references of a case were not imported.", n),
+    "case description": lambda n: ngettext(
+        "{n} case description was not imported.", "{n} case descriptions were not imported.", n),
+    "value of an undeclared variable": lambda n: ngettext(
+        "{n} value of an undeclared variable was not imported.",
+        "{n} values of an undeclared variable were not imported.", n),
+    "variable value that does not fit its type": lambda n: ngettext(
+        "{n} variable value that does not fit its type was not imported.",
+        "{n} variable values that do not fit their type were not imported.", n),
+    "variable value on a source": lambda n: ngettext(
+        "{n} variable value on a source was not imported.", "{n} variable values on a source were not imported.", n),
+    "reference to a missing note": lambda n: ngettext(
+        "{n} reference to a missing note was not imported.", "{n} references to a missing note were not imported.", n),
+    "note not attached to a transcript, selection or coding": lambda n: ngettext(
+        "{n} note not attached to a transcript, selection or coding was not imported.",
+        "{n} notes not attached to a transcript, selection or coding were not imported.", n),
+}  # fmt: skip
 
 
 def not_imported(what: str, count: int) -> str:
-    """A warning that reads as a sentence: ``2 sets were not imported.``"""
-    noun = what if count == 1 else _PLURALS.get(what, what + "s")
-    return f"{count} {noun} {_were(count)} not imported."
+    """A warning that reads as a sentence in the reader's language: ``2 sets were not imported.``
+
+    ``what`` is one of the keys above; an unknown one (a new kind nobody listed yet) is still
+    reported, with its English name, rather than lost.
+    """
+    phrase = _NOT_IMPORTED.get(what)
+    if phrase is None:
+        return _("{what}: {n} not imported.").format(n=count, what=what)
+    return phrase(count).format(n=count)

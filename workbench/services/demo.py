@@ -22,6 +22,7 @@ from workbench.i18n import gettext as _
 from workbench.paths import CODEBOOKS_DIR, DEMO_DATA_DIR
 from workbench.services.codebook.file_format import read_codebook
 from workbench.services.codebook.sync import install_codebook
+from workbench.services.codebook.versions import occasion
 from workbench.services.deid import import_known_entities
 from workbench.services.deid_release import release
 from workbench.services.interviews import add_transcript_in
@@ -107,7 +108,8 @@ def _populate(ws: Workspace, language: str) -> DemoResult:
     add_participants(ws, definitions, participants)
     codes = read_codebook(CODEBOOKS_DIR / DEMO_CODEBOOK, language)
     event_types = read_codebook(CODEBOOKS_DIR / DEMO_EVENT_TYPES, language)  # the life-event family (issue 15)
-    install_codebook(ws, codes + event_types, f"Pulled shared codebook {DEMO_CODEBOOK} and the life-event types")
+    install_codebook(ws, codes + event_types, occasion(N_("Pulled shared codebook {codebook} and the life-event types"),
+                                                      codebook=DEMO_CODEBOOK))  # fmt: skip
     code_ids = {c.key: c.id for c in codes}
     manifest = _load("manifest.yaml")["interviews"]
     codings = _load("codings.yaml")["codings"]

@@ -25,6 +25,7 @@ from workbench.domain.models import Participant, User
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError
 from workbench.i18n import gettext as _
+from workbench.i18n import ngettext
 from workbench.refi import codes as refi_codes
 from workbench.refi.model import (
     RefiCase,
@@ -36,7 +37,6 @@ from workbench.refi.model import (
     RefiUser,
     RefiValue,
     RefiVariable,
-    counted,
 )
 from workbench.refi.qdpx import write_qdpx
 from workbench.services import refi_events
@@ -154,12 +154,20 @@ def build_exchange(ws: Workspace, repo: Repo, hooks: ExportHooks) -> tuple[RefiP
     attr_ids = {d.name: attr_id for attr_id, d in definitions}
     project.cases = [_case(p, attr_ids, sources.get(p.code, []), hooks) for p in participants.values()]
     if counts["shredded"]:
-        shredded = counted(counts["shredded"], "shredded interview")
-        warnings.append(f"{shredded} left out: they can no longer be decrypted.")
+        n = counts["shredded"]
+        warnings.append(ngettext("{n} shredded interview was left out: it can no longer be decrypted.",
+                                 "{n} shredded interviews were left out: they can no longer be decrypted.",
+                                 n).format(n=n))  # fmt: skip
     if counts["suggested"]:
-        warnings.append(f"{counted(counts['suggested'], 'machine suggestion')} left out: nobody confirmed them.")
+        n = counts["suggested"]
+        warnings.append(ngettext("{n} machine suggestion was left out: nobody confirmed it.",
+                                 "{n} machine suggestions were left out: nobody confirmed them.",
+                                 n).format(n=n))  # fmt: skip
     if counts["dropped"]:
-        warnings.append(f"{counted(counts['dropped'], 'coding')} left out: the transform removed all their text.")
+        n = counts["dropped"]
+        warnings.append(ngettext("{n} coding was left out: the transform removed all its text.",
+                                 "{n} codings were left out: the transform removed all their text.",
+                                 n).format(n=n))  # fmt: skip
     summary_counts = {"sources": len(project.sources), "codes": len(codes), "cases": len(project.cases),
                       "codings": counts["codings"], "notes": len(project.notes)}  # fmt: skip
     return project, summary_counts, warnings
@@ -177,11 +185,15 @@ def _life_events(
     if not count:
         return []
     if hooks.text is not None or hooks.note is not None or hooks.attributes is not None or not repo.keyring.full:
-        return [f"{counted(count, 'life event')} left out: an anonymised export carries no life events."]
+        return [ngettext("{n} life event was left out: an anonymised export carries no life events.",
+                         "{n} life events were left out: an anonymised export carries no life events.",
+                         count).format(n=count)]  # fmt: skip
     owners = [(s.id, s.participant_code) for s in repo.interviews.summaries() if s.id in sources]
     _, left_out = refi_events.export_events(repo, project, sources, refi_events.first_sources(owners), users)
     if left_out:
-        return [f"{counted(left_out, 'life event')} left out: its participant has no exported interview."]
+        return [ngettext("{n} life event was left out: its participant has no exported interview.",
+                         "{n} life events were left out: their participant has no exported interview.",
+                         left_out).format(n=left_out)]  # fmt: skip
     return []
 
 

@@ -21,6 +21,7 @@ from workbench.domain.models import Role, Transcript
 from workbench.domain.permissions import Action, require
 from workbench.domain.text import normalize
 from workbench.errors import InvalidInputError
+from workbench.i18n import N_, ngettext
 from workbench.importers.tables import is_valid_code
 from workbench.refi import codes as refi_codes
 from workbench.refi.model import (
@@ -32,7 +33,6 @@ from workbench.refi.model import (
     RefiTextSource,
     RefiUser,
     RefiVariable,
-    counted,
     not_imported,
 )
 from workbench.refi.positions import STANDARD, Placement, Span, place
@@ -40,6 +40,7 @@ from workbench.refi.qdpx import read_qdpx
 from workbench.refi.safety import RefiLimits
 from workbench.services import refi_events
 from workbench.services.codebook.sync import merge_codes_in
+from workbench.services.codebook.versions import occasion
 from workbench.services.events import event_types_in
 from workbench.services.interviews import add_transcript_in
 from workbench.services.refi_export import CASE_NAME_ATTRIBUTE, CATEGORIES_PREFIX, LANGUAGE_VARIABLE, WAVE_VARIABLE
@@ -86,8 +87,10 @@ def import_qdpx(
     if split_names:
         project.codes, created = refi_codes.unflatten(project.codes, split_names)
         if created:
-            warnings.append(f"{counted(created, 'parent code')} created to restore the hierarchy written into code "
-                            f"names with {split_names!r}.")  # fmt: skip
+            warnings.append(ngettext(
+                "{n} parent code was created to restore the hierarchy written into code names with {split!r}.",
+                "{n} parent codes were created to restore the hierarchy written into code names with {split!r}.",
+                created).format(n=created, split=split_names))  # fmt: skip
     importer = _Importer(ws, project, ImportReport(warnings=list(warnings), account=project.account))
     importer.created_parents = created
     with ws.write() as repo:
@@ -142,8 +145,10 @@ class _Importer:
         self.used_notes |= self.life_events.used_notes
         if stored < len(self.life_events.pending):
             missing = len(self.life_events.pending) - stored
-            self.warn(f"{counted(missing, 'life event')} not imported: its transcript has no participant or its "
-                      "note could not be read.")  # fmt: skip
+            self.warn(ngettext(
+                "{n} life event was not imported: its transcript has no participant or its note could not be read.",
+                "{n} life events were not imported: their transcript has no participant or their note could not "
+                "be read.", missing).format(n=missing))  # fmt: skip
 
     def _placements(self) -> dict[str, Placement]:
         """Each source's selections placed on its text; sources too small to decide alone follow the file.
@@ -211,9 +216,12 @@ class _Importer:
         coded |= {c.code for s in self.project.sources for c in s.codings}
         grouping = [c for c in codes if not c.codable and c.id in coded]
         if grouping:
-            self.warn(f"{counted(len(grouping), 'grouping code')} made codable: the file holds codings of them.")
+            self.warn(ngettext("{n} grouping code was made codable: the file holds codings of it.",
+                               "{n} grouping codes were made codable: the file holds codings of them.",
+                               len(grouping)).format(n=len(grouping)))  # fmt: skip
         codes = [replace(c, codable=True) if c in grouping else c for c in codes]
-        added, _ = merge_codes_in(self.ws, repo, codes, f"Imported the codebook of {self.project.name or 'a project'}")
+        added, _ = merge_codes_in(self.ws, repo, codes, occasion(N_("Imported the codebook of {project}"),
+                                                                project=self.project.name or "?"))  # fmt: skip
         self.report.codes_added = added
         self.account.codes.imported = len(codes) - self.created_parents
         self.codes = {c.id for c in repo.codebook.codes()}
@@ -247,12 +255,20 @@ class _Importer:
             if case.description.strip():
                 self.skipped["case description"] += 1
         if renamed:
-            self.warn(f"{counted(renamed, 'case name')} not used as participant codes: they did not look like "
-                      "pseudonyms (codes are stored unencrypted), so those participants got codes such as C01; the "
-                      f"original name is kept, encrypted, in the attribute '{CASE_NAME_ATTRIBUTE}'.")  # fmt: skip
+            self.warn(ngettext(
+                "{n} case name was not used as a participant code: it did not look like a pseudonym (codes are "
+                "stored unencrypted), so the participant got a code such as C01; the original name is kept, "
+                "encrypted, in the attribute '{attribute}'.",
+                "{n} case names were not used as participant codes: they did not look like pseudonyms (codes are "
+                "stored unencrypted), so those participants got codes such as C01; the original name is kept, "
+                "encrypted, in the attribute '{attribute}'.",
+                renamed).format(n=renamed, attribute=CASE_NAME_ATTRIBUTE))  # fmt: skip
         if nameless:
-            self.warn(f"{counted(nameless, 'case')} without a name (MAXQDA writes document variables so) "
-                      "imported as participants with codes such as C01, their variables as attributes.")  # fmt: skip
+            self.warn(ngettext(
+                "{n} case without a name (MAXQDA writes document variables so) was imported as a participant with a "
+                "code such as C01, its variables as attributes.",
+                "{n} cases without a name (MAXQDA writes document variables so) were imported as participants with "
+                "codes such as C01, their variables as attributes.", nameless).format(n=nameless))  # fmt: skip
 
     def _store_case(self, repo: Repo, code: str, values: dict[str, AttributeValue], taken: set[str]) -> None:
         if code in taken:
@@ -434,13 +450,18 @@ class _Importer:
         for what, count in sorted(self.skipped.items()):
             self.warn(not_imported(what, count))
         if self.unknown_users:
-            self.warn(f"{self.unknown_users} of the file's codings, memos or sources named a user the file does "
-                      "not list; they were attributed to you.")  # fmt: skip
+            self.warn(ngettext(
+                "{n} of the file's codings, memos or sources named a user the file does not list; it was "
+                "attributed to you.",
+                "{n} of the file's codings, memos or sources named a user the file does not list; they were "
+                "attributed to you.", self.unknown_users).format(n=self.unknown_users))  # fmt: skip
         for (coder, selector), count in sorted(self.coder_pairs.items()):
-            self.report.coders.append(
-                f"{counted(count, 'coding')} made by {coder} on selections created by {selector}; {coder} was "
-                "taken as the coder (the Coding's creatingUser is who applied the code)."
-            )
+            self.report.coders.append(ngettext(
+                "{n} coding made by {coder} on selections created by {selector}; {coder} was taken as the coder "
+                "(the Coding's creatingUser is who applied the code).",
+                "{n} codings made by {coder} on selections created by {selector}; {coder} was taken as the coder "
+                "(the Coding's creatingUser is who applied the code).", count).format(
+                    n=count, coder=coder, selector=selector))  # fmt: skip
         self.report.warnings.extend(self.account.sentences())
 
 

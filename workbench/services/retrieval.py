@@ -35,6 +35,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.analysis.spans import context, segment_ranges
+from workbench.analysis.tables import Heading
 from workbench.domain.analysis import (
     CodeAttributeMatrix,
     CodedPassage,
@@ -48,13 +49,16 @@ from workbench.domain.models import Code, InterviewSummary, SegmentKind
 from workbench.domain.permissions import Action, allowed, require
 from workbench.domain.records import CodingMeta
 from workbench.errors import InvalidInputError, NotFoundError
+from workbench.i18n import N_
 from workbench.i18n import gettext as _
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
 
-MISSING_VALUE = "(missing)"
-NO_PARTICIPANT = "(no participant)"
+# Columns of the code-by-attribute table that are no attribute value: headings, so that a table or
+# CSV shows them in the reader's language (a column named after a value is data and stays as it is).
+MISSING_VALUE = Heading(N_("(missing)"))
+NO_PARTICIPANT = Heading(N_("(no participant)"))
 ParticipantFilter = Mapping[str, object]
 """Attribute name -> required value, or a list of accepted values; all must hold."""
 

@@ -448,7 +448,7 @@ def theme_prevalence(ws: Workspace, report: ThemeReport, attribute: str) -> list
     cells: Counter[tuple[int, str]] = Counter()
     for item in report.items:
         if item.theme != OUTLIER:
-            cells[(item.theme, values.get(item.participant_code or "", "(missing)"))] += 1
+            cells[(item.theme, values.get(item.participant_code or "", _("(missing)")))] += 1
     totals: Counter[str] = Counter()
     for (_theme, value), count in cells.items():
         totals[value] += count

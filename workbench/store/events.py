@@ -25,6 +25,7 @@ from sqlalchemy import Row, delete, insert, select, update
 
 from workbench.domain.events import Direction, EventAnchor, EventTime, LifeDomain, LifeEvent
 from workbench.errors import IntegrityError, InvalidInputError, NotFoundError, ShreddedError
+from workbench.i18n import gettext as _
 from workbench.store import schema as s
 from workbench.store.audit import as_utc
 from workbench.store.keys import FieldCipher, utcnow
@@ -95,20 +96,25 @@ class EventRepo:
                 .where(s.interview.c.id == interview_id)
             ).one_or_none()
             if row is None:
-                raise NotFoundError(f"Interview {interview_id[:8]} does not exist in this project.")
+                raise NotFoundError(
+                    _("Interview {interview_id} does not exist in this project.").format(interview_id=interview_id[:8])
+                )
             if row.shredded_at is not None:
-                raise ShreddedError(f"Interview {interview_id[:8]}", as_utc(row.shredded_at).date().isoformat())
+                what = _("Interview {interview_id}").format(interview_id=interview_id[:8])
+                raise ShreddedError(what, as_utc(row.shredded_at).date().isoformat())
             if row.participant_id != participant_id:
                 raise InvalidInputError(
-                    f"Interview {interview_id[:8]} is not an interview of this participant; "
-                    "an event can only be anchored on the participant's own interviews."
+                    _(
+                        "Interview {interview_id} is not an interview of this participant; "
+                        "an event can only be anchored on the participant's own interviews."
+                    ).format(interview_id=interview_id[:8])
                 )
             return str(row.data_key_id)
         key = self.conn.execute(
             select(s.participant.c.data_key_id).where(s.participant.c.id == participant_id)
         ).scalar_one_or_none()
         if key is None:
-            raise NotFoundError("That participant does not exist in this project.")
+            raise NotFoundError(_("That participant does not exist in this project."))
         return str(key)
 
     def _cipher(self, key_id: str) -> FieldCipher:
@@ -229,20 +235,28 @@ class EventRepo:
     def record(self, event_id: str) -> EventRecord:
         row = self.conn.execute(select(s.life_event).where(s.life_event.c.id == event_id)).one_or_none()
         if row is None:
-            raise NotFoundError(f"There is no life event with the id {event_id[:8]}; it may have been deleted.")
+            raise NotFoundError(
+                _("There is no life event with the id {event_id}; it may have been deleted.").format(
+                    event_id=event_id[:8]
+                )
+            )
         return EventRecord(row.id, row.participant_id, row.interview_id, row.recorder_id, int(row.revision))
 
     def resolve(self, ref: str) -> str:
         """A full event id or a unique prefix of at least four characters (``events list`` prints 8)."""
         ref = ref.strip().lower()
         if len(ref) < 4:
-            raise InvalidInputError("Give at least the first four characters of the event id.")
+            raise InvalidInputError(_("Give at least the first four characters of the event id."))
         found = [str(r) for r in self.conn.execute(
             select(s.life_event.c.id).where(s.life_event.c.id.startswith(ref))).scalars()]  # fmt: skip
         if not found:
-            raise NotFoundError(f"No life event has an id starting with {ref!r}; `workbench events list` lists them.")
+            raise NotFoundError(
+                _("No life event has an id starting with {ref!r}; `workbench events list` lists them.").format(ref=ref)
+            )
         if len(found) > 1:
-            raise InvalidInputError(f"The id prefix {ref!r} matches {len(found)} events; give more characters.")
+            raise InvalidInputError(
+                _("The id prefix {ref!r} matches {n} events; give more characters.").format(ref=ref, n=len(found))
+            )
         return found[0]
 
     def get(self, event_id: str) -> LifeEvent:
@@ -316,7 +330,11 @@ class EventRepo:
     def _row(self, event_id: str) -> Row[Any]:
         row = self.conn.execute(self._select().where(s.life_event.c.id == event_id)).one_or_none()
         if row is None:
-            raise NotFoundError(f"There is no life event with the id {event_id[:8]}; it may have been deleted.")
+            raise NotFoundError(
+                _("There is no life event with the id {event_id}; it may have been deleted.").format(
+                    event_id=event_id[:8]
+                )
+            )
         return row
 
     def _open(self, row: Row[Any]) -> LifeEvent:

@@ -13,16 +13,19 @@ import streamlit as st
 from workbench.domain.events import Direction, EventTime, LifeDomain, Precision, TimeKind
 from workbench.domain.models import Code
 from workbench.errors import InvalidInputError, WorkbenchError
-from workbench.i18n import N_, current_language
+from workbench.i18n import N_, current_language, ngettext
 from workbench.i18n import gettext as _
 from workbench.services import events as ev
 from workbench.services.pathways import lane_names
 from workbench.services.workspace import Workspace
 from workbench.ui import session
 from workbench.ui.components import code_state as cs
-from workbench.ui.wording import direction_name, precision_name
+from workbench.ui.wording import counted, direction_name, precision_name
 
 KINDS = {"age": TimeKind.AGE, "year": TimeKind.YEAR, "relative to the previous event": TimeKind.RELATIVE}
+# The life-events table's columns (keys of ``event_rows``) and their headings.
+_EVENT_COLUMNS = {"type": N_("type"), "age": N_("age"), "year": N_("year"), "domain": N_("domain"),
+                  "direction": N_("direction"), "recorder": N_("recorder"), "memo": N_("memo")}  # fmt: skip
 _KIND_LABELS = {
     "age": N_("age"),
     "year": N_("year"),
@@ -54,11 +57,13 @@ def life_event_panel(ws: Workspace, interview_id: str, span: tuple[int, int] | N
         _form(ws, interview_id, span, types)
     rows = ev.event_rows(ws, ev.list_events(ws, interview_ref=interview_id))
     if rows:
-        st.caption(f"{len(rows)} life events recorded from this interview.")
-        st.dataframe(
-            [{k: r[k] for k in ("type", "age", "year", "domain", "direction", "recorder", "memo")} for r in rows],
-            hide_index=True,
-        )
+        n = len(rows)
+        st.caption(counted(n, ngettext("{n} life event recorded from this interview.",
+                                       "{n} life events recorded from this interview.", n)))  # fmt: skip
+        lanes = {d.value: name for d, name in lane_names(current_language()).items()}
+        shown = [{**r, "domain": lanes.get(str(r["domain"]), r["domain"]),
+                  "direction": direction_name(str(r["direction"]))} for r in rows]  # fmt: skip
+        st.dataframe([{_(heading): r[k] for k, heading in _EVENT_COLUMNS.items()} for r in shown], hide_index=True)
 
 
 def _form(ws: Workspace, interview_id: str, span: tuple[int, int], codes: list[Code]) -> None:

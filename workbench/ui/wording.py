@@ -67,3 +67,12 @@ MARKED = (
     N_("any word"),
     N_("phrase"),
 )
+
+
+def attribute_heading(name: str) -> str:
+    """An attribute's key as a column heading: ``offence_category`` reads "Offence category".
+
+    The name is the project's data (the team chose it), so it is shown, not translated.
+    """
+    words = name.replace("_", " ").replace("-", " ").split()
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else name

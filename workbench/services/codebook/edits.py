@@ -21,6 +21,7 @@ from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingRecord
 from workbench.errors import ConfirmationRequiredError, InvalidInputError, ShreddedError
+from workbench.i18n import N_
 from workbench.i18n import gettext as _
 from workbench.refi.codes import color_of
 from workbench.services.codebook.event_types import (
@@ -30,7 +31,7 @@ from workbench.services.codebook.event_types import (
     type_ids,
 )
 from workbench.services.codebook.file_format import GUID_PATTERN, MAX_NAME
-from workbench.services.codebook.versions import CodebookChange, commit_change, reorder_codes
+from workbench.services.codebook.versions import CodebookChange, commit_change, occasion, reorder_codes
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
 
@@ -166,8 +167,13 @@ def merge_codes(ws: Workspace, source_id: str, target_id: str) -> MergeResult:
         collapsed = _collapse_overlaps(repo, change, target_id, {r.interview_id for r in refs})
         reorder_codes(repo, repo.codebook.codes())
         refuse_lost_types(repo, types)
-        summary = f"Merged {source.name!r} into {target.name!r} ({len(refs)} codings"
-        summary += f", {events} life events)" if events else ")"
+        summary = (
+            occasion(N_("Merged {code!r} into {into!r} ({n} codings, {events} life events)"),
+                     code=source.name, into=target.name, n=len(refs), events=events)
+            if events
+            else occasion(N_("Merged {code!r} into {into!r} ({n} codings)"), code=source.name, into=target.name,
+                          n=len(refs))
+        )  # fmt: skip
         version = commit_change(ws, change, before, summary, merged=source_id, into=target_id, life_events=events)
     return MergeResult(moved, collapsed + len(refs) - moved, version, events)
 
@@ -240,7 +246,8 @@ def split_code(ws: Workspace, code_id: str, new_code: Code, coding_ids: Iterable
         live = [c for c in tree_order(repo.codebook.codes()) if c.id != new_code.id]
         index = next(i for i, c in enumerate(live) if c.id == code_id) + 1 + len(descendants(live, code_id))
         reorder_codes(repo, [*live[:index], new_code, *live[index:]])
-        commit_change(ws, change, before, f"Split {len(chosen)} codings of {original.name!r} into {new_code.name!r}")
+        commit_change(ws, change, before, occasion(N_("Split {n} codings of {code!r} into {new!r}"),
+                                                    n=len(chosen), code=original.name, new=new_code.name))  # fmt: skip
     return new_code
 
 
@@ -284,5 +291,6 @@ def delete_code(ws: Workspace, code_id: str, *, confirm: bool = False) -> Delete
         repo.codebook.write_code(code, deleted=True)
         reorder_codes(repo, repo.codebook.codes())
         refuse_lost_types(repo, types)
-        version = commit_change(ws, change, before, f"Deleted {code.name!r} ({archived} codings archived)")
+        version = commit_change(ws, change, before, occasion(N_("Deleted {code!r} ({archived} codings archived)"),
+                                                              code=code.name, archived=archived))  # fmt: skip
     return DeleteResult(archived, len(children), version)

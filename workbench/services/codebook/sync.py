@@ -19,6 +19,7 @@ from workbench.domain.codebook import (
 from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.errors import InvalidInputError
+from workbench.i18n import N_
 from workbench.i18n import gettext as _
 from workbench.refi.qdc import read_qdc, write_qdc
 from workbench.services.atomic_file import write_atomically
@@ -33,7 +34,7 @@ from workbench.services.codebook.file_format import (
     read_codebook_file,
     yaml_tree,
 )
-from workbench.services.codebook.versions import CodebookChange, commit_change, reorder_codes
+from workbench.services.codebook.versions import CodebookChange, commit_change, occasion, reorder_codes
 from workbench.services.workspace import Workspace
 from workbench.store.repo import Repo
 
@@ -90,7 +91,9 @@ def pull_codebook(ws: Workspace, codes: Sequence[Code], source: str, warnings: S
         if not added and not updated:
             return PullResult([], [], len(cleaned), None, list(warnings))
         reorder_codes(repo, repo.codebook.codes())
-        version = commit_change(ws, change, before, f"Pulled {source}: {len(added)} added, {len(updated)} updated",
+        version = commit_change(ws, change, before, occasion(N_("Pulled {source}: {added} added, {updated} updated"),
+                                                                  source=str(source), added=len(added),
+                                                                  updated=len(updated)),
                           added=len(added), updated=len(updated))  # fmt: skip
     return PullResult(added, updated, len(cleaned) - len(added) - len(updated), version, list(warnings))
 

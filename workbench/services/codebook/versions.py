@@ -9,6 +9,7 @@ nothing in the history is ever rewritten.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from workbench.domain.models import Code
 from workbench.domain.permissions import Action, require
 from workbench.domain.records import CodingChange, VersionRecord
 from workbench.errors import InvalidInputError
+from workbench.i18n import N_
 from workbench.i18n import gettext as _
 from workbench.services.codebook.event_types import refuse_lost_types, type_ids
 from workbench.services.workspace import Workspace
@@ -88,7 +90,7 @@ def commit_change(ws: Workspace, change: CodebookChange, before: Snapshot, summa
     repo = change.repo
     after = snapshot(repo.codebook.codes())
     lines = describe_changes(before, after)
-    text = summary if not lines or summary else "; ".join(lines)
+    text = stored_summary(summary) if not lines or summary else "; ".join(lines)
     version = change.repo.codebook.add_version(ws.user.id, text, after, change.net())
     ws.audit(repo, "codebook changed", "codebook", str(version), changes=len(lines), codings=len(change.net()),
              **detail)  # fmt: skip
@@ -112,6 +114,37 @@ class VersionInfo:
     codings_changed: int
 
 
+# A summary written for the occasion ("Pulled ...", "Restored version 3") is stored as its
+# template and fields behind this prefix, so each reader sees it in their own language; summaries
+# stored before (English text) are shown as they are.
+PHRASE_PREFIX = "phrase:"
+_STORED_MAX = 2000  # the store keeps this many characters of a summary
+
+
+def stored_summary(summary: str) -> str:
+    """What the store keeps of ``summary``: a Phrase language-neutral, any other text as it is."""
+    if not isinstance(summary, Phrase):
+        return summary
+    coded = PHRASE_PREFIX + json.dumps({"template": summary.template, "fields": summary.fields}, ensure_ascii=False)
+    return coded if len(coded) <= _STORED_MAX else str(summary)  # too long to keep whole: its English text
+
+
+def shown_summary(stored: str) -> str:
+    """A stored summary in the current language (a language-neutral one translated, old English text as it is)."""
+    if not stored.startswith(PHRASE_PREFIX):
+        return stored
+    try:
+        phrase = json.loads(stored[len(PHRASE_PREFIX) :])
+        return _(str(phrase["template"])).format(**phrase["fields"])
+    except (ValueError, KeyError, TypeError, IndexError):
+        return stored
+
+
+def occasion(template: str, **fields: object) -> Phrase:
+    """A summary for the occasion, in English, that :func:`stored_summary` keeps language-neutral."""
+    return Phrase(template, **fields)
+
+
 def in_language(line: str) -> str:
     """A line of ``describe_changes`` in the current language (any other text as it is)."""
     if not isinstance(line, Phrase):
@@ -123,9 +156,10 @@ def in_language(line: str) -> str:
 def codebook_history(ws: Workspace) -> list[VersionInfo]:
     """Every version, newest first, its summary in the reader's language where it was made from the changes.
 
-    The stored summary is English; one that is exactly the list of changes from the version
-    before is described afresh (and so translated). A summary written for the occasion
-    ("Pulled ...", "Restored version 3") is shown as stored.
+    A summary that is exactly the list of changes from the version before is described afresh
+    (and so translated). A summary written for the occasion ("Pulled ...", "Restored version 3")
+    is stored language-neutral (:func:`stored_summary`) and translated here; one stored as
+    English text by an older version is shown as stored.
     """
     require(ws.user, Action.VIEW_STATUS)
     with ws.read() as repo:
@@ -135,7 +169,9 @@ def codebook_history(ws: Workspace) -> list[VersionInfo]:
     for r in records:
         lines = describe_changes(older.get(r.version - 1, []), r.snapshot) if r.summary else []
         summary = (
-            "; ".join(in_language(line) for line in lines) if lines and r.summary == "; ".join(lines) else r.summary
+            "; ".join(in_language(line) for line in lines)
+            if lines and r.summary == "; ".join(lines)
+            else shown_summary(r.summary)
         )
         found.append(VersionInfo(r.version, r.author, r.created_at, summary, len(r.snapshot), len(r.changes)))
     return found
@@ -183,7 +219,8 @@ def restore_version(ws: Workspace, version: int) -> RestoreResult:
         _apply_snapshot(repo, change, target)
         refuse_lost_types(repo, types)
         net = change.net()
-        new_version = commit_change(ws, change, before, f"Restored version {version}", restored=version)
+        new_version = commit_change(ws, change, before, occasion(N_("Restored version {version}"), version=version),
+                                    restored=version)  # fmt: skip
     return RestoreResult(new_version, sum(a is not None for _, _, a in net), sum(a is None for _, _, a in net))
 
 
