@@ -8,6 +8,7 @@ from workbench.services.projects import project_status
 from workbench.services.retrieval import coding_progress
 from workbench.services.visibility import coders_visible_to
 from workbench.ui import session
+from workbench.ui.charts import counts_bar
 from workbench.ui.unlock import require_workspace
 
 ws = require_workspace()
@@ -51,4 +52,6 @@ with session.shown_errors():
         )
     if report.codings_by_coder and own is None and ws.user.role is not Role.WRITER:
         st.subheader(_("Codings per coder"))
-        st.bar_chart(report.codings_by_coder, x_label=_("Coder"), y_label=_("Codings"))
+        # plotly, like every other chart of the app (workbench/ui/charts.py says why)
+        st.plotly_chart(counts_bar(report.codings_by_coder, x_title=_("Coder"), y_title=_("Codings")),
+                        key="overview.coders")  # fmt: skip

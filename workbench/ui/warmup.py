@@ -1,8 +1,8 @@
 """Imports a server does once, in the background, so the first person to need them does not wait.
 
 The first lead to open Pathways in a fresh server process used to wait for scipy's clustering
-modules to import (about a second on a busy two-core machine, measured with
-``bench/pathways_browser_bench.py``). ``serve_app.py`` starts :func:`start` once per server
+modules, the pathway analysis and plotly to import (about a second on a busy two-core machine,
+half that on an idle one; ``bench/pathways_browser_bench.py``). ``serve_app.py`` starts :func:`start` once per server
 process. Only modules that hold no data and cost little memory belong here: the embedding
 models (hundreds of megabytes) still load on a theme run or a search.
 """
@@ -13,8 +13,10 @@ import importlib
 import logging
 import threading
 
-# scipy's hierarchical clustering and distance forms: Pathways (workbench/analysis/pathways.py).
-MODULES = ("scipy.cluster.hierarchy", "scipy.spatial.distance")
+# scipy's hierarchical clustering and distance forms, the pathway analysis and its service, and
+# plotly's figure classes: what a first Pathways, Timeline or Overview visit imports.
+MODULES = ("scipy.cluster.hierarchy", "scipy.spatial.distance", "plotly.graph_objects",
+           "workbench.analysis.pathways", "workbench.services.pathways")  # fmt: skip
 
 _log = logging.getLogger(__name__)
 
