@@ -8,15 +8,14 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from workbench.errors import InvalidInputError
 from workbench.nlp import embed
+from workbench.nlp.theme_labels import keywords, stop_words
 from workbench.nlp.themes import (
     OUTLIER,
     ThemeParams,
     center_by_group,
     cluster,
-    keywords,
     min_cluster_size,
     refine,
-    stop_words,
 )
 
 TOPICS = {

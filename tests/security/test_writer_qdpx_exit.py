@@ -33,7 +33,12 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_writers_qdpx_is_refused_with_exit_2(project_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "project.qdpx"
     args = ["export", str(project_dir), "-f", "qdpx", "-o", str(target)]
-    result = runner.invoke(cli, args, env={"WORKBENCH_PASSPHRASE": PASSPHRASE, "WORKBENCH_USER": "wanda"})
+    env = {"WORKBENCH_PASSPHRASE": PASSPHRASE, "WORKBENCH_USER": "wanda"}
+    # The project is Hungarian, so the writer's language is too; --lang en gives the English message.
+    result = runner.invoke(cli, args, env=env)
+    assert result.exit_code == 2, result.output
+    assert "csak vezető vagy adminisztrátor" in result.output and not target.exists()
+    result = runner.invoke(cli, [*args, "--lang", "en"], env=env)
     assert result.exit_code == 2, result.output
     assert "only a lead or an admin" in result.output and not target.exists()
     ws = open_project(project_dir, PASSPHRASE, "wanda")
