@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bench.timeexpr_bench import correct
 from workbench.domain.events import Precision, TimeKind
 from workbench.nlp.timeexpr import PREVIOUS, find_times, number, propose_time
 
@@ -22,21 +23,6 @@ DATA = Path(__file__).parent / "data"
 def load(language: str) -> dict[str, Any]:
     document: dict[str, Any] = yaml.safe_load((DATA / f"timeexpr_{language}.yaml").read_text(encoding="utf-8"))
     return document
-
-
-def correct(language: str, phrase: dict[str, Any], context: dict[str, Any]) -> bool:
-    proposal = propose_time(phrase["text"], language, birth_year=context["birth_year"])
-    if proposal is None:
-        return False
-    age, year = proposal.resolve(
-        birth_year=context["birth_year"],
-        previous_age=context["previous_age"],
-        anchor_ages=context["anchors"],
-        reference_year=context["reference_year"],
-    )
-    if "age" in phrase:
-        return age is not None and abs(age - float(phrase["age"])) <= 0.5
-    return year is not None and abs(year - float(phrase["year"])) <= 0.5
 
 
 def accuracy(language: str) -> tuple[float, list[str]]:
