@@ -113,6 +113,8 @@ def _check_sizes(page: Page, name: str, title: str) -> list[str]:
         page.set_viewport_size({"width": width, "height": height})
         found.extend(f"{title} at {width}x{height}: {p}" for p in _cut_off(page))
         if title in WHOLE_TABLES and width >= WHOLE_TABLES_FROM:
+            # the grid draws after the page's run ends; on busy cores it can lag the two frames above
+            expect(page.locator('[data-testid="stDataFrame"] .dvn-scroller').first).to_be_attached(timeout=30_000)
             fits = page.evaluate(GRID_FITS)
             assert fits, f"{title} shows a table"
             found.extend(f"{title} at {width}x{height}: a table's last column" for ok in fits if not ok)
