@@ -103,6 +103,7 @@ class CodingRepo:
         stored = {r.id: (r.manifest_enc, r.data_key_id) for r in heads}
         current = all(len(stored[i][0] or b"") == 2 * MAC_BYTES for i in wanted if i in stored)
         rows, memos = self._meta_rows(wanted, ciphertexts=not current)  # older manifests need the ciphertexts
+        self.repo.keyring.preload(self.conn, (stored[i][1] for i in wanted if i in stored))
         for interview_id in wanted:
             manifest, key_id = stored.get(interview_id, (None, ""))
             if self.repo.changed(interview_id):

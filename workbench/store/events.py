@@ -301,7 +301,9 @@ class EventRepo:
         )  # fmt: skip
         if participant_id is not None:
             query = query.where(s.participant.c.id == participant_id)
-        for p in self.conn.execute(query):
+        participants = self.conn.execute(query).all()
+        self.repo.keyring.preload(self.conn, (p.data_key_id for p in participants))
+        for p in participants:
             if self.repo.events_touched(p.id):
                 continue
             cipher = self.repo.keyring.cipher(self.conn, p.data_key_id, f"participant {p.code}")

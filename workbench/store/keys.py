@@ -25,7 +25,7 @@ import secrets
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ from workbench.i18n import gettext as _
 from workbench.store.schema import data_key, key_slot
 
 PASSPHRASE_SLOT = "passphrase"  # noqa: S105 - a slot kind, not a secret
+_PRELOAD_BATCH = 500  # ids per query: well under SQLite's and PostgreSQL's parameter limits
 USER_SLOT = "user"
 MASTER_SCOPE = "master"
 RELEASE_SCOPE = "release"
@@ -195,6 +196,33 @@ class Keyring:
             cached = self._unwrap(conn, key_id, what)
             self._data_keys[key_id] = cached
         return cached
+
+    def preload(self, conn: Connection, key_ids: Iterable[str]) -> None:
+        """Unwrap the keys among ``key_ids`` not yet held, reading their rows in one query per 500.
+
+        A listing over every participant or interview (Pathways for 200 lives, the counting of a
+        project) otherwise asks for each data key with its own query the first time a session
+        needs it. Only keys that unwrap are kept; a missing, shredded or tampered one is left out,
+        so :meth:`data_key` raises its own error for it when (and only when) it is needed.
+        """
+        if self.master_key is None:
+            return
+        wanted = sorted({k for k in key_ids if k and k not in self._data_keys})
+        for start in range(0, len(wanted), _PRELOAD_BATCH):
+            rows = conn.execute(
+                select(data_key.c.id, data_key.c.wrapped_key, data_key.c.master_key_version).where(
+                    data_key.c.id.in_(wanted[start : start + _PRELOAD_BATCH]), data_key.c.wrapped_key.is_not(None)
+                )
+            )
+            for row in rows:
+                try:
+                    key = open_sealed(
+                        self.master_key, bytes(row.wrapped_key), _data_key_aad(row.id, row.master_key_version),
+                        legacy=True,
+                    )  # fmt: skip
+                except AuthenticationFailed:
+                    continue
+                self._data_keys[row.id] = key
 
     def _unwrap(self, conn: Connection, key_id: str, what: str) -> bytes:
         row = conn.execute(

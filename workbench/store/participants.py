@@ -172,7 +172,9 @@ class ParticipantRepo:
         for row in self.conn.execute(select(s.participant_attribute)):
             values.setdefault(row.participant_id, []).append((row.attribute_id, row.value_enc))
         result = []
-        for p in self.conn.execute(select(s.participant).order_by(s.participant.c.code)):
+        participants = self.conn.execute(select(s.participant).order_by(s.participant.c.code)).all()
+        self.repo.keyring.preload(self.conn, (p.data_key_id for p in participants if p.id in values))
+        for p in participants:
             attrs: dict[str, object] = {}
             pairs = values.get(p.id, [])
             if pairs:

@@ -1,22 +1,50 @@
-"""Imports a server does once, in the background, so the first person to need them does not wait.
+"""Work a server does once, in the background, so the first person to open a page does not wait.
 
 The first lead to open Pathways in a fresh server process used to wait for scipy's clustering
-modules, the pathway analysis and plotly to import (about a second on a busy two-core machine,
-half that on an idle one; ``bench/pathways_browser_bench.py``). ``serve_app.py`` starts :func:`start` once per server
-process. Only modules that hold no data and cost little memory belong here: the embedding
-models (hundreds of megabytes) still load on a theme run or a search.
+modules, the pathway analysis, plotly, and the modules the page imports for its export part
+(openpyxl, faker through the release): about a second on an idle two-core machine
+(``bench/pathways_browser_bench.py``). Every page pays the same on its first visit for what it
+imports, so the warm-up imports what every page in ``pages/`` imports (a test keeps
+:data:`MODULES` in step with the pages). ``serve_app.py`` starts :func:`start` once per server
+process. Only modules belong here, never data: they hold no one's words, and all of them together
+cost about 25 MB; the embedding and NER models (hundreds of megabytes) still load on first use.
+
+After the imports the warm-up freezes the garbage collector's view of everything allocated so
+far (:func:`gc.freeze`): Streamlit runs a full collection after every script run, and without
+the freeze each one walked every object of every imported module again (a few hundred ms per
+rerun on a busy machine). Module objects live as long as the process anyway, so nothing that
+could be collected is kept.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import threading
 
-# scipy's hierarchical clustering and distance forms, the pathway analysis and its service, and
-# plotly's figure classes: what a first Pathways, Timeline or Overview visit imports.
-MODULES = ("scipy.cluster.hierarchy", "scipy.spatial.distance", "plotly.graph_objects",
-           "workbench.analysis.pathways", "workbench.services.pathways")  # fmt: skip
+# What the pages import, beyond streamlit and the workbench modules they all share: scipy's
+# clustering (Pathways), plotly, and the services and ui modules of each page.
+MODULES = (
+    "scipy.cluster.hierarchy", "scipy.spatial.distance", "plotly.graph_objects", "plotly.express",
+    "workbench.analysis.pathways", "workbench.analysis.tables",
+    "workbench.deid.disclosure", "workbench.deid.spans", "workbench.importers", "workbench.nlp.theme_labels",
+    "workbench.services.agreement", "workbench.services.code_suggestions", "workbench.services.codebook.edits",
+    "workbench.services.codebook.names", "workbench.services.codebook.proposals",
+    "workbench.services.codebook.queries", "workbench.services.codebook.sync", "workbench.services.codebook.versions",
+    "workbench.services.coding", "workbench.services.coding_search", "workbench.services.deid",
+    "workbench.services.deid_release", "workbench.services.exports", "workbench.services.imports",
+    "workbench.services.interviews", "workbench.services.participants", "workbench.services.pathways",
+    "workbench.services.projects", "workbench.services.refi_export", "workbench.services.refi_import",
+    "workbench.services.retrieval", "workbench.services.search", "workbench.services.sequence_exports",
+    "workbench.services.theme_labels", "workbench.services.themes", "workbench.services.users",
+    "workbench.services.visibility",
+    "workbench.ui.assets", "workbench.ui.charts", "workbench.ui.components.code_callbacks",
+    "workbench.ui.components.code_panels", "workbench.ui.components.markup", "workbench.ui.components.text_view",
+    "workbench.ui.interview_url", "workbench.ui.language", "workbench.ui.life_event_form", "workbench.ui.life_figures",
+    "workbench.ui.proposals_panel", "workbench.ui.render", "workbench.ui.safe_text", "workbench.ui.unlock",
+    "workbench.ui.wording",
+)  # fmt: skip
 
 _log = logging.getLogger(__name__)
 
@@ -33,8 +61,15 @@ def warm_imports(modules: tuple[str, ...] = MODULES) -> list[str]:
     return failed
 
 
+def warm_up(modules: tuple[str, ...] = MODULES) -> list[str]:
+    """Import ``modules``, then freeze what exists so later full collections skip it."""
+    failed = warm_imports(modules)
+    gc.freeze()
+    return failed
+
+
 def start() -> threading.Thread:
-    """Run :func:`warm_imports` in a daemon thread, so the server answers its first request at once."""
-    thread = threading.Thread(target=warm_imports, name="workbench-warm-imports", daemon=True)
+    """Run :func:`warm_up` in a daemon thread, so the server answers its first request at once."""
+    thread = threading.Thread(target=warm_up, name="workbench-warm-imports", daemon=True)
     thread.start()
     return thread
