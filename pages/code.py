@@ -122,7 +122,8 @@ with session.shown_errors():
         place = interview_url.place(interview_id, len(transcript.turns))
         text_view(key=cs.VIEW, text=transcript.text, turns=transcript.turns, codings=state.codings, numbers=numbers,
                   pending=span, focus=focus, place=place, click=click, on_event=act.on_view_event,
-                  sentences=[s for s in transcript.segments if s.kind is SegmentKind.SENTENCE])  # fmt: skip
+                  sentences=[s for s in transcript.segments if s.kind is SegmentKind.SENTENCE],
+                  scope=interview_id)  # fmt: skip
 
     codings_tab, memo_tab, search_tab, events_tab = st.tabs([_("Codings"), _("Interview memos"), _("Code by search"),
                                                              _("Life events")])  # fmt: skip

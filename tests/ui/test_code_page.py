@@ -136,6 +136,45 @@ def test_clicking_a_speaker_selects_the_turn_and_a_number_key_codes_it(app: AppT
     assert ("anna", span[0], span[1]) in [(c[0], c[2], c[3]) for c in _codings(demo_dir, interview_id)]
 
 
+def test_events_merged_into_one_message_are_each_handled_once_in_order(app: AppTest, demo_dir: Path) -> None:
+    """What the browser sends numbered: the backlog it resends is applied once, and only for its interview."""
+    _code_page(app, "anna")
+    interview_id, text = _first_interview(demo_dir)
+    phrase = "biscuit tin"
+    start = text.index(phrase)
+    chosen = {"start": [start, 0], "end": [start, len(phrase)]}
+
+    def numbered(seq: int, name: str, value: object, scope: str = interview_id) -> dict[str, object]:
+        return {"seq": seq, "name": name, "value": value, "scope": scope}
+
+    # Code 1's message was merged away: code 13's carries it, and both are applied, 1 first.
+    backlog = [numbered(1, "key", {"number": 1, **chosen})]
+    message = {"epoch": "e1", "seq": 2, "value": {"number": 13, **chosen}, "scope": interview_id, "backlog": backlog}
+    _send_view_event(app, "key", message)
+    assert not app.exception and not app.error
+    assert len([c for c in _codings(demo_dir, interview_id) if c[2] == start]) == 2
+    assert view_data(app)[1]["ack"] == {"epoch": "e1", "seq": 2}
+    # Sent again (the browser had not seen the acknowledgement yet), with a clear: nothing is applied twice.
+    again = {"epoch": "e1", "seq": 3, "value": {}, "scope": interview_id,
+             "backlog": [*backlog, numbered(2, "key", {"number": 13, **chosen})]}  # fmt: skip
+    _send_view_event(app, "clear", again)
+    assert not app.exception and not app.error
+    assert len([c for c in _codings(demo_dir, interview_id) if c[2] == start]) == 2
+    assert _pending(app) is None
+    # An event typed on another interview is dropped, not applied to this one.
+    other = {"epoch": "e1", "seq": 4, "value": {"number": 5, **chosen}, "scope": "another", "backlog": []}
+    _send_view_event(app, "key", other)
+    assert len([c for c in _codings(demo_dir, interview_id) if c[2] == start]) == 2
+    # A new browser page (another epoch) starts its own numbering.
+    fresh = {"epoch": "e2", "seq": 1, "value": {"number": 5, **chosen}, "scope": interview_id, "backlog": []}
+    _send_view_event(app, "key", fresh)
+    assert not app.error
+    assert len([c for c in _codings(demo_dir, interview_id) if c[2] == start]) == 3
+    # A malformed number is refused with a message, not a traceback.
+    _send_view_event(app, "key", {**fresh, "epoch": "not an epoch!"})
+    assert not app.exception and app.error
+
+
 def test_a_selection_outside_the_text_is_refused_with_a_message(app: AppTest) -> None:
     _code_page(app, "anna")
     _send_view_event(app, "select", {"start": [0, 0], "end": [10_000_000, 0]})

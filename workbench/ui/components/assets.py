@@ -18,6 +18,10 @@ markup (``markup.view_html``) and reports what the user did as trigger values:
   each further press;
 - ``clear``: ``{}`` on Escape.
 
+Each is sent wrapped, ``{"epoch", "seq", "value", "scope", "backlog"}``: numbered, with the
+earlier events the server has not acknowledged (``data.ack``), which ``text_view.take_events``
+hands on once each, in order.
+
 Keyboard: the transcript is one Tab stop (the speaker buttons and badges are ``tabindex=-1``);
 what a badge does is M on the selection, so a 400-turn transcript needs no 400 stops.
 Focus stays on it across reruns: when the markup is replaced (every selection and coding
@@ -66,6 +70,15 @@ JS = r"""
 const views = new WeakMap();
 // Survives the view being mounted anew: whether the user was working in the transcript.
 const shared = globalThis.__wbcCodeView || (globalThis.__wbcCodeView = { keep: false });
+// Every event is numbered within this browser page (the epoch) and kept until the server says it
+// has handled it (data.ack), so that one merged away is sent again with the next (text_view.py).
+const BACKLOG = 20;
+if (!shared.epoch) {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  shared.epoch = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  shared.seq = 0;
+  shared.outbox = [];
+}
 
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
@@ -86,10 +99,19 @@ export default function (component) {
   view.controller = new AbortController();
   const on = { signal: view.controller.signal };
   const sentences = data.sentences || [];
+  if (data.ack && data.ack.epoch === shared.epoch) {
+    shared.outbox = shared.outbox.filter((event) => event.seq > data.ack.seq);
+  }
 
   function send(name, value) {
     shared.keep = true; // the rerun this causes replaces the markup: take focus back afterwards
-    setTriggerValue(name, value);
+    // Numbered, with what the server has not acknowledged yet: Streamlit delivers only the newest
+    // value when two messages meet in one rerun request, so the newest carries the others.
+    const seq = ++shared.seq;
+    const backlog = shared.outbox.slice(-BACKLOG);
+    shared.outbox.push({ seq, name, value, scope: data.scope });
+    if (shared.outbox.length > BACKLOG) shared.outbox.splice(0, shared.outbox.length - BACKLOG);
+    setTriggerValue(name, { epoch: shared.epoch, seq, value, scope: data.scope, backlog });
   }
 
   function inView() { return root.contains(document.activeElement); }

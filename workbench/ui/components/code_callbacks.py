@@ -8,6 +8,7 @@ needing a second one. Each calls one service; a message for the page (success or
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -63,7 +64,7 @@ from workbench.ui.components.code_state import (
     transcript,
 )
 from workbench.ui.components.markup import code_numbers, codings_at
-from workbench.ui.components.text_view import raw_event, read_event
+from workbench.ui.components.text_view import read_event, take_events
 
 log = logging.getLogger("workbench.ui")
 
@@ -112,8 +113,23 @@ def apply_chosen() -> None:
 
 
 def on_view_event(name: str) -> None:
-    """What the user did in the text view (runs as the component's callback)."""
-    _guarded(lambda ws, iid: handle_view_event(ws, iid, name, raw_event(VIEW, name)))
+    """What the user did in the text view (runs as the component's callback).
+
+    One message can bring several events (earlier ones whose own message Streamlit merged away):
+    each is handled once, in the order the user did them, and an error in one leaves the others.
+    """
+    scope = st.session_state.get(INTERVIEW)
+    try:
+        events = take_events(VIEW, name, str(scope) if scope else None)
+    except WorkbenchError as exc:
+        flash("error", str(exc))
+        return
+    for event_name, payload in events:
+        _guarded(functools.partial(_handle_in_order, name=event_name, payload=payload))
+
+
+def _handle_in_order(ws: Workspace, interview_id: str, *, name: str, payload: object) -> None:
+    handle_view_event(ws, interview_id, name, payload)
 
 
 def handle_view_event(ws: Workspace, interview_id: str, name: str, payload: object) -> None:

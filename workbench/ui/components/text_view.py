@@ -4,6 +4,15 @@
 ``read_event`` turns into a checked ``ViewEvent`` with code-point offsets. The component is
 not style-isolated (no shadow root) so that the browser's ordinary selection API sees the
 text; its CSS classes all start with ``wbc-``.
+
+Nothing the user does is lost when it reaches the server together with something newer.
+Streamlit keeps one value per trigger in a rerun request, so two events sent in one browser task,
+or a second request merged into one still waiting while the server is busy (many coders on one
+server), used to deliver only the newer: a typed code number followed at once by a click on the
+next speaker coded nothing. So the view numbers every event (``seq``, within an ``epoch`` drawn
+once per browser page) and sends, with each, the earlier ones the server has not acknowledged
+(``backlog``); :func:`take_events` hands each event to the page once, in order, and the number of
+the last one handled goes back with the next mount's data (``ack``) so the view forgets it.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from workbench.ui.components.offsets import parse_point, selection_span, to_code
 
 COMPONENT_NAME = "workbench_code_view"
 EVENTS = ("select", "pick", "key", "coding", "open", "clear")
+BACKLOG = 20  # events the view resends at most; more unacknowledged than that means the server is gone
 ClickMode = Literal["sentence", "turn", "none"]
 
 _component = st.components.v2.component(
@@ -54,6 +64,7 @@ def text_view(
     place: int | None = None,
     click: ClickMode = "sentence",
     on_event: Callable[[str], None] | None = None,
+    scope: str | None = None,
 ) -> None:
     """Mount the view; ``on_event(name)`` runs (before the page) when the user does something.
 
@@ -62,6 +73,8 @@ def text_view(
     mounted anew (back from another page, or after a reload), not on every rerun.
     ``sentences`` (code-point spans) let the arrow keys move and Shift+arrows extend the
     selection sentence by sentence in the browser.
+    ``scope`` (the interview shown) goes back with each event: one sent for another interview is
+    dropped by :func:`take_events`, never applied to this one.
     """
     data = {
         "html": view_html(text, turns, codings, numbers, pending=pending),
@@ -71,6 +84,8 @@ def text_view(
         "place": place,
         "sentences": [[s.start, s.end] for s in sorted(sentences, key=lambda s: s.start)],
         "pending": list(pending) if pending else None,
+        "ack": _acknowledged(key),
+        "scope": scope,
         "label": _(
             "Transcript. Arrow keys select the next or previous sentence, Shift with an arrow extends the "
             "selection, Enter selects the whole turn; then type a code number. M opens the coding at the "
@@ -94,6 +109,54 @@ def raw_event(key: str, name: str) -> object:
     """The payload of trigger ``name`` of the view mounted under ``key`` (inside its callback)."""
     value = st.session_state.get(key)
     return value.get(name) if isinstance(value, Mapping) else None
+
+
+def _seen_key(key: str) -> str:
+    return f"{key}.events_seen"
+
+
+def _acknowledged(key: str) -> dict[str, object] | None:
+    seen = st.session_state.get(_seen_key(key))
+    return {"epoch": seen[0], "seq": seen[1]} if isinstance(seen, tuple) else None
+
+
+def _numbered(entry: object) -> tuple[int, str, object, object] | None:
+    """(seq, name, value, scope) of one numbered event, or None if it is not one."""
+    if not isinstance(entry, Mapping):
+        return None
+    seq, name = entry.get("seq"), entry.get("name")
+    if not isinstance(seq, int) or isinstance(seq, bool) or name not in EVENTS:
+        return None
+    return seq, str(name), entry.get("value"), entry.get("scope")
+
+
+def take_events(key: str, name: str, scope: str | None = None) -> list[tuple[str, object]]:
+    """The events trigger ``name`` of the view under ``key`` brings, each once, oldest first (in its callback).
+
+    A numbered message (what the browser sends) brings the earlier events the server has not
+    handled yet, then its own; events handled before, from another browser page (``epoch``) or
+    for another ``scope`` than the one now shown are dropped. An unnumbered payload (a plain
+    trigger value) is handed on as it is.
+    """
+    payload = raw_event(key, name)
+    if not isinstance(payload, Mapping) or "seq" not in payload:
+        return [(name, payload)]
+    epoch = payload.get("epoch")
+    own = _numbered({**payload, "name": name})
+    backlog = payload.get("backlog")
+    if not isinstance(epoch, str) or not epoch.isalnum() or len(epoch) > 40 or own is None:
+        raise InvalidInputError("The text view sent an event in an unexpected form; reload the page.")
+    seen = st.session_state.get(_seen_key(key))
+    last = seen[1] if isinstance(seen, tuple) and seen[0] == epoch else -1
+    entries = [_numbered(e) for e in (backlog if isinstance(backlog, list) else [])[-BACKLOG:]]
+    events: list[tuple[str, object]] = []
+    for entry in sorted([e for e in entries if e is not None] + [own], key=lambda e: e[0]):
+        seq, event_name, value, event_scope = entry
+        if seq > last and (scope is None or event_scope == scope):
+            events.append((event_name, value))
+        last = max(last, seq)
+    st.session_state[_seen_key(key)] = (epoch, last)
+    return events
 
 
 def read_event(name: str, payload: object, text: str, segments: Sequence[Segment]) -> ViewEvent | None:
