@@ -21,7 +21,9 @@ from workbench.errors import InvalidInputError, PermissionDeniedError, Workbench
 from workbench.i18n import use_language
 
 PACKAGE = Path(workbench.__file__).resolve().parent
-SCANNED = ("services", "store", "importers", "refi", "domain", "crypto", "analysis", "deid", "nlp", "yaml_guard.py")
+SCANNED = (
+    "services", "store", "importers", "refi", "domain", "crypto", "analysis", "deid", "nlp", "ui", "yaml_guard.py",
+)  # fmt: skip
 """What raises errors that reach pages and exports (the CLI's own messages may stay English;
 ``xml_guard`` raises reason codes that the importers turn into translated messages)."""
 

@@ -137,5 +137,5 @@ def _time(
     before = [e for e in events if e.anchor and e.anchor.start is not None and e.anchor.start < span[0]]
     anchor = max(before, key=lambda e: (e.anchor.start if e.anchor else None) or 0) if before else None
     if anchor is None:
-        raise InvalidInputError("A time relative to the previous event needs an event recorded before this passage.")
+        raise InvalidInputError(_("A time relative to the previous event needs an event recorded before this passage."))
     return EventTime(kind, value, precision, anchor_event_id=anchor.id)

@@ -145,7 +145,11 @@ def handle_view_event(ws: Workspace, interview_id: str, name: str, payload: obje
     elif event.kind == "key":
         numbers = {n.number: code_id for code_id, n in code_numbers(_codes(ws)).items()}
         if event.number not in numbers:
-            raise InvalidInputError(f"No code has the number {event.number}; the numbers are listed beside the text.")
+            raise InvalidInputError(
+                _("No code has the number {number}; the numbers are listed beside the text.").format(
+                    number=event.number
+                )
+            )
         _apply(ws, interview_id, [numbers[event.number]], event.span or pending())
     elif event.kind == "coding":
         st.session_state[CODING] = event.coding_id
@@ -233,7 +237,7 @@ def adjust_to_pending(coding_id: str) -> None:
     def action(ws: Workspace, _interview_id: str) -> None:
         span = pending()
         if span is None:
-            raise InvalidInputError("Select the new span in the transcript first.")
+            raise InvalidInputError(_("Select the new span in the transcript first."))
         adjust_coding(ws, coding_id, *span)
         set_pending(None)
         flash("success", _("The coding now covers the selected text."))
@@ -305,7 +309,7 @@ def delete_memo() -> None:
     def action(ws: Workspace, _interview_id: str) -> None:
         memo_id = st.session_state.get(MEMO_PICK)
         if not memo_id:
-            raise InvalidInputError("Choose the memo to delete.")
+            raise InvalidInputError(_("Choose the memo to delete."))
         delete_interview_memo(ws, str(memo_id))
         flash("success", _("Memo deleted."))
 
@@ -340,7 +344,7 @@ def code_search_hits() -> None:
     def action(ws: Workspace, _interview_id: str) -> None:
         result = search_result(ws)
         if result is None:
-            raise InvalidInputError("Search first.")
+            raise InvalidInputError(_("Search first."))
         chosen = [result.hits[i] for i in st.session_state.get(SEARCH_PICK) or [] if 0 <= i < len(result.hits)]
         done = code_passages(
             ws,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from workbench.domain.text import check_span
 from workbench.errors import InvalidInputError
+from workbench.i18n import gettext as _
 
 Point = tuple[int, int]
 """(code-point offset of a piece of the text, UTF-16 units into that piece)."""
@@ -29,12 +30,12 @@ def to_code_point(text: str, point: Point, *, round_up: bool) -> int:
     """
     piece_start, units = point
     if not 0 <= piece_start <= len(text) or units < 0:
-        raise InvalidInputError("The selection does not lie inside the transcript; select the text again.")
+        raise InvalidInputError(_("The selection does not lie inside the transcript; select the text again."))
     offset = piece_start
     counted = 0
     while counted < units:
         if offset >= len(text):
-            raise InvalidInputError("The selection runs past the end of the transcript; select the text again.")
+            raise InvalidInputError(_("The selection runs past the end of the transcript; select the text again."))
         width = 2 if ord(text[offset]) > 0xFFFF else 1
         if counted + width > units:  # the point splits a surrogate pair
             return offset + 1 if round_up else offset
@@ -50,7 +51,7 @@ def parse_point(value: object) -> Point:
         or len(value) != 2
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
-        raise InvalidInputError("The text view sent a selection in an unexpected form; select the text again.")
+        raise InvalidInputError(_("The text view sent a selection in an unexpected form; select the text again."))
     return int(value[0]), int(value[1])
 
 
@@ -71,5 +72,5 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     if start == end:
-        raise InvalidInputError("The selection holds no text; select some words first.")
+        raise InvalidInputError(_("The selection holds no text; select some words first."))
     return start, end

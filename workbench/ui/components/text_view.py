@@ -145,7 +145,7 @@ def take_events(key: str, name: str, scope: str | None = None) -> list[tuple[str
     own = _numbered({**payload, "name": name})
     backlog = payload.get("backlog")
     if not isinstance(epoch, str) or not epoch.isalnum() or len(epoch) > 40 or own is None:
-        raise InvalidInputError("The text view sent an event in an unexpected form; reload the page.")
+        raise InvalidInputError(_("The text view sent an event in an unexpected form; reload the page."))
     seen = st.session_state.get(_seen_key(key))
     last = seen[1] if isinstance(seen, tuple) and seen[0] == epoch else -1
     entries = [_numbered(e) for e in (backlog if isinstance(backlog, list) else [])[-BACKLOG:]]
@@ -164,7 +164,7 @@ def read_event(name: str, payload: object, text: str, segments: Sequence[Segment
     if payload is None:
         return None
     if not isinstance(payload, Mapping):
-        raise InvalidInputError("The text view sent an event in an unexpected form; reload the page.")
+        raise InvalidInputError(_("The text view sent an event in an unexpected form; reload the page."))
     if name == "select":
         return ViewEvent("select", span=selection_span(text, payload.get("start"), payload.get("end")))
     if name == "pick":
@@ -174,11 +174,11 @@ def read_event(name: str, payload: object, text: str, segments: Sequence[Segment
     if name == "coding":
         coding_id = payload.get("id")
         if not isinstance(coding_id, str) or not coding_id.isalnum():
-            raise InvalidInputError("The text view named a coding in an unexpected form; reload the page.")
+            raise InvalidInputError(_("The text view named a coding in an unexpected form; reload the page."))
         return ViewEvent("coding", coding_id=coding_id)
     if name == "clear":
         return ViewEvent("clear")
-    raise InvalidInputError(f"The text view sent an unknown event {name[:20]!r}.")
+    raise InvalidInputError(_("The text view sent an unknown event {name!r}.").format(name=name[:20]))
 
 
 def _typed(name: str, payload: Mapping[str, object], text: str, segments: Sequence[Segment]) -> ViewEvent:
@@ -188,7 +188,7 @@ def _typed(name: str, payload: Mapping[str, object], text: str, segments: Sequen
         return ViewEvent("open", span=span)
     number = payload.get("number")
     if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-        raise InvalidInputError("Type the number of a code.")
+        raise InvalidInputError(_("Type the number of a code."))
     return ViewEvent("key", span=span, number=number)
 
 
@@ -206,14 +206,14 @@ def _pick(payload: Mapping[str, object], text: str, segments: Sequence[Segment])
         position = payload.get("position")
         turn = next((t for t in segments if t.kind is SegmentKind.TURN and t.position == position), None)
         if turn is None:
-            raise InvalidInputError("That turn is not part of this transcript; reload the page.")
+            raise InvalidInputError(_("That turn is not part of this transcript; reload the page."))
         return ViewEvent("turn", span=(turn.start, turn.end), turn=turn.position)
     if kind == "sentence":
         at = to_code_point(text, parse_point(payload.get("at")), round_up=False)
         return ViewEvent("sentence", span=sentence_at(at, segments))
     if kind == "sentences":
         return ViewEvent("sentence", span=sentence_span(payload.get("span"), segments))
-    raise InvalidInputError("The text view sent an unknown kind of pick; reload the page.")
+    raise InvalidInputError(_("The text view sent an unknown kind of pick; reload the page."))
 
 
 def sentence_at(at: int, segments: Sequence[Segment]) -> tuple[int, int]:
@@ -222,7 +222,7 @@ def sentence_at(at: int, segments: Sequence[Segment]) -> tuple[int, int]:
         for segment in segments:
             if segment.kind is kind and segment.start <= at < segment.end:
                 return segment.start, segment.end
-    raise InvalidInputError("There is no sentence at that place; select the text with the mouse instead.")
+    raise InvalidInputError(_("There is no sentence at that place; select the text with the mouse instead."))
 
 
 def sentence_span(value: object, segments: Sequence[Segment]) -> tuple[int, int]:
@@ -236,9 +236,9 @@ def sentence_span(value: object, segments: Sequence[Segment]) -> tuple[int, int]
         or len(value) != 2
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
-        raise InvalidInputError("The text view sent a selection in an unexpected form; select the text again.")
+        raise InvalidInputError(_("The text view sent a selection in an unexpected form; select the text again."))
     start, end = int(value[0]), int(value[1])
     sentences = [s for s in segments if s.kind is SegmentKind.SENTENCE]
     if start >= end or start not in {s.start for s in sentences} or end not in {s.end for s in sentences}:
-        raise InvalidInputError("The selected sentences are not part of this transcript; reload the page.")
+        raise InvalidInputError(_("The selected sentences are not part of this transcript; reload the page."))
     return start, end
