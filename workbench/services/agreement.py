@@ -139,29 +139,38 @@ def _all_code_tallies(
         judged = sum(bit[name] for name in here)
         mine = [c for c in codings if c.coder in bit and c.code_id in tallies]
         if unit is AgreementUnit.CHARACTER:
-            grouped: dict[str, list[list[tuple[int, int]]]] = {}
-            for c in mine:
-                grouped.setdefault(c.code_id, [[] for _ in chosen])[chosen.index(c.coder)].append((c.start, c.end))
-            for code_id, counts in tallies.items():
-                by_coder = grouped.get(code_id)
-                if by_coder is None:
-                    counts.add(judged, 0, summary.char_count)
-                    continue
-                for coded, characters in stats.character_counts(summary.char_count, by_coder).items():
-                    counts.add(judged, coded, characters)
-            continue
-        units = segments.get(summary.id, [])
-        marks: dict[str, dict[int, int]] = {}
-        for c, indices in zip(mine, segment_ranges(units, [(c.start, c.end) for c in mine]), strict=True):
-            own, coder = marks.setdefault(c.code_id, {}), bit[c.coder]
-            for index in indices:
-                own[index] = own.get(index, 0) | coder
+            found = _characters_coded(mine, chosen, summary.char_count)
+            length = summary.char_count
+        else:
+            units = segments.get(summary.id, [])
+            found, length = _segments_coded(mine, bit, units), len(units)
         for code_id, counts in tallies.items():
-            own = marks.get(code_id, {})
-            for coded, n in Counter(own.values()).items():
-                counts.add(judged, coded, n)
-            counts.add(judged, 0, len(units) - len(own))
+            coded = found.get(code_id, {})
+            for coders, n in coded.items():
+                counts.add(judged, coders, n)
+            counts.add(judged, 0, length - sum(coded.values()))  # the rest: judged, coded by nobody
     return tallies
+
+
+def _characters_coded(mine: Sequence[CodingMeta], chosen: Sequence[str], length: int) -> dict[str, dict[int, int]]:
+    """Per code, how many of the interview's characters each set of coders (bit mask) coded."""
+    by_code: dict[str, list[list[tuple[int, int]]]] = {}
+    for c in mine:
+        by_code.setdefault(c.code_id, [[] for _ in chosen])[chosen.index(c.coder)].append((c.start, c.end))
+    found = {code_id: stats.character_counts(length, spans) for code_id, spans in by_code.items()}
+    return {code_id: {coders: n for coders, n in counts.items() if coders} for code_id, counts in found.items()}
+
+
+def _segments_coded(
+    mine: Sequence[CodingMeta], bit: dict[str, int], units: Sequence[tuple[int, int]]
+) -> dict[str, dict[int, int]]:
+    """Per code, how many of the interview's segments each set of coders (bit mask) coded."""
+    marks: dict[str, dict[int, int]] = {}
+    for c, indices in zip(mine, segment_ranges(units, [(c.start, c.end) for c in mine]), strict=True):
+        own, coder = marks.setdefault(c.code_id, {}), bit[c.coder]
+        for index in indices:
+            own[index] = own.get(index, 0) | coder
+    return {code_id: dict(Counter(own.values())) for code_id, own in marks.items()}
 
 
 def compare_coders(
