@@ -13,11 +13,6 @@ from sklearn.metrics import cohen_kappa_score
 
 from workbench.analysis.agreement import (
     LEVELS,
-    BinaryTally,
-    binary_measures,
-    binary_pairable_units,
-    binary_percent,
-    character_counts,
     character_units,
     coded_only,
     cohen_kappa,
@@ -27,6 +22,13 @@ from workbench.analysis.agreement import (
     parse_matrix_csv,
     percent_agreement,
     segment_units,
+)
+from workbench.analysis.agreement_counts import (
+    BinaryTally,
+    binary_measures,
+    binary_pairable_units,
+    binary_percent,
+    character_counts,
 )
 from workbench.errors import InvalidInputError
 

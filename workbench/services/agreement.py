@@ -2,7 +2,7 @@
 
 ``agreement_report`` turns the codings into binary units, one set per code: a unit is a segment
 (speaker turn or sentence; coded if a coding of the code overlaps it) or a character. They are
-counted by who judged and who coded each unit (``stats.BinaryTally``), which gives the same
+counted by who judged and who coded each unit (``binary.BinaryTally``), which gives the same
 figures as the coders x units reliability matrix without building one. A
 coder who made no coding at all in an interview is *missing* there, not "coded nothing", so an
 interview only one person has coded yet does not count as disagreement. Every code is reported
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from workbench.analysis import agreement as stats
+from workbench.analysis import agreement_counts as binary
 from workbench.analysis.spans import context, overlapping_groups, segment_ranges
 from workbench.domain.analysis import (
     AgreementMeasures,
@@ -63,10 +63,10 @@ def agreement_report(
     used = [c for c in data.codes if c.id in used_ids]
     per_code = _all_code_tallies(data, [c.id for c in used], chosen, unit, segments)
     results = tuple(
-        CodeAgreement(code.id, code.name, stats.binary_measures(per_code[code.id]), _coded_only(per_code[code.id]))
+        CodeAgreement(code.id, code.name, binary.binary_measures(per_code[code.id]), _coded_only(per_code[code.id]))
         for code in used
     )
-    pooled = stats.BinaryTally(len(chosen))
+    pooled = binary.BinaryTally(len(chosen))
     for counts in per_code.values():
         pooled.update(counts)
     return AgreementReport(
@@ -75,12 +75,12 @@ def agreement_report(
         coders=chosen,
         interviews=sum(1 for i in data.interviews if len(_coders_in(data.codings[i.id], chosen)) >= 2),
         codes=results,
-        overall_with_uncoded=stats.binary_measures(pooled),
+        overall_with_uncoded=binary.binary_measures(pooled),
         overall_coded_only=_coded_only(pooled),
     )
 
 
-def _coded_only(counts: stats.BinaryTally) -> AgreementMeasures:
+def _coded_only(counts: binary.BinaryTally) -> AgreementMeasures:
     """Percent agreement over coded units only; kappa and alpha are left out on purpose.
 
     Without the units nobody coded, "not coded" is never agreed on, so kappa and alpha of binary
@@ -88,7 +88,7 @@ def _coded_only(counts: stats.BinaryTally) -> AgreementMeasures:
     """
     kept = counts.coded_only()
     return AgreementMeasures(
-        units=stats.binary_pairable_units(kept), percent=stats.binary_percent(kept), kappa=None, alpha=None
+        units=binary.binary_pairable_units(kept), percent=binary.binary_percent(kept), kappa=None, alpha=None
     )
 
 
@@ -120,7 +120,7 @@ def _all_code_tallies(
     chosen: tuple[str, ...],
     unit: AgreementUnit,
     segments: dict[str, list[tuple[int, int]]],
-) -> dict[str, stats.BinaryTally]:
+) -> dict[str, binary.BinaryTally]:
     """Every code's units over every interview, counted by who judged and who coded them.
 
     One pass over the codings: each interview's codings are grouped by code once, and with
@@ -130,7 +130,7 @@ def _all_code_tallies(
     with codes x coders x units as the reliability matrices did.
     """
     bit = {name: 1 << row for row, name in enumerate(chosen)}
-    tallies = {code_id: stats.BinaryTally(len(chosen)) for code_id in code_ids}
+    tallies = {code_id: binary.BinaryTally(len(chosen)) for code_id in code_ids}
     for summary in data.interviews:
         codings = data.codings[summary.id]
         here = _coders_in(codings, chosen)
@@ -157,7 +157,7 @@ def _characters_coded(mine: Sequence[CodingMeta], chosen: Sequence[str], length:
     by_code: dict[str, list[list[tuple[int, int]]]] = {}
     for c in mine:
         by_code.setdefault(c.code_id, [[] for _ in chosen])[chosen.index(c.coder)].append((c.start, c.end))
-    found = {code_id: stats.character_counts(length, spans) for code_id, spans in by_code.items()}
+    found = {code_id: binary.character_counts(length, spans) for code_id, spans in by_code.items()}
     return {code_id: {coders: n for coders, n in counts.items() if coders} for code_id, counts in found.items()}
 
 
