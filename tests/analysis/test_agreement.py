@@ -23,6 +23,13 @@ from workbench.analysis.agreement import (
     percent_agreement,
     segment_units,
 )
+from workbench.analysis.agreement_counts import (
+    BinaryTally,
+    binary_measures,
+    binary_pairable_units,
+    binary_percent,
+    character_counts,
+)
 from workbench.errors import InvalidInputError
 
 N = np.nan
@@ -212,6 +219,100 @@ def test_uncoded_text_inflates_percent_agreement_but_not_the_coded_only_view() -
     assert every.percent == pytest.approx(990 / 1000)
     kept, kept_weights = coded_only(runs, weights)
     assert percent_agreement(kept, kept_weights) == pytest.approx(5 / 15)
+
+
+# -- binary units from per-unit counts against the matrix functions ------------------------------
+
+
+def _tally_of(matrix: np.ndarray, weights: np.ndarray | None = None) -> BinaryTally:
+    """Written out column by column: who judged each unit (not NaN) and who coded it (1)."""
+    counts = BinaryTally(matrix.shape[0])
+    for column in range(matrix.shape[1]):
+        judged = sum(1 << row for row in range(matrix.shape[0]) if not np.isnan(matrix[row, column]))
+        coded = sum(1 << row for row in range(matrix.shape[0]) if matrix[row, column] == 1)
+        counts.add(judged, coded, 1.0 if weights is None else float(weights[column]))
+    return counts
+
+
+def _equal(got: object, want: object) -> None:
+    for name in ("units", "percent", "kappa", "alpha"):
+        a, b = getattr(got, name), getattr(want, name)
+        assert (a is None) == (b is None), name
+        assert a is None or a == pytest.approx(b, rel=1e-12, abs=1e-12), name
+
+
+@st.composite
+def binary_matrices(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray | None]:
+    """Coders x units of 0 / 1 with missing cells, whole coders missing, and optional unit weights."""
+    coders = draw(st.integers(1, 5))
+    units = draw(st.integers(0, 40))
+    ones, missing = draw(st.floats(0, 1)), draw(st.sampled_from([0.0, 0.0, 0.1, 0.4]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    matrix = (rng.random((coders, units)) < ones).astype(float)
+    matrix[rng.random((coders, units)) < missing] = np.nan
+    absent = draw(st.lists(st.integers(0, coders - 1), max_size=2))
+    matrix[absent] = np.nan  # a coder who did not code (this part of) the project at all
+    weights = None
+    if draw(st.booleans()):
+        weights = rng.integers(0, 500, units).astype(float) if draw(st.booleans()) else rng.random(units) * 50
+    return matrix, weights
+
+
+@settings(max_examples=400, deadline=None)
+@given(case=binary_matrices())
+def test_counts_give_the_matrix_measures_of_binary_units(case: tuple[np.ndarray, np.ndarray | None]) -> None:
+    matrix, weights = case
+    counts = _tally_of(matrix, weights)
+    _equal(binary_measures(counts), measures(matrix, "nominal", weights))
+    kept, kept_weights = coded_only(matrix, weights)
+    coded = counts.coded_only()
+    assert binary_pairable_units(coded) == pairable_units(kept, kept_weights)
+    got, want = binary_percent(coded), percent_agreement(kept, kept_weights)
+    assert (got is None) == (want is None) and (got is None or got == pytest.approx(want, rel=1e-12))
+
+
+@settings(max_examples=100, deadline=None)
+@given(case=binary_matrices(), parts=st.integers(1, 4))
+def test_tallies_of_parts_add_up_to_the_tally_of_the_whole(
+    case: tuple[np.ndarray, np.ndarray | None], parts: int
+) -> None:
+    """Pooling interviews or codes: adding tallies is the same as concatenating matrix columns."""
+    matrix, weights = case
+    w = np.ones(matrix.shape[1]) if weights is None else weights
+    pooled = BinaryTally(matrix.shape[0])
+    for piece in np.array_split(np.arange(matrix.shape[1]), parts):
+        pooled.update(_tally_of(matrix[:, piece], w[piece]))
+    _equal(binary_measures(pooled), measures(matrix, "nominal", w))
+
+
+def test_the_units_nobody_coded_are_one_count() -> None:
+    """Two coders, 1,000 turns, 10 coded: one cell holds the 990 turns neither coded."""
+    matrix = np.zeros((2, 1000))
+    matrix[0, :6] = 1
+    matrix[1, 3:10] = 1
+    counts = _tally_of(matrix)
+    assert counts.cells[(0b11, 0)] == 990 and len(counts.cells) == 4
+    _equal(binary_measures(counts), measures(matrix))
+    assert binary_measures(counts).kappa == pytest.approx(cohen_kappa(matrix))
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=coder_spans())
+def test_character_counts_equal_the_character_runs(case: tuple[int, list[list[tuple[int, int]] | None]]) -> None:
+    length, spans = case
+    runs, weights = character_units(length, spans)
+    judged = sum(1 << row for row, own in enumerate(spans) if own is not None)
+    counts = BinaryTally(len(spans))
+    for coded, characters in character_counts(length, [own or [] for own in spans]).items():
+        counts.add(judged, coded, characters)
+    assert counts.cells == _tally_of(runs, weights).cells
+    assert sum(character_counts(length, [own or [] for own in spans]).values()) == length
+
+
+def test_character_counts_clip_spans_to_the_text_and_merge_a_coders_overlaps() -> None:
+    counts = character_counts(100, [[(-5, 10), (5, 20), (90, 130)], [(15, 30), (200, 300), (40, 40)]])
+    assert counts == {0b01: 15 + 10, 0b11: 5, 0b10: 10, 0: 100 - 40}
 
 
 # -- the matrix CSV ---------------------------------------------------------------------------

@@ -23,13 +23,20 @@ from workbench.services.demo import DEMO_PASSPHRASE, create_demo
 
 HEAVY = ("torch", "transformers", "presidio_analyzer", "presidio_anonymizer", "sentence_transformers", "spacy", "thinc")
 MARK = "HEAVY-MODULES "
-REPORT = f"""
+
+
+def _report(modules: tuple[str, ...]) -> str:
+    return f"""
 import atexit, json, sys
 def report():
-    sys.stderr.write({MARK!r} + json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)) + "\\n")
+    sys.stderr.write({MARK!r} + json.dumps(sorted(m for m in {modules!r} if m in sys.modules)) + "\\n")
 atexit.register(report)
 """
-CLI = REPORT + 'sys.argv = ["workbench", *sys.argv[1:]]\nfrom workbench.cli import main\nmain()\n'
+
+
+REPORT = _report(HEAVY)
+MAIN = 'sys.argv = ["workbench", *sys.argv[1:]]\nfrom workbench.cli import main\nmain()\n'
+CLI = REPORT + MAIN
 APP = (
     REPORT
     + f"""
@@ -78,6 +85,17 @@ def test_commands_without_embeddings_or_deid_load_no_torch(command: list[str], d
     result, heavy = _run(CLI, *args)
     assert result.returncode == 0, result.stderr
     assert heavy == [], f"`workbench {' '.join(command)}` imported {heavy}"
+
+
+def test_a_projects_agreement_loads_no_numpy(demo_dir: Path, tmp_path: Path) -> None:
+    """The report counts units (``agreement_counts``); NumPy is for ``--matrix`` only (~0.1 s of start-up)."""
+    result, loaded = _run(_report(("numpy",)) + MAIN, "agreement", demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert loaded == []
+    (tmp_path / "m.csv").write_text("A,B\n1,1\n0,1\n", encoding="utf-8")
+    result, loaded = _run(_report(("numpy",)) + MAIN, "agreement", "--matrix", tmp_path / "m.csv")
+    assert result.returncode == 0, result.stderr
+    assert loaded == ["numpy"], "the control: the report would name NumPy"
 
 
 def test_the_report_names_the_modules_when_a_command_needs_them(demo_dir: Path) -> None:

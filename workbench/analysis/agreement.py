@@ -10,7 +10,9 @@ Undefined measures are ``None`` rather than ``NaN`` or a made-up 0 or 1: alpha w
 values or without any variation, kappa unless there are exactly two coders with shared units.
 
 The unit builders turn codings into binary matrices: for one code, a coder's value for a unit is
-1 (coded) or 0 (not coded), and ``NaN`` for a coder who did not code that interview at all.
+1 (coded) or 0 (not coded), and ``NaN`` for a coder who did not code that interview at all. A
+project's agreement report does not build those matrices: ``agreement_counts.BinaryTally`` counts
+its units by who judged and who coded them and gives the same figures from the counts.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Inter-coder agreement of a project, and the side-by-side comparison of coders (leads and admins).
 
-``agreement_report`` turns the codings into binary reliability matrices, one per code: a unit is a
-segment (speaker turn or sentence; coded if a coding of the code overlaps it) or a character. A
+``agreement_report`` turns the codings into binary units, one set per code: a unit is a segment
+(speaker turn or sentence; coded if a coding of the code overlaps it) or a character. They are
+counted by who judged and who coded each unit (``binary.BinaryTally``), which gives the same
+figures as the coders x units reliability matrix without building one. A
 coder who made no coding at all in an interview is *missing* there, not "coded nothing", so an
 interview only one person has coded yet does not count as disagreement. Every code is reported
 twice: over all units, and over only the units somebody coded with that code, because agreement on
@@ -15,11 +17,10 @@ side with the text; it decrypts transcripts and so records an audit entry (ids a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
-import numpy as np
-
-from workbench.analysis import agreement as stats
+from workbench.analysis import agreement_counts as binary
 from workbench.analysis.spans import context, overlapping_groups, segment_ranges
 from workbench.domain.analysis import (
     AgreementMeasures,
@@ -38,8 +39,6 @@ from workbench.i18n import gettext as _
 from workbench.services.retrieval import VisibleCodings, verified_codings
 from workbench.services.visibility import coders_visible_to
 from workbench.services.workspace import Workspace
-
-Units = tuple[stats.Matrix, stats.Matrix]
 
 
 def agreement_report(
@@ -62,39 +61,34 @@ def agreement_report(
     chosen = choose_coders(data, coders)
     used_ids = {x.code_id for x in data.all() if x.coder in chosen}
     used = [c for c in data.codes if c.id in used_ids]
-    per_code = _all_code_units(data, [c.id for c in used], chosen, unit, segments)
+    per_code = _all_code_tallies(data, [c.id for c in used], chosen, unit, segments)
     results = tuple(
-        CodeAgreement(code.id, code.name, _measures(per_code[code.id]), _coded_only(per_code[code.id])) for code in used
+        CodeAgreement(code.id, code.name, binary.binary_measures(per_code[code.id]), _coded_only(per_code[code.id]))
+        for code in used
     )
-    pooled = _concat(list(per_code.values()), len(chosen))
+    pooled = binary.BinaryTally(len(chosen))
+    for counts in per_code.values():
+        pooled.update(counts)
     return AgreementReport(
         unit=unit,
         segment_kind=segment_kind.value if unit is AgreementUnit.SEGMENT else None,
         coders=chosen,
         interviews=sum(1 for i in data.interviews if len(_coders_in(data.codings[i.id], chosen)) >= 2),
         codes=results,
-        overall_with_uncoded=_measures(pooled),
+        overall_with_uncoded=binary.binary_measures(pooled),
         overall_coded_only=_coded_only(pooled),
     )
 
 
-def _measures(units: Units) -> AgreementMeasures:
-    matrix, weights = units
-    return stats.measures(matrix, "nominal", weights)
-
-
-def _coded_only(units: Units) -> AgreementMeasures:
+def _coded_only(counts: binary.BinaryTally) -> AgreementMeasures:
     """Percent agreement over coded units only; kappa and alpha are left out on purpose.
 
     Without the units nobody coded, "not coded" is never agreed on, so kappa and alpha of binary
     data are at most 0 by construction (docs/agreement.md shows why): a number, but not a finding.
     """
-    matrix, weights = stats.coded_only(*units)
+    kept = counts.coded_only()
     return AgreementMeasures(
-        units=stats.pairable_units(matrix, weights),
-        percent=stats.percent_agreement(matrix, weights),
-        kappa=None,
-        alpha=None,
+        units=binary.binary_pairable_units(kept), percent=binary.binary_percent(kept), kappa=None, alpha=None
     )
 
 
@@ -120,56 +114,63 @@ def _coders_in(codings: Sequence[CodingMeta], chosen: Sequence[str]) -> list[str
     return [name for name in chosen if name in present]
 
 
-def _all_code_units(
+def _all_code_tallies(
     data: VisibleCodings,
     code_ids: Sequence[str],
     chosen: tuple[str, ...],
     unit: AgreementUnit,
     segments: dict[str, list[tuple[int, int]]],
-) -> dict[str, Units]:
-    """Every code's reliability matrix over every interview (coders x units) and the unit weights.
+) -> dict[str, binary.BinaryTally]:
+    """Every code's units over every interview, counted by who judged and who coded them.
 
-    One pass over the codings: each interview's codings are grouped by (code, coder) once, and
-    with segment units each coding finds its segments by bisection (``segment_ranges``), so the
-    cost grows with codings + units rather than codes x coders x codings.
+    One pass over the codings: each interview's codings are grouped by code once, and with
+    segment units each coding finds its segments by bisection (``segment_ranges``). Only the
+    units somebody coded are visited; the rest of an interview is one count per code (its
+    compared coders judged them all, nobody coded them), so the cost grows with the codings, not
+    with codes x coders x units as the reliability matrices did.
     """
-    row_of = {name: row for row, name in enumerate(chosen)}
-    parts: dict[str, list[Units]] = {code_id: [] for code_id in code_ids}
+    bit = {name: 1 << row for row, name in enumerate(chosen)}
+    tallies = {code_id: binary.BinaryTally(len(chosen)) for code_id in code_ids}
     for summary in data.interviews:
         codings = data.codings[summary.id]
-        here = set(_coders_in(codings, chosen))
+        here = _coders_in(codings, chosen)
         if len(here) < 2:
             continue
-        mine = [c for c in codings if c.coder in here and c.code_id in parts]
+        judged = sum(bit[name] for name in here)
+        mine = [c for c in codings if c.coder in bit and c.code_id in tallies]
         if unit is AgreementUnit.CHARACTER:
-            grouped: dict[str, list[list[tuple[int, int]]]] = {code_id: [[] for _ in chosen] for code_id in code_ids}
-            for c in mine:
-                grouped[c.code_id][row_of[c.coder]].append((c.start, c.end))
-            for code_id, by_coder in grouped.items():
-                spans = [by_coder[row] if name in here else None for row, name in enumerate(chosen)]
-                parts[code_id].append(stats.character_units(summary.char_count, spans))
-            continue
-        units = segments.get(summary.id, [])
-        base = np.full((len(chosen), len(units)), np.nan)
-        for name in here:
-            base[row_of[name]] = 0.0
-        weights = np.ones(len(units))
-        matrices = {code_id: base.copy() for code_id in code_ids}
-        for c, indices in zip(mine, segment_ranges(units, [(c.start, c.end) for c in mine]), strict=True):
-            target = matrices[c.code_id]
-            if isinstance(indices, range):
-                target[row_of[c.coder], indices.start : indices.stop] = 1.0
-            else:
-                target[row_of[c.coder], list(indices)] = 1.0
-        for code_id, matrix in matrices.items():
-            parts[code_id].append((matrix, weights))
-    return {code_id: _concat(found, len(chosen)) for code_id, found in parts.items()}
+            found = _characters_coded(mine, chosen, summary.char_count)
+            length = summary.char_count
+        else:
+            units = segments.get(summary.id, [])
+            found, length = _segments_coded(mine, bit, units), len(units)
+        for code_id, counts in tallies.items():
+            coded = found.get(code_id, {})
+            for coders, n in coded.items():
+                counts.add(judged, coders, n)
+            counts.add(judged, 0, length - sum(coded.values()))  # the rest: judged, coded by nobody
+    return tallies
 
 
-def _concat(parts: Sequence[Units], coders: int) -> Units:
-    if not parts:
-        return np.empty((coders, 0)), np.empty(0)
-    return np.hstack([m for m, _ in parts]), np.concatenate([w for _, w in parts])
+def _characters_coded(mine: Sequence[CodingMeta], chosen: Sequence[str], length: int) -> dict[str, dict[int, int]]:
+    """Per code, how many of the interview's characters each set of coders (bit mask) coded."""
+    by_code: dict[str, list[list[tuple[int, int]]]] = {}
+    for c in mine:
+        by_code.setdefault(c.code_id, [[] for _ in chosen])[chosen.index(c.coder)].append((c.start, c.end))
+    found = {code_id: binary.character_counts(length, spans) for code_id, spans in by_code.items()}
+    return {code_id: {coders: n for coders, n in counts.items() if coders} for code_id, counts in found.items()}
+
+
+def _segments_coded(
+    mine: Sequence[CodingMeta], bit: dict[str, int], units: Sequence[tuple[int, int]]
+) -> dict[str, dict[int, int]]:
+    """Per code, how many of the interview's segments each set of coders (bit mask) coded."""
+    marks: dict[str, dict[int, int]] = {}
+    for c, indices in zip(mine, segment_ranges(units, [(c.start, c.end) for c in mine]), strict=True):
+        own, coder = marks.setdefault(c.code_id, {}), bit[c.coder]
+        for index in indices:
+            own[index] = own.get(index, 0) | coder
+    return {code_id: dict(Counter(own.values())) for code_id, own in marks.items()}
 
 
 def compare_coders(

@@ -285,10 +285,16 @@ def cooccurrence(ws: Workspace, *, snapshot: VisibleCodings | None = None) -> Co
     with ws.read() as repo:
         data = verified_codings(ws, repo, visible, snapshot)
         turns = repo.interviews.segment_spans(SegmentKind.TURN)
-    pairs: Counter[tuple[str, str]] = Counter()
+    together: Counter[frozenset[str]] = Counter()  # turns by the set of codes on them: few distinct sets
     for summary in data.interviews:
-        for found in _codes_per_turn(turns.get(summary.id, []), data.codings[summary.id]):
-            pairs.update((a, b) for a in found for b in found)
+        together.update(
+            frozenset(found) for found in _codes_per_turn(turns.get(summary.id, []), data.codings[summary.id])
+        )
+    pairs: Counter[tuple[str, str]] = Counter()
+    for found, turns_with in together.items():
+        for a in found:
+            for b in found:
+                pairs[(a, b)] += turns_with
     used = [c for c in data.codes if (c.id, c.id) in pairs]
     return CooccurrenceMatrix(
         code_ids=tuple(c.id for c in used),

@@ -129,8 +129,8 @@ class CodingRepo:
             columns += [c.text_enc, c.memo_enc]
             memo_columns.append(m.text_enc)
         query = select(*columns).order_by(c.interview_id, c.start, c.end)
-        rows = _grouped(self.conn.execute(query).mappings(), wanted)
-        return rows, _grouped(self.conn.execute(select(*memo_columns)).mappings(), wanted)
+        rows = _grouped(self.conn.execute(query).mappings().all(), wanted)  # one fetch, not a call per row
+        return rows, _grouped(self.conn.execute(select(*memo_columns)).mappings().all(), wanted)
 
     def counts(self) -> tuple[Counter[str], Counter[str], Counter[str]]:
         """Codings per interview, per coder name and per code id (no decryption needed)."""

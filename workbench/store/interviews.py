@@ -305,8 +305,8 @@ class InterviewRepo:
             .order_by(s.segment.c.interview_id, s.segment.c.position)
         )
         spans: dict[str, list[tuple[int, int]]] = {}
-        for row in rows:
-            spans.setdefault(row.interview_id, []).append((row.start, row.end))
+        for interview_id, start, end in rows.all():
+            spans.setdefault(interview_id, []).append((start, end))
         return spans
 
     def segments_of_kind(self, kind: SegmentKind, interview_ids: Sequence[str] | None = None) -> list[SegmentText]:
