@@ -41,12 +41,13 @@ def _heatmap(result: Pathways, rows: Sequence[int], names: Sequence[str]) -> go.
     states = result.states
     index = {s: i for i, s in enumerate(states)}
     labels = result.grid.labels()
+    unseen = _("not observed")  # once: a lookup per cell of 200 lives cost a tenth of a second
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     for row in rows:
         seq = result.sequences[row].states
         z.append([float(index[seq[i]]) if i < len(seq) else None for i in range(len(labels))])
-        text.append([seq[i] if i < len(seq) else _("not observed") for i in range(len(labels))])
+        text.append([seq[i] if i < len(seq) else unseen for i in range(len(labels))])
     palette = colours(states)
     n = max(len(states), 1)
     scale: list[tuple[float, str]] = []
@@ -71,14 +72,22 @@ def pathway_figure(result: Pathways, *, axis_title: str = "age") -> go.Figure:
     names = [f"{result.sequences[r].participant} · G{group_of[result.sequences[r].participant]}" for r in rows]
     fig = go.Figure(_heatmap(result, rows, names))
     _legend(fig, result.states)
-    start = 0
-    for group in result.groups[:-1]:
-        start += len(group.members)
-        fig.add_hline(y=start - 0.5, line={"color": "black", "width": 2})
-    fig.update_layout(height=min(2000, 160 + 14 * len(rows)), xaxis_title=axis_title, legend_title_text=_("state"),
+    fig.update_layout(shapes=_group_borders(result), height=min(2000, 160 + 14 * len(rows)), xaxis_title=axis_title,
+                      legend_title_text=_("state"),
                       yaxis={"autorange": "reversed", "showticklabels": len(rows) <= 60, "type": "category"},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")  # fmt: skip
     return fig
+
+
+def _group_borders(result: Pathways) -> list[dict[str, object]]:
+    """A black line across the plot between groups (as shapes: ``add_hline`` costs ~10 ms a line)."""
+    borders: list[dict[str, object]] = []
+    start = 0
+    for group in result.groups[:-1]:
+        start += len(group.members)
+        borders.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": start - 0.5,
+                        "y1": start - 0.5, "line": {"color": "black", "width": 2}})  # fmt: skip
+    return borders
 
 
 def typical_figure(result: Pathways, *, axis_title: str = "age") -> go.Figure:
