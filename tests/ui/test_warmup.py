@@ -65,6 +65,11 @@ def test_the_warm_up_freezes_what_it_imported() -> None:
     assert int(_in_a_fresh_process(code)) > 10_000
 
 
+def test_the_pathways_warm_up_draws_both_figures_of_made_up_lives() -> None:
+    warmup.warm_plotly()
+    warmup.warm_pathways()  # raises if a figure or the grouping cannot be built
+
+
 def test_serve_app_starts_the_warm_up() -> None:
     source = (REPO_ROOT / "serve_app.py").read_text(encoding="utf-8")
     assert "warmup.start()" in source
