@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import Connection, event, select, update
 
 from tests.conftest import PASSPHRASE, Backend
 from tests.services.events_fixtures import build_events_project
@@ -73,22 +73,37 @@ def test_one_query_unwraps_every_key_of_a_listing(project: Workspace) -> None:
         fresh.close()
 
 
-def test_a_corrupted_wrapped_key_is_still_refused_after_a_preload(project: Workspace, backend: Backend) -> None:
-    build_events_project(project)
-    keys = _participant_keys(project)
-    with project.store.engine.begin() as conn:  # the attacker flips the wrapped key's last byte
-        row = s.data_key.c.id == keys["P1"]
-        wrapped = bytes(conn.execute(select(s.data_key.c.wrapped_key).where(row)).scalar_one())
-        conn.execute(update(s.data_key).where(row).values(wrapped_key=wrapped[:-1] + bytes([wrapped[-1] ^ 1])))
+def _refused_after_a_preload(
+    project: Workspace, keys: dict[str, str], error: type[Exception], *, other_opens: bool = False
+) -> None:
+    """A new session preloads every participant's key; P1's must still be refused with ``error``."""
     fresh = _fresh(project)
     try:
         with fresh.read() as repo:
             fresh.keyring.preload(repo.conn, keys.values())
-            fresh.keyring.data_key(repo.conn, keys["P2"], "participant P2")  # the intact one opens
-            with pytest.raises(IntegrityError):
+            if other_opens:
+                fresh.keyring.data_key(repo.conn, keys["P2"], "participant P2")  # the intact one opens
+            with pytest.raises(error):
                 fresh.keyring.data_key(repo.conn, keys["P1"], "participant P1")
     finally:
         fresh.close()
+
+
+def _wrapped(conn: Connection, key_id: str) -> bytes:
+    return bytes(conn.execute(select(s.data_key.c.wrapped_key).where(s.data_key.c.id == key_id)).scalar_one())
+
+
+def _set_wrapped(conn: Connection, key_id: str, wrapped: bytes) -> None:
+    conn.execute(update(s.data_key).where(s.data_key.c.id == key_id).values(wrapped_key=wrapped))
+
+
+def test_a_corrupted_wrapped_key_is_still_refused_after_a_preload(project: Workspace, backend: Backend) -> None:
+    build_events_project(project)
+    keys = _participant_keys(project)
+    with project.store.engine.begin() as conn:  # the attacker flips the wrapped key's last byte
+        wrapped = _wrapped(conn, keys["P1"])
+        _set_wrapped(conn, keys["P1"], wrapped[:-1] + bytes([wrapped[-1] ^ 1]))
+    _refused_after_a_preload(project, keys, IntegrityError, other_opens=True)
 
 
 def test_a_swapped_wrapped_key_is_still_refused_after_a_preload(project: Workspace, backend: Backend) -> None:
@@ -96,30 +111,15 @@ def test_a_swapped_wrapped_key_is_still_refused_after_a_preload(project: Workspa
     build_events_project(project)
     keys = _participant_keys(project)
     with project.store.engine.begin() as conn:
-        other = conn.execute(select(s.data_key.c.wrapped_key).where(s.data_key.c.id == keys["P2"])).scalar_one()
-        conn.execute(update(s.data_key).where(s.data_key.c.id == keys["P1"]).values(wrapped_key=other))
-    fresh = _fresh(project)
-    try:
-        with fresh.read() as repo:
-            fresh.keyring.preload(repo.conn, keys.values())
-            with pytest.raises(IntegrityError):
-                fresh.keyring.data_key(repo.conn, keys["P1"], "participant P1")
-    finally:
-        fresh.close()
+        _set_wrapped(conn, keys["P1"], _wrapped(conn, keys["P2"]))
+    _refused_after_a_preload(project, keys, IntegrityError)
 
 
 def test_a_shredded_participant_stays_shredded_after_a_preload(project: Workspace, backend: Backend) -> None:
     build_events_project(project)
     keys = _participant_keys(project)
     shred_participant(project, "P1")
-    fresh = _fresh(project)
-    try:
-        with fresh.read() as repo:
-            fresh.keyring.preload(repo.conn, keys.values())
-            with pytest.raises(ShreddedError):
-                fresh.keyring.data_key(repo.conn, keys["P1"], "participant P1")
-    finally:
-        fresh.close()
+    _refused_after_a_preload(project, keys, ShreddedError)
 
 
 def test_a_session_without_the_master_key_preloads_nothing(project: Workspace) -> None:
